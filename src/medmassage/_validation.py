@@ -1,0 +1,217 @@
+"""Shared machinery for validating model objects on construction.
+
+Every model class calls `run` from ``__attrs_post_init__``: a per-class type
+check compiled once from the class's annotations, then the class's own
+``_problems()`` rules. All problems are gathered and raised together as one
+`ValidationError`, each with its field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, Protocol
+
+import attrs
+
+from .exceptions import Problem, ValidationError
+from .units import Measure
+
+__all__ = ["Validated", "redacted", "run"]
+
+Check = Callable[[object], bool]
+
+
+class Validated(Protocol):
+    """A model class that states its own validation rules."""
+
+    def _problems(self) -> list[Problem]: ...
+
+
+def redacted(value: object) -> str:
+    """``repr`` of a field holding protected health information."""
+    return "None" if value is None else "<redacted>"
+
+
+_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+
+
+def check_id(problems: list[Problem], path: str, value: str | None) -> None:
+    """Check an opaque identifier (FHIR ``id`` syntax: 1-64 of ``A-Z a-z 0-9 - .``)."""
+    if value is not None and _ID.match(value) is None:
+        problems.append(
+            Problem(path, "expected an id of 1-64 letters, digits, '-' or '.'", "id_format")
+        )
+
+
+def check_aware(problems: list[Problem], path: str, value: dt.datetime | None) -> None:
+    """Check that a datetime carries a time zone."""
+    if value is not None and value.utcoffset() is None:
+        problems.append(
+            Problem(path, "expected a time-zone-aware date-time (with an offset)", "aware")
+        )
+
+
+def check_range(
+    problems: list[Problem],
+    path: str,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+) -> None:
+    """Check ``low <= value <= high`` (either bound may be ``None``)."""
+    if value is None:
+        return
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            bounds = f"between {low:g} and {high:g}"
+        elif low is not None:
+            bounds = f"at least {low:g}"
+        else:
+            bounds = f"at most {high:g}"
+        problems.append(Problem(path, f"expected a value {bounds}", "range"))
+
+
+def check_text(
+    problems: list[Problem], path: str, value: str | None, *, max_length: int = 100_000
+) -> None:
+    """Check that text is not blank and not absurdly long."""
+    if value is None:
+        return
+    if not value.strip():
+        problems.append(Problem(path, "expected non-blank text", "blank"))
+    elif len(value) > max_length:
+        problems.append(Problem(path, f"expected at most {max_length} characters", "length"))
+
+
+def check_side(
+    problems: list[Problem], path: str, region: Any, laterality: Any
+) -> None:
+    """A paired region (shoulder, knee ...) needs a side."""
+    if region.paired and laterality is None:
+        problems.append(
+            Problem(path, f"region {region.value!r} is paired: a laterality is required", "side")
+        )
+
+
+def unique(problems: list[Problem], path: str, items: Iterable[object], what: str) -> None:
+    """Check that the values in *items* are distinct."""
+    seen: set[object] = set()
+    for i, item in enumerate(items):
+        if item in seen:
+            problems.append(Problem(f"{path}[{i}]", f"duplicate {what}", "duplicate"))
+        seen.add(item)
+
+
+# -- type checks ------------------------------------------------------------------
+
+_DESCRIPTIONS: Final[dict[type, str]] = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    dt.date: "a date (YYYY-MM-DD)",
+    dt.datetime: "a date-time",
+}
+
+
+def _describe(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        parts = [_describe(a) for a in args if a is not type(None)]
+        return " or ".join(parts)
+    if origin is tuple:
+        return f"a list of {_describe(args[0])}"
+    if origin is frozenset:
+        return f"a set of {_describe(args[0])}"
+    if origin in (dict, Mapping):
+        return f"an object of {_describe(args[1])}"
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if isinstance(tp, type):
+        if issubclass(tp, enum.Enum):
+            return "one of " + ", ".join(repr(m.value) for m in tp)
+        if tp in _DESCRIPTIONS:
+            return _DESCRIPTIONS[tp]
+        if issubclass(tp, Measure):
+            return f"a {tp.KIND} ({tp.EXAMPLES})"
+        return f"a {tp.__name__}"
+    return str(tp)
+
+
+def _compile(tp: Any) -> Check:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is Any or tp is object:
+        return lambda v: True
+    if origin in (typing.Union, types.UnionType):
+        checks = [_compile(a) for a in args]
+        return lambda v: any(c(v) for c in checks)
+    if tp is type(None):
+        return lambda v: v is None
+    if origin is tuple:
+        item = _compile(args[0])
+        return lambda v: isinstance(v, tuple) and all(item(x) for x in v)
+    if origin is frozenset:
+        item = _compile(args[0])
+        return lambda v: isinstance(v, frozenset) and all(item(x) for x in v)
+    if origin in (dict, Mapping):
+        key, val = _compile(args[0]), _compile(args[1])
+        return lambda v: isinstance(v, dict) and all(key(k) and val(x) for k, x in v.items())
+    if origin is typing.Literal:
+        allowed = frozenset(args)
+        return lambda v: isinstance(v, str | int) and v in allowed
+    if tp is int:
+        return lambda v: type(v) is int or (isinstance(v, int) and not isinstance(v, bool))
+    if tp is float:
+        return lambda v: (
+            type(v) is float or type(v) is int or isinstance(v, float | int)
+        ) and not isinstance(v, bool)
+    if tp is dt.date:
+        return lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+    if isinstance(tp, type):
+        return lambda v: isinstance(v, tp)
+    raise TypeError(f"medmassage cannot check the type {tp!r}")  # pragma: no cover
+
+
+_specs: dict[type, tuple[tuple[str, Check, Any], ...]] = {}
+
+
+def _spec(cls: type) -> tuple[tuple[str, Check, Any], ...]:
+    spec = _specs.get(cls)
+    if spec is None:
+        module = sys.modules[cls.__module__]
+        hints = typing.get_type_hints(cls, vars(module))
+        spec = tuple(
+            (a.name, _compile(hints[a.name]), hints[a.name]) for a in attrs.fields(cls)
+        )
+        _specs[cls] = spec
+    return spec
+
+
+def type_problems(obj: object) -> list[Problem]:
+    """Check every field of the attrs instance *obj* against its annotation."""
+    return [
+        Problem(name, f"expected {_describe(tp)}", "type")
+        for name, check, tp in _spec(type(obj))
+        if not check(getattr(obj, name))
+    ]
+
+
+def run(obj: Validated) -> None:
+    """Validate *obj*: its field types first, then its own rules; raise on problems."""
+    problems = type_problems(obj)
+    if not problems:
+        try:
+            problems = obj._problems()
+        except (TypeError, AttributeError, ValueError, OverflowError) as exc:  # pragma: no cover
+            # A rule met a value it could not handle: never let that escape bare.
+            problems = [Problem("", f"could not be validated ({type(exc).__name__})", "invalid")]
+    if problems:
+        raise ValidationError(problems, type(obj).__name__)

@@ -1,0 +1,366 @@
+"""Treatment sessions: what was applied, the SOAP note, outcomes and reactions.
+
+A session records the technique segments actually applied, each with the
+measured pressure or Walton grade and the patient's pressure feedback. Once
+signed, a session is not edited: `Session.amend` returns a new session that
+keeps the signed original in its amendment trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+from ._validation import check_aware, check_id, check_range, check_side, check_text, redacted, run
+from .anatomy import BodyRegion, Laterality
+from .exceptions import Problem, UsageError
+from .modalities import BUILTIN_MODALITIES, PressureGrade, check_key
+from .outcomes import OutcomeMeasure
+from .units import Duration, Pressure, Temperature
+
+__all__ = [
+    "AdverseReaction",
+    "Amendment",
+    "PressureFeedback",
+    "ReactionKind",
+    "ReactionSeverity",
+    "Session",
+    "SessionStatus",
+    "Signature",
+    "SoapNote",
+    "TechniqueSegment",
+    "VitalSigns",
+]
+
+
+class PressureFeedback(enum.Enum):
+    """What the patient said when asked about the pressure."""
+
+    TOO_LIGHT = "too_light"
+    COMFORTABLE = "comfortable"
+    TOO_FIRM = "too_firm"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TechniqueSegment:
+    """One technique actually applied during a session.
+
+    Attributes:
+        modality: The modality's code.
+        region: The body region treated.
+        laterality: The side, required for paired regions.
+        duration: Time spent actively treating.
+        pressure: The measured pressure, if measured (e.g. by a sensor).
+        grade: The Walton pressure grade the therapist used.
+        feedback: The patient's answer when asked about pressure.
+        discomfort: The patient's discomfort rating, 0-10 (trigger-point work
+            aims at a "tolerable" 7-8; Travell & Simons).
+    """
+
+    modality: str
+    region: BodyRegion
+    duration: Duration
+    laterality: Laterality | None = None
+    pressure: Pressure | None = None
+    grade: PressureGrade | None = None
+    feedback: PressureFeedback | None = None
+    discomfort: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_key(p, "modality", self.modality)
+        check_side(p, "laterality", self.region, self.laterality)
+        check_range(p, "duration", self.duration.minutes, 0.5, 240)
+        check_range(p, "discomfort", self.discomfort, 0, 10)
+        if self.pressure is not None and self.pressure.canonical <= 0:
+            p.append(Problem("pressure", "expected a positive pressure", "range"))
+        modality = BUILTIN_MODALITIES.get(self.modality)
+        if modality is not None:
+            if self.grade is not None and not modality.allows_grade(self.grade):
+                p.append(
+                    Problem(
+                        "grade",
+                        f"expected a Walton grade within {modality.name}'s range "
+                        f"{int(modality.min_grade)}-{int(modality.max_grade)}",
+                        "modality_pressure",
+                    )
+                )
+            if self.pressure is not None and not modality.allows_pressure(self.pressure):
+                p.append(
+                    Problem(
+                        "pressure",
+                        f"expected at most {modality.max_pressure} for {modality.name}",
+                        "modality_pressure",
+                    )
+                )
+        elif self.modality.startswith("core."):
+            p.append(Problem("modality", "unknown built-in modality", "unknown_modality"))
+        return p
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SoapNote:
+    """The session's SOAP note. All four parts are protected free text."""
+
+    subjective: str | None = attrs.field(default=None, repr=redacted)
+    objective: str | None = attrs.field(default=None, repr=redacted)
+    assessment: str | None = attrs.field(default=None, repr=redacted)
+    plan: str | None = attrs.field(default=None, repr=redacted)
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        for name in ("subjective", "objective", "assessment", "plan"):
+            check_text(p, name, getattr(self, name))
+        return p
+
+    def __str__(self) -> str:
+        return "<redacted SOAP note>"
+
+
+class ReactionKind(enum.Enum):
+    """Adverse reactions reported after massage (Ernst 2003; Yin 2014 review)."""
+
+    SORENESS = "soreness"
+    BRUISING = "bruising"
+    INCREASED_PAIN = "increased_pain"
+    HEADACHE = "headache"
+    DIZZINESS = "dizziness"
+    NAUSEA = "nausea"
+    FATIGUE = "fatigue"
+    SKIN_REACTION = "skin_reaction"
+    NUMBNESS = "numbness"
+    OTHER = "other"
+
+
+class ReactionSeverity(enum.Enum):
+    """Severity of an adverse reaction."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class AdverseReaction:
+    """An adverse reaction during or after a session."""
+
+    kind: ReactionKind
+    severity: ReactionSeverity
+    region: BodyRegion | None = None
+    laterality: Laterality | None = None
+    onset: dt.datetime | None = None
+    resolved: bool = False
+    note: str | None = attrs.field(default=None, repr=redacted)
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_aware(p, "onset", self.onset)
+        check_text(p, "note", self.note)
+        return p
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class VitalSigns:
+    """Vital signs taken before treatment."""
+
+    systolic: Pressure | None = None
+    diastolic: Pressure | None = None
+    heart_rate: int | None = None
+    temperature: Temperature | None = None
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        if self.systolic is not None:
+            check_range(p, "systolic", self.systolic.m_as("mmHg"), 40, 300)
+        if self.diastolic is not None:
+            check_range(p, "diastolic", self.diastolic.m_as("mmHg"), 20, 200)
+        if self.systolic and self.diastolic and self.diastolic >= self.systolic:
+            p.append(Problem("diastolic", "expected diastolic below systolic", "order"))
+        check_range(p, "heart_rate", self.heart_rate, 20, 250)
+        if self.temperature is not None:
+            check_range(p, "temperature", self.temperature.celsius, 25, 45)
+        return p
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Signature:
+    """Who signed a session, and when."""
+
+    by: str
+    at: dt.datetime
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_id(p, "by", self.by)
+        check_aware(p, "at", self.at)
+        return p
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Amendment:
+    """A change to a signed session, keeping the session as it was before.
+
+    Attributes:
+        by: The practitioner who amended it.
+        at: When.
+        reason: Why (protected free text).
+        original: The session as it stood before the amendment, signature and
+            earlier amendments included.
+    """
+
+    by: str
+    at: dt.datetime
+    reason: str = attrs.field(repr=redacted)
+    original: Session = attrs.field(repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_id(p, "by", self.by)
+        check_aware(p, "at", self.at)
+        check_text(p, "reason", self.reason, max_length=2000)
+        return p
+
+
+class SessionStatus(enum.Enum):
+    """Whether the session took place."""
+
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Session:
+    """One treatment session.
+
+    Attributes:
+        id: Opaque identifier.
+        patient_id: The patient's id.
+        practitioner_id: Who treated.
+        start: When it started (time-zone-aware).
+        duration: How long it lasted.
+        plan_id: The treatment plan it belongs to.
+        status: Completed, cancelled or no-show.
+        segments: The techniques applied, in order.
+        note: The SOAP note.
+        outcomes: Outcome measures taken at this session.
+        adverse_reactions: Adverse reactions.
+        vitals: Vital signs.
+        signature: Set once the session is signed.
+        amendments: Changes made after signing, oldest first.
+    """
+
+    id: str
+    patient_id: str
+    practitioner_id: str
+    start: dt.datetime
+    duration: Duration
+    plan_id: str | None = None
+    status: SessionStatus = SessionStatus.COMPLETED
+    segments: tuple[TechniqueSegment, ...] = ()
+    note: SoapNote | None = None
+    outcomes: tuple[OutcomeMeasure, ...] = ()
+    adverse_reactions: tuple[AdverseReaction, ...] = ()
+    vitals: VitalSigns | None = None
+    signature: Signature | None = None
+    amendments: tuple[Amendment, ...] = attrs.field(default=(), repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        run(self)
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        for name in ("id", "patient_id", "practitioner_id", "plan_id"):
+            check_id(p, name, getattr(self, name))
+        check_aware(p, "start", self.start)
+        check_range(p, "duration", self.duration.minutes, 1, 480)
+        total = 0.0
+        for segment in self.segments:
+            total += segment.duration.canonical
+        if total > self.duration.canonical + 1e-9:
+            p.append(
+                Problem(
+                    "segments",
+                    "expected the segments' minutes to add up to no more than the session's "
+                    "duration",
+                    "minutes_exceed_session",
+                )
+            )
+        if self.status is not SessionStatus.COMPLETED and self.segments:
+            p.append(Problem("segments", "a session that did not take place has no segments", "status"))
+        aware = self.start.utcoffset() is not None
+        if self.signature is not None and aware and self.signature.at < self.start:
+            p.append(Problem("signature.at", "expected a time after the session started", "order"))
+        if self.amendments and self.signature is None:
+            p.append(Problem("amendments", "only a signed session can be amended", "unsigned"))
+        return p
+
+    @property
+    def end(self) -> dt.datetime:
+        """When the session ended."""
+        return self.start + dt.timedelta(minutes=self.duration.minutes)
+
+    @property
+    def treatment_minutes(self) -> float:
+        """Total minutes of the technique segments."""
+        return sum(s.duration.minutes for s in self.segments)
+
+    @property
+    def signed(self) -> bool:
+        """Whether the session has been signed."""
+        return self.signature is not None
+
+    def sign(self, by: str, at: dt.datetime) -> Session:
+        """Return this session signed by practitioner *by* at *at*.
+
+        Raises:
+            UsageError: If the session is already signed (amend it instead).
+            ValidationError: If the signature is invalid.
+        """
+        if self.signature is not None:
+            raise UsageError("session is already signed; use amend() to change it")
+        return attrs.evolve(self, signature=Signature(by=by, at=at))
+
+    def amend(self, *, by: str, at: dt.datetime, reason: str, **changes: Any) -> Session:
+        """Return a new signed session with *changes*, keeping this one as the original.
+
+        The new session carries this session's signature and its amendment trail
+        plus one `Amendment` holding this session as it was.
+
+        Raises:
+            UsageError: If the session is not signed yet (edit it with
+                `attrs.evolve` instead), or *changes* names a field that cannot
+                be amended (``id``, ``signature``, ``amendments``).
+            ValidationError: If the changed session is invalid.
+        """
+        if self.signature is None:
+            raise UsageError("only a signed session can be amended; edit it with attrs.evolve")
+        forbidden = {"id", "signature", "amendments"} & changes.keys()
+        if forbidden:
+            raise UsageError(f"cannot amend {', '.join(sorted(forbidden))}")
+        unknown = changes.keys() - {a.name for a in attrs.fields(Session)}
+        if unknown:
+            raise UsageError(f"Session has no field {', '.join(sorted(unknown))}")
+        amendment = Amendment(by=by, at=at, reason=reason, original=self)
+        return attrs.evolve(self, amendments=(*self.amendments, amendment), **changes)
