@@ -20,8 +20,9 @@ validation rule: a non-billable header such as ``M54.5`` is a valid diagnosis
 and is reported by the billing checks (`medmassage.billing.diagnosis_edits`).
 
 ICD-10-CM format (CMS ICD-10-CM Official Guidelines for Coding and Reporting,
-section I.A: codes are 3 to 7 characters, a letter, a digit, then an
-alphanumeric character, a dot after the third character):
+section I.A: codes are 3 to 7 characters, a letter, then alphanumeric characters,
+a dot after the third; the second character is a digit except in the category
+QA0 added in the FY2026 release, e.g. ``QA0.0101``):
 
 >>> normalize_icd10cm("m5450")
 'M54.50'
@@ -72,7 +73,7 @@ CPT: Final = "http://www.ama-assn.org/go/cpt"
 #: The FHIR system URI of SNOMED CT.
 SNOMED_CT: Final = "http://snomed.info/sct"
 
-_ICD10CM = re.compile(r"^([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$")
+_ICD10CM = re.compile(r"^([A-Z][0-9A-Z][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$")
 _CPT = re.compile(r"^[0-9]{4}[0-9A-Z]$")
 _SNOMED = re.compile(r"^[1-9][0-9]{5,17}$")
 
@@ -94,8 +95,8 @@ def normalize_icd10cm(code: str) -> str:
         [
             Problem(
                 "",
-                "expected an ICD-10-CM code: a letter, a digit, an alphanumeric "
-                "character, then up to 4 more after a dot (e.g. M54.50)",
+                "expected an ICD-10-CM code: a letter, two alphanumeric characters, "
+                "then up to 4 more after a dot (e.g. M54.50)",
                 "icd10cm_format",
             )
         ]
@@ -165,3 +166,359 @@ class Coding:
     def snomed(cls, code: str, display: str | None = None) -> Coding:
         """Build a SNOMED CT coding."""
         return cls(system=SNOMED_CT, code=code, display=display)
+
+
+# -- ICD-10-CM code set --------------------------------------------------------------
+
+#: The ways `Diagnosis` may validate an ICD-10-CM code: ``"strict"`` (the code must
+#: exist in the bundled CMS release) or ``"format"`` (form only, for historic records).
+Icd10cmValidation = Literal["strict", "format"]
+
+_MODES: Final = frozenset(get_args(Icd10cmValidation))
+_mode_lock = threading.Lock()
+_default_mode: Icd10cmValidation = "strict"
+_context_mode: contextvars.ContextVar[Icd10cmValidation | None] = contextvars.ContextVar(
+    "medmassage_icd10cm_validation", default=None
+)
+
+
+def _check_mode(mode: object) -> Icd10cmValidation:
+    if mode == "strict" or mode == "format":
+        return mode  # type: ignore[return-value]
+    raise ValidationError(
+        [Problem("mode", "expected 'strict' or 'format'", "choice")], "ICD-10-CM validation"
+    )
+
+
+def get_icd10cm_validation() -> Icd10cmValidation:
+    """Return the ICD-10-CM validation in force here.
+
+    That is the mode of the innermost `icd10cm_validation` block of this thread
+    or async task, else the process-wide default (`set_icd10cm_validation`,
+    initially ``"strict"``).
+    """
+    mode = _context_mode.get()
+    return _default_mode if mode is None else mode
+
+
+def set_icd10cm_validation(mode: Icd10cmValidation) -> None:
+    """Set the process-wide default ICD-10-CM validation.
+
+    ``"strict"`` (the default) requires each `medmassage.Diagnosis` code to exist
+    in the bundled CMS release; ``"format"`` checks the form only, for historic
+    records coded under an earlier release. `icd10cm_validation` blocks override
+    the default in their own thread or task. Safe to call from any thread.
+
+    Raises:
+        ValidationError: If *mode* is neither ``"strict"`` nor ``"format"``.
+    """
+    global _default_mode
+    checked = _check_mode(mode)
+    with _mode_lock:
+        _default_mode = checked
+
+
+@contextlib.contextmanager
+def icd10cm_validation(mode: Icd10cmValidation) -> Iterator[None]:
+    """Validate ICD-10-CM codes with *mode* inside a ``with`` block.
+
+    The mode is held in a `contextvars.ContextVar`, so it applies to this thread
+    or async task only and is restored on exit, even on error. Threads started
+    inside the block begin with the process-wide default.
+
+    >>> from medmassage.codes import icd10cm_validation, get_icd10cm_validation
+    >>> with icd10cm_validation("format"):
+    ...     get_icd10cm_validation()
+    'format'
+
+    Raises:
+        ValidationError: If *mode* is neither ``"strict"`` nor ``"format"``.
+    """
+    token = _context_mode.set(_check_mode(mode))
+    try:
+        yield
+    finally:
+        _context_mode.reset(token)
+
+
+def _table() -> Table:
+    from ._icd10cm import table
+
+    return table()
+
+
+def _undotted(code: str) -> str | None:
+    if not isinstance(code, str):
+        return None
+    match = _ICD10CM.match(code.strip().upper())
+    if match is None:
+        return None
+    head, tail = match.groups()
+    return head + tail if tail else head
+
+
+def _dotted(undotted: str) -> str:
+    return f"{undotted[:3]}.{undotted[3:]}" if len(undotted) > 3 else undotted
+
+
+def icd10cm_release() -> dt.date | None:
+    """The date of the CMS ICD-10-CM release in use (``2026-04-01`` with simple-icd-10-cm 1.5).
+
+    Reads the code list on first call. ``None`` if the data files do not name a date.
+    """
+    return _table().release
+
+
+def is_icd10cm_code(code: str) -> bool:
+    """Tell whether *code* exists in the ICD-10-CM release (billable or not).
+
+    Accepts the dotted and undotted forms. Needs only the code list, not the
+    descriptions, so it is the cheapest existence test.
+    """
+    undotted = _undotted(code)
+    return undotted is not None and undotted in _table().index
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Icd10cmCode:
+    """One code of the CMS ICD-10-CM tabular list, as returned by `lookup_icd10cm`.
+
+    A code is billable when it is a leaf of the tabular (has no subdivisions);
+    a non-billable code is a header whose billable subdivisions must be used on
+    a claim (ICD-10-CM Official Guidelines, section I.B.1; for example ``M54.5``
+    has been a header since the October 1, 2021 release, its billable codes being
+    ``M54.50``, ``M54.51`` and ``M54.59``).
+
+    Attributes:
+        code: The code in dotted form (``M54.50``).
+        description: The CMS description (terminology text).
+        billable: Whether the code may be reported on a claim.
+        parent: The code this one subdivides; ``None`` for a three-character
+            category.
+        block: The tabular block (section) of the code's category, e.g. ``M50-M54``.
+        chapter: The tabular chapter number, e.g. ``"13"``.
+    """
+
+    code: str
+    description: str
+    billable: bool
+    parent: str | None
+    block: str
+    chapter: str
+
+    @property
+    def undotted(self) -> str:
+        """The code in CMS file form, without the dot (``M5450``)."""
+        return self.code.replace(".", "")
+
+    @property
+    def ancestors(self) -> tuple[str, ...]:
+        """The codes above this one, nearest first, ending with the category."""
+        result: list[str] = []
+        parent = self.parent
+        table = _table()
+        while parent is not None:
+            result.append(parent)
+            parent_undotted = parent.replace(".", "")
+            up = table.parent(parent_undotted)
+            parent = None if up is None else _dotted(up)
+        return tuple(result)
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        """The codes directly below this one, in tabular order (empty if billable)."""
+        return tuple(_dotted(c) for c in _table().children(self.undotted))
+
+    @property
+    def billable_descendants(self) -> tuple[str, ...]:
+        """The billable codes below this one, in tabular order (empty if billable).
+
+        These are the codes to use on a claim instead of this header.
+        """
+        table = _table()
+        return tuple(_dotted(c) for c in table.descendants(self.undotted) if table.is_leaf(c))
+
+
+_records: dict[str, Icd10cmCode] = {}
+
+
+def lookup_icd10cm(code: str) -> Icd10cmCode:
+    """Return the ICD-10-CM record of *code* from the bundled CMS release.
+
+    Accepts ``M54.50``, ``m54.50`` and the undotted CMS form ``M5450``. Records
+    are cached, so repeated lookups cost a dictionary access.
+
+    >>> record = lookup_icd10cm("M5450")
+    >>> record.code, record.billable
+    ('M54.50', True)
+    >>> lookup_icd10cm("M54.5").billable_descendants
+    ('M54.50', 'M54.51', 'M54.59')
+
+    Raises:
+        UnknownCodeError: If *code* is not a code of the release (malformed,
+            deleted, never existed, or a block/chapter rather than a code). The
+            hint names the nearest existing code when there is one.
+    """
+    record = _records.get(code)  # type: ignore[arg-type]
+    if record is not None:
+        return record
+    undotted = _undotted(code)
+    table = _table()
+    if undotted is None or undotted not in table.index:
+        raise UnknownCodeError("ICD-10-CM", _safe(code), _hint(code, undotted, table))
+    record = _records.get(undotted)
+    if record is None:
+        block, chapter = table.placement.get(undotted[:3], ("", ""))
+        parent = table.parent(undotted)
+        record = Icd10cmCode(
+            code=_dotted(undotted),
+            description=table.description(undotted),
+            billable=table.is_leaf(undotted),
+            parent=None if parent is None else _dotted(parent),
+            block=block,
+            chapter=chapter,
+        )
+        _records[undotted] = record
+        _records[record.code] = record
+    _records[code] = record
+    return record
+
+
+def _safe(code: object) -> str:
+    # What a message may repeat: a short printable string (codes are not patient data).
+    if isinstance(code, str) and len(code) <= 20 and code.isprintable():
+        return code
+    return "<not a code>"
+
+
+def _hint(code: object, undotted: str | None, table: Table) -> str:
+    release = table.release.isoformat() if table.release else "bundled"
+    if not isinstance(code, str):
+        return "expected a string such as 'M54.50'"
+    if undotted is None:
+        if "-" in code:
+            return "a range or block is not a code; match ranges with is_within_icd10cm"
+        return "not in ICD-10-CM form (a letter, two alphanumeric characters, e.g. M54.50)"
+    nearest = table.nearest_existing(undotted)
+    if nearest is None:
+        return f"not in the ICD-10-CM release of {release}"
+    return (
+        f"not in the ICD-10-CM release of {release}; the nearest existing code is "
+        f"{_dotted(nearest)}"
+    )
+
+
+def icd10cm_problems(
+    code: str, path: str = "code", mode: Icd10cmValidation | None = None
+) -> list[Problem]:
+    """Validate an ICD-10-CM code for a model and return the problems found.
+
+    With ``"format"`` validation only the form is checked. With ``"strict"``
+    validation (the default, see `get_icd10cm_validation`) the code must also
+    exist in the bundled CMS release. Non-billable headers pass: billability is a
+    claim question, reported by `medmassage.billing.diagnosis_edits`.
+
+    Args:
+        code: The code, dotted or not.
+        path: The field path to report problems under.
+        mode: The validation to apply; ``None`` for the one in force.
+    """
+    undotted = _undotted(code)
+    if undotted is None:
+        return [Problem(path, "expected an ICD-10-CM code such as M54.50", "icd10cm_format")]
+    if (mode or get_icd10cm_validation()) == "format":
+        return []
+    table = _table()
+    if undotted in table.index:
+        return []
+    return [
+        Problem(
+            path,
+            f"expected a code of the ICD-10-CM release ({_hint(code, undotted, table)}); "
+            "validate historic records with icd10cm_validation('format')",
+            "icd10cm_unknown",
+        )
+    ]
+
+
+_PATTERN_PREFIX = re.compile(r"^[A-Z](?:[0-9A-Z](?:[0-9A-Z](?:\.?[0-9A-Z]{0,4})?)?)?$")
+_pattern_cache: dict[str, tuple[str, str]] = {}
+
+
+def _compile_pattern(pattern: str) -> tuple[str, str]:
+    """Return ``(low, high)`` undotted bounds; a prefix pattern has ``low == high``."""
+    cached = _pattern_cache.get(pattern)
+    if cached is not None:
+        return cached
+    text = pattern.strip() if isinstance(pattern, str) else ""
+    stripped = text.rstrip("x-*")
+    if "-" in stripped:
+        low_text, _, high_text = stripped.partition("-")
+        bounds = (_prefix(low_text, pattern), _prefix(high_text, pattern))
+        if bounds[0] > bounds[1]:
+            raise ValidationError(
+                [Problem("pattern", "expected a range whose start is not after its end", "range")]
+            )
+    else:
+        bound = _prefix(stripped, pattern)
+        bounds = (bound, bound)
+    if len(_pattern_cache) < 4096:
+        _pattern_cache[pattern] = bounds
+    return bounds
+
+
+def _prefix(text: str, pattern: object) -> str:
+    text = text.strip().upper().rstrip(".")
+    if not text or _PATTERN_PREFIX.match(text) is None:
+        raise ValidationError(
+            [
+                Problem(
+                    "pattern",
+                    "expected an ICD-10-CM code, a prefix with a trailing 'x', '-' or '*' "
+                    "(I82.4x), or a range (I80-I82)",
+                    "icd10cm_pattern",
+                )
+            ]
+        )
+    return text.replace(".", "")
+
+
+def is_within_icd10cm(code: str, pattern: str | Iterable[str]) -> bool:
+    """Tell whether an ICD-10-CM code falls under a code, prefix or range.
+
+    A pure string test: no table is loaded, and codes need not exist in the
+    current release (historic records match too). Patterns:
+
+    * a code, which matches itself and every code below it: ``M54.5`` matches
+      ``M54.5``, ``M54.50``, ``M54.59``;
+    * a prefix with a trailing lower-case ``x``, ``-`` or ``*`` (any number),
+      meaning "and any further characters": ``I82.4x``, ``I82.4-``, ``M5*``. An
+      upper-case ``X`` is ICD-10-CM's placeholder character and is literal
+      (``M01.X`` is a code);
+    * an inclusive range of codes or categories, as in a tabular block:
+      ``I80-I82`` matches every code of the categories I80, I81 and I82;
+      ``M54.40-M54.42`` matches M54.40, M54.41, M54.42 but not the header M54.4;
+    * several patterns (any iterable of the above), matched if any matches.
+
+    >>> is_within_icd10cm("I82.401", "I80-I82")
+    True
+    >>> is_within_icd10cm("I82.401", "I82.4x")
+    True
+    >>> is_within_icd10cm("I83.90", ["I80-I82", "Z86.718"])
+    False
+
+    Raises:
+        ValidationError: If *code* is not in ICD-10-CM form (path ``code``) or a
+            pattern is malformed (path ``pattern``).
+    """
+    undotted = _undotted(code)
+    if undotted is None:
+        raise ValidationError(
+            [Problem("code", "expected an ICD-10-CM code such as M54.50", "icd10cm_format")]
+        )
+    patterns: Iterable[str] = (pattern,) if isinstance(pattern, str) else pattern
+    for item in patterns:
+        low, high = _compile_pattern(item)
+        if undotted >= low and undotted[: len(high)] <= high:
+            return True
+    return False

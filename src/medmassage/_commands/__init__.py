@@ -1,0 +1,1 @@
+"""Subcommands of the ``medmassage`` command line (private)."""

@@ -1,0 +1,111 @@
+"""``medmassage validate``: validate case files and summarise them."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from ._io import InputError, fail, load
+
+HELP = "validate case files (or every *.json in a folder) and print a readable summary"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add this command's arguments."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="case JSON files or folders")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+
+
+def _files(paths: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.glob("*.json")))
+        else:
+            out.append(p)
+    return out
+
+
+def summarise(case: object) -> str:
+    """Return a readable, identity-free summary of a case."""
+    from ..cases import Case
+    from ..checks import check
+
+    assert isinstance(case, Case)
+    plan = case.plan
+    lines = [
+        f"patient {case.patient.id} (age {case.patient.age_on(plan.start_date)}, "
+        f"{case.patient.sex.value})",
+        "  diagnoses: "
+        + ", ".join(
+            f"{d.code}" + (f" ({d.region.value}" + (f", {d.laterality.value})" if d.laterality else ")") if d.region else "")
+            for d in plan.diagnoses
+        ),
+    ]
+    if plan.referral is not None:
+        r = plan.referral
+        lines.append(
+            f"  referral {r.id}: {r.referrer.role.value}, referred {r.referred_on}, "
+            f"{r.frequency_per_week or '?'}x/week for {r.duration_weeks or '?'} weeks, "
+            f"{r.visits_authorized if r.visits_authorized is not None else 'no'} visits authorized"
+        )
+    lines.append(
+        f"  plan {plan.id} ({plan.status.value}): {plan.sessions_per_week}x/week for "
+        f"{plan.duration_weeks} weeks from {plan.start_date} to {plan.end_date}, "
+        f"{plan.session_length} sessions"
+    )
+    for t in plan.techniques:
+        side = f" {t.laterality.value}" if t.laterality else ""
+        lines.append(
+            f"    - {t.modality} on{side} {t.region.value}: {t.duration}, "
+            f"Walton grade {int(t.min_grade)}-{int(t.max_grade)}"
+        )
+    for g in plan.goals:
+        lines.append(f"    goal {g.id}: {g.instrument} {g.comparator.value} {g.target:g}")
+    minutes: Counter[str] = Counter()
+    for s in case.sessions:
+        for seg in s.segments:
+            minutes[seg.modality] += seg.duration.minutes
+    attended = sum(1 for s in case.sessions if s.status.value == "completed")
+    lines.append(f"  sessions: {attended} attended of {plan.planned_sessions} planned")
+    for s in case.sessions:
+        outcomes = ", ".join(o.instrument for o in s.outcomes) or "none"
+        reactions = ", ".join(r.kind.value for r in s.adverse_reactions) or "none"
+        lines.append(
+            f"    - {s.id} {s.start.isoformat(timespec='minutes')} {s.status.value}: "
+            f"{s.treatment_minutes:g} of {s.duration.minutes:g} min treated, "
+            f"outcomes: {outcomes}; reactions: {reactions}; "
+            f"{'signed' if s.signed else 'unsigned'}"
+        )
+    lines.append(
+        "  minutes by modality: "
+        + (", ".join(f"{k} {v:g}" for k, v in sorted(minutes.items())) or "none")
+    )
+    advisories = check(case)
+    lines.append(f"  advisories: {len(advisories)}")
+    lines.extend(f"    - {a}" for a in advisories)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate each file; exit 0 when all are valid, 1 otherwise."""
+    from ..cases import Case
+
+    files = _files(args.paths)
+    if not files:
+        return fail("no JSON files found")
+    bad = 0
+    for f in files:
+        try:
+            case = load(Case, f)
+        except InputError as exc:
+            bad += 1
+            print(f"INVALID {exc}")
+            continue
+        print(f"OK {f}")
+        if not args.quiet:
+            print(summarise(case))
+    print(f"{len(files) - bad} valid, {bad} invalid")
+    return 1 if bad else 0

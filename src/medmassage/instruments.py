@@ -1,0 +1,1038 @@
+"""Outcome instruments: declarative definitions, scoring, and change against the MCID.
+
+An `Instrument` is data: its items and their response formats, the scales it
+reports and the rule each is scored by, how many unanswered items each scale
+tolerates, its score range and direction, interpretation bands and minimal
+clinically important differences (`Mcid`), each with the source it comes from.
+A small generic engine scores any instrument so described, so a plugin can add
+an instrument without writing scoring code.
+
+The built-in instruments (NPRS, VAS, ODI 2.1a, NDI, QuickDASH, LEFS, BCTQ,
+HIT-6, FIQR, PSFS, FFI, JFLS-20, RMDQ, pressure pain threshold and range of
+motion) live in :mod:`medmassage._builtin.instruments` and are loaded on first
+use. No copyrighted item wording is shipped: items are referenced by number.
+
+>>> from medmassage.instruments import get_instrument
+>>> odi = get_instrument("odi")
+>>> odi.score([3, 2, 1, 2, 1, 2, 1, 1, 2, 1]).value
+32.0
+>>> round(odi.score([3, 2, 1, 2, 1, 2, 1, None, 2, 2]).value, 2)
+35.56
+>>> change = odi.change(46.0, 30.0)
+>>> change.direction.value, change.mcid_reached
+('improved', True)
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+import math
+import numbers
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final, Literal, Protocol, TypeAlias, runtime_checkable
+
+import attrs
+
+from .exceptions import (
+    MedmassageError,
+    Problem,
+    ScoringError,
+    UnknownCodeError,
+    UsageError,
+    ValidationError,
+)
+from .units import Angle, Measure, MeasureLike, Pressure, SupportsQuantity
+
+__all__ = [
+    "Band",
+    "Change",
+    "ChangeDirection",
+    "Direction",
+    "InputKind",
+    "Instrument",
+    "InstrumentSource",
+    "Mcid",
+    "ResponseSpec",
+    "Responses",
+    "Rule",
+    "Scale",
+    "Score",
+    "builtin_instruments",
+    "get_instrument",
+]
+
+#: Differences smaller than this are treated as no change (float noise only).
+EPSILON: Final = 1e-9
+
+#: One item's answer as given on the published form; ``None`` = unanswered.
+Response: TypeAlias = int | float | str | bool | None
+#: What `Instrument.score` accepts: a sequence of item responses in item order; for
+#: instruments made of separate scales a mapping of scale name to such a sequence;
+#: for single-item instruments also a bare number; for measured instruments a
+#: pressure or angle (or a sequence of repeated trials).
+Responses: TypeAlias = (
+    Sequence[Response]
+    | Mapping[str, Sequence[Response]]
+    | float
+    | MeasureLike
+    | Sequence[MeasureLike]
+)
+
+
+class Direction(enum.Enum):
+    """Which way an instrument's score means the patient is worse."""
+
+    HIGHER_IS_WORSE = "higher_is_worse"
+    HIGHER_IS_BETTER = "higher_is_better"
+
+
+class ChangeDirection(enum.Enum):
+    """Whether a change between two scores is an improvement."""
+
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    UNCHANGED = "unchanged"
+
+
+class Rule(enum.Enum):
+    """How a scale's score is computed from its items (or from other scales).
+
+    ``n`` is the scale's number of items, ``k`` the number answered, ``S`` the
+    sum of the answered items, ``lo``/``hi`` an item's lowest/highest value.
+    """
+
+    #: ``S`` (LEFS, HIT-6, RMDQ).
+    SUM = "sum"
+    #: ``S x n / k``: the missing items take the mean of the answered ones (NDI, FIQR domains).
+    PRORATED_SUM = "prorated_sum"
+    #: ``(S - k*lo) / (k*(hi - lo)) x 100``: percent of the answered items' maximum (ODI, FFI).
+    PERCENT_OF_MAX = "percent_of_max"
+    #: ``S / k`` (BCTQ, PSFS, JFLS-20, single-item scales).
+    MEAN = "mean"
+    #: ``(S / k - lo) / (hi - lo) x 100`` (QuickDASH: ``(S/k - 1) x 25``).
+    MEAN_RESCALED = "mean_rescaled"
+    #: Sum of the component scales' scores (FIQR total).
+    SCALES_SUM = "scales_sum"
+    #: Mean of the component scales' scores (FFI total).
+    SCALES_MEAN = "scales_mean"
+
+
+class InputKind(enum.Enum):
+    """What `Instrument.score` expects as responses."""
+
+    #: A sequence of item responses in item order.
+    ITEMS = "items"
+    #: A mapping of scale name to that scale's sequence of responses (or one flat sequence).
+    SCALES = "scales"
+    #: A `medmassage.units.Pressure` (or a sequence of repeated trials).
+    PRESSURE = "pressure"
+    #: A `medmassage.units.Angle` (or a sequence of repeated trials).
+    ANGLE = "angle"
+
+
+class _BadResponse(Exception):
+    """Internal: an item response is not allowed; converted to a `ScoringError`."""
+
+
+def _describe_number(x: float) -> str:
+    return f"{x:g}"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ResponseSpec:
+    """The answers one item accepts.
+
+    Build one with `numeric`, `labelled` or `yes_no`.
+
+    Attributes:
+        low: The lowest value (the lowest label's value for labelled items).
+        high: The highest value.
+        integer: Whether only whole numbers are allowed (``3.0`` counts as whole).
+        labels: For labelled items, each answer label with the points it scores,
+            lowest first. The points themselves are accepted too.
+        boolean: Whether the item is a yes/no tick (``True`` scores 1).
+    """
+
+    low: float
+    high: float
+    integer: bool = True
+    labels: tuple[tuple[str, float], ...] = ()
+    boolean: bool = False
+    _lookup: dict[object, float] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_lookup"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
+            problems.append(Problem("high", "expected finite low < high", "range"))
+        lookup: dict[object, float] = {}
+        for i, (label, points) in enumerate(self.labels):
+            key = _norm_label(label)
+            if not key or key in lookup:
+                problems.append(Problem(f"labels[{i}]", "labels must be unique and non-empty"))
+            lookup[key] = points
+            lookup[points] = points
+        if problems:
+            raise ValidationError(problems, "ResponseSpec")
+        object.__setattr__(self, "_lookup", lookup)
+
+    @classmethod
+    def numeric(cls, low: float, high: float, *, integer: bool = True) -> ResponseSpec:
+        """Answers are numbers from *low* to *high* (whole numbers when *integer*)."""
+        return cls(low=low, high=high, integer=integer)
+
+    @classmethod
+    def labelled(cls, labels: Sequence[tuple[str, float]]) -> ResponseSpec:
+        """Answers are labels, each scoring the given points (HIT-6)."""
+        pairs = tuple(labels)
+        points = [p for _, p in pairs]
+        return cls(low=min(points), high=max(points), labels=pairs)
+
+    @classmethod
+    def yes_no(cls) -> ResponseSpec:
+        """Answers are ``True`` (ticked, scores 1) or ``False`` (scores 0)."""
+        return cls(low=0, high=1, boolean=True)
+
+    def describe(self) -> str:
+        """Say in words which answers are allowed, for error messages and reports."""
+        if self.boolean:
+            return "True or False (or 1/0)"
+        if self.labels:
+            named = ", ".join(f"{label!r} ({_describe_number(p)})" for label, p in self.labels)
+            return f"one of {named}"
+        lo, hi = _describe_number(self.low), _describe_number(self.high)
+        kind = "a whole number" if self.integer else "a number"
+        return f"{kind} from {lo} to {hi}"
+
+    def parse(self, value: object) -> float | None:
+        """Return the points *value* scores, ``None`` for unanswered.
+
+        Raises:
+            ScoringError: If *value* is not an allowed answer.
+        """
+        try:
+            return self._parse(value)
+        except _BadResponse:
+            raise ScoringError(f"got {_show(value)}; expected {self.describe()} or None") from None
+
+    def _parse(self, value: object) -> float | None:
+        # The hot path of scoring: exact-type checks first, no allocation.
+        if value is None:
+            return None
+        t = type(value)
+        if t is int or t is float:
+            x: float = value  # type: ignore[assignment]
+        elif t is bool:
+            if self.boolean:
+                return 1.0 if value else 0.0
+            raise _BadResponse
+        elif t is str:
+            if self.labels:
+                found = self._lookup.get(_norm_label(value))  # type: ignore[arg-type]
+                if found is not None:
+                    return found
+            raise _BadResponse
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            try:
+                x = float(value)
+            except (TypeError, ValueError, OverflowError):
+                raise _BadResponse from None
+        else:
+            raise _BadResponse
+        if self.labels:
+            found = self._lookup.get(x)
+            if found is None:
+                raise _BadResponse
+            return found
+        if not (self.low <= x <= self.high):  # also rejects NaN
+            raise _BadResponse
+        if (self.integer or self.boolean) and t is not int and not float(x).is_integer():
+            raise _BadResponse
+        return x
+
+
+def _norm_label(label: str) -> str:
+    return " ".join(label.replace("_", " ").replace("-", " ").lower().split())
+
+
+def _show(value: object) -> str:
+    """Describe a bad value without echoing free text (which could identify a patient)."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int | float):
+        return f"{value!r}"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    return f"a {type(value).__name__}"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Scale:
+    """One score an instrument reports, and how it is computed.
+
+    Attributes:
+        name: Short identifier (``"total"``, ``"sss"``, ``"function"``).
+        label: Human name for reports.
+        rule: How the score is computed (see `Rule`).
+        items: The 1-based numbers of the items in this scale, in the
+            instrument's item order; empty means every item given (PSFS, whose
+            number of items varies).
+        of: For `Rule.SCALES_SUM` / `Rule.SCALES_MEAN`: the names of the
+            component scales (declared earlier).
+        max_missing: How many of the scale's items may be unanswered before the
+            scale cannot be scored (a scale with no item answered never is).
+        missing_value: If set, an unanswered item is scored as this value (RMDQ:
+            an unanswered item scores "No", 0); it still counts towards
+            ``max_missing`` and `Score.missing`.
+        weight: A multiplier applied to the rule's result (FIQR: function /3).
+        score_range: The lowest and highest possible score of this scale.
+    """
+
+    name: str
+    label: str
+    rule: Rule
+    score_range: tuple[float, float]
+    items: tuple[int, ...] = ()
+    of: tuple[str, ...] = ()
+    max_missing: int = 0
+    missing_value: float | None = None
+    weight: float = 1.0
+
+    @property
+    def composite(self) -> bool:
+        """Whether this scale is computed from other scales rather than items."""
+        return self.rule in (Rule.SCALES_SUM, Rule.SCALES_MEAN)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Band:
+    """An interpretation band of an instrument's primary score.
+
+    Bands are looked up in order: a score belongs to the first band whose upper
+    limit it does not exceed (``score <= high``, or ``score < high`` when
+    ``high_inclusive`` is false). ``low`` is for display.
+
+    Attributes:
+        label: The band's name as published (``"moderate disability"``).
+        low: The lowest score of the band as published.
+        high: The upper limit.
+        high_inclusive: Whether ``high`` itself belongs to the band.
+    """
+
+    label: str
+    low: float
+    high: float
+    high_inclusive: bool = True
+
+    def admits(self, value: float) -> bool:
+        """Whether *value* does not exceed this band's upper limit."""
+        return value <= self.high if self.high_inclusive else value < self.high
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Mcid:
+    """A minimal clinically important difference (or a detectable change) with its source.
+
+    A change reaches the MCID when the *improvement* is at least ``value``
+    points, or at least ``percent`` % of the baseline score, or (``combine=
+    "both"``) both.
+
+    Attributes:
+        value: Threshold in points of the scale (always positive: the size of
+            the change, whichever way the scale runs).
+        percent: Threshold as a percentage of the baseline score.
+        combine: ``"either"`` (either threshold suffices) or ``"both"``.
+        population: A short key for the population the figure was derived in
+            (``"default"``, ``"chronic-lbp"``); `Instrument.change` selects by it.
+        description: The population and context in words.
+        source: The citation.
+        scale: The scale the figure applies to; ``None`` for the primary score.
+        kind: ``"mcid"`` for an important difference, ``"mdc"`` for a minimal
+            detectable change (measurement error only).
+        confirmed: ``False`` when the figure could not be verified in a primary
+            source (reported as UNCONFIRMED).
+        default: Whether `Instrument.change` uses it when no population is named.
+    """
+
+    source: str
+    value: float | None = None
+    percent: float | None = None
+    combine: Literal["either", "both"] = "either"
+    population: str = "default"
+    description: str = ""
+    scale: str | None = None
+    kind: Literal["mcid", "mdc"] = "mcid"
+    confirmed: bool = True
+    default: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if self.value is None and self.percent is None:
+            problems.append(Problem("value", "an MCID needs a value or a percent", "required"))
+        for name in ("value", "percent"):
+            x = getattr(self, name)
+            if x is not None and not (isinstance(x, int | float) and math.isfinite(x) and x > 0):
+                problems.append(Problem(name, "expected a positive finite number", "range"))
+        if self.combine not in ("either", "both"):
+            problems.append(Problem("combine", "expected 'either' or 'both'", "choice"))
+        if problems:
+            raise ValidationError(problems, "Mcid")
+
+    def reached(self, improvement: float, baseline: float) -> bool:
+        """Whether an *improvement* (points, positive = better) from *baseline* meets this MCID.
+
+        A percentage threshold is only usable when the baseline is not zero.
+        """
+        checks: list[bool] = []
+        if self.value is not None:
+            checks.append(improvement >= self.value - EPSILON)
+        if self.percent is not None:
+            if baseline != 0:
+                checks.append(improvement / abs(baseline) * 100 >= self.percent - EPSILON)
+            elif self.combine == "both" or self.value is None:
+                checks.append(False)
+        return all(checks) if self.combine == "both" else any(checks)
+
+    def describe(self) -> str:
+        """The threshold in words, e.g. ``"10 points or 30%"``."""
+        parts = []
+        if self.value is not None:
+            parts.append(f"{self.value:g} points")
+        if self.percent is not None:
+            parts.append(f"{self.percent:g}%")
+        text = (" and " if self.combine == "both" else " or ").join(parts)
+        if self.kind == "mdc":
+            text += " (MDC)"
+        if not self.confirmed:
+            text += " (UNCONFIRMED)"
+        return text
+
+
+def _freeze_floats(value: Mapping[str, float]) -> dict[str, float]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Score:
+    """The result of scoring one administration of an instrument.
+
+    Attributes:
+        instrument: The instrument's code.
+        value: The published primary score, on its published scale.
+        unit: The unit of ``value`` (``"points"``, ``"%"``, ``"mm"``, ``"kPa"``, ``"deg"``).
+        subscales: Each scale's score, for instruments with more than one scale
+            (composite totals excluded: they are ``value``).
+        missing: How many items were unanswered (for the FFI: marked not applicable).
+        band: The interpretation band of ``value``, if the instrument has bands.
+        not_computable: Scales that could not be scored (too many missing items),
+            when the primary score still could.
+        direction: Which way the score means worse.
+    """
+
+    instrument: str
+    value: float
+    unit: str
+    direction: Direction
+    subscales: Mapping[str, float] = attrs.field(factory=dict, converter=_freeze_floats, hash=False)
+    missing: int = 0
+    band: Band | None = None
+    not_computable: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Change:
+    """The change between a baseline and a follow-up score.
+
+    Attributes:
+        instrument: The instrument's code.
+        scale: The scale compared; ``None`` for the primary score.
+        baseline: The baseline score.
+        followup: The follow-up score.
+        difference: ``followup - baseline``.
+        percent: The difference as a percentage of the baseline (``None`` when the
+            baseline is 0).
+        improvement: The difference signed so that positive means better.
+        direction: Improved, worsened or unchanged.
+        mcid: The MCID the change was judged against, if the instrument has one
+            for this scale and population.
+        mcid_reached: Whether the improvement reaches the MCID (``None`` without an MCID).
+        worsened_beyond_mcid: Whether the patient worsened by at least the MCID
+            (``None`` without an MCID).
+    """
+
+    instrument: str
+    scale: str | None
+    baseline: float
+    followup: float
+    difference: float
+    percent: float | None
+    improvement: float
+    direction: ChangeDirection
+    mcid: Mcid | None
+    mcid_reached: bool | None
+    worsened_beyond_mcid: bool | None
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+
+
+def _check_instrument(inst: Instrument) -> list[Problem]:
+    problems: list[Problem] = []
+    if not isinstance(inst.code, str) or not _CODE.match(inst.code):
+        problems.append(
+            Problem("code", "expected a lower-case code: a letter, then [a-z0-9_.-]", "format")
+        )
+    measured = inst.kind in (InputKind.PRESSURE, InputKind.ANGLE)
+    if not measured and not (1 <= inst.min_items <= inst.item_count):
+        problems.append(Problem("min_items", "expected 1 <= min_items <= item_count", "range"))
+    lo, hi = inst.score_range
+    if not lo < hi:
+        problems.append(Problem("score_range", "expected low < high", "range"))
+    names: dict[str, int] = {}
+    for i, scale in enumerate(inst.scales):
+        where = f"scales[{i}]"
+        if scale.name in names:
+            problems.append(Problem(f"{where}.name", "duplicate scale name", "unique"))
+        if scale.composite:
+            unknown = [c for c in scale.of if c not in names]
+            if not scale.of or unknown:
+                problems.append(
+                    Problem(f"{where}.of", "expected names of scales declared before", "ref")
+                )
+        elif any(not 1 <= n <= inst.item_count for n in scale.items) and not measured:
+            problems.append(Problem(f"{where}.items", "item numbers out of range", "range"))
+        if scale.max_missing < 0:
+            problems.append(Problem(f"{where}.max_missing", "expected >= 0", "range"))
+        names[scale.name] = i
+    if not inst.scales:
+        problems.append(Problem("scales", "an instrument needs at least one scale", "required"))
+    if inst.primary not in names:
+        problems.append(Problem("primary", "expected the name of one of the scales", "ref"))
+    if inst.kind is InputKind.SCALES:
+        expected = 1
+        for i, scale in enumerate(inst.scales):
+            if scale.composite:
+                continue
+            block = tuple(range(expected, expected + len(scale.items)))
+            if scale.items != block:
+                problems.append(
+                    Problem(
+                        f"scales[{i}].items",
+                        "separate scales must number their items in one contiguous run",
+                        "order",
+                    )
+                )
+            expected += len(scale.items)
+        if expected - 1 != inst.item_count:
+            problems.append(Problem("item_count", "scales do not cover every item", "range"))
+    for i, band in enumerate(inst.bands):
+        if i and band.high < inst.bands[i - 1].high:
+            problems.append(Problem(f"bands[{i}]", "bands must be in ascending order", "order"))
+    for i, mcid in enumerate(inst.mcids):
+        if mcid.scale is not None and mcid.scale not in names:
+            problems.append(Problem(f"mcids[{i}].scale", "unknown scale", "ref"))
+    if not isinstance(inst.api_version, int) or inst.api_version < 1:
+        problems.append(Problem("api_version", "expected a positive integer", "range"))
+    return problems
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Instrument:
+    """A validated outcome instrument, described declaratively and scored generically.
+
+    Attributes:
+        code: Short lower-case identifier (``"odi"``).
+        name: Full name.
+        version: The version scored (``"2.1a"``).
+        kind: What `score` expects (see `InputKind`).
+        item_count: Number of items (the maximum, for PSFS); 0 for measured instruments.
+        min_items: The fewest items accepted (PSFS: 3); defaults to ``item_count``.
+        response: The answers every item accepts.
+        item_responses: Overrides of ``response`` for particular items, as
+            ``(item number, spec)`` pairs.
+        item_noun: What an item is called on the form (``"section"`` for the ODI).
+        scales: The scales scored, components before the composites built from them.
+        primary: The name of the scale whose score is `Score.value`.
+        missing_rule: The missing-item rule in words (said in every `ScoringError`).
+        missing_rule_confirmed: ``False`` when the rule is a documented convention,
+            not a published one (UNCONFIRMED).
+        score_range: Range of the primary score.
+        unit: Unit of the primary score.
+        direction: Which way the primary score means worse.
+        bands: Interpretation bands of the primary score, ascending.
+        mcids: Known MCIDs (and MDCs), each with population and source.
+        licence: Copyright and licence note.
+        source: Citation of the primary source of the scoring.
+        notes: Further remarks, including what is UNCONFIRMED.
+        decimals: Decimals to show when reporting a score.
+        api_version: The plugin API version this object was written for.
+    """
+
+    code: str
+    name: str
+    version: str
+    kind: InputKind
+    item_count: int
+    response: ResponseSpec
+    scales: tuple[Scale, ...]
+    primary: str
+    missing_rule: str
+    score_range: tuple[float, float]
+    unit: str
+    direction: Direction
+    licence: str
+    source: str
+    min_items: int = attrs.field()
+    item_responses: tuple[tuple[int, ResponseSpec], ...] = ()
+    item_noun: str = "item"
+    missing_rule_confirmed: bool = True
+    bands: tuple[Band, ...] = ()
+    mcids: tuple[Mcid, ...] = ()
+    notes: tuple[str, ...] = ()
+    decimals: int = 1
+    api_version: int = 1
+    _specs: tuple[ResponseSpec, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_specs"
+    )
+
+    @min_items.default
+    def _min_items_default(self) -> int:
+        return self.item_count
+
+    def __attrs_post_init__(self) -> None:
+        problems = _check_instrument(self)
+        specs = [self.response] * max(self.item_count, 0)
+        for number, spec in self.item_responses:
+            if 1 <= number <= self.item_count:
+                specs[number - 1] = spec
+            else:
+                problems.append(Problem("item_responses", "item number out of range", "range"))
+        if problems:
+            raise ValidationError(problems, "Instrument")
+        object.__setattr__(self, "_specs", tuple(specs))
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    # -- metadata -------------------------------------------------------------------
+
+    def scale(self, name: str) -> Scale:
+        """Return the scale called *name*.
+
+        Raises:
+            UnknownCodeError: If the instrument has no such scale.
+        """
+        for scale in self.scales:
+            if scale.name == name:
+                return scale
+        known = ", ".join(s.name for s in self.scales)
+        raise UnknownCodeError(f"{self.code} scale", str(name), f"known scales: {known}")
+
+    def band_for(self, value: float) -> Band | None:
+        """Return the interpretation band of a primary score, if the instrument has bands."""
+        if not self.bands or value < self.bands[0].low:
+            return None
+        return next((band for band in self.bands if band.admits(value)), None)
+
+    def mcid(self, population: str | None = None, scale: str | None = None) -> Mcid | None:
+        """Return the MCID for a *scale* (``None``: primary) and *population*.
+
+        Without a population the first MCID marked ``default`` is returned; with
+        one, the first whose ``population`` matches.
+
+        Raises:
+            UnknownCodeError: If a population is named that the instrument has no
+                MCID for.
+        """
+        target = None if scale in (None, self.primary) else scale
+        candidates = [
+            m
+            for m in self.mcids
+            if (None if m.scale in (None, self.primary) else m.scale) == target
+        ]
+        if population is None:
+            return next((m for m in candidates if m.default), None)
+        for m in candidates:
+            if m.population == population:
+                return m
+        known = ", ".join(sorted({m.population for m in candidates})) or "none"
+        raise UnknownCodeError(
+            f"{self.code} MCID population", str(population), f"known populations: {known}"
+        )
+
+    def with_mcids(self, *mcids: Mcid, replace: bool = False) -> Instrument:
+        """Return a copy with *mcids* put first (or instead of the existing ones).
+
+        This is how a plugin or an application overrides an MCID for its
+        population: an added MCID marked ``default`` takes precedence.
+        """
+        kept = () if replace else self.mcids
+        return attrs.evolve(self, mcids=(*mcids, *kept))
+
+    def format_value(self, value: float) -> str:
+        """Format a score for display with the instrument's decimals and unit."""
+        text = f"{value:.{self.decimals}f}"
+        if self.unit == "%":
+            return text + "%"
+        return f"{text} {self.unit}"
+
+    # -- scoring --------------------------------------------------------------------
+
+    def score(self, responses: Responses) -> Score:
+        """Score one administration.
+
+        Args:
+            responses: The answers as on the published form (see the module
+                docstring and each instrument's documentation).
+
+        Returns:
+            The `Score`.
+
+        Raises:
+            ScoringError: If an answer is not allowed for its item (the message
+                names the item and the allowed answers), the number of answers is
+                wrong, or too many items are missing for the instrument's rule.
+        """
+        if self.kind is InputKind.PRESSURE or self.kind is InputKind.ANGLE:
+            return self._score_measure(responses)
+        values = self._collect(responses)
+        results: dict[str, float] = {}
+        failed: dict[str, str] = {}
+        for scale in self.scales:
+            if scale.composite:
+                absent = [c for c in scale.of if c not in results]
+                if absent:
+                    failed[scale.name] = f"needs the {', '.join(absent)} scale score(s)"
+                    continue
+                parts = [results[c] for c in scale.of]
+                total = math.fsum(parts)
+                if scale.rule is Rule.SCALES_MEAN:
+                    total /= len(parts)
+                results[scale.name] = total * scale.weight
+                continue
+            numbers_ = scale.items or range(1, len(values) + 1)
+            answered: list[float] = []
+            missing = 0
+            for n in numbers_:
+                x = values[n - 1]
+                if x is None:
+                    missing += 1
+                    if scale.missing_value is not None:
+                        answered.append(scale.missing_value)
+                else:
+                    answered.append(x)
+            count = len(numbers_)
+            if missing > scale.max_missing or missing == count:
+                failed[scale.name] = f"{missing} of {count} {self.item_noun}s unanswered"
+                continue
+            results[scale.name] = self._apply(scale, answered, count)
+        if self.primary not in results:
+            where = f"scale {self.primary!r}: " if len(self.scales) > 1 else ""
+            raise ScoringError(
+                f"cannot score {self.code}: {where}{failed[self.primary]}; "
+                f"rule: {self.missing_rule}"
+            )
+        value = results[self.primary]
+        item_scales = [s for s in self.scales if not s.composite]
+        subscales = (
+            {s.name: results[s.name] for s in item_scales if s.name in results}
+            if len(self.scales) > 1
+            else {}
+        )
+        return Score(
+            instrument=self.code,
+            value=value,
+            unit=self.unit,
+            direction=self.direction,
+            subscales=subscales,
+            missing=sum(1 for v in values if v is None),
+            band=self.band_for(value) if self.bands else None,
+            not_computable=tuple(failed),
+        )
+
+    def _apply(self, scale: Scale, answered: list[float], count: int) -> float:
+        k = len(answered)
+        total = math.fsum(answered)
+        spec = self._specs[scale.items[0] - 1] if scale.items else self.response
+        rule = scale.rule
+        if rule is Rule.SUM:
+            result = total
+        elif rule is Rule.PRORATED_SUM:
+            result = total * count / k
+        elif rule is Rule.PERCENT_OF_MAX:
+            result = (total - k * spec.low) / (k * (spec.high - spec.low)) * 100.0
+        elif rule is Rule.MEAN:
+            result = total / k
+        else:  # Rule.MEAN_RESCALED
+            result = (total / k - spec.low) / (spec.high - spec.low) * 100.0
+        return result * scale.weight
+
+    def _where(self, number: int) -> str:
+        """Name item *number* (1-based, in the flat item order) as the form does."""
+        if self.kind is InputKind.SCALES:
+            for scale in self.scales:
+                if scale.items and scale.items[0] <= number <= scale.items[-1]:
+                    return f"scale {scale.name!r} {self.item_noun} {number - scale.items[0] + 1}"
+        return f"{self.item_noun} {number}"
+
+    def _collect(self, responses: object) -> list[float | None]:
+        """Validate *responses* and return one parsed value per item, in item order."""
+        code = self.code
+        if isinstance(responses, Mapping):
+            if self.kind is not InputKind.SCALES:
+                raise ScoringError(
+                    f"{code}: expected a sequence of {self.item_count} {self.item_noun} "
+                    "responses in item order, not a mapping"
+                )
+            return self._collect_mapping(responses)
+        if self.item_count == 1 and _is_number(responses):
+            responses = [responses]
+        if isinstance(responses, str | bytes | bytearray) or not isinstance(responses, Sequence):
+            shape = (
+                "a mapping of scale name to responses"
+                if self.kind is InputKind.SCALES
+                else "a sequence of responses in item order"
+            )
+            raise ScoringError(f"{code}: expected {shape}, got {_show(responses)}")
+        n = len(responses)
+        if not self.min_items <= n <= self.item_count:
+            want = (
+                f"{self.item_count}"
+                if self.min_items == self.item_count
+                else f"{self.min_items} to {self.item_count}"
+            )
+            raise ScoringError(
+                f"{code}: expected {want} {self.item_noun} responses (None for unanswered), got {n}"
+            )
+        specs = self._specs
+        out: list[float | None] = []
+        append = out.append
+        try:
+            for i, value in enumerate(responses):
+                append(specs[i]._parse(value))
+        except _BadResponse:
+            i = len(out)
+            raise ScoringError(
+                f"{code}: {self._where(i + 1)}: got {_show(responses[i])}; "
+                f"expected {specs[i].describe()} or None"
+            ) from None
+        return out
+
+    def _collect_mapping(self, responses: Mapping[object, object]) -> list[float | None]:
+        item_scales = [s for s in self.scales if not s.composite]
+        names = {s.name for s in item_scales}
+        unknown = [k for k in responses if k not in names]
+        if unknown:
+            raise ScoringError(
+                f"{self.code}: unknown scale(s) {', '.join(_show_key(k) for k in unknown)}; "
+                f"expected {', '.join(sorted(names))}"
+            )
+        out: list[float | None] = []
+        for scale in item_scales:
+            given = responses.get(scale.name)
+            count = len(scale.items)
+            if given is None:
+                out.extend([None] * count)
+                continue
+            if isinstance(given, str | bytes | bytearray) or not isinstance(given, Sequence):
+                raise ScoringError(
+                    f"{self.code}: scale {scale.name!r}: expected a sequence of {count} "
+                    f"responses, got {_show(given)}"
+                )
+            if len(given) != count:
+                raise ScoringError(
+                    f"{self.code}: scale {scale.name!r}: expected {count} {self.item_noun} "
+                    f"responses (None for unanswered), got {len(given)}"
+                )
+            start = scale.items[0]
+            for j, value in enumerate(given):
+                spec = self._specs[start + j - 1]
+                try:
+                    out.append(spec._parse(value))
+                except _BadResponse:
+                    raise ScoringError(
+                        f"{self.code}: {self._where(start + j)}: got {_show(value)}; "
+                        f"expected {spec.describe()} or None"
+                    ) from None
+        return out
+
+    def _score_measure(self, responses: object) -> Score:
+        cls: type[Measure] = Pressure if self.kind is InputKind.PRESSURE else Angle
+        single = isinstance(responses, Measure | str | Mapping | SupportsQuantity)
+        if single:
+            trials: Sequence[object] = [responses]
+        elif isinstance(responses, Sequence) and not isinstance(responses, bytes | bytearray):
+            trials = responses
+        else:
+            raise ScoringError(
+                f"{self.code}: expected a {cls.KIND} with its unit ({cls.EXAMPLES}) "
+                f"or a sequence of trials, got {_show(responses)}"
+            )
+        if not 1 <= len(trials) <= 100:
+            raise ScoringError(f"{self.code}: expected 1 to 100 trials, got {len(trials)}")
+        lo, hi = self.score_range
+        values: list[float] = []
+        for i, trial in enumerate(trials, 1):
+            where = f"{self.item_noun} {i}" if not single else "measurement"
+            try:
+                measure = cls.coerce(trial)  # type: ignore[arg-type]
+            except MedmassageError as exc:
+                raise ScoringError(
+                    f"{self.code}: {where}: expected a {cls.KIND} with its unit "
+                    f"({cls.EXAMPLES}): {_first_problem(exc)}"
+                ) from exc
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ScoringError(
+                    f"{self.code}: {where}: expected a {cls.KIND} with its unit ({cls.EXAMPLES})"
+                ) from exc
+            x = measure.canonical
+            if not lo <= x <= hi:
+                raise ScoringError(
+                    f"{self.code}: {where}: {x:g} {self.unit} is outside "
+                    f"{lo:g} to {hi:g} {self.unit}"
+                )
+            values.append(x)
+        value = math.fsum(values) / len(values)
+        return Score(
+            instrument=self.code,
+            value=value,
+            unit=self.unit,
+            direction=self.direction,
+            band=self.band_for(value) if self.bands else None,
+        )
+
+    # -- change ---------------------------------------------------------------------
+
+    def change(
+        self,
+        baseline: Score | float,
+        followup: Score | float,
+        *,
+        scale: str | None = None,
+        population: str | None = None,
+        mcid: Mcid | None = None,
+    ) -> Change:
+        """Compare a follow-up score with the baseline.
+
+        Args:
+            baseline: The baseline `Score` (or its value).
+            followup: The follow-up `Score` (or its value).
+            scale: Compare this scale instead of the primary score (BCTQ ``"fss"``).
+            population: Judge against the MCID for this population (see `mcid`).
+            mcid: Judge against this MCID instead (an override, e.g. from a plugin).
+
+        Raises:
+            ScoringError: If a score belongs to another instrument or lacks the scale.
+            UnknownCodeError: If *scale* or *population* is unknown.
+        """
+        if scale is not None:
+            self.scale(scale)
+        b = self._value_of(baseline, scale, "baseline")
+        f = self._value_of(followup, scale, "followup")
+        if mcid is not None and not isinstance(mcid, Mcid):
+            raise UsageError(f"{self.code}: mcid: expected an Mcid, got {_show(mcid)}")
+        chosen = mcid if mcid is not None else self.mcid(population, scale)
+        difference = f - b
+        # Every scale of an instrument runs the same way as its primary score.
+        improvement = -difference if self.direction is Direction.HIGHER_IS_WORSE else difference
+        if abs(difference) <= EPSILON:
+            moved = ChangeDirection.UNCHANGED
+        elif improvement > 0:
+            moved = ChangeDirection.IMPROVED
+        else:
+            moved = ChangeDirection.WORSENED
+        return Change(
+            instrument=self.code,
+            scale=scale,
+            baseline=b,
+            followup=f,
+            difference=difference,
+            percent=difference / abs(b) * 100.0 if b != 0 else None,
+            improvement=improvement,
+            direction=moved,
+            mcid=chosen,
+            mcid_reached=None if chosen is None else chosen.reached(improvement, b),
+            worsened_beyond_mcid=None if chosen is None else chosen.reached(-improvement, b),
+        )
+
+    def _value_of(self, score: object, scale: str | None, what: str) -> float:
+        if isinstance(score, Score):
+            if score.instrument != self.code:
+                raise ScoringError(
+                    f"{self.code}: {what} is a {score.instrument!r} score, not {self.code!r}"
+                )
+            if scale is None or (scale == self.primary and scale not in score.subscales):
+                return score.value
+            if scale not in score.subscales:
+                raise ScoringError(f"{self.code}: {what} has no {scale!r} score")
+            return score.subscales[scale]
+        if _is_number(score) and math.isfinite(float(score)):  # type: ignore[arg-type]
+            return float(score)  # type: ignore[arg-type]
+        raise ScoringError(f"{self.code}: {what}: expected a Score or a number, got {_show(score)}")
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _show_key(key: object) -> str:
+    return repr(key) if isinstance(key, str) and len(key) <= 32 else _show(key)
+
+
+def _first_problem(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.problems:
+        return exc.problems[0].message
+    return type(exc).__name__
+
+
+# -- lookup -------------------------------------------------------------------------
+
+
+@runtime_checkable
+class InstrumentSource(Protocol):
+    """Anything that can look up an instrument by code (e.g. a plugin `Registry`)."""
+
+    def instrument(self, code: str) -> Instrument:
+        """Return the instrument with *code*; raise `UnknownCodeError` if unknown."""
+        ...
+
+
+@functools.cache
+def builtin_instruments() -> Mapping[str, Instrument]:
+    """Return the built-in instruments by code (loaded on first call, then cached)."""
+    from ._builtin.instruments import BUILTIN_INSTRUMENTS
+
+    return {inst.code: inst for inst in BUILTIN_INSTRUMENTS}
+
+
+def get_instrument(code: str, registry: InstrumentSource | None = None) -> Instrument:
+    """Return the instrument with *code* (case-insensitive).
+
+    Args:
+        code: The instrument code, e.g. ``"odi"``.
+        registry: Where to look first (a plugin registry); the built-ins are
+            searched if it does not know the code.
+
+    Raises:
+        UnknownCodeError: If no instrument has that code (with close matches).
+        UsageError: If *code* is not a string.
+    """
+    if not isinstance(code, str):
+        raise UsageError(f"instrument code: expected a string, got {_show(code)}")
+    key = code.strip().lower()
+    if registry is not None:
+        try:
+            return registry.instrument(key)
+        except UnknownCodeError:
+            pass
+    builtins = builtin_instruments()
+    found = builtins.get(key)
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(key, list(builtins), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(sorted(builtins))}"
+    raise UnknownCodeError("instrument", code, hint)

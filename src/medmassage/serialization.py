@@ -1,0 +1,486 @@
+"""Lossless JSON for every medmassage model, with schema versions and migrations.
+
+One `cattrs` converter, built on first use and cached, turns models into plain
+JSON-ready data and back. Structuring is strict: wrong types, missing keys,
+unknown keys, nulls where a value is required, non-finite numbers and malformed
+dates are all reported together as one `~medmassage.ValidationError` whose
+problems carry JSON-path-like locations (``segments[1].pressure.unit``).
+
+Round trips are exact: numbers keep their type and value, quantities keep the
+unit the user gave (``{"value": 30, "unit": "min"}``), date-times keep their
+offset and, for IANA zones, the zone name (RFC 9557 form
+``2026-03-02T10:00:00-07:00[America/Denver]``), and sequences keep their order.
+
+Every top-level document carries ``schema_version``; older documents are
+upgraded by the migrations registered with `register_migration`.
+
+>>> from medmassage import Duration, from_json, to_json
+>>> from medmassage.plans import Goal, Comparator
+>>> goal = Goal(id="g1", instrument="odi", target=20, comparator=Comparator.AT_MOST)
+>>> text = to_json(goal)
+>>> from_json(Goal, text) == goal
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import re
+import threading
+import zoneinfo
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from ._validation import _describe
+from .exceptions import Problem, SchemaVersionError, ValidationError
+from .outcomes import ItemResponse, PhysicalMeasurement, Responses
+from .units import Angle, Length, Measure, Pressure
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Migration",
+    "from_dict",
+    "from_json",
+    "get_converter",
+    "make_converter",
+    "register_migration",
+    "to_dict",
+    "to_json",
+]
+
+T = TypeVar("T")
+
+#: The schema version of documents this medmassage writes.
+SCHEMA_VERSION: Final = 1
+
+#: A migration upgrades a document (a JSON object) of one schema version to the next.
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+_migrations: dict[tuple[str, int], Migration] = {}
+
+
+def register_migration(model: type, from_version: int) -> Callable[[Migration], Migration]:
+    """Register a function that upgrades *model* documents from *from_version*.
+
+    The function receives the document (a dict, ``schema_version`` included) and
+    returns it in the shape of ``from_version + 1``. Returns the decorated
+    function unchanged.
+
+    Raises:
+        UsageError: If a migration for that model and version is already registered.
+    """
+    from .exceptions import UsageError
+
+    def decorator(fn: Migration) -> Migration:
+        key = (model.__qualname__, from_version)
+        if key in _migrations:
+            raise UsageError(
+                f"a migration of {model.__qualname__} from version {from_version} exists already"
+            )
+        _migrations[key] = fn
+        return fn
+
+    return decorator
+
+
+# -- scalar hooks: strict, never coercing -----------------------------------------
+
+
+def _fail(expected: str, code: str = "type") -> ValidationError:
+    return ValidationError([Problem("", f"expected {expected}", code)])
+
+
+def _str(value: object, tp: object) -> str:
+    if tp is not str and tp is not None and _is_enum(tp):  # likewise a StrEnum
+        return _structure_enum(tp)(value, tp)  # type: ignore[arg-type,return-value]
+    if type(value) is str:
+        return value
+    raise _fail("text")
+
+
+def _int(value: object, tp: object) -> int:
+    if tp is not int and _is_enum(tp):  # an IntEnum dispatches here before the enum factory
+        return _structure_enum(tp)(value, tp)  # type: ignore[arg-type,return-value]
+    if type(value) is int:
+        return value
+    raise _fail("a whole number")
+
+
+def _float(value: object, _: object) -> float:
+    if type(value) is float or type(value) is int:
+        return value  # type: ignore[return-value]
+    raise _fail("a number")
+
+
+def _bool(value: object, _: object) -> bool:
+    if type(value) is bool:
+        return value
+    raise _fail("true or false")
+
+
+def _date(value: object, _: object) -> dt.date:
+    if type(value) is str and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail("a date as YYYY-MM-DD", "date")
+
+
+_ZONE = re.compile(r"^(?P<stamp>[^\[\]]+)\[(?P<zone>[A-Za-z0-9_+\-/]{1,64})\]$")
+
+
+def _datetime(value: object, _: object) -> dt.datetime:
+    if type(value) is str and len(value) <= 100:
+        zone = None
+        match = _ZONE.match(value)
+        stamp = value
+        if match is not None:
+            stamp, zone = match["stamp"], match["zone"]
+        try:
+            parsed = dt.datetime.fromisoformat(stamp)
+        except ValueError:
+            parsed = None
+        if parsed is not None and zone is not None:
+            try:
+                tz = zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise _fail("a known IANA time-zone name in brackets", "zone") from None
+            if parsed.utcoffset() is None:
+                raise _fail("an offset before the time-zone name", "zone")
+            local = parsed.astimezone(tz)
+            if local.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+                raise _fail("an offset that matches the time zone at that instant", "zone")
+            return local
+        if parsed is not None:
+            if parsed.utcoffset() is None:
+                # Every date-time in medmassage is an instant: a naive one is ambiguous.
+                raise _fail("a time-zone-aware date-time (with an offset)", "aware")
+            return parsed
+    raise _fail("an ISO 8601 date-time such as 2026-03-02T10:00:00-07:00", "datetime")
+
+
+def _unstructure_datetime(value: dt.datetime) -> str:
+    text = value.isoformat()
+    if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+        text += f"[{value.tzinfo.key}]"
+    return text
+
+
+def _structure_measure(cls: type[Measure]) -> Callable[[object, object], Measure]:
+    def structure(value: object, _: object) -> Measure:
+        if type(value) is dict and len(value) == 2:
+            try:
+                return cls(value["value"], value["unit"])
+            except KeyError:
+                pass
+        return cls.from_dict(value)  # type: ignore[arg-type]
+
+    return structure
+
+
+_PHYSICAL: Final = (Pressure, Angle, Length)
+
+
+def _structure_physical(value: object, _: object) -> PhysicalMeasurement:
+    if not isinstance(value, dict):
+        raise _fail("a measurement {'value': ..., 'unit': ...}")
+    errors: list[ValidationError] = []
+    for cls in _PHYSICAL:
+        try:
+            return cls.from_dict(value)
+        except ValidationError as exc:
+            if all(p.code != "dimension" for p in exc.problems):
+                raise
+            if any("did you mean" in p.message for p in exc.problems):
+                raise
+            errors.append(exc)
+    raise _fail("a pressure, an angle or a length (kPa, deg, cm ...)", "dimension")
+
+
+def _structure_item(value: object, _: object) -> ItemResponse:
+    if value is None or type(value) in (int, float, bool, str):
+        return value  # type: ignore[return-value]
+    raise _fail("an item response: a number, true/false, an answer label or null")
+
+
+def _structure_responses(value: object, conv: cattrs.Converter) -> Responses:
+    items = tuple[ItemResponse, ...]
+    if isinstance(value, dict):
+        return {
+            _str(k, None): conv.structure(v, items)  # type: ignore[arg-type]
+            for k, v in value.items()
+        }
+    return conv.structure(value, items)
+
+
+@functools.cache
+def _structure_enum(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+    members = {m.value: m for m in cls}
+
+    def structure(value: object, _: object) -> enum.Enum:
+        if type(value) in (str, int):
+            member = members.get(value)
+            if member is not None:
+                return member
+        raise _fail(_describe(cls), "enum")
+
+    return structure
+
+
+def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], tuple[Any, ...]]:
+    args = getattr(tp, "__args__", ())
+    item_type = args[0] if args else Any
+    item = conv.get_structure_hook(item_type)
+
+    def structure(value: object, _: object) -> tuple[Any, ...]:
+        if type(value) is not list and type(value) is not tuple:
+            raise _fail("a list")
+        out = []
+        errors: list[Problem] = []
+        for i, x in enumerate(value):
+            try:
+                out.append(item(x, item_type))
+            except Exception as exc:  # collected with its index, re-raised below
+                errors.extend(_problems(exc, f"[{i}]", item_type))
+        if errors:
+            raise ValidationError(errors)
+        return tuple(out)
+
+    return structure
+
+
+def _frozenset_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], frozenset[Any]]:
+    inner = _tuple_hook(tp, conv)
+
+    def structure(value: object, _: object) -> frozenset[Any]:
+        return frozenset(inner(value, tp))
+
+    return structure
+
+
+def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
+    items = [m.value if isinstance(m, enum.Enum) else m for m in value]
+    return sorted(items, key=lambda v: (type(v).__name__, v))
+
+
+def _is_tuple(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is tuple
+
+
+def _is_frozenset(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is frozenset
+
+
+def _is_measure(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Measure)
+
+
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object], Any]:
+    inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    expected = f"an object ({cls.__name__})"
+
+    def structure(value: object, _: object) -> Any:
+        if type(value) is not dict:
+            raise _fail(expected)
+        return inner(value, cls)
+
+    return structure
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a new converter configured for medmassage models.
+
+    Applications that want to add hooks of their own should start from this
+    rather than mutate the shared one returned by `get_converter`.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(dt.datetime, _datetime)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+    conv.register_structure_hook_factory(_is_measure, _structure_measure)
+    conv.register_unstructure_hook_func(_is_measure, Measure.to_dict)  # type: ignore[arg-type]
+    conv.register_structure_hook(PhysicalMeasurement, _structure_physical)
+    conv.register_structure_hook(ItemResponse, _structure_item)
+    conv.register_structure_hook(Responses, lambda v, _: _structure_responses(v, conv))
+    conv.register_structure_hook(
+        Responses | None,  # type: ignore[arg-type]
+        lambda v, _: None if v is None else _structure_responses(v, conv),
+    )
+    conv.register_structure_hook_factory(_is_enum, _structure_enum)
+    conv.register_structure_hook_factory(_is_tuple, lambda tp: _tuple_hook(tp, conv))
+    conv.register_structure_hook_factory(_is_frozenset, lambda tp: _frozenset_hook(tp, conv))
+    conv.register_unstructure_hook_func(_is_frozenset, _unstructure_frozenset)
+    conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(cls, conv))
+    return conv
+
+
+_lock = threading.Lock()
+_converter: cattrs.Converter | None = None
+
+
+def get_converter() -> cattrs.Converter:
+    """Return the shared converter (built on first use)."""
+    global _converter
+    if _converter is None:
+        with _lock:
+            if _converter is None:
+                _converter = make_converter()
+    return _converter
+
+
+# -- errors -------------------------------------------------------------------------
+
+
+def _problems(exc: BaseException, path: str, tp: Any) -> list[Problem]:
+    """Turn whatever structuring raised into located problems."""
+    if isinstance(exc, ValidationError):
+        return [p.prefixed(path) for p in exc.problems]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [
+            Problem(_join(path, str(k)), "unexpected key", "extra")
+            for k in sorted(exc.extra_fields, key=str)
+        ]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        out: list[Problem] = []
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            if isinstance(note, AttributeValidationNote):
+                out.extend(_problems(sub, _join(path, note.name), note.type))
+            elif isinstance(note, IterableValidationNote):
+                out.extend(_problems(sub, f"{path}[{note.index}]", note.type))
+        for sub in without:
+            out.extend(_problems(sub, path, tp))
+        return out
+    if isinstance(exc, KeyError):
+        return [Problem(path, "required", "required")]
+    if isinstance(exc, RecursionError):
+        return [Problem(path, "nested too deeply", "depth")]
+    return [Problem(path, f"expected {_describe(tp)}", "type")]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+# -- public API ----------------------------------------------------------------------
+
+
+def to_dict(obj: attrs.AttrsInstance) -> dict[str, Any]:
+    """Return *obj* as JSON-ready data, with ``schema_version`` first."""
+    data = get_converter().unstructure(obj)
+    return {"schema_version": SCHEMA_VERSION, **data}
+
+
+def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
+    version = data.get("schema_version")
+    if type(version) is not int:
+        raise SchemaVersionError(
+            [Problem("schema_version", "expected an integer schema_version", "schema_version")],
+            model.__name__,
+        )
+    if version > target:
+        raise SchemaVersionError(
+            [
+                Problem(
+                    "schema_version",
+                    f"document is schema version {version}; this medmassage reads up to {target}",
+                    "schema_version",
+                )
+            ],
+            model.__name__,
+        )
+    while version < target:
+        migration = _migrations.get((model.__qualname__, version))
+        if migration is None:
+            raise SchemaVersionError(
+                [
+                    Problem(
+                        "schema_version",
+                        f"no migration of {model.__name__} from schema version {version}",
+                        "schema_version",
+                    )
+                ],
+                model.__name__,
+            )
+        data = migration(dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def from_dict(model: type[T], data: Mapping[str, Any], *, target_version: int = SCHEMA_VERSION) -> T:
+    """Build a validated *model* from JSON-ready *data* (migrating older versions).
+
+    Raises:
+        ValidationError: Listing every problem with its path.
+        SchemaVersionError: If ``schema_version`` is missing, too new, or cannot
+            be migrated.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError([Problem("", "expected a JSON object", "type")], model.__name__)
+    body = _migrate(model, dict(data), target_version)
+    del body["schema_version"]
+    try:
+        return get_converter().structure(body, model)
+    except ValidationError as exc:
+        raise ValidationError(exc.problems, model.__name__) from None
+    except (ClassValidationError, IterableValidationError) as exc:
+        raise ValidationError(_problems(exc, "", model), model.__name__) from None
+    except RecursionError:
+        raise ValidationError([Problem("", "nested too deeply", "depth")], model.__name__) from None
+
+
+def to_json(obj: attrs.AttrsInstance, *, indent: int | None = None) -> str:
+    """Return *obj* as a JSON document (see `to_dict`)."""
+    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed")
+
+
+def from_json(model: type[T], text: str | bytes) -> T:
+    """Parse a JSON document into a validated *model*.
+
+    Raises:
+        ValidationError: For malformed JSON (invalid UTF-8, syntax errors, NaN or
+            Infinity, nesting too deep for the parser) as for invalid content.
+    """
+    try:
+        if isinstance(text, bytes | bytearray):
+            text = bytes(text).decode("utf-8")
+        if not isinstance(text, str):
+            raise TypeError
+        data = json.loads(text, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise ValidationError([Problem("", "expected UTF-8 text", "encoding")], model.__name__) from None
+    except (ValueError, TypeError, RecursionError):
+        raise ValidationError(
+            [Problem("", "expected a well-formed JSON document without NaN or Infinity", "json")],
+            model.__name__,
+        ) from None
+    return from_dict(model, data)
