@@ -86,8 +86,9 @@ def normalize_icd10cm(code: str) -> str:
     Raises:
         ValidationError: If *code* is not an ICD-10-CM code in form.
     """
-    if isinstance(code, str):
-        match = _ICD10CM.match(code.strip().upper())
+    text: object = code
+    if isinstance(text, str):
+        match = _ICD10CM.match(text.strip().upper())
         if match is not None:
             head, tail = match.groups()
             return f"{head}.{tail}" if tail else head
@@ -105,7 +106,7 @@ def normalize_icd10cm(code: str) -> str:
 
 def is_icd10cm_format(code: str) -> bool:
     """Tell whether *code* has the form of an ICD-10-CM code (not whether it exists)."""
-    return isinstance(code, str) and _ICD10CM.match(code.strip().upper()) is not None
+    return _undotted(code) is not None
 
 
 _FORMATS: Final = {
@@ -137,15 +138,22 @@ class Coding:
     @code.validator
     def _check_code(self, attribute: attrs.Attribute[str], value: str) -> None:
         problems: list[Problem] = []
-        if not isinstance(self.system, str) or not self.system:
+        system: object = self.system
+        given: object = value
+        display: object = self.display
+        if not isinstance(system, str) or not system:
             problems.append(Problem("system", "expected a non-empty system URI", "required"))
-        if not isinstance(value, str) or not value.strip():
+            system = None
+        if not isinstance(given, str) or not given.strip():
             problems.append(Problem("code", "expected a non-empty code", "required"))
-        else:
-            fmt = _FORMATS.get(self.system)
-            if fmt is not None and fmt[0].match(value.strip().upper() if fmt[0] is _ICD10CM else value) is None:
+        elif isinstance(system, str):
+            fmt = _FORMATS.get(system)
+            if (
+                fmt is not None
+                and fmt[0].match(given.strip().upper() if fmt[0] is _ICD10CM else given) is None
+            ):
                 problems.append(Problem("code", f"expected {fmt[1]}", "format"))
-        if self.display is not None and not isinstance(self.display, str):
+        if display is not None and not isinstance(display, str):
             problems.append(Problem("display", "expected text", "type"))
         if problems:
             raise ValidationError(problems, "Coding")
@@ -184,7 +192,7 @@ _context_mode: contextvars.ContextVar[Icd10cmValidation | None] = contextvars.Co
 
 def _check_mode(mode: object) -> Icd10cmValidation:
     if mode == "strict" or mode == "format":
-        return mode  # type: ignore[return-value]
+        return mode
     raise ValidationError(
         [Problem("mode", "expected 'strict' or 'format'", "choice")], "ICD-10-CM validation"
     )
@@ -247,7 +255,7 @@ def _table() -> Table:
     return table()
 
 
-def _undotted(code: str) -> str | None:
+def _undotted(code: object) -> str | None:
     if not isinstance(code, str):
         return None
     match = _ICD10CM.match(code.strip().upper())
@@ -359,7 +367,7 @@ def lookup_icd10cm(code: str) -> Icd10cmCode:
             deleted, never existed, or a block/chapter rather than a code). The
             hint names the nearest existing code when there is one.
     """
-    record = _records.get(code)  # type: ignore[arg-type]
+    record = _records.get(code)
     if record is not None:
         return record
     undotted = _undotted(code)
@@ -450,7 +458,8 @@ def _compile_pattern(pattern: str) -> tuple[str, str]:
     cached = _pattern_cache.get(pattern)
     if cached is not None:
         return cached
-    text = pattern.strip() if isinstance(pattern, str) else ""
+    given: object = pattern
+    text = given.strip() if isinstance(given, str) else ""
     stripped = text.rstrip("x-*")
     if "-" in stripped:
         low_text, _, high_text = stripped.partition("-")

@@ -49,6 +49,7 @@ class CptCode:
 
     Attributes:
         code: The five-character code.
+        title: A short name (``Massage``, ``Manual therapy``).
         summary: What the code covers, paraphrased (not the AMA descriptor).
         timed: Whether the code is reported per unit of time.
         unit_minutes: The length of one unit for a timed code (15), else ``None``.
@@ -58,6 +59,7 @@ class CptCode:
     """
 
     code: str
+    title: str
     summary: str
     timed: bool
     unit_minutes: int | None
@@ -65,8 +67,10 @@ class CptCode:
     medicare_status: str | None = None
 
 
-def _timed(code: str, summary: str, source: str) -> CptCode:
-    return CptCode(code=code, summary=summary, timed=True, unit_minutes=15, source=source)
+def _timed(code: str, title: str, summary: str, source: str) -> CptCode:
+    return CptCode(
+        code=code, title=title, summary=summary, timed=True, unit_minutes=15, source=source
+    )
 
 
 _CMS_EXAMPLES: Final = (
@@ -81,6 +85,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
         for c in (
             _timed(
                 "97124",
+                "Massage",
                 "Massage of one or more areas (stroking, kneading, compression, percussion: "
                 "effleurage, petrissage, tapotement); timed, per 15 minutes.",
                 "clinical.md 3.2: codingahead.com/cpt-code-97124-description-guidelines-"
@@ -88,6 +93,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
             ),
             _timed(
                 "97140",
+                "Manual therapy",
                 "Hands-on manual therapy of one or more regions, such as joint mobilization "
                 "or manipulation, manual traction, manual lymphatic drainage, myofascial "
                 "release, soft-tissue mobilization and non-injection trigger-point work; "
@@ -97,6 +103,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
             ),
             _timed(
                 "97112",
+                "Neuromuscular re-education",
                 "Neuromuscular re-education: retraining movement, balance, coordination, "
                 "body-position sense and posture; timed, per 15 minutes. Not "
                 "neuromuscular *therapy* (soft-tissue work, billed 97140).",
@@ -105,6 +112,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
             ),
             _timed(
                 "97530",
+                "Therapeutic activities",
                 "Therapeutic activities: dynamic functional activities with the patient, "
                 "one-on-one; timed, per 15 minutes.",
                 "clinical.md 3.2: med.noridianmedicare.com/web/jfb/cert-review/mr/"
@@ -112,23 +120,27 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
             ),
             _timed(
                 "97110",
+                "Therapeutic exercise",
                 "Therapeutic exercise to build strength, endurance, range of motion or "
                 "flexibility; timed, per 15 minutes.",
                 "clinical.md 3.2; " + _CMS_EXAMPLES,
             ),
             _timed(
                 "97116",
+                "Gait training",
                 "Gait training, including stair climbing; timed, per 15 minutes.",
                 "clinical.md 3.2; " + _CMS_EXAMPLES,
             ),
             _timed(
                 "97035",
+                "Ultrasound",
                 "Therapeutic ultrasound with the clinician in constant attendance; timed, "
                 "per 15 minutes.",
                 "clinical.md 3.2; " + _CMS_EXAMPLES,
             ),
             CptCode(
                 code="97010",
+                title="Hot or cold packs",
                 summary="Hot or cold packs to one or more areas; untimed, supervised.",
                 timed=False,
                 unit_minutes=None,
@@ -141,6 +153,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
             *(
                 CptCode(
                     code=code,
+                    title=f"Physical therapy evaluation ({level})",
                     summary=f"Physical therapy evaluation, {level} complexity; untimed, "
                     "one unit, one evaluation or re-evaluation per date of service.",
                     timed=False,
@@ -271,7 +284,12 @@ def cpt_for_modality(
             ``"modality CPT mapping"``): pass one in *mapping*.
         ValidationError: If a mapped code is not in CPT form.
     """
-    key = modality if isinstance(modality, str) else modality.code
+    given: object = modality
+    key: object = given if isinstance(given, str) else getattr(given, "code", None)
+    if not isinstance(key, str):
+        raise ValidationError(
+            [Problem("modality", "expected a modality key or a modality object", "type")]
+        )
     if mapping is not None and key in mapping:
         found = mapping[key]
         return None if found is None else check_cpt_format(found, f"mapping[{key!r}]")
@@ -283,6 +301,6 @@ def cpt_for_modality(
     except KeyError:
         raise UnknownCodeError(
             "modality CPT mapping",
-            key if isinstance(key, str) and len(key) <= 100 else "<modality>",
+            key if len(key) <= 100 and key.isprintable() else "<modality>",
             "no default CPT code for this modality; pass mapping={modality: cpt_code}",
         ) from None
