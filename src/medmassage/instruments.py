@@ -236,7 +236,7 @@ class ResponseSpec:
                 if found is not None:
                     return found
             raise _BadResponse
-        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        elif isinstance(value, numbers.Real):  # numpy, Fraction... (bool was handled above)
             try:
                 x = float(value)
             except (TypeError, ValueError, OverflowError):
@@ -482,7 +482,8 @@ _CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
 def _check_instrument(inst: Instrument) -> list[Problem]:
     problems: list[Problem] = []
-    if not isinstance(inst.code, str) or not _CODE.match(inst.code):
+    code: object = inst.code  # plugins may pass anything: attrs does not check types
+    if not isinstance(code, str) or not _CODE.match(code):
         problems.append(
             Problem("code", "expected a lower-case code: a letter, then [a-z0-9_.-]", "format")
         )
@@ -535,7 +536,8 @@ def _check_instrument(inst: Instrument) -> list[Problem]:
     for i, mcid in enumerate(inst.mcids):
         if mcid.scale is not None and mcid.scale not in names:
             problems.append(Problem(f"mcids[{i}].scale", "unknown scale", "ref"))
-    if not isinstance(inst.api_version, int) or inst.api_version < 1:
+    api_version: object = inst.api_version
+    if not isinstance(api_version, int) or api_version < 1:
         problems.append(Problem("api_version", "expected a positive integer", "range"))
     return problems
 
@@ -701,12 +703,13 @@ class Instrument:
             return self._score_measure(responses)
         values = self._collect(responses)
         results: dict[str, float] = {}
-        failed: dict[str, str] = {}
+        failed: dict[str, str] = {}  # scale name -> why it could not be scored
+        several = len(self.scales) > 1
         for scale in self.scales:
             if scale.composite:
                 absent = [c for c in scale.of if c not in results]
                 if absent:
-                    failed[scale.name] = f"needs the {', '.join(absent)} scale score(s)"
+                    failed[scale.name] = "; ".join(failed[c] for c in absent)
                     continue
                 parts = [results[c] for c in scale.of]
                 total = math.fsum(parts)
@@ -727,14 +730,13 @@ class Instrument:
                     answered.append(x)
             count = len(numbers_)
             if missing > scale.max_missing or missing == count:
-                failed[scale.name] = f"{missing} of {count} {self.item_noun}s unanswered"
+                where = f"scale {scale.name!r}: " if several else ""
+                failed[scale.name] = f"{where}{missing} of {count} {self.item_noun}s unanswered"
                 continue
             results[scale.name] = self._apply(scale, answered, count)
         if self.primary not in results:
-            where = f"scale {self.primary!r}: " if len(self.scales) > 1 else ""
             raise ScoringError(
-                f"cannot score {self.code}: {where}{failed[self.primary]}; "
-                f"rule: {self.missing_rule}"
+                f"cannot score {self.code}: {failed[self.primary]}; rule: {self.missing_rule}"
             )
         value = results[self.primary]
         item_scales = [s for s in self.scales if not s.composite]
@@ -862,6 +864,7 @@ class Instrument:
 
     def _score_measure(self, responses: object) -> Score:
         cls: type[Measure] = Pressure if self.kind is InputKind.PRESSURE else Angle
+        kind = ("an " if cls.KIND[0] in "aeiou" else "a ") + cls.KIND
         single = isinstance(responses, Measure | str | Mapping | SupportsQuantity)
         if single:
             trials: Sequence[object] = [responses]
@@ -869,7 +872,7 @@ class Instrument:
             trials = responses
         else:
             raise ScoringError(
-                f"{self.code}: expected a {cls.KIND} with its unit ({cls.EXAMPLES}) "
+                f"{self.code}: expected {kind} with its unit ({cls.EXAMPLES}) "
                 f"or a sequence of trials, got {_show(responses)}"
             )
         if not 1 <= len(trials) <= 100:
@@ -882,12 +885,12 @@ class Instrument:
                 measure = cls.coerce(trial)  # type: ignore[arg-type]
             except MedmassageError as exc:
                 raise ScoringError(
-                    f"{self.code}: {where}: expected a {cls.KIND} with its unit "
+                    f"{self.code}: {where}: expected {kind} with its unit "
                     f"({cls.EXAMPLES}): {_first_problem(exc)}"
                 ) from exc
             except (TypeError, ValueError, AttributeError) as exc:
                 raise ScoringError(
-                    f"{self.code}: {where}: expected a {cls.KIND} with its unit ({cls.EXAMPLES})"
+                    f"{self.code}: {where}: expected {kind} with its unit ({cls.EXAMPLES})"
                 ) from exc
             x = measure.canonical
             if not lo <= x <= hi:
