@@ -33,6 +33,7 @@ __all__ = [
     "CPT_CODES",
     "DEFAULT_CPT_MAPPING",
     "CptCode",
+    "HasModalityKey",
     "SupportsCptCode",
     "check_cpt_format",
     "cpt_for_modality",
@@ -199,6 +200,15 @@ DEFAULT_CPT_MAPPING: Final[Mapping[str, str]] = MappingProxyType(
 
 
 @runtime_checkable
+class HasModalityKey(Protocol):
+    """A modality object: anything with a ``code``, its registry key."""
+
+    @property
+    def code(self) -> str:
+        """The modality's registry key."""
+
+
+@runtime_checkable
 class SupportsCptCode(Protocol):
     """A modality object that declares the CPT code it is billed under.
 
@@ -267,7 +277,7 @@ def mapping_from_modalities(modalities: Iterable[object]) -> dict[str, str | Non
 
 
 def cpt_for_modality(
-    modality: str | SupportsCptCode, mapping: Mapping[str, str | None] | None = None
+    modality: str | HasModalityKey, mapping: Mapping[str, str | None] | None = None
 ) -> str | None:
     """Return the CPT code a modality is billed under.
 

@@ -1,0 +1,281 @@
+"""Tests of codings, ICD-10-CM formats, validation strictness and range matching.
+
+Codes are from the CMS ICD-10-CM April 1, 2026 release (the project's clinical
+reference, section 3.1).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from medmassage import codes
+from medmassage.codes import (
+    CPT,
+    ICD10CM,
+    SNOMED_CT,
+    Coding,
+    get_icd10cm_validation,
+    icd10cm_problems,
+    icd10cm_validation,
+    is_icd10cm_format,
+    is_within_icd10cm,
+    normalize_icd10cm,
+    set_icd10cm_validation,
+)
+from medmassage.diagnosis import Diagnosis
+from medmassage.exceptions import ValidationError
+
+# -- Coding and formats --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("m5450", "M54.50"),
+        ("M54.5", "M54.5"),
+        ("M545", "M54.5"),
+        ("z09", "Z09"),
+        ("QA00101", "QA0.0101"),
+    ],
+)
+def test_normalize(given: str, expected: str) -> None:
+    assert normalize_icd10cm(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "M5", "5M4.50", "M54.50000", "M54..5", "M-54", "M54.5!"])
+def test_normalize_rejects_malformed_codes(bad: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        normalize_icd10cm(bad)
+    assert info.value.problems[0].code == "icd10cm_format"
+    assert not is_icd10cm_format(bad)
+
+
+def test_coding_stores_dotted_icd10cm() -> None:
+    assert Coding.icd10cm("m5450").code == "M54.50"
+    assert Coding.icd10cm("M54.50", "Low back pain, unspecified").display is not None
+
+
+def test_coding_checks_cpt_and_snomed_formats() -> None:
+    assert Coding.cpt("97140").system == CPT
+    assert Coding.snomed("279039007").system == SNOMED_CT
+    with pytest.raises(ValidationError) as info:
+        Coding.cpt("9714")
+    assert info.value.paths == ("code",)
+    with pytest.raises(ValidationError):
+        Coding.snomed("0123")
+
+
+def test_coding_accepts_other_systems_as_given() -> None:
+    coding = Coding(system="urn:example:local", code="abc-1")
+    assert coding.code == "abc-1"
+
+
+def test_coding_reports_every_problem() -> None:
+    with pytest.raises(ValidationError) as info:
+        Coding(system="", code=" ", display=3)  # type: ignore[arg-type]
+    assert set(info.value.paths) == {"system", "code", "display"}
+
+
+def test_coding_rejects_non_string_system_without_type_error() -> None:
+    with pytest.raises(ValidationError) as info:
+        Coding(system=["x"], code="M54.50")  # type: ignore[arg-type]
+    assert info.value.paths == ("system",)
+
+
+def test_coding_is_frozen() -> None:
+    coding = Coding.icd10cm("M54.50")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        coding.code = "M54.51"  # type: ignore[misc]
+
+
+# -- validation strictness -----------------------------------------------------------
+
+
+def test_default_is_strict() -> None:
+    assert get_icd10cm_validation() == "strict"
+
+
+def test_strict_diagnosis_requires_an_existing_code() -> None:
+    """M54.99 does not exist in the April 2026 release."""
+    with pytest.raises(ValidationError) as info:
+        Diagnosis(coding=Coding.icd10cm("M54.99"))
+    (problem,) = info.value.problems
+    assert problem.path == "coding.code"
+    assert problem.code == "icd10cm_unknown"
+    assert "M54.9" in problem.message  # the nearest existing code
+
+
+def test_non_billable_header_is_a_valid_diagnosis() -> None:
+    """Billability is a claim question (billing.diagnosis_edits), not validity."""
+    assert Diagnosis(coding=Coding.icd10cm("M545")).code == "M54.5"
+
+
+def test_format_validation_for_historic_records() -> None:
+    with icd10cm_validation("format"):
+        assert get_icd10cm_validation() == "format"
+        assert Diagnosis(coding=Coding.icd10cm("M54.99")).code == "M54.99"
+    assert get_icd10cm_validation() == "strict"
+    with pytest.raises(ValidationError):
+        Diagnosis(coding=Coding.icd10cm("M54.99"))
+
+
+def test_context_manager_restores_on_error() -> None:
+    with pytest.raises(RuntimeError), icd10cm_validation("format"):
+        raise RuntimeError
+    assert get_icd10cm_validation() == "strict"
+
+
+def test_context_managers_nest() -> None:
+    with icd10cm_validation("format"):
+        with icd10cm_validation("strict"):
+            assert get_icd10cm_validation() == "strict"
+        assert get_icd10cm_validation() == "format"
+
+
+def test_process_default_setter() -> None:
+    try:
+        set_icd10cm_validation("format")
+        assert get_icd10cm_validation() == "format"
+        assert Diagnosis(coding=Coding.icd10cm("M54.99")).code == "M54.99"
+        with icd10cm_validation("strict"):
+            assert get_icd10cm_validation() == "strict"
+    finally:
+        set_icd10cm_validation("strict")
+
+
+def test_context_mode_is_per_thread() -> None:
+    seen: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def other() -> None:
+        inside.wait(5)
+        seen.append(get_icd10cm_validation())
+        release.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with icd10cm_validation("format"):
+        inside.set()
+        release.wait(5)
+        assert get_icd10cm_validation() == "format"
+    thread.join(5)
+    assert seen == ["strict"]
+
+
+@pytest.mark.parametrize("bad", ["lenient", "", None, 1])
+def test_unknown_modes_are_rejected(bad: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        set_icd10cm_validation(bad)  # type: ignore[arg-type]
+    assert info.value.paths == ("mode",)
+    with pytest.raises(ValidationError), icd10cm_validation(bad):  # type: ignore[arg-type]
+        pass
+    assert get_icd10cm_validation() == "strict"
+
+
+def test_icd10cm_problems() -> None:
+    assert icd10cm_problems("M54.50") == []
+    assert icd10cm_problems("M54.99", "dx", mode="format") == []
+    (unknown,) = icd10cm_problems("M54.99", "dx")
+    assert (unknown.path, unknown.code) == ("dx", "icd10cm_unknown")
+    (malformed,) = icd10cm_problems("54", "dx", mode="format")
+    assert malformed.code == "icd10cm_format"
+
+
+def test_module_exports_are_documented() -> None:
+    for name in codes.__all__:
+        obj = getattr(codes, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            assert obj.__doc__, name
+
+
+# -- range and prefix matching -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "pattern", "expected"),
+    [
+        # clinical.md 2.3: acute DVT I82.4x; a block I80-I82
+        ("I82.401", "I82.4x", True),
+        ("I82.409", "I82.4-", True),
+        ("I82.4", "I82.4x", True),
+        ("I82.501", "I82.4x", False),
+        ("I82.401", "I80-I82", True),
+        ("I80.10", "I80-I82", True),
+        ("I83.90", "I80-I82", False),
+        ("I79.8", "I80-I82", False),
+        ("M54.5", "M54.5", True),
+        ("M54.50", "M54.5", True),
+        ("M54.4", "M54.5", False),
+        ("M5450", "m54.5", True),
+        ("M54.41", "M54.40-M54.42", True),
+        ("M54.4", "M54.40-M54.42", False),
+        ("M54.5", "M50-M54", True),
+        ("M55.0", "M50-M54", False),
+        ("C4A.0", "C43-C44", False),
+        ("C4A.0", "C45-C4A", True),
+        ("M01.X0", "M01.X", True),
+        ("M01.0", "M01.X", False),
+        ("Z86.718", "Z86.71*", True),
+        ("M79.7", "M*", True),
+    ],
+)
+def test_is_within(code: str, pattern: str, expected: bool) -> None:
+    assert is_within_icd10cm(code, pattern) is expected
+
+
+def test_trailing_dash_is_a_wildcard_not_a_range() -> None:
+    assert is_within_icd10cm("I82.401", "I82-")
+    assert is_within_icd10cm("I82.401", "I82--")
+    assert not is_within_icd10cm("I83.0", "I82-")
+
+
+def test_is_within_any_of_several_patterns() -> None:
+    assert is_within_icd10cm("Z86.718", ["I80-I82", "Z86.71x"])
+    assert not is_within_icd10cm("I83.90", ("I80-I82", "Z86.718"))
+    assert not is_within_icd10cm("I83.90", [])
+
+
+def test_is_within_needs_no_table_for_historic_codes() -> None:
+    # M54.5 was billable before FY2022; records may still hold codes that no longer exist.
+    assert is_within_icd10cm("M54.99", "M54")
+
+
+@pytest.mark.parametrize("pattern", ["", "x", "I82.4.5", "I82-I80", "12-I80", "-I82", "I8 2"])
+def test_malformed_patterns(pattern: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        is_within_icd10cm("I82.401", pattern)
+    assert info.value.paths[0] == "pattern"
+
+
+def test_malformed_code_in_match() -> None:
+    with pytest.raises(ValidationError) as info:
+        is_within_icd10cm("I82..4", "I82")
+    assert info.value.paths == ("code",)
+
+
+_code = st.from_regex(r"\A[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?\Z")
+
+
+@given(_code)
+def test_a_code_is_within_itself_and_its_category(code: str) -> None:
+    assert is_within_icd10cm(code, code)
+    assert is_within_icd10cm(code, code[:3])
+    assert is_within_icd10cm(code, f"{code[:3]}-{code[:3]}")
+    assert is_within_icd10cm(code, code[:3] + "x")
+
+
+@given(_code, _code)
+def test_prefix_pattern_means_startswith(code: str, pattern: str) -> None:
+    expected = code.replace(".", "").startswith(pattern.replace(".", ""))
+    assert is_within_icd10cm(code, pattern) is expected
+
+
+def test_icd10cm_constant_is_the_fhir_uri() -> None:
+    assert ICD10CM == "http://hl7.org/fhir/sid/icd-10-cm"

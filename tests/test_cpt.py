@@ -1,0 +1,171 @@
+"""Tests of the CPT table and the modality-to-CPT mapping.
+
+Code meanings and the default mapping follow the project's clinical reference,
+sections 2.4 (NMT billed 97140, not 97112) and 3.2 (CPT codes relevant to massage).
+"""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from medmassage.cpt import (
+    CPT_CODES,
+    DEFAULT_CPT_MAPPING,
+    CptCode,
+    SupportsCptCode,
+    check_cpt_format,
+    cpt_for_modality,
+    lookup_cpt,
+    mapping_from_modalities,
+)
+from medmassage.exceptions import UnknownCodeError, ValidationError
+from medmassage.modalities import BUILTIN_MODALITIES
+
+
+@pytest.mark.parametrize("code", ["97124", "97140", "97112", "97530", "97110", "97116", "97035"])
+def test_timed_codes_are_15_minute_units(code: str) -> None:
+    """clinical.md 3.2: each of these is 'each 15 minutes'."""
+    record = lookup_cpt(code)
+    assert record.timed
+    assert record.unit_minutes == 15
+    assert record.summary
+    assert record.source
+
+
+@pytest.mark.parametrize("code", ["97010", "97161", "97162", "97163"])
+def test_untimed_codes(code: str) -> None:
+    record = lookup_cpt(code)
+    assert not record.timed
+    assert record.unit_minutes is None
+
+
+def test_hot_cold_packs_are_medicare_status_b() -> None:
+    """clinical.md 3.2: 97010 is Medicare status B (always bundled; palmettogba.com)."""
+    status = lookup_cpt("97010").medicare_status
+    assert status is not None
+    assert "status B" in status
+
+
+def test_summaries_are_paraphrases_not_the_ama_descriptor() -> None:
+    """The AMA's descriptor of 97124 begins 'Therapeutic procedure, 1 or more areas'."""
+    for record in CPT_CODES.values():
+        assert not record.summary.startswith("Therapeutic procedure, 1 or more areas")
+        assert "each 15 minutes; massage, including" not in record.summary
+
+
+def test_neuromuscular_reeducation_is_distinguished_from_therapy() -> None:
+    assert "not" in lookup_cpt("97112").summary.lower()
+    assert cpt_for_modality("core.neuromuscular") == "97140"
+
+
+def test_unknown_and_malformed_cpt() -> None:
+    with pytest.raises(UnknownCodeError) as info:
+        lookup_cpt("97039")
+    assert info.value.system == "CPT"
+    assert "97140" in info.value.hint
+    with pytest.raises(ValidationError) as bad:
+        lookup_cpt("971")
+    assert bad.value.problems[0].code == "cpt_format"
+
+
+def test_table_is_read_only() -> None:
+    with pytest.raises(TypeError):
+        CPT_CODES["99999"] = lookup_cpt("97140")  # type: ignore[index]
+    with pytest.raises(TypeError):
+        DEFAULT_CPT_MAPPING["core.swedish"] = "97140"  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        lookup_cpt("97140").timed = False  # type: ignore[misc]
+
+
+# -- mapping -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("modality", "cpt"),
+    [
+        ("core.swedish", "97124"),  # clinical.md 3.2: massage = effleurage, petrissage, tapotement
+        ("core.myofascial_release", "97140"),  # 3.2: 97140 covers MFR
+        ("core.trigger_point", "97140"),  # 3.2: non-injectable trigger-point therapy
+        ("core.lymphatic_drainage", "97140"),  # 3.2: descriptor names MLD
+        ("core.neuromuscular", "97140"),  # 2.4: NMT billed 97140, not 97112
+        ("core.deep_tissue", "97124"),  # decision documented on DEFAULT_CPT_MAPPING
+    ],
+)
+def test_default_mapping(modality: str, cpt: str) -> None:
+    assert cpt_for_modality(modality) == cpt
+
+
+def test_every_builtin_modality_has_a_default_code() -> None:
+    assert set(DEFAULT_CPT_MAPPING) == set(BUILTIN_MODALITIES)
+    for code in DEFAULT_CPT_MAPPING.values():
+        assert lookup_cpt(code).timed
+
+
+def test_per_call_override() -> None:
+    assert cpt_for_modality("core.deep_tissue", {"core.deep_tissue": "97140"}) == "97140"
+    assert cpt_for_modality("core.swedish", {"core.deep_tissue": "97140"}) == "97124"
+    assert cpt_for_modality("core.swedish", {"core.swedish": None}) is None
+
+
+def test_override_is_format_checked() -> None:
+    with pytest.raises(ValidationError) as info:
+        cpt_for_modality("core.swedish", {"core.swedish": "massage"})
+    assert info.value.paths == ("mapping['core.swedish']",)
+
+
+@attrs.frozen(kw_only=True)
+class _PluginModality:
+    code: str
+    cpt_code: str | None
+
+
+def test_plugin_modality_declares_its_code() -> None:
+    cupping = _PluginModality(code="acme.cupping", cpt_code="97140")
+    assert isinstance(cupping, SupportsCptCode)
+    assert cpt_for_modality(cupping) == "97140"
+    assert cpt_for_modality(cupping, {"acme.cupping": "97124"}) == "97124"
+    assert cpt_for_modality(_PluginModality(code="acme.rest", cpt_code=None)) is None
+
+
+def test_mapping_from_modalities_skips_objects_without_a_code() -> None:
+    mapping = mapping_from_modalities(
+        [
+            _PluginModality(code="acme.cupping", cpt_code="97140"),
+            _PluginModality(code="acme.rest", cpt_code=None),
+            BUILTIN_MODALITIES["core.swedish"],
+        ]
+    )
+    assert mapping == {"acme.cupping": "97140", "acme.rest": None}
+    with pytest.raises(ValidationError) as info:
+        mapping_from_modalities([_PluginModality(code="x.y", cpt_code="bad")])
+    assert info.value.paths == ("modalities[0].cpt_code",)
+
+
+def test_builtin_modality_object_uses_the_default() -> None:
+    assert cpt_for_modality(BUILTIN_MODALITIES["core.myofascial_release"]) == "97140"
+
+
+def test_unknown_modality() -> None:
+    with pytest.raises(UnknownCodeError) as info:
+        cpt_for_modality("acme.cupping")
+    assert info.value.system == "modality CPT mapping"
+    assert "mapping=" in info.value.hint
+
+
+def test_not_a_modality() -> None:
+    with pytest.raises(ValidationError) as info:
+        cpt_for_modality(42)  # type: ignore[arg-type]
+    assert info.value.paths == ("modality",)
+
+
+def test_check_cpt_format() -> None:
+    assert check_cpt_format("0001F") == "0001F"
+    with pytest.raises(ValidationError) as info:
+        check_cpt_format(97140, "codes[0]")
+    assert info.value.paths == ("codes[0]",)
+
+
+def test_cpt_code_is_kw_only() -> None:
+    with pytest.raises(TypeError):
+        CptCode("97140", "x", "y", True, 15, "z")  # type: ignore[call-arg]
