@@ -908,6 +908,27 @@ class Instrument:
             band=self.band_for(value) if self.bands else None,
         )
 
+    def score_value(self, value: float) -> Score:
+        """Wrap a score recorded directly (not from item responses) as a `Score`.
+
+        Raises:
+            ScoringError: If *value* is not a finite number within the score range.
+        """
+        lo, hi = self.score_range
+        if not _is_number(value) or not lo <= float(value) <= hi:
+            raise ScoringError(
+                f"{self.code}: recorded score: got {_show(value)}; expected a number from "
+                f"{lo:g} to {hi:g}"
+            )
+        x = float(value)
+        return Score(
+            instrument=self.code,
+            value=x,
+            unit=self.unit,
+            direction=self.direction,
+            band=self.band_for(x) if self.bands else None,
+        )
+
     # -- change ---------------------------------------------------------------------
 
     def change(
