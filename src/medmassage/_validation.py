@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import re
 import sys
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +50,24 @@ def check_id(problems: list[Problem], path: str, value: str | None) -> None:
         )
 
 
+_good_refs: dict[str, bool] = {}
+
+
+def check_ref(problems: list[Problem], path: str, value: str | None) -> None:
+    """Check an id that refers to another record (patient, plan ...).
+
+    Such ids repeat across many records, so valid ones are remembered (boundedly).
+    """
+    if value is None or value in _good_refs:
+        return
+    if _ID.match(value) is None:
+        problems.append(
+            Problem(path, "expected an id of 1-64 letters, digits, '-' or '.'", "id_format")
+        )
+    elif len(_good_refs) < 4096:
+        _good_refs[value] = True
+
+
 def check_aware(problems: list[Problem], path: str, value: dt.datetime | None) -> None:
     """Check that a datetime carries a time zone."""
     if value is not None and value.utcoffset() is None:
@@ -83,15 +102,13 @@ def check_text(
     """Check that text is not blank and not absurdly long."""
     if value is None:
         return
-    if not value.strip():
+    if not value or value.isspace():
         problems.append(Problem(path, "expected non-blank text", "blank"))
     elif len(value) > max_length:
         problems.append(Problem(path, f"expected at most {max_length} characters", "length"))
 
 
-def check_side(
-    problems: list[Problem], path: str, region: Any, laterality: Any
-) -> None:
+def check_side(problems: list[Problem], path: str, region: Any, laterality: Any) -> None:
     """A paired region (shoulder, knee ...) needs a side."""
     if region.paired and laterality is None:
         problems.append(
@@ -171,8 +188,9 @@ def _compile(tp: Any) -> Check:
         return lambda v: type(v) is int or (isinstance(v, int) and not isinstance(v, bool))
     if tp is float:
         return lambda v: (
-            type(v) is float or type(v) is int or isinstance(v, float | int)
-        ) and not isinstance(v, bool)
+            (type(v) is float or type(v) is int or isinstance(v, float | int))
+            and not isinstance(v, bool)
+        )
     if tp is dt.date:
         return lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)
     if isinstance(tp, type):
@@ -188,9 +206,7 @@ def _spec(cls: type) -> tuple[tuple[str, Check, Any], ...]:
     if spec is None:
         module = sys.modules[cls.__module__]
         hints = typing.get_type_hints(cls, vars(module))
-        spec = tuple(
-            (a.name, _compile(hints[a.name]), hints[a.name]) for a in attrs.fields(cls)
-        )
+        spec = tuple((a.name, _compile(hints[a.name]), hints[a.name]) for a in attrs.fields(cls))
         _specs[cls] = spec
     return spec
 
@@ -204,9 +220,22 @@ def type_problems(obj: object) -> list[Problem]:
     ]
 
 
+class _Trust(threading.local):
+    """Per-thread flag: set while the converter builds objects from checked data."""
+
+    types_checked = False
+
+
+trust = _Trust()
+
+
 def run(obj: Validated) -> None:
-    """Validate *obj*: its field types first, then its own rules; raise on problems."""
-    problems = type_problems(obj)
+    """Validate *obj*: its field types first, then its own rules; raise on problems.
+
+    The type check is skipped while `medmassage.serialization` structures a
+    document, because its strict hooks have already checked every field's type.
+    """
+    problems = [] if trust.types_checked else type_problems(obj)
     if not problems:
         try:
             problems = obj._problems()

@@ -48,7 +48,9 @@ class Case:
         for i, session in enumerate(self.sessions):
             where = f"sessions[{i}]"
             if session.patient_id != self.patient.id:
-                p.append(Problem(f"{where}.patient_id", "expected the case's patient id", "consistency"))
+                p.append(
+                    Problem(f"{where}.patient_id", "expected the case's patient id", "consistency")
+                )
             if session.plan_id is not None and session.plan_id != self.plan.id:
                 p.append(Problem(f"{where}.plan_id", "expected the case's plan id", "consistency"))
             if session.start.utcoffset() is not None:
@@ -62,7 +64,11 @@ class Case:
                         )
                     )
                 if previous is not None and session.start < previous:
-                    p.append(Problem(f"{where}.start", "expected sessions in chronological order", "order"))
+                    p.append(
+                        Problem(
+                            f"{where}.start", "expected sessions in chronological order", "order"
+                        )
+                    )
                 previous = session.start
         return p
 
@@ -71,6 +77,8 @@ class Case:
         return next((x for x in self.practitioners if x.id == practitioner_id), None)
 
     def __repr__(self) -> str:
-        return f"Case(patient={self.patient!r}, plan={self.plan.id!r}, sessions={len(self.sessions)})"
+        return (
+            f"Case(patient={self.patient!r}, plan={self.plan.id!r}, sessions={len(self.sessions)})"
+        )
 
     __str__ = __repr__

@@ -97,7 +97,9 @@ def _plan(plan: TreatmentPlan, path: str, lookup: ModalityLookup) -> list[Adviso
                 )
             )
         elif not t.modality.startswith("core."):
-            hard.extend(p.prefixed(f"{path}techniques[{i}]") for p in technique_problems(t, modality))
+            hard.extend(
+                p.prefixed(f"{path}techniques[{i}]") for p in technique_problems(t, modality)
+            )
     if hard:
         raise ValidationError(hard, "TreatmentPlan")
     referral = plan.referral
@@ -126,7 +128,10 @@ def _plan(plan: TreatmentPlan, path: str, lookup: ModalityLookup) -> list[Adviso
                     message="the referral expires before the plan ends",
                 )
             )
-        if referral.visits_authorized is not None and referral.visits_authorized < plan.planned_sessions:
+        if (
+            referral.visits_authorized is not None
+            and referral.visits_authorized < plan.planned_sessions
+        ):
             out.append(
                 Advisory(
                     code="visits_exceed_authorization",

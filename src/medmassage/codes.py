@@ -293,7 +293,7 @@ class Icd10cmCode:
 
     A code is billable when it is a leaf of the tabular (has no subdivisions);
     a non-billable code is a header whose billable subdivisions must be used on
-    a claim (ICD-10-CM Official Guidelines, section I.B.1; for example ``M54.5``
+    a claim (ICD-10-CM Official Guidelines, section I.B.2; for example ``M54.5``
     has been a header since the October 1, 2021 release, its billable codes being
     ``M54.50``, ``M54.51`` and ``M54.59``).
 
@@ -442,7 +442,7 @@ def icd10cm_problems(
     return [
         Problem(
             path,
-            f"expected a code of the ICD-10-CM release ({_hint(code, undotted, table)}); "
+            f"expected an existing ICD-10-CM code: {_hint(code, undotted, table)}; "
             "validate historic records with icd10cm_validation('format')",
             "icd10cm_unknown",
         )

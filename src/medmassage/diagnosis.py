@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-def is_valid_npi(npi: str) -> bool:
+def is_valid_npi(npi: object) -> bool:
     """Tell whether *npi* is a 10-digit NPI with a valid Luhn check digit."""
     if not isinstance(npi, str) or len(npi) != 10 or not npi.isascii() or not npi.isdigit():
         return False
@@ -95,9 +95,7 @@ class Provider:
         p: list[Problem] = []
         check_text(p, "name", self.name, max_length=200)
         if self.npi is not None and not is_valid_npi(self.npi):
-            p.append(
-                Problem("npi", "expected a 10-digit NPI with a valid Luhn check digit", "npi")
-            )
+            p.append(Problem("npi", "expected a 10-digit NPI with a valid Luhn check digit", "npi"))
         return p
 
 

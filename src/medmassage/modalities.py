@@ -42,9 +42,22 @@ __all__ = [
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
+#: attrs field metadata marking a registry key (modality, instrument, ...): the
+#: serializer keeps one shared copy of each key string.
+KEY_METADATA: Final = "medmassage.key"
+KEY: Final = {KEY_METADATA: True}
+
+_good_keys: dict[str, bool] = {}
+
+
 def check_key(problems: list[Problem], path: str, value: str) -> None:
     """Check a registry key such as ``core.deep_tissue`` or ``cupping``."""
-    if _KEY.match(value) is None or len(value) > 100:
+    ok = _good_keys.get(value)
+    if ok is None:
+        ok = _KEY.match(value) is not None and len(value) <= 100
+        if len(_good_keys) < 4096:  # keys are few; the bound keeps junk input from growing it
+            _good_keys[value] = ok
+    if not ok:
         problems.append(
             Problem(
                 path,

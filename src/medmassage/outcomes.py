@@ -16,7 +16,7 @@ import attrs
 from ._validation import check_aware, check_side, check_text, run
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem
-from .modalities import check_key
+from .modalities import KEY, check_key
 from .units import Angle, Length, Pressure
 
 __all__ = ["ItemResponse", "OutcomeMeasure", "PhysicalMeasurement", "Responses"]
@@ -51,7 +51,7 @@ class OutcomeMeasure:
         note: Free-text note (protected).
     """
 
-    instrument: str
+    instrument: str = attrs.field(metadata=KEY)
     taken_at: dt.datetime
     value: float | None = None
     responses: Responses | None = None
@@ -59,7 +59,9 @@ class OutcomeMeasure:
     region: BodyRegion | None = None
     laterality: Laterality | None = None
     movement: str | None = None
-    note: str | None = attrs.field(default=None, repr=lambda v: "None" if v is None else "<redacted>")
+    note: str | None = attrs.field(
+        default=None, repr=lambda v: "None" if v is None else "<redacted>"
+    )
 
     def __attrs_post_init__(self) -> None:
         run(self)
@@ -69,18 +71,19 @@ class OutcomeMeasure:
         check_key(p, "instrument", self.instrument)
         check_aware(p, "taken_at", self.taken_at)
         if self.value is None and self.responses is None and not self.measurements:
-            p.append(
-                Problem("", "expected a value, responses or measurements", "required")
-            )
-        if self.value is not None:
-            if self.value != self.value or abs(self.value) > 1e9:
-                p.append(Problem("value", "expected a finite score", "finite"))
+            p.append(Problem("", "expected a value, responses or measurements", "required"))
+        if self.value is not None and not -1e9 <= self.value <= 1e9:  # also catches NaN
+            p.append(Problem("value", "expected a finite score", "finite"))
         if self.measurements:
             kind = type(self.measurements[0])
             for i, m in enumerate(self.measurements):
                 if type(m) is not kind:
                     p.append(
-                        Problem(f"measurements[{i}]", f"expected a {kind.KIND} like the first trial", "kind")
+                        Problem(
+                            f"measurements[{i}]",
+                            f"expected a {kind.KIND} like the first trial",
+                            "kind",
+                        )
                     )
         if isinstance(self.responses, dict):
             for name in self.responses:

@@ -20,7 +20,7 @@ from ._validation import check_id, check_range, check_side, check_text, redacted
 from .anatomy import BodyRegion, Laterality
 from .diagnosis import Diagnosis, Referral
 from .exceptions import Problem
-from .modalities import BUILTIN_MODALITIES, Modality, PressureGrade, check_key
+from .modalities import BUILTIN_MODALITIES, KEY, Modality, PressureGrade, check_key
 from .units import Duration, Pressure
 
 __all__ = [
@@ -68,7 +68,7 @@ class Goal:
     """
 
     id: str
-    instrument: str
+    instrument: str = attrs.field(metadata=KEY)
     target: float
     comparator: Comparator
     target_date: dt.date | None = None
@@ -104,7 +104,7 @@ class PlannedTechnique:
         max_pressure: An optional measured pressure ceiling.
     """
 
-    modality: str
+    modality: str = attrs.field(metadata=KEY)
     region: BodyRegion
     duration: Duration
     min_grade: PressureGrade
@@ -140,7 +140,9 @@ class PlannedTechnique:
 def technique_problems(technique: PlannedTechnique, modality: Modality) -> list[Problem]:
     """Check a planned technique's pressure against its modality's allowed range."""
     p: list[Problem] = []
-    if not (modality.allows_grade(technique.min_grade) and modality.allows_grade(technique.max_grade)):
+    if not (
+        modality.allows_grade(technique.min_grade) and modality.allows_grade(technique.max_grade)
+    ):
         p.append(
             Problem(
                 "max_grade" if technique.max_grade > modality.max_grade else "min_grade",
@@ -236,7 +238,9 @@ class TreatmentPlan:
         for i, goal in enumerate(self.goals):
             if goal.target_date is not None and goal.target_date < self.start_date:
                 p.append(
-                    Problem(f"goals[{i}].target_date", "expected a date on or after start_date", "order")
+                    Problem(
+                        f"goals[{i}].target_date", "expected a date on or after start_date", "order"
+                    )
                 )
         for i, text in enumerate(self.precautions):
             check_text(p, f"precautions[{i}]", text, max_length=2000)

@@ -104,9 +104,7 @@ class Practitioner:
         check_id(p, "id", self.id)
         check_text(p, "name", self.name, max_length=200)
         if self.npi is not None and not is_valid_npi(self.npi):
-            p.append(
-                Problem("npi", "expected a 10-digit NPI with a valid Luhn check digit", "npi")
-            )
+            p.append(Problem("npi", "expected a 10-digit NPI with a valid Luhn check digit", "npi"))
         return p
 
     def licensed_on(self, day: dt.date) -> bool:

@@ -30,6 +30,8 @@ import functools
 import json
 import re
 import threading
+import types
+import typing
 import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
@@ -43,12 +45,13 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, override
 
-from ._validation import _describe
+from ._validation import _describe, trust
 from .exceptions import Problem, SchemaVersionError, ValidationError
+from .modalities import KEY_METADATA
 from .outcomes import ItemResponse, PhysicalMeasurement, Responses
-from .units import Angle, Length, Measure, Pressure
+from .units import Angle, Length, Measure, Pressure, structure_hook
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -106,7 +109,7 @@ def _fail(expected: str, code: str = "type") -> ValidationError:
 
 def _str(value: object, tp: object) -> str:
     if tp is not str and tp is not None and _is_enum(tp):  # likewise a StrEnum
-        return _structure_enum(tp)(value, tp)  # type: ignore[arg-type,return-value]
+        return _structure_enum(tp)(value, tp)  # type: ignore[return-value]
     if type(value) is str:
         return value
     raise _fail("text")
@@ -114,7 +117,7 @@ def _str(value: object, tp: object) -> str:
 
 def _int(value: object, tp: object) -> int:
     if tp is not int and _is_enum(tp):  # an IntEnum dispatches here before the enum factory
-        return _structure_enum(tp)(value, tp)  # type: ignore[arg-type,return-value]
+        return _structure_enum(tp)(value, tp)  # type: ignore[return-value]
     if type(value) is int:
         return value
     raise _fail("a whole number")
@@ -122,7 +125,7 @@ def _int(value: object, tp: object) -> int:
 
 def _float(value: object, _: object) -> float:
     if type(value) is float or type(value) is int:
-        return value  # type: ignore[return-value]
+        return value
     raise _fail("a number")
 
 
@@ -147,10 +150,11 @@ _ZONE = re.compile(r"^(?P<stamp>[^\[\]]+)\[(?P<zone>[A-Za-z0-9_+\-/]{1,64})\]$")
 def _datetime(value: object, _: object) -> dt.datetime:
     if type(value) is str and len(value) <= 100:
         zone = None
-        match = _ZONE.match(value)
         stamp = value
-        if match is not None:
-            stamp, zone = match["stamp"], match["zone"]
+        if value.endswith("]"):
+            match = _ZONE.match(value)
+            if match is not None:
+                stamp, zone = match["stamp"], match["zone"]
         try:
             parsed = dt.datetime.fromisoformat(stamp)
         except ValueError:
@@ -181,18 +185,6 @@ def _unstructure_datetime(value: dt.datetime) -> str:
     return text
 
 
-def _structure_measure(cls: type[Measure]) -> Callable[[object, object], Measure]:
-    def structure(value: object, _: object) -> Measure:
-        if type(value) is dict and len(value) == 2:
-            try:
-                return cls(value["value"], value["unit"])
-            except KeyError:
-                pass
-        return cls.from_dict(value)  # type: ignore[arg-type]
-
-    return structure
-
-
 _PHYSICAL: Final = (Pressure, Angle, Length)
 
 
@@ -221,11 +213,20 @@ def _structure_item(value: object, _: object) -> ItemResponse:
 def _structure_responses(value: object, conv: cattrs.Converter) -> Responses:
     items = tuple[ItemResponse, ...]
     if isinstance(value, dict):
-        return {
-            _str(k, None): conv.structure(v, items)  # type: ignore[arg-type]
-            for k, v in value.items()
-        }
+        return {_str(k, None): conv.structure(v, items) for k, v in value.items()}
     return conv.structure(value, items)
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def _unstructure_responses(value: Responses | None) -> object:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: list(v) for k, v in value.items()}
+    return list(value)
 
 
 @functools.cache
@@ -250,6 +251,10 @@ def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], t
     def structure(value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list and type(value) is not tuple:
             raise _fail("a list")
+        try:
+            return tuple([item(x, item_type) for x in value])
+        except Exception:
+            pass
         out = []
         errors: list[Problem] = []
         for i, x in enumerate(value):
@@ -278,6 +283,39 @@ def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
     return sorted(items, key=lambda v: (type(v).__name__, v))
 
 
+def _is_optional(tp: Any) -> bool:
+    args = getattr(tp, "__args__", ())
+    return (
+        (
+            getattr(tp, "__origin__", None) in (typing.Union, types.UnionType)
+            or type(tp) is types.UnionType
+        )
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], Any]:
+    inner_type = next(a for a in tp.__args__ if a is not type(None))
+    inner = conv.get_structure_hook(inner_type)
+
+    def structure(value: object, _: object) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
+
+
+def _unstructure_optional(tp: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    inner = conv.get_unstructure_hook(next(a for a in tp.__args__ if a is not type(None)))
+    return lambda value: None if value is None else inner(value)
+
+
+def _unstructure_tuple(tp: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    args = getattr(tp, "__args__", ())
+    inner = conv.get_unstructure_hook(args[0] if args else Any)
+    return lambda value: [inner(x) for x in value]
+
+
 def _is_tuple(tp: Any) -> bool:
     return getattr(tp, "__origin__", None) is tuple
 
@@ -294,8 +332,33 @@ def _is_enum(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, enum.Enum)
 
 
+_keys: dict[str, str] = {}
+
+
+def _structure_key(value: object, _: object) -> str:
+    """Structure a registry key (modality, instrument code), sharing one copy of each."""
+    if type(value) is not str:
+        raise _fail("text")
+    key = _keys.get(value)
+    if key is None:
+        key = value
+        if len(_keys) < 4096:  # codes are few; the bound keeps junk input from growing it
+            _keys[value] = value
+    return key
+
+
 def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object], Any]:
-    inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    overrides = {
+        a.name: override(struct_hook=_structure_key)
+        for a in attrs.fields(cls)
+        if a.metadata.get(KEY_METADATA)
+    }
+    inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
+        cls,
+        conv,
+        _cattrs_forbid_extra_keys=True,
+        **overrides,  # type: ignore[arg-type]
+    )
     expected = f"an object ({cls.__name__})"
 
     def structure(value: object, _: object) -> Any:
@@ -321,13 +384,16 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.datetime, _datetime)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
-    conv.register_structure_hook_factory(_is_measure, _structure_measure)
-    conv.register_unstructure_hook_func(_is_measure, Measure.to_dict)  # type: ignore[arg-type]
+    conv.register_structure_hook_factory(_is_measure, structure_hook)
+    conv.register_unstructure_hook_func(_is_measure, Measure.to_dict)
     conv.register_structure_hook(PhysicalMeasurement, _structure_physical)
+    conv.register_unstructure_hook(PhysicalMeasurement, Measure.to_dict)
+    conv.register_unstructure_hook(ItemResponse, _identity)
+    conv.register_unstructure_hook(Responses | None, _unstructure_responses)
     conv.register_structure_hook(ItemResponse, _structure_item)
     conv.register_structure_hook(Responses, lambda v, _: _structure_responses(v, conv))
     conv.register_structure_hook(
-        Responses | None,  # type: ignore[arg-type]
+        Responses | None,
         lambda v, _: None if v is None else _structure_responses(v, conv),
     )
     conv.register_structure_hook_factory(_is_enum, _structure_enum)
@@ -335,6 +401,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_frozenset, lambda tp: _frozenset_hook(tp, conv))
     conv.register_unstructure_hook_func(_is_frozenset, _unstructure_frozenset)
     conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(cls, conv))
+    conv.register_structure_hook_factory(_is_optional, lambda tp: _optional_hook(tp, conv))
+    conv.register_unstructure_hook_factory(_is_optional, lambda tp: _unstructure_optional(tp, conv))
+    conv.register_unstructure_hook_factory(_is_tuple, lambda tp: _unstructure_tuple(tp, conv))
     return conv
 
 
@@ -432,7 +501,9 @@ def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
     return data
 
 
-def from_dict(model: type[T], data: Mapping[str, Any], *, target_version: int = SCHEMA_VERSION) -> T:
+def from_dict(
+    model: type[T], data: Mapping[str, Any], *, target_version: int = SCHEMA_VERSION
+) -> T:
     """Build a validated *model* from JSON-ready *data* (migrating older versions).
 
     Raises:
@@ -444,6 +515,8 @@ def from_dict(model: type[T], data: Mapping[str, Any], *, target_version: int = 
         raise ValidationError([Problem("", "expected a JSON object", "type")], model.__name__)
     body = _migrate(model, dict(data), target_version)
     del body["schema_version"]
+    state = trust.types_checked
+    trust.types_checked = True
     try:
         return get_converter().structure(body, model)
     except ValidationError as exc:
@@ -452,6 +525,8 @@ def from_dict(model: type[T], data: Mapping[str, Any], *, target_version: int = 
         raise ValidationError(_problems(exc, "", model), model.__name__) from None
     except RecursionError:
         raise ValidationError([Problem("", "nested too deeply", "depth")], model.__name__) from None
+    finally:
+        trust.types_checked = state
 
 
 def to_json(obj: attrs.AttrsInstance, *, indent: int | None = None) -> str:
@@ -477,7 +552,9 @@ def from_json(model: type[T], text: str | bytes) -> T:
             raise TypeError
         data = json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError:
-        raise ValidationError([Problem("", "expected UTF-8 text", "encoding")], model.__name__) from None
+        raise ValidationError(
+            [Problem("", "expected UTF-8 text", "encoding")], model.__name__
+        ) from None
     except (ValueError, TypeError, RecursionError):
         raise ValidationError(
             [Problem("", "expected a well-formed JSON document without NaN or Infinity", "json")],

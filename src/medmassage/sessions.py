@@ -14,10 +14,19 @@ from typing import Any
 
 import attrs
 
-from ._validation import check_aware, check_id, check_range, check_side, check_text, redacted, run
+from ._validation import (
+    check_aware,
+    check_id,
+    check_range,
+    check_ref,
+    check_side,
+    check_text,
+    redacted,
+    run,
+)
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem, UsageError
-from .modalities import BUILTIN_MODALITIES, PressureGrade, check_key
+from .modalities import BUILTIN_MODALITIES, KEY, PressureGrade, check_key
 from .outcomes import OutcomeMeasure
 from .units import Duration, Pressure, Temperature
 
@@ -60,7 +69,7 @@ class TechniqueSegment:
             aims at a "tolerable" 7-8; Travell & Simons).
     """
 
-    modality: str
+    modality: str = attrs.field(metadata=KEY)
     region: BodyRegion
     duration: Duration
     laterality: Laterality | None = None
@@ -75,14 +84,20 @@ class TechniqueSegment:
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_key(p, "modality", self.modality)
-        check_side(p, "laterality", self.region, self.laterality)
-        check_range(p, "duration", self.duration.minutes, 0.5, 240)
-        check_range(p, "discomfort", self.discomfort, 0, 10)
-        if self.pressure is not None and self.pressure.canonical <= 0:
+        if self.laterality is None:
+            check_side(p, "laterality", self.region, None)
+        minutes = self.duration.minutes
+        if not 0.5 <= minutes <= 240:
+            check_range(p, "duration", minutes, 0.5, 240)
+        if self.discomfort is not None and not 0 <= self.discomfort <= 10:
+            check_range(p, "discomfort", self.discomfort, 0, 10)
+        kpa = None if self.pressure is None else self.pressure.kpa
+        if kpa is not None and kpa <= 0:
             p.append(Problem("pressure", "expected a positive pressure", "range"))
         modality = BUILTIN_MODALITIES.get(self.modality)
         if modality is not None:
-            if self.grade is not None and not modality.allows_grade(self.grade):
+            grade = self.grade
+            if grade is not None and not modality.min_grade <= grade <= modality.max_grade:
                 p.append(
                     Problem(
                         "grade",
@@ -91,11 +106,12 @@ class TechniqueSegment:
                         "modality_pressure",
                     )
                 )
-            if self.pressure is not None and not modality.allows_pressure(self.pressure):
+            limit = modality.max_pressure
+            if kpa is not None and limit is not None and kpa > limit.kpa:
                 p.append(
                     Problem(
                         "pressure",
-                        f"expected at most {modality.max_pressure} for {modality.name}",
+                        f"expected at most {limit} for {modality.name}",
                         "modality_pressure",
                     )
                 )
@@ -291,14 +307,18 @@ class Session:
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
-        for name in ("id", "patient_id", "practitioner_id", "plan_id"):
-            check_id(p, name, getattr(self, name))
+        check_id(p, "id", self.id)
+        check_ref(p, "patient_id", self.patient_id)
+        check_ref(p, "practitioner_id", self.practitioner_id)
+        check_ref(p, "plan_id", self.plan_id)
         check_aware(p, "start", self.start)
-        check_range(p, "duration", self.duration.minutes, 1, 480)
+        minutes = self.duration.minutes
+        if not 1 <= minutes <= 480:
+            check_range(p, "duration", minutes, 1, 480)
         total = 0.0
         for segment in self.segments:
-            total += segment.duration.canonical
-        if total > self.duration.canonical + 1e-9:
+            total += segment.duration.minutes
+        if total > minutes + 1e-9:
             p.append(
                 Problem(
                     "segments",
@@ -308,7 +328,9 @@ class Session:
                 )
             )
         if self.status is not SessionStatus.COMPLETED and self.segments:
-            p.append(Problem("segments", "a session that did not take place has no segments", "status"))
+            p.append(
+                Problem("segments", "a session that did not take place has no segments", "status")
+            )
         aware = self.start.utcoffset() is not None
         if self.signature is not None and aware and self.signature.at < self.start:
             p.append(Problem("signature.at", "expected a time after the session started", "order"))

@@ -27,15 +27,24 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, runtime_checkable
-
-from typing_extensions import Self
+from collections.abc import Callable, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Protocol,
+    Self,
+    TypeVar,
+    cast,
+    runtime_checkable,
+)
 
 from .exceptions import Problem, UnitError
 
 if TYPE_CHECKING:
     import pint
+    import pint.registry
 
 __all__ = [
     "Angle",
@@ -49,6 +58,8 @@ __all__ = [
     "get_unit_registry",
     "set_unit_registry",
 ]
+
+M = TypeVar("M", bound="Measure")
 
 #: The largest magnitude a measure accepts (a guard against absurd or overflowing input).
 MAX_MAGNITUDE: Final = 1e12
@@ -68,7 +79,7 @@ class SupportsQuantity(Protocol):
 
 
 _lock = threading.Lock()
-_registry: pint.UnitRegistry | None = None
+_registry: pint.UnitRegistry[float] | None = None
 # Exact SI definitions of the commonest spellings, so that the built-in modalities and
 # typical records need no pint at all; every other unit is asked of pint once.
 _SEED: Final[dict[tuple[str, str], float]] = {
@@ -81,11 +92,11 @@ _SEED: Final[dict[tuple[str, str], float]] = {
     ("minute", "second"): 1 / 60,
     ("kPa", "kPa"): 1.0,
 }
-# (canonical unit of the measure class, unit string) -> factor to the canonical unit
-_factors: dict[tuple[str, str], float] = dict(_SEED)
+# Every concrete measure class, so that a registry change can reset their unit caches.
+_classes: list[type[Measure]] = []
 
 
-def get_unit_registry() -> pint.UnitRegistry:
+def get_unit_registry() -> pint.UnitRegistry[float]:
     """Return the pint unit registry medmassage uses, creating it on first use.
 
     Defaults to pint's application registry, so a user's own quantities work
@@ -97,11 +108,11 @@ def get_unit_registry() -> pint.UnitRegistry:
             if _registry is None:
                 import pint
 
-                _registry = pint.get_application_registry()
+                _registry = cast("pint.UnitRegistry[float]", pint.get_application_registry())  # type: ignore[no-untyped-call]
     return _registry
 
 
-def set_unit_registry(registry: pint.UnitRegistry | None) -> None:
+def set_unit_registry(registry: pint.UnitRegistry[float] | None) -> None:
     """Use *registry* for all unit handling from now on (``None`` restores the default).
 
     The cache of conversion factors is cleared, since the new registry may define
@@ -110,8 +121,8 @@ def set_unit_registry(registry: pint.UnitRegistry | None) -> None:
     global _registry
     with _lock:
         _registry = registry
-        _factors.clear()
-        _factors.update(_SEED)
+        for cls in _classes:
+            cls._reset_units()
 
 
 _NUMBER_UNIT = re.compile(
@@ -136,7 +147,9 @@ class Measure:
             of the wrong dimension.
     """
 
-    __slots__ = ("_canonical", "_unit", "_value")
+    # Two slots only: the canonical magnitude is derived from the cached factor of
+    # the (interned) unit string, which keeps a measure as small as possible.
+    __slots__ = ("_unit", "_value")
 
     #: Canonical unit (pint spelling) in which magnitudes are compared.
     CANONICAL_UNIT: ClassVar[str]
@@ -147,24 +160,38 @@ class Measure:
     #: Examples of accepted units, used in messages.
     EXAMPLES: ClassVar[str]
 
+    # unit string as given -> (the interned unit string, factor to CANONICAL_UNIT)
+    _units: ClassVar[dict[str, tuple[str, float]]]
+
     _value: float
     _unit: str
-    _canonical: float
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        _classes.append(cls)
+        cls._reset_units()
+
+    @classmethod
+    def _reset_units(cls) -> None:
+        cls._units = {
+            unit: (unit, factor)
+            for (canonical, unit), factor in _SEED.items()
+            if canonical == cls.CANONICAL_UNIT
+        }
 
     def __init__(self, value: float, unit: str) -> None:
         cls = type(self)
-        if type(value) is not float and type(value) is not int:
-            _check_value(cls, value)
-        elif not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # also false for NaN
+        if (
+            type(value) is not float and type(value) is not int
+        ) or not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
             _check_value(cls, value)
         if not isinstance(unit, str):
             raise UnitError([Problem("unit", f"expected a unit string for a {cls.KIND}", "type")])
-        factor = _factors.get((cls.CANONICAL_UNIT, unit))
-        if factor is None:
-            factor = _resolve(cls, unit)
-        object.__setattr__(self, "_value", value)
-        object.__setattr__(self, "_unit", unit)
-        object.__setattr__(self, "_canonical", value * factor)
+        entry = cls._units.get(unit)
+        if entry is None:
+            entry = _resolve(cls, unit)
+        _set_value(self, value)
+        _set_unit(self, entry[0])
 
     # -- construction -------------------------------------------------------------
 
@@ -275,12 +302,16 @@ class Measure:
         return self._unit
 
     @property
-    def canonical(self) -> float:
-        """The magnitude in `CANONICAL_UNIT`."""
-        return self._canonical
+    def _canonical(self) -> float:
+        return self._value * self._units[self._unit][1]
 
     @property
-    def quantity(self) -> pint.Quantity:
+    def canonical(self) -> float:
+        """The magnitude in `CANONICAL_UNIT`."""
+        return self._value * self._units[self._unit][1]
+
+    @property
+    def quantity(self) -> pint.registry.Quantity[float]:
         """This value as a pint `Quantity` in the registry in use."""
         return get_unit_registry().Quantity(self._value, self._unit)
 
@@ -291,10 +322,10 @@ class Measure:
             UnitError: If *unit* is unknown or of another dimension.
         """
         cls = type(self)
-        factor = _factors.get((cls.CANONICAL_UNIT, unit))
-        if factor is None:
-            factor = _resolve(cls, unit)
-        return self._canonical / factor
+        entry = cls._units.get(unit)
+        if entry is None:
+            entry = _resolve(cls, unit)
+        return self._canonical / entry[1]
 
     def to(self, unit: str) -> Self:
         """Return the same amount expressed in *unit*."""
@@ -319,7 +350,7 @@ class Measure:
 
     def __eq__(self, other: object) -> bool:
         if type(other) is type(self):
-            return self._canonical == other._canonical  # type: ignore[attr-defined]
+            return self._canonical == other._canonical
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -327,10 +358,8 @@ class Measure:
 
     def _check(self, other: object) -> float:
         if type(other) is not type(self):
-            raise TypeError(
-                f"cannot compare a {type(self).__name__} with a {type(other).__name__}"
-            )
-        return other._canonical  # type: ignore[attr-defined,no-any-return]
+            raise TypeError(f"cannot compare a {type(self).__name__} with a {type(other).__name__}")
+        return other._canonical
 
     def __lt__(self, other: Self) -> bool:
         return self._canonical < self._check(other)
@@ -368,6 +397,43 @@ class Measure:
         return self._canonical != 0
 
 
+# The slots' own setters: faster than object.__setattr__ on this hot path.
+_set_value = vars(Measure)["_value"].__set__
+_set_unit = vars(Measure)["_unit"].__set__
+
+
+def structure_hook(cls: type[M]) -> Callable[[object, object], M]:
+    """Return a fast structuring function for *cls* from ``{"value": .., "unit": ..}``.
+
+    Well-formed input in a known unit is built without the general constructor's
+    overhead; anything else goes through `Measure.from_dict`, which reports every
+    problem.
+    """
+    new = object.__new__
+
+    def structure(data: object, _: object) -> M:
+        if type(data) is dict and len(data) == 2:
+            value = data.get("value")
+            unit = data.get("unit")
+            entry = cls._units.get(unit) if type(unit) is str else None
+            if (
+                entry is not None
+                and (type(value) is int or type(value) is float)
+                and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE
+            ):
+                obj = new(cls)
+                _set_value(obj, value)
+                _set_unit(obj, entry[0])
+                return obj
+        return cls.from_dict(data)  # type: ignore[arg-type]
+
+    return structure
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
 def _check_value(cls: type[Measure], value: object) -> None:
     """Raise the right `UnitError` for a magnitude that is not a usable number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -397,7 +463,7 @@ def _pint_spelling(unit: str) -> str:
     return _POWER.sub(r"**\1", unit.replace("\u00b2", "2").replace("\u00b3", "3"))
 
 
-def _resolve(cls: type[Measure], unit: str) -> float:
+def _resolve(cls: type[Measure], unit: str) -> tuple[str, float]:
     """Ask pint for the factor from *unit* to *cls*'s canonical unit and cache it."""
     ureg = get_unit_registry()
     import pint
@@ -431,8 +497,9 @@ def _resolve(cls: type[Measure], unit: str) -> float:
         raise UnitError([problem])
     if not math.isfinite(factor) or factor <= 0:
         raise UnitError([Problem("unit", f"unit {unit!r} has no usable scale", "unit")])
-    _factors[(cls.CANONICAL_UNIT, unit)] = factor
-    return factor
+    entry = (unit, factor)
+    cls._units[unit] = entry
+    return entry
 
 
 class Duration(Measure):
@@ -522,7 +589,7 @@ class Temperature(Measure):
     38.0
     """
 
-    __slots__ = ()
+    __slots__ = ("_celsius",)
     CANONICAL_UNIT = "degC"
     DIMENSION = "[temperature]"
     KIND = "temperature"
@@ -543,7 +610,7 @@ class Temperature(Measure):
     }
 
     def __init__(self, value: float, unit: str) -> None:
-        affine = self._AFFINE.get(unit) if isinstance(unit, str) else None
+        affine = self._AFFINE.get(unit) if _is_str(unit) else None
         if affine is None:
             raise UnitError(
                 [
@@ -558,15 +625,26 @@ class Temperature(Measure):
         scale, offset = affine
         object.__setattr__(self, "_value", value)
         object.__setattr__(self, "_unit", unit)
-        object.__setattr__(self, "_canonical", round(value * scale + offset, 10))
+        object.__setattr__(self, "_celsius", round(value * scale + offset, 10))
 
     def m_as(self, unit: str) -> float:
         """Return the temperature expressed in *unit*."""
-        affine = self._AFFINE.get(unit)
+        affine = self._AFFINE.get(unit) if _is_str(unit) else None
         if affine is None:
             raise UnitError([Problem("unit", "expected a temperature unit", "unit")])
         scale, offset = affine
         return (self._canonical - offset) / scale
+
+    _celsius: float
+
+    @property
+    def _canonical(self) -> float:
+        return self._celsius
+
+    @property
+    def canonical(self) -> float:
+        """The temperature in degrees Celsius."""
+        return self._celsius
 
     def __add__(self, other: Self) -> Self:
         return NotImplemented
@@ -577,4 +655,4 @@ class Temperature(Measure):
     @property
     def celsius(self) -> float:
         """The temperature in degrees Celsius."""
-        return self._canonical
+        return self._celsius

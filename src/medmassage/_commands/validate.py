@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from pathlib import Path
 
 from ._io import InputError, fail, load
@@ -40,7 +39,12 @@ def summarise(case: object) -> str:
         f"{case.patient.sex.value})",
         "  diagnoses: "
         + ", ".join(
-            f"{d.code}" + (f" ({d.region.value}" + (f", {d.laterality.value})" if d.laterality else ")") if d.region else "")
+            f"{d.code}"
+            + (
+                f" ({d.region.value}" + (f", {d.laterality.value})" if d.laterality else ")")
+                if d.region
+                else ""
+            )
             for d in plan.diagnoses
         ),
     ]
@@ -64,10 +68,10 @@ def summarise(case: object) -> str:
         )
     for g in plan.goals:
         lines.append(f"    goal {g.id}: {g.instrument} {g.comparator.value} {g.target:g}")
-    minutes: Counter[str] = Counter()
+    minutes: dict[str, float] = {}
     for s in case.sessions:
         for seg in s.segments:
-            minutes[seg.modality] += seg.duration.minutes
+            minutes[seg.modality] = minutes.get(seg.modality, 0.0) + seg.duration.minutes
     attended = sum(1 for s in case.sessions if s.status.value == "completed")
     lines.append(f"  sessions: {attended} attended of {plan.planned_sessions} planned")
     for s in case.sessions:

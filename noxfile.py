@@ -1,0 +1,96 @@
+"""Development tasks: ``nox`` runs tests, lint, typing, docs and the plugin session.
+
+Each session installs what it needs into its own virtual environment, so one
+command works on a fresh machine with only Python 3.11+ and nox.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+nox.options.sessions = ["tests", "lint", "mypy", "docs", "plugins"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHON = "3.11"
+
+
+def _group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite with branch coverage (fails under the floor in pyproject)."""
+    session.install("-e", ".", *_group("tests"))
+    env = {"COVERAGE_FILE": str(ROOT / ".coverage")}
+    session.run("coverage", "erase", env=env)
+    session.run(
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        "-m",
+        "not real_entry_points",
+        *session.posargs,
+        env=env,
+    )
+    session.run("coverage", "combine", env=env, success_codes=[0, 1])
+    session.run("coverage", "report", env=env)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py", "examples")
+    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "noxfile.py", "examples")
+
+
+@nox.session(python=PYTHON)
+def mypy(session: nox.Session) -> None:
+    """Type-check src, tests, benchmarks and this file with mypy --strict."""
+    session.install("-e", ".", *_group("typing"))
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the HTML documentation (warnings are errors) and run its doctests."""
+    session.install("-e", ".", *_group("docs"))
+    build = ROOT / "docs" / "_build"
+    common = ["-W", "-n", "--keep-going", "-E", "docs"]
+    session.run("sphinx-build", "-b", "html", *common, str(build / "html"))
+    session.run("sphinx-build", "-b", "doctest", *common, str(build / "doctest"))
+
+
+@nox.session(python=PYTHON)
+def plugins(session: nox.Session) -> None:
+    """Install the example plugin distributions for real and test discovery through metadata."""
+    session.install(".", *_group("tests"))
+    for dist in ("medmassage-cupping", "medmassage-broken"):
+        session.install(str(ROOT / "examples" / "plugins" / dist))
+    session.run("pytest", "tests/plugins_real", "-m", "real_entry_points", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def benchmarks(session: nox.Session) -> None:
+    """Run every benchmark (not part of the default run)."""
+    session.install("-e", ".", *_group("bench"))
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        session.run("python", str(script), *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session(python=PYTHON, default=False)
+def demo(session: nox.Session) -> None:
+    """Validate the bundled example cases and print their summaries."""
+    session.install(".")
+    session.run("medmassage", "validate", "examples/")
+    if os.environ.get("CI"):
+        session.log("demo done")
