@@ -1,0 +1,285 @@
+"""Tests of the progress report for the referring physician and the report command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import attrs
+import pytest
+
+import medmassage as mm
+from medmassage.cli import main
+from medmassage.exceptions import ValidationError
+from medmassage.report import (
+    ProgressReport,
+    build_report,
+    render_chart_svg,
+    render_html,
+    render_markdown,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lumbar_disc_herniation.json"
+IDENTITY = ("Maria", "Example", "1979-05-14", "555 0100", "maria@example.org")
+
+
+@pytest.fixture(scope="module")
+def case() -> mm.Case:
+    return mm.from_json(mm.Case, EXAMPLE.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def report(case: mm.Case) -> ProgressReport:
+    return build_report(case)
+
+
+@attrs.frozen
+class _Finding:
+    rule_id: str
+    severity: str
+    action: str
+    rationale: str
+
+
+# -- content -------------------------------------------------------------------------------
+
+
+def test_report_content_of_the_bundled_case(report: ProgressReport) -> None:
+    assert report.patient_id == "pt-1001"
+    assert report.period_start == dt.date(2026, 1, 12)
+    assert report.as_of == dt.date(2026, 1, 19)
+    assert report.practitioner == "J. Okafor, LMT"
+    assert report.referral is not None
+    assert [d.code for d in report.diagnoses] == ["M51.26", "M54.42"]
+    assert (report.sessions_attended, report.sessions_planned) == (3, 8)
+    assert report.timing.visits_authorized == 8
+    assert report.timing.visits_remaining == 5
+    minutes = {(t.modality, t.region.value): (t.minutes, t.sessions) for t in report.techniques}
+    assert minutes == {
+        ("core.myofascial_release", "thoracic_spine"): (45, 3),
+        ("core.trigger_point", "hip"): (45, 3),
+        ("core.neuromuscular", "thigh"): (45, 3),
+        ("core.swedish", "lower_leg"): (30, 3),
+    }
+    assert report.total_minutes == 165
+    assert [(r.kind, r.severity, r.resolved) for r in report.reactions] == [
+        ("soreness", "mild", True)
+    ]
+    assert report.reactions[0].note is None  # free text only on request
+    assert report.screening_status is None
+    assert any(line.startswith("Continue the plan of care: 5 of 8") for line in report.plan_forward)
+    assert any("within 7 treatment days" in line for line in report.plan_forward)
+
+
+def test_identity_is_left_out_by_default(case: mm.Case, report: ProgressReport) -> None:
+    for text in (render_html(report), render_markdown(report), repr(report)):
+        assert "pt-1001" in text
+        for value in IDENTITY:
+            assert value not in text
+    assert "Sore for one evening" not in render_html(report)
+    full = build_report(case, include_identity=True, include_notes=True)
+    html = render_html(full)
+    assert "Maria Example" in html
+    assert "1979-05-14" in html
+    assert "Sore for one evening" in html
+    assert "Maria" not in repr(full)  # repr stays redacted
+    assert "555 0100" not in html  # contact details are never shown
+
+
+def test_html_is_self_contained_with_one_chart_per_series(report: ProgressReport) -> None:
+    html = render_html(report)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?https?:""", html)
+    assert "@media print" in html
+    assert html.count("<svg") == 3
+    # The ODI chart: two points, the goal line at 20 and the MCID threshold.
+    odi_chart = html[html.index("<svg") : html.index("</svg>")]
+    assert "Oswestry Disability Index: trend (lower is better)" in odi_chart
+    polyline = re.search(r'<polyline points="([^"]+)"', odi_chart)
+    assert polyline is not None
+    assert len(polyline.group(1).split()) == 2
+    assert 'class="goal"' in odi_chart
+    assert "goal \u2264 20" in odi_chart
+    assert 'class="mcid"' in odi_chart
+
+
+def test_chart_points_follow_the_scores(report: ProgressReport) -> None:
+    pain = report.progress.series_for("nprs")[0]
+    svg = render_chart_svg(pain)
+    match = re.search(r'<polyline points="([^"]+)"', svg)
+    assert match is not None
+    ys = [float(pair.split(",")[1]) for pair in match.group(1).split()]
+    assert ys[0] < ys[1] < ys[2]  # 7 -> 5 -> 4: lower scores are drawn lower
+    xs = [float(pair.split(",")[0]) for pair in match.group(1).split()]
+    assert xs[0] < xs[1] < xs[2]
+
+
+def test_markdown_report(report: ProgressReport) -> None:
+    md = render_markdown(report)
+    assert md.startswith("# Medical massage progress report")
+    for heading in (
+        "## Goals",
+        "## Outcome measures",
+        "## Adverse reactions",
+        "## Contraindication screening",
+        "## Plan going forward",
+        "## Sources",
+    ):
+        assert heading in md
+    assert "| Oswestry Disability Index | 48.9% | 26.7% |" in md
+    assert "Ostelo" in md  # the MCID source is cited
+
+
+def test_text_is_escaped(case: mm.Case) -> None:
+    goal = attrs.evolve(case.plan.goals[0], description="Sit <script>alert(1)</script> | *x*")
+    plan = attrs.evolve(case.plan, goals=(goal, *case.plan.goals[1:]))
+    evil = attrs.evolve(case, plan=plan)
+    findings = [_Finding("r<1>", "relative", "monitor", "Check & <b>bold</b>")]
+    report = build_report(evil, screening=findings, plan_notes=["<img src=x onerror=y>"])
+    html = render_html(report)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>bold</b>" not in html
+    assert "<img" not in html
+    md = render_markdown(report)
+    assert "<script>" not in md
+    assert "\\| \\*x\\*" in md
+
+
+def test_screening_findings_and_assessment(case: mm.Case) -> None:
+    findings = [_Finding("core.herniated_disc", "local", "avoid_region", "No direct pressure.")]
+    report = build_report(case, screening=findings)
+    assert report.screening_status == "findings supplied (no overall status)"
+    assert report.screening[0].action == "avoid region"
+    screening = pytest.importorskip("medmassage.screening")
+    assessment = screening.screen(case.patient, case.plan, on=dt.date(2026, 1, 19))
+    from_engine = build_report(case, screening=assessment)
+    assert from_engine.screening_status == assessment.status.value
+    assert {f.rule_id for f in from_engine.screening} == {f.rule_id for f in assessment.findings}
+    assert "Contraindication screening" in render_html(from_engine)
+
+
+def test_deferring_screening_puts_treatment_on_hold(case: mm.Case) -> None:
+    @attrs.frozen
+    class Assessed:
+        findings: tuple[_Finding, ...]
+        status: str
+
+    held = build_report(
+        case,
+        screening=Assessed((_Finding("core.dvt", "absolute", "defer", "Suspected DVT."),), "defer"),
+    )
+    assert held.plan_forward[0].startswith("Screening status is defer")
+    assert not any(line.startswith("Continue") for line in held.plan_forward)
+    assert any("absolute contraindication" in line for line in held.plan_forward)
+
+
+def test_bad_arguments(case: mm.Case) -> None:
+    with pytest.raises(ValidationError, match="expected a Case"):
+        build_report("case")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"screening\[0\]"):
+        build_report(case, screening=[object()])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="findings or an Assessment"):
+        build_report(case, screening=42)  # type: ignore[arg-type]
+
+
+def test_all_goals_met_proposes_discharge(case: mm.Case) -> None:
+    goals = tuple(
+        attrs.evolve(g, target=50 if g.instrument == "odi" else 5) for g in case.plan.goals
+    )
+    met = build_report(attrs.evolve(case, plan=attrs.evolve(case.plan, goals=goals)))
+    assert met.progress.all_goals_met
+    assert any("discharge" in line for line in met.plan_forward)
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", str(EXAMPLE), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Maria" not in html
+    md = tmp_path / "report.md"
+    assert main(["report", str(EXAMPLE), "-o", str(md)]) == 0
+    assert md.read_text().startswith("# Medical massage progress report")
+
+
+def test_report_command_stdout_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        [
+            "report",
+            str(EXAMPLE),
+            "--format",
+            "md",
+            "--as-of",
+            "2026-01-15",
+            "--no-screening",
+            "--include-identity",
+        ]
+    )
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "Reporting period:** 2026-01-12 to 2026-01-15" in out
+    assert "Maria Example" in out
+    assert "No screening result was supplied" in out
+
+
+def test_report_command_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "missing.json")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+    assert main(["report", str(EXAMPLE), "--as-of", "yesterday"]) == 2
+    assert "--as-of" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"patient": 1}')
+    assert main(["report", str(bad)]) == 2
+
+
+# -- in a real browser ---------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(_chromium() is None, reason="needs a headless Chromium")
+def test_html_renders_in_headless_chromium(report: ProgressReport, tmp_path: Path) -> None:
+    browser = _chromium()
+    assert browser is not None
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--hide-scrollbars",
+    ]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+    ).stdout
+    # The browser parsed the SVG charts into the DOM with their data.
+    assert dom.count("<svg") == 3
+    assert dom.count("<polyline") == 3
+    assert "Medical massage progress report" in dom
+    png = tmp_path / "report.png"
+    subprocess.run(
+        [*flags, "--window-size=1000,2900", f"--screenshot={png}", page.as_uri()],
+        capture_output=True,
+        timeout=90,
+        check=True,
+    )
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 50_000  # a blank page compresses to a few kB
