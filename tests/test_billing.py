@@ -1139,3 +1139,54 @@ def test_all_allocations_enumerated_for_example_2() -> None:
     ]
     assert len(valid) == 2
     assert timed_units(minutes) in valid
+
+
+def test_policy_objects_without_units_or_name() -> None:
+    @attrs.frozen
+    class NoUnits:
+        name: str = "x"
+        api_version: int = 1
+
+    @attrs.frozen
+    class NoName:
+        name: str = ""
+        api_version: int = 1
+
+        def units(self, minutes_by_code: Mapping[str, float]) -> dict[str, int]:
+            return {}
+
+    with pytest.raises(PluginValidationError, match="units"):
+        get_billing_policy(NoUnits())  # type: ignore[arg-type]
+    with pytest.raises(PluginValidationError, match="name"):
+        get_billing_policy(NoName())
+
+
+def test_progress_report_on_a_day_without_treatment() -> None:
+    """A report written between visits closes the period; so does one after the last visit."""
+    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
+    visits = _visits(list(range(0, 24, 2)))  # 12 treatment days
+    status = plan_of_care_status(
+        _plan(),
+        visits,
+        as_of=DAY0 + dt.timedelta(days=30),
+        certifications=[cert],
+        progress_reports=[DAY0 + dt.timedelta(days=17)],  # after treatment day 9
+    )
+    assert status.findings == ()
+    assert status.treatment_days_since_report == 3
+    after = plan_of_care_status(
+        _plan(),
+        visits[:10],
+        as_of=DAY0 + dt.timedelta(days=30),
+        certifications=[cert],
+        progress_reports=[DAY0 + dt.timedelta(days=25)],
+    )
+    assert after.treatment_days_since_report == 0
+    assert after.findings == ()
+
+
+def test_compliance_finding_text() -> None:
+    status = plan_of_care_status(_plan(), _visits([0]), as_of=DAY0 + dt.timedelta(days=31))
+    (finding,) = status.findings
+    assert str(finding).startswith("error certification_overdue: ")
+    assert finding.due == DAY0 + dt.timedelta(days=30)

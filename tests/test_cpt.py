@@ -125,7 +125,12 @@ def test_plugin_modality_declares_its_code() -> None:
     assert isinstance(cupping, SupportsCptCode)
     assert cpt_for_modality(cupping) == "97140"
     assert cpt_for_modality(cupping, {"acme.cupping": "97124"}) == "97124"
-    assert cpt_for_modality(_PluginModality(code="acme.rest", cpt_code=None)) is None
+    # None declares nothing: the default mapping applies (none for a plugin key) ...
+    with pytest.raises(UnknownCodeError):
+        cpt_for_modality(_PluginModality(code="acme.rest", cpt_code=None))
+    assert cpt_for_modality(_PluginModality(code="core.swedish", cpt_code=None)) == "97124"
+    # ... and "not billed" is said per call.
+    assert cpt_for_modality(cupping, {"acme.cupping": None}) is None
 
 
 def test_mapping_from_modalities_skips_objects_without_a_code() -> None:
@@ -136,7 +141,7 @@ def test_mapping_from_modalities_skips_objects_without_a_code() -> None:
             BUILTIN_MODALITIES["core.swedish"],
         ]
     )
-    assert mapping == {"acme.cupping": "97140", "acme.rest": None}
+    assert mapping == {"acme.cupping": "97140"}
     with pytest.raises(ValidationError) as info:
         mapping_from_modalities([_PluginModality(code="x.y", cpt_code="bad")])
     assert info.value.paths == ("modalities[0].cpt_code",)

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import attrs
 import pytest
@@ -296,3 +297,27 @@ def test_format_problem_is_validation_error_not_lookup() -> None:
 
     with pytest.raises(ValidationError):
         normalize_icd10cm("not a code")
+
+
+def test_missing_category_has_no_nearest_code() -> None:
+    with pytest.raises(UnknownCodeError) as info:
+        lookup_icd10cm("U99")
+    assert "nearest" not in str(info.value)
+
+
+def test_missing_data_files_are_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    from medmassage import _icd10cm
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match="simple-icd-10-cm"):
+        _icd10cm._load_bundled()
+    monkeypatch.undo()
+    (tmp_path / "data").mkdir()
+    spec = importlib.machinery.ModuleSpec("simple_icd_10_cm", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    with pytest.raises(RuntimeError, match="exactly one"):
+        _icd10cm._load_bundled()

@@ -116,9 +116,6 @@ class Table:
 
     # -- structure ----------------------------------------------------------------
 
-    def __contains__(self, code: object) -> bool:
-        return code in self.index
-
     def is_leaf(self, code: str) -> bool:
         """Whether *code* (present) has no subdivisions, i.e. is billable."""
         nxt = self.index[code] + 1

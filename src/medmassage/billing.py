@@ -1045,6 +1045,9 @@ def plan_of_care_status(
     * referral (*referral*, else the plan's): sessions before the referral date
       or after it expired, visits beyond those authorized, and the visits left.
 
+    As a convenience, not a Medicare rule, a ``recertification_due`` warning is
+    given in the last 7 days of the latest certified period.
+
     Args:
         plan: The treatment plan.
         sessions: The patient's sessions, in any order.

@@ -213,8 +213,9 @@ class SupportsCptCode(Protocol):
     """A modality object that declares the CPT code it is billed under.
 
     Plugin modalities opt in by having a ``code`` (their registry key) and a
-    ``cpt_code`` attribute (a CPT code, or ``None`` for time not billed as a
-    timed code).
+    ``cpt_code`` attribute: a CPT code, or ``None`` for "no declaration" (the
+    default mapping then applies). To bill a modality's time under no code,
+    map it to ``None`` per call.
     """
 
     @property
@@ -256,23 +257,22 @@ def lookup_cpt(code: str) -> CptCode:
         ) from None
 
 
-def mapping_from_modalities(modalities: Iterable[object]) -> dict[str, str | None]:
+def mapping_from_modalities(modalities: Iterable[object]) -> dict[str, str]:
     """Collect the CPT codes that modality objects declare (`SupportsCptCode`).
 
-    Objects without a ``cpt_code`` attribute are skipped, so a registry's
-    modalities can be passed as they are.
+    Objects without a ``cpt_code`` attribute, or with ``cpt_code=None``, are
+    skipped, so a registry's modalities can be passed as they are.
 
     Raises:
         ValidationError: If a declared code is not in CPT form (path
             ``modalities[i].cpt_code``).
     """
-    mapping: dict[str, str | None] = {}
+    mapping: dict[str, str] = {}
     for i, modality in enumerate(modalities):
-        if isinstance(modality, SupportsCptCode):
-            cpt = modality.cpt_code
-            if cpt is not None:
-                check_cpt_format(cpt, f"modalities[{i}].cpt_code")
-            mapping[modality.code] = cpt
+        if isinstance(modality, SupportsCptCode) and modality.cpt_code is not None:
+            mapping[modality.code] = check_cpt_format(
+                modality.cpt_code, f"modalities[{i}].cpt_code"
+            )
     return mapping
 
 
@@ -283,7 +283,7 @@ def cpt_for_modality(
 
     Resolution order: *mapping* (per call; a value of ``None`` means the time is
     not billed as a timed code), then a ``cpt_code`` declared by the modality
-    object, then `DEFAULT_CPT_MAPPING`.
+    object (``None`` declares nothing), then `DEFAULT_CPT_MAPPING`.
 
     Args:
         modality: A modality key (``core.swedish``) or a modality object.
@@ -303,9 +303,8 @@ def cpt_for_modality(
     if mapping is not None and key in mapping:
         found = mapping[key]
         return None if found is None else check_cpt_format(found, f"mapping[{key!r}]")
-    if isinstance(modality, SupportsCptCode):
-        declared = modality.cpt_code
-        return None if declared is None else check_cpt_format(declared, "cpt_code")
+    if isinstance(modality, SupportsCptCode) and modality.cpt_code is not None:
+        return check_cpt_format(modality.cpt_code, "cpt_code")
     try:
         return DEFAULT_CPT_MAPPING[key]
     except KeyError:
