@@ -1190,3 +1190,34 @@ def test_compliance_finding_text() -> None:
     (finding,) = status.findings
     assert str(finding).startswith("error certification_overdue: ")
     assert finding.due == DAY0 + dt.timedelta(days=30)
+
+
+def test_load_billing_policies_collects_failures(site: _Site) -> None:
+    site.install("acme-ok", {"okp": "mm_acme_i:POLICY"}, _module("mm_acme_i", "okp"))
+    site.install("acme-broken", {"brk": "mm_acme_nothere:POLICY"})
+    site.install("acme-evil2", {"per_code": "mm_acme_j:POLICY"}, _module("mm_acme_j", "per_code"))
+    discover_billing_policies(refresh=True)
+    report = billing.load_billing_policies()
+    assert set(report.policies) == {"cms", "per_code", "okp"}
+    assert report.policies["per_code"] is PER_CODE_MIDPOINT
+    assert report.sources == {"okp": "acme-ok"}
+    assert sorted(type(f).__name__ for f in report.failures) == [
+        "PluginConflictError",
+        "PluginLoadError",
+    ]
+    with pytest.raises(ExceptionGroup) as info:
+        report.raise_for_failures()
+    assert len(info.value.exceptions) == 2
+
+
+def test_load_billing_policies_without_plugins() -> None:
+    report = billing.load_billing_policies()
+    assert set(report.policies) >= {"cms", "per_code"}
+    report.raise_for_failures()
+
+
+def test_free_text_keys_are_not_repeated() -> None:
+    with pytest.raises(ValidationError) as info:
+        timed_units({"Jane Doe, DOB 1970": 10})
+    assert "Jane" not in str(info.value)
+    assert info.value.paths == ("[<key>]",)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, Literal, Protocol, runtime_checkable
@@ -65,12 +66,14 @@ __all__ = [
     "PlanOfCareStatus",
     "PolicyDiscovery",
     "PolicyEntryPoint",
+    "PolicyLoadReport",
     "SessionBill",
     "bill_session",
     "coding_edits",
     "diagnosis_edits",
     "discover_billing_policies",
     "get_billing_policy",
+    "load_billing_policies",
     "plan_of_care_status",
     "session_minutes",
     "session_units",
@@ -115,6 +118,10 @@ def _seconds(value: object, path: str, *, floats: bool = False) -> int:
     return round(seconds)
 
 
+# Keys a message may repeat: short code-like strings only (never free text).
+_KEY_SHOWN: Final = re.compile(r"^[0-9A-Za-z.\-_]{1,12}$")
+
+
 def _seconds_by_code(
     minutes_by_code: Mapping[str, object], *, floats: bool = False
 ) -> dict[str, int]:
@@ -126,7 +133,7 @@ def _seconds_by_code(
     out: dict[str, int] = {}
     for key, minutes in minutes_by_code.items():
         code: object = key
-        where = f"[{code!r}]" if isinstance(code, str) and len(code) <= 20 else "[<key>]"
+        where = f"[{code!r}]" if isinstance(code, str) and _KEY_SHOWN.match(code) else "[<key>]"
         try:
             code = check_cpt_format(code, where)
             known = CPT_CODES.get(code)
@@ -360,12 +367,39 @@ class PolicyDiscovery:
 
     Attributes:
         entry_points: Usable entry points by policy name (conflicts excluded).
-        failures: Problems found: a name claimed by two distributions, or a
-            plugin claiming a built-in name. Each names ``distribution[entry-point]``.
+        failed: Names that cannot be used, each with the reason: a name claimed
+            by two distributions, or a plugin claiming a built-in name. Each
+            error names ``distribution[entry-point]``.
     """
 
     entry_points: Mapping[str, PolicyEntryPoint]
+    failed: Mapping[str, PluginError] = attrs.field(factory=dict)
+
+    @property
+    def failures(self) -> tuple[PluginError, ...]:
+        """Every discovery failure, in name order."""
+        return tuple(self.failed[name] for name in sorted(self.failed))
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PolicyLoadReport:
+    """Every billing policy available, loaded, as `load_billing_policies` returns it.
+
+    Attributes:
+        policies: Policies by name, built-ins included.
+        sources: The distribution that supplied each plugin policy.
+        failures: Discovery and load failures, each naming
+            ``distribution[entry-point]``.
+    """
+
+    policies: Mapping[str, BillingPolicy]
+    sources: Mapping[str, str]
     failures: tuple[PluginError, ...] = ()
+
+    def raise_for_failures(self) -> None:
+        """Raise the failures together as an `ExceptionGroup`, if there are any."""
+        if self.failures:
+            raise ExceptionGroup("billing policy plugins failed", list(self.failures))
 
 
 _discovery_lock = threading.Lock()
@@ -400,40 +434,34 @@ def discover_billing_policies(
             PolicyEntryPoint(name=ep.name, value=ep.value, distribution=dist)
         )
     usable: dict[str, PolicyEntryPoint] = {}
-    failures: list[PluginError] = []
+    failures: dict[str, PluginError] = {}
     for name in sorted(found):
         candidates = found[name]
         names = ", ".join(c.display for c in candidates)
         if name in _BUILTIN:
-            failures.append(
-                PluginConflictError(
-                    f"{names} in group {BILLING_POLICY_GROUP}: {name!r} is a built-in "
-                    "policy and cannot be replaced; register it under another name"
-                )
+            failures[name] = PluginConflictError(
+                f"{names} in group {BILLING_POLICY_GROUP}: {name!r} is a built-in "
+                "policy and cannot be replaced; register it under another name"
             )
             continue
         wanted = (prefer or {}).get(name)
         if wanted is not None:
             candidates = [c for c in candidates if c.distribution == wanted]
             if not candidates:
-                failures.append(
-                    PluginConflictError(
-                        f"{names} in group {BILLING_POLICY_GROUP}: the preferred "
-                        f"distribution {wanted!r} does not provide {name!r}"
-                    )
+                failures[name] = PluginConflictError(
+                    f"{names} in group {BILLING_POLICY_GROUP}: the preferred "
+                    f"distribution {wanted!r} does not provide {name!r}"
                 )
                 continue
         if len(candidates) > 1:
-            failures.append(
-                PluginConflictError(
-                    f"{names} in group {BILLING_POLICY_GROUP}: several distributions "
-                    f"provide the billing policy {name!r}; choose one with prefer="
-                    f"{{{name!r}: <distribution>}}"
-                )
+            failures[name] = PluginConflictError(
+                f"{names} in group {BILLING_POLICY_GROUP}: several distributions "
+                f"provide the billing policy {name!r}; choose one with prefer="
+                f"{{{name!r}: <distribution>}}"
             )
             continue
         usable[name] = candidates[0]
-    result = PolicyDiscovery(entry_points=usable, failures=tuple(failures))
+    result = PolicyDiscovery(entry_points=usable, failed=failures)
     if prefer is None:
         with _discovery_lock:
             _discovery = result
@@ -463,9 +491,9 @@ def get_billing_policy(
     discovery = discover_billing_policies(prefer=prefer)
     entry = discovery.entry_points.get(policy)
     if entry is None:
-        for failure in discovery.failures:
-            if f"[{policy}]" in str(failure):
-                raise failure
+        failure = discovery.failed.get(policy)
+        if failure is not None:
+            raise failure
         available = sorted({*_BUILTIN, *discovery.entry_points})
         shown = policy if len(policy) <= 60 and policy.isprintable() else "<name>"
         raise UnknownCodeError(
@@ -477,6 +505,27 @@ def get_billing_policy(
         with _discovery_lock:
             _loaded[entry] = cached
     return cached
+
+
+def load_billing_policies(*, prefer: Mapping[str, str] | None = None) -> PolicyLoadReport:
+    """Load every available billing policy, collecting failures instead of raising.
+
+    For listing what is installed (``medmassage plugins``) and for applications
+    that want to fail at start-up rather than at the first claim
+    (``load_billing_policies().raise_for_failures()``).
+    """
+    discovery = discover_billing_policies(prefer=prefer)
+    policies: dict[str, BillingPolicy] = dict(_BUILTIN)
+    sources: dict[str, str] = {}
+    failures = list(discovery.failures)
+    for name, entry in sorted(discovery.entry_points.items()):
+        try:
+            policies[name] = get_billing_policy(name, prefer=prefer)
+        except PluginError as exc:
+            failures.append(exc)
+        else:
+            sources[name] = entry.distribution
+    return PolicyLoadReport(policies=policies, sources=sources, failures=tuple(failures))
 
 
 def timed_units(
