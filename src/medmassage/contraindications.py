@@ -880,12 +880,16 @@ class RuleSet:
     )
 
     def __init__(self, rules: Iterable[Rule], *, failures: Iterable[RuleFailure] = ()) -> None:
-        ordered = sorted(rules, key=lambda r: r.id)
-        seen: set[str] = set()
-        for rule in ordered:
+        given = list(rules)
+        for rule in given:
             problems = check_rule(rule)
             if problems:
-                raise UsageError(f"not a contraindication rule ({'; '.join(problems)})")
+                raise UsageError(
+                    f"not a contraindication rule: {type(rule).__name__} ({'; '.join(problems)})"
+                )
+        ordered = sorted(given, key=lambda r: r.id)
+        seen: set[str] = set()
+        for rule in ordered:
             if rule.id in seen:
                 raise UsageError(f"two rules have the id {rule.id!r}")
             seen.add(rule.id)

@@ -1,0 +1,424 @@
+"""Plugin discovery and loading, every failure mode through injected entry points."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from medmassage.contraindications import ScreeningStatus
+from medmassage.exceptions import (
+    PluginConflictError,
+    PluginIncompatibleError,
+    PluginLoadError,
+    PluginValidationError,
+    UnknownCodeError,
+    UsageError,
+)
+from medmassage.modalities import SWEDISH
+from medmassage.plugins import (
+    INSTRUMENTS_GROUP,
+    MODALITIES_GROUP,
+    PLUGIN_API_VERSION,
+    RULES_GROUP,
+    Registry,
+    discover,
+    get_default_registry,
+    make_registry,
+    report,
+    validate_plugin,
+)
+from medmassage.screening import screen
+from medmassage.testing.plugins import (
+    check_plugin,
+    entry_point,
+    example_patient_and_plan,
+    registry_from,
+)
+
+MOD = "mmtest_plugins"
+
+PLUGIN_SOURCE = textwrap.dedent(
+    """
+    import attrs
+    from medmassage.contraindications import Action, Finding, Severity, Triggers
+    from medmassage.modalities import SWEDISH
+
+    HOT_STONE = attrs.evolve(
+        SWEDISH, code="spa.hot_stone", name="Hot stone",
+        contraindication_tags=frozenset({"heat"}),
+    )
+    HOT_STONE_OTHER_VENDOR = attrs.evolve(HOT_STONE, description="Another vendor's hot stones.")
+    FUTURE = attrs.evolve(SWEDISH, code="spa.future", api_version=2)
+    MISMATCH = attrs.evolve(SWEDISH, code="spa.other")
+    CORE_LOOKALIKE = attrs.evolve(SWEDISH, code="core.lookalike")
+    NOT_A_MODALITY = "hello"
+
+
+    @attrs.frozen(kw_only=True)
+    class HeatRule:
+        id: str = "spa.heat"
+        title: str = "Heat"
+        severity: Severity = Severity.RELATIVE
+        modalities: frozenset = frozenset({"heat"})
+        regions: frozenset = frozenset()
+        source: str = "test fixture"
+        api_version: int = 1
+        triggers: object = Triggers(modality_tags=frozenset({"heat"}))
+        explode: bool = False
+
+        def evaluate(self, context):
+            if self.explode:
+                raise ZeroDivisionError("division by zero")
+            yield Finding(rule_id=self.id, severity=Severity.RELATIVE,
+                          action=Action.MONITOR, rationale="Check skin after heat.",
+                          source=self.source)
+
+
+    class NoApiRule:
+        id = "spa.no_api"
+        title = "No API"
+        severity = Severity.INFORMATION
+        modalities = frozenset()
+        regions = frozenset()
+        source = "test fixture"
+        triggers = None
+
+        def evaluate(self, context):
+            return ()
+
+
+    HEAT = HeatRule()
+    EXPLODING = HeatRule(id="spa.exploding", explode=True)
+    NO_API = NoApiRule()
+    """
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plugin_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("plugins")
+    (root / f"{MOD}.py").write_text(PLUGIN_SOURCE)
+    (root / "mmtest_raises.py").write_text("raise RuntimeError('broken at import')\n")
+    (root / "mmtest_sideeffect.py").write_text("X = 1\n")
+    sys.path.insert(0, str(root))
+    yield root
+    sys.path.remove(str(root))
+    for name in (MOD, "mmtest_raises", "mmtest_sideeffect"):
+        sys.modules.pop(name, None)
+
+
+def ep(name: str, attr: str, group: str = MODALITIES_GROUP, dist: str = "spa-plugin") -> EntryPoint:
+    return entry_point(name, f"{MOD}:{attr}", group, distribution=dist, version="0.3")
+
+
+def build(*eps: EntryPoint, **kw: Any) -> Registry:
+    return make_registry(entry_points=eps, allow=None, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MEDMASSAGE_PLUGINS", raising=False)
+    monkeypatch.delenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+
+
+# -- discovery --------------------------------------------------------------------------------
+
+
+def test_discover_reads_metadata_only() -> None:
+    infos = discover(
+        entry_points=[
+            entry_point("spa.z", "mmtest_sideeffect:X", MODALITIES_GROUP, distribution="b"),
+            entry_point("spa.a", "mmtest_sideeffect:X", RULES_GROUP, distribution="a"),
+            entry_point("spa.a", "mmtest_sideeffect:X", RULES_GROUP, distribution="a"),  # dup
+            entry_point("other", "x:y", "some.other.group"),
+        ]
+    )
+    assert "mmtest_sideeffect" not in sys.modules
+    assert [(i.group, i.name, i.distribution) for i in infos] == [
+        (RULES_GROUP, "spa.a", "a"),
+        (MODALITIES_GROUP, "spa.z", "b"),
+    ]
+    assert infos[0].display_name == "a[spa.a]"
+    assert infos[0].version == "1.0"
+
+
+def test_builtins_are_always_there() -> None:
+    reg = registry_from()
+    assert "core.lymphatic_drainage" in reg.modalities
+    assert "core.herniated_disc" in reg.rules
+    assert "odi" in reg.instruments
+    assert reg.source(RULES_GROUP, "core.herniated_disc").distribution == "medmassage"
+    assert reg.failures == ()
+
+
+def test_loads_each_group_and_records_the_source() -> None:
+    from medmassage.instruments import builtin_instruments
+
+    reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
+    assert reg.modality("spa.hot_stone").name == "Hot stone"
+    assert reg.rule("spa.heat").title == "Heat"
+    src = reg.source(MODALITIES_GROUP, "spa.hot_stone")
+    assert (src.distribution, src.version, src.entry_point) == (
+        "spa-plugin",
+        "0.3",
+        f"{MOD}:HOT_STONE",
+    )
+    assert str(src) == "spa-plugin 0.3"
+    nprs = attrs.evolve(builtin_instruments()["nprs"], code="spa.nprs")
+    with_inst = registry_from(instruments=[nprs])
+    assert with_inst.instrument("spa.nprs") is nprs
+
+
+def test_unknown_keys_raise_unknown_code_error() -> None:
+    reg = registry_from()
+    for call in (reg.modality, reg.rule, reg.instrument):
+        with pytest.raises(UnknownCodeError):
+            call("spa.nothing")
+    with pytest.raises(UnknownCodeError):
+        reg.source(MODALITIES_GROUP, "spa.nothing")
+
+
+# -- failure modes --------------------------------------------------------------------------------
+
+
+def test_every_failure_is_collected_with_dist_entry_point_group_and_cause() -> None:
+    reg = build(
+        entry_point("spa.missing", "mmtest_nonexistent:X", MODALITIES_GROUP, distribution="d1"),
+        entry_point("spa.raises", "mmtest_raises:X", MODALITIES_GROUP, distribution="d2"),
+        ep("spa.no_attr", "DOES_NOT_EXIST"),
+        ep("spa.wrong", "NOT_A_MODALITY"),
+        ep("spa.wrong_rule", "HOT_STONE", RULES_GROUP),
+        ep("spa.mismatch", "MISMATCH"),
+        ep("Bad-Name", "HOT_STONE"),
+        ep("core.lookalike", "CORE_LOOKALIKE"),
+        ep("spa.future", "FUTURE"),
+        ep("spa.no_api", "NO_API", RULES_GROUP),
+        ep("spa.hot_stone", "HOT_STONE"),  # the one good plugin still loads
+    )
+    kinds = {(f.name, f.kind) for f in reg.failures}
+    assert kinds == {
+        ("spa.missing", "import"),
+        ("spa.raises", "import"),
+        ("spa.no_attr", "import"),
+        ("spa.wrong", "type"),
+        ("spa.wrong_rule", "type"),
+        ("spa.mismatch", "name"),
+        ("Bad-Name", "name"),
+        ("core.lookalike", "name"),
+        ("spa.future", "api"),
+        ("spa.no_api", "api"),
+    }
+    assert "spa.hot_stone" in reg.modalities
+    for f in reg.failures:
+        assert f.display_name in f.message.replace(" 0.3 [", "[").replace(" 1.0 [", "[")
+        assert f.group in f.message
+        assert f.cause in f.message
+    by_name = {f.name: f for f in reg.failures}
+    missing = by_name["spa.missing"]
+    assert isinstance(missing.error, PluginLoadError)
+    assert isinstance(missing.error.__cause__, ModuleNotFoundError)
+    assert "ModuleNotFoundError" in missing.cause
+    assert "RuntimeError: broken at import" in by_name["spa.raises"].cause
+    assert isinstance(by_name["spa.wrong"].error, PluginValidationError)
+    assert "expected a medmassage.Modality, got str" in by_name["spa.wrong"].cause
+    assert "differs from the entry-point name" in by_name["spa.mismatch"].cause
+    assert "reserved" in by_name["core.lookalike"].cause
+    future = by_name["spa.future"]
+    assert isinstance(future.error, PluginIncompatibleError)
+    assert "targets plugin API 2; this medmassage supports {1}" in future.cause
+    assert "declares no api_version" in by_name["spa.no_api"].cause
+    assert 'plugin "d1 1.0 [spa.missing]" (group medmassage.modalities)' in missing.message
+
+
+def test_strict_raises_an_exception_group_of_all_failures() -> None:
+    with pytest.raises(ExceptionGroup) as err:
+        build(ep("spa.wrong", "NOT_A_MODALITY"), ep("spa.future", "FUTURE"), strict=True)
+    assert {type(e) for e in err.value.exceptions} == {
+        PluginValidationError,
+        PluginIncompatibleError,
+    }
+
+
+def test_same_key_from_two_distributions_is_a_conflict() -> None:
+    a = ep("spa.hot_stone", "HOT_STONE", dist="vendor-a")
+    b = ep("spa.hot_stone", "HOT_STONE_OTHER_VENDOR", dist="vendor-b")
+    reg = build(a, b)
+    assert "spa.hot_stone" not in reg.modalities  # never last-one-wins
+    assert [f.kind for f in reg.failures] == ["conflict", "conflict"]
+    assert isinstance(reg.failures[0].error, PluginConflictError)
+    assert "vendor-a[spa.hot_stone], vendor-b[spa.hot_stone]" in reg.failures[0].cause
+    assert "prefer=" in reg.failures[0].cause
+
+
+def test_preferring_a_distribution_resolves_a_conflict() -> None:
+    a = ep("spa.hot_stone", "HOT_STONE", dist="vendor-a")
+    b = ep("spa.hot_stone", "HOT_STONE_OTHER_VENDOR", dist="vendor-b")
+    reg = build(a, b, prefer={"spa.hot_stone": "vendor-b"})
+    assert reg.failures == ()
+    assert reg.modality("spa.hot_stone").description == "Another vendor's hot stones."
+    assert reg.source(MODALITIES_GROUP, "spa.hot_stone").distribution == "vendor-b"
+    assert "vendor-a[spa.hot_stone]" in reg.disabled
+    wrong = build(a, b, prefer={"spa.hot_stone": "vendor-c"})
+    assert "'vendor-c' is not one of them" in wrong.failures[0].cause
+
+
+def test_application_objects_conflict_with_plugins_too() -> None:
+    mine = attrs.evolve(SWEDISH, code="spa.hot_stone", name="Mine")
+    reg = make_registry(modalities=[mine], entry_points=[ep("spa.hot_stone", "HOT_STONE")])
+    assert {f.distribution for f in reg.failures} == {"<application>", "spa-plugin"}
+
+
+def test_failed_rule_plugin_makes_screening_indeterminate() -> None:
+    patient, plan = example_patient_and_plan()
+    reg = build(ep("spa.no_api", "NO_API", RULES_GROUP))
+    result = screen(patient, plan, registry=reg)
+    assert result.status is ScreeningStatus.INDETERMINATE
+    (failure,) = result.failures
+    assert failure.rule_id == "spa.no_api"
+    assert failure.stage == "load"
+    assert "spa-plugin[spa.no_api]" in failure.cause
+    # a failed modality plugin does not affect screening that does not use it
+    mod_only = build(ep("spa.wrong", "NOT_A_MODALITY"))
+    assert screen(patient, plan, registry=mod_only).status is ScreeningStatus.MODIFY
+
+
+def test_rule_plugin_conflict_fails_closed() -> None:
+    patient, plan = example_patient_and_plan()
+    reg = build(
+        ep("spa.heat", "HEAT", RULES_GROUP, dist="a"), ep("spa.heat", "HEAT", RULES_GROUP, dist="b")
+    )
+    result = screen(patient, plan, registry=reg)
+    assert result.status is ScreeningStatus.INDETERMINATE
+    assert {f.rule_id for f in result.failures} == {"spa.heat"}
+
+
+def test_plugin_rule_that_raises_is_named() -> None:
+    patient, plan = example_patient_and_plan()
+    hot = attrs.evolve(plan.techniques[0], modality="spa.hot_stone")
+    plan = attrs.evolve(plan, techniques=(hot,))
+    reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.exploding", "EXPLODING", RULES_GROUP))
+    result = screen(patient, plan, registry=reg)
+    assert result.status is ScreeningStatus.INDETERMINATE
+    assert result.failures[0].rule_id == "spa.exploding"
+    assert "ZeroDivisionError" in result.failures[0].cause
+
+
+# -- enabling and disabling -----------------------------------------------------------------------
+
+
+def test_block_list_by_entry_point_or_distribution() -> None:
+    eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP, dist="other"))
+    reg = build(*eps, block=["spa.hot_stone", "other"])
+    assert "spa.hot_stone" not in reg.modalities
+    assert "spa.heat" not in reg.rules
+    assert reg.disabled == {"spa-plugin[spa.hot_stone]": "blocked", "other[spa.heat]": "blocked"}
+    assert reg.failures == ()
+
+
+def test_allow_list() -> None:
+    eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP, dist="other"))
+    reg = make_registry(entry_points=eps, allow=["spa-plugin"])
+    assert "spa.hot_stone" in reg.modalities
+    assert "spa.heat" not in reg.rules
+    assert reg.disabled["other[spa.heat]"] == "not in the allow-list"
+
+
+def test_allow_list_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDMASSAGE_PLUGINS", "spa.heat, unrelated")
+    eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
+    reg = make_registry(entry_points=eps)
+    assert "spa.heat" in reg.rules
+    assert "spa.hot_stone" not in reg.modalities
+
+
+def test_autoload_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert make_registry(autoload=False).disabled == {"<installed plugins>": "autoload is off"}
+    monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert "<installed plugins>" in make_registry().disabled
+
+
+@pytest.mark.parametrize("name", ["core.herniated_disc", "core.anything", "medmassage"])
+def test_built_in_rules_cannot_be_disabled(name: str) -> None:
+    with pytest.raises(UsageError, match="cannot be disabled"):
+        make_registry(autoload=False, block=[name])
+
+
+def test_application_cannot_use_the_core_namespace() -> None:
+    fake = attrs.evolve(SWEDISH, code="core.swedish", name="Replacement")
+    reg = registry_from(modalities=[fake])
+    assert reg.modality("core.swedish") is SWEDISH
+    assert reg.failures[0].kind == "name"
+
+
+# -- the registry value ---------------------------------------------------------------------------
+
+
+def test_registry_is_immutable() -> None:
+    reg = registry_from()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        reg.failures = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        reg.modalities["spa.x"] = SWEDISH  # type: ignore[index]
+
+
+def test_default_registry_is_cached_and_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    get_default_registry.cache_clear()
+    monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    try:
+        first = get_default_registry()
+        assert get_default_registry() is first
+        assert first.rule_set() is first.rule_set()
+    finally:
+        get_default_registry.cache_clear()
+
+
+def test_report_and_json() -> None:
+    reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.wrong", "NOT_A_MODALITY"))
+    text = report(reg)
+    assert "spa.hot_stone" in text
+    assert "spa-plugin 0.3" in text
+    assert "failures (1)" in text
+    assert "spa-plugin 0.3 [spa.wrong]" in text
+    data = reg.to_dict()
+    assert data["plugin_api_version"] == PLUGIN_API_VERSION
+    assert {"key": "spa.hot_stone", "distribution": "spa-plugin", "version": "0.3",
+            "entry_point": f"{MOD}:HOT_STONE"} in data["modalities"]  # type: ignore[operator]  # fmt: skip
+    assert data["failures"][0]["kind"] == "type"  # type: ignore[index]
+    assert "Registry(" in repr(reg)
+
+
+# -- helpers for plugin authors -------------------------------------------------------------------
+
+
+def test_check_plugin_accepts_good_objects() -> None:
+    from mmtest_plugins import HEAT, HOT_STONE  # type: ignore[import-not-found,unused-ignore]
+
+    check_plugin(HOT_STONE)
+    check_plugin(HEAT)
+    check_plugin(HEAT, RULES_GROUP)
+
+
+def test_check_plugin_reports_problems() -> None:
+    from mmtest_plugins import FUTURE, NO_API  # type: ignore[import-not-found,unused-ignore]
+
+    with pytest.raises(PluginValidationError, match=r"\[api\] targets plugin API 2"):
+        check_plugin(FUTURE)
+    with pytest.raises(PluginValidationError, match="declares no api_version"):
+        check_plugin(NO_API)
+    with pytest.raises(PluginValidationError, match="reserved"):
+        check_plugin(SWEDISH)
+    with pytest.raises(PluginValidationError, match="expected a contraindication Rule"):
+        check_plugin(42)
+
+
+def test_validate_plugin_unknown_group() -> None:
+    with pytest.raises(UsageError, match="unknown plugin group"):
+        validate_plugin("medmassage.nonsense", SWEDISH)
+    assert validate_plugin(INSTRUMENTS_GROUP, SWEDISH)[0][0] == "type"
