@@ -1221,3 +1221,38 @@ def test_free_text_keys_are_not_repeated() -> None:
         timed_units({"Jane Doe, DOB 1970": 10})
     assert "Jane" not in str(info.value)
     assert info.value.paths == ("[<key>]",)
+
+
+def test_daily_units_pool_a_patients_sessions_on_one_day() -> None:
+    """s. 20.2 C: total minutes *in a single day* decide the units. Two 10-minute visits
+    of 97140 on one day bill one unit (20 min), not one per visit."""
+    morning = _session(_segment("core.myofascial_release", 10), id="am")
+    evening = _session(
+        _segment("core.myofascial_release", 10),
+        id="pm",
+        start=START + dt.timedelta(hours=8),
+    )
+    next_day = _session(
+        _segment("core.swedish", 25, BodyRegion.LUMBAR_SPINE),
+        id="d2",
+        start=START + dt.timedelta(days=1),
+    )
+    assert session_units(morning)["97140"] + session_units(evening)["97140"] == 2
+    assert billing.daily_units([next_day, morning, evening]) == {
+        START.date(): {"97140": 1},
+        START.date() + dt.timedelta(days=1): {"97124": 2},
+    }
+    assert billing.daily_units([morning, evening], policy="per_code") == {
+        START.date(): {"97140": 1}
+    }
+
+
+def test_daily_units_one_patient_only() -> None:
+    a = _session(_segment("core.swedish", 10))
+    b = attrs.evolve(a, id="s2", patient_id="p2")
+    with pytest.raises(ValidationError) as info:
+        billing.daily_units([a, b])
+    assert info.value.paths == ("sessions[1].patient_id",)
+    with pytest.raises(ValidationError) as bad:
+        billing.daily_units([a, "s2"])  # type: ignore[list-item]
+    assert bad.value.paths == ("sessions[1]",)

@@ -70,6 +70,7 @@ __all__ = [
     "SessionBill",
     "bill_session",
     "coding_edits",
+    "daily_units",
     "diagnosis_edits",
     "discover_billing_policies",
     "get_billing_policy",
@@ -574,6 +575,11 @@ def _completed(session: Session) -> bool:
     return session.status is SessionStatus.COMPLETED
 
 
+def _check_session_at(session: object, path: str) -> None:
+    if not isinstance(session, Session):
+        raise ValidationError([Problem(path, "expected a Session", "type")])
+
+
 def _check_session(session: object) -> None:
     if not isinstance(session, Session):
         raise ValidationError([Problem("session", "expected a Session", "type")])
@@ -617,6 +623,9 @@ def session_units(
 ) -> dict[str, int]:
     """Return the units per CPT code for a session (`session_minutes` then `timed_units`).
 
+    CMS counts minutes per day: for a patient seen more than once on a day, use
+    `daily_units`.
+
     >>> import datetime as dt
     >>> from medmassage.anatomy import BodyRegion
     >>> from medmassage.sessions import Session, TechniqueSegment
@@ -639,6 +648,46 @@ def session_units(
     """
     minutes = session_minutes(session, mapping)
     return timed_units(minutes, policy)
+
+
+def daily_units(
+    sessions: Iterable[Session],
+    policy: str | BillingPolicy = "cms",
+    mapping: Mapping[str, str | None] | None = None,
+) -> dict[dt.date, dict[str, int]]:
+    """Return the units per CPT code for each treatment day of one patient.
+
+    CMS counts timed minutes per day, not per visit: "when more than one service
+    represented by 15 minute timed codes is performed in a single day, the total
+    number of minutes of service determines the number of timed units billed"
+    (Medicare Claims Processing Manual ch. 5 s. 20.2 C). So a patient seen twice
+    on one day for 10 minutes of 97140 each time bills one unit, not two: pool
+    the day's sessions with this function rather than adding `session_units`.
+    The day is the session's start date in its own time zone.
+
+    Raises:
+        ValidationError: If the sessions belong to more than one patient (path
+            ``sessions[i].patient_id``).
+        UnknownCodeError: If a modality has no CPT code or the policy is unknown.
+    """
+    chosen = get_billing_policy(policy)
+    seconds: dict[dt.date, dict[str, int]] = {}
+    patient: str | None = None
+    for i, session in enumerate(sessions):
+        _check_session_at(session, f"sessions[{i}]")
+        if patient is None:
+            patient = session.patient_id
+        elif session.patient_id != patient:
+            raise ValidationError(
+                [Problem(f"sessions[{i}].patient_id", "expected one patient's sessions", "patient")]
+            )
+        day = seconds.setdefault(session.start.date(), {})
+        for code, duration in session_minutes(session, mapping).items():
+            day[code] = day.get(code, 0) + round(duration.minutes * 60)
+    return {
+        day: timed_units({code: _duration(s) for code, s in by_code.items()}, chosen)
+        for day, by_code in sorted(seconds.items())
+    }
 
 
 # -- coding edits --------------------------------------------------------------------
