@@ -1,9 +1,9 @@
 """medmassage: typed, validated, unit-carrying models for medical massage therapy.
 
-The stable API is re-exported here. The core models are imported eagerly (they
-need only attrs); serialization, screening, instruments, billing and plugins
-are imported on first use, so ``import medmassage`` builds no unit registry,
-scans no entry points and loads no code table.
+The stable API is re-exported here, each name imported from its module on
+first access. ``import medmassage`` itself therefore builds no class, no unit
+registry, scans no entry points and loads no code table; a program pays only
+for the parts it uses.
 
 >>> import medmassage as mm
 >>> mm.Duration(30, "min") == mm.Duration(0.5, "h")
@@ -15,66 +15,131 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .anatomy import BodyRegion, Laterality
-from .cases import Case
-from .checks import Advisory, AdvisoryLevel, check
-from .codes import Coding
-from .diagnosis import Acuity, Diagnosis, Provider, ProviderRole, Referral
-from .exceptions import (
-    MedmassageError,
-    PluginError,
-    Problem,
-    SchemaVersionError,
-    ScoringError,
-    ScreeningError,
-    UnitError,
-    UnknownCodeError,
-    UsageError,
-    ValidationError,
-)
-from .modalities import Modality, PressureGrade
-from .outcomes import OutcomeMeasure
-from .patient import (
-    AdministrativeSex,
-    Allergy,
-    AllergyCategory,
-    ClinicalStatus,
-    Condition,
-    Consent,
-    ConsentScope,
-    ContactDetails,
-    DeviceKind,
-    HumanName,
-    ImplantedDevice,
-    Medication,
-    MedicationClass,
-    Patient,
-    Pregnancy,
-    RiskFlag,
-    Surgery,
-)
-from .plans import Comparator, Goal, PlannedTechnique, PlanStatus, TreatmentPlan
-from .practitioners import Certification, License, Practitioner
-from .sessions import (
-    AdverseReaction,
-    Amendment,
-    PressureFeedback,
-    ReactionKind,
-    ReactionSeverity,
-    Session,
-    SessionStatus,
-    Signature,
-    SoapNote,
-    TechniqueSegment,
-    VitalSigns,
-)
-from .units import Angle, Duration, Length, Pressure, Temperature
-
 if TYPE_CHECKING:
+    from .anatomy import BodyRegion, Laterality
+    from .cases import Case
+    from .checks import Advisory, AdvisoryLevel, check
+    from .codes import Coding
+    from .diagnosis import Acuity, Diagnosis, Provider, ProviderRole, Referral
+    from .exceptions import (
+        MedmassageError,
+        PluginError,
+        Problem,
+        SchemaVersionError,
+        ScoringError,
+        ScreeningError,
+        UnitError,
+        UnknownCodeError,
+        UsageError,
+        ValidationError,
+    )
+    from .modalities import Modality, PressureGrade
+    from .outcomes import OutcomeMeasure
+    from .patient import (
+        AdministrativeSex,
+        Allergy,
+        AllergyCategory,
+        ClinicalStatus,
+        Condition,
+        Consent,
+        ConsentScope,
+        ContactDetails,
+        DeviceKind,
+        HumanName,
+        ImplantedDevice,
+        Medication,
+        MedicationClass,
+        Patient,
+        Pregnancy,
+        RiskFlag,
+        Surgery,
+    )
+    from .plans import Comparator, Goal, PlannedTechnique, PlanStatus, TreatmentPlan
+    from .practitioners import Certification, License, Practitioner
     from .serialization import from_dict, from_json, to_dict, to_json
+    from .sessions import (
+        AdverseReaction,
+        Amendment,
+        PressureFeedback,
+        ReactionKind,
+        ReactionSeverity,
+        Session,
+        SessionStatus,
+        Signature,
+        SoapNote,
+        TechniqueSegment,
+        VitalSigns,
+    )
+    from .units import Angle, Duration, Length, Pressure, Temperature
 
 # Names served on first access, from the module that defines them.
 _LAZY: dict[str, str] = {
+    "BodyRegion": "medmassage.anatomy",
+    "Laterality": "medmassage.anatomy",
+    "Case": "medmassage.cases",
+    "Advisory": "medmassage.checks",
+    "AdvisoryLevel": "medmassage.checks",
+    "check": "medmassage.checks",
+    "Coding": "medmassage.codes",
+    "Acuity": "medmassage.diagnosis",
+    "Diagnosis": "medmassage.diagnosis",
+    "Provider": "medmassage.diagnosis",
+    "ProviderRole": "medmassage.diagnosis",
+    "Referral": "medmassage.diagnosis",
+    "MedmassageError": "medmassage.exceptions",
+    "PluginError": "medmassage.exceptions",
+    "Problem": "medmassage.exceptions",
+    "SchemaVersionError": "medmassage.exceptions",
+    "ScoringError": "medmassage.exceptions",
+    "ScreeningError": "medmassage.exceptions",
+    "UnitError": "medmassage.exceptions",
+    "UnknownCodeError": "medmassage.exceptions",
+    "UsageError": "medmassage.exceptions",
+    "ValidationError": "medmassage.exceptions",
+    "Modality": "medmassage.modalities",
+    "PressureGrade": "medmassage.modalities",
+    "OutcomeMeasure": "medmassage.outcomes",
+    "AdministrativeSex": "medmassage.patient",
+    "Allergy": "medmassage.patient",
+    "AllergyCategory": "medmassage.patient",
+    "ClinicalStatus": "medmassage.patient",
+    "Condition": "medmassage.patient",
+    "Consent": "medmassage.patient",
+    "ConsentScope": "medmassage.patient",
+    "ContactDetails": "medmassage.patient",
+    "DeviceKind": "medmassage.patient",
+    "HumanName": "medmassage.patient",
+    "ImplantedDevice": "medmassage.patient",
+    "Medication": "medmassage.patient",
+    "MedicationClass": "medmassage.patient",
+    "Patient": "medmassage.patient",
+    "Pregnancy": "medmassage.patient",
+    "RiskFlag": "medmassage.patient",
+    "Surgery": "medmassage.patient",
+    "Comparator": "medmassage.plans",
+    "Goal": "medmassage.plans",
+    "PlannedTechnique": "medmassage.plans",
+    "PlanStatus": "medmassage.plans",
+    "TreatmentPlan": "medmassage.plans",
+    "Certification": "medmassage.practitioners",
+    "License": "medmassage.practitioners",
+    "Practitioner": "medmassage.practitioners",
+    "AdverseReaction": "medmassage.sessions",
+    "Amendment": "medmassage.sessions",
+    "PressureFeedback": "medmassage.sessions",
+    "ReactionKind": "medmassage.sessions",
+    "ReactionSeverity": "medmassage.sessions",
+    "Session": "medmassage.sessions",
+    "SessionStatus": "medmassage.sessions",
+    "Signature": "medmassage.sessions",
+    "SoapNote": "medmassage.sessions",
+    "TechniqueSegment": "medmassage.sessions",
+    "VitalSigns": "medmassage.sessions",
+    "Angle": "medmassage.units",
+    "Duration": "medmassage.units",
+    "Length": "medmassage.units",
+    "Pressure": "medmassage.units",
+    "Temperature": "medmassage.units",
     "from_dict": "medmassage.serialization",
     "from_json": "medmassage.serialization",
     "to_dict": "medmassage.serialization",
