@@ -704,6 +704,8 @@ def test_diagnosis_edits_reject_non_codes() -> None:
     with pytest.raises(ValidationError) as info:
         diagnosis_edits(["M54.50", 5])
     assert info.value.paths == ("diagnoses[1]",)
+    with pytest.raises(ValidationError):
+        diagnosis_edits([Coding(system="urn:x", code="M54.50")])
 
 
 def test_bill_session() -> None:
@@ -808,18 +810,24 @@ def test_certification_signed_in_time() -> None:
 
 
 def test_certification_valid_at_most_90_days() -> None:
-    """s. 220.1.3: the plan's duration or 90 calendar days, whichever is less."""
-    too_long = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=90))
+    """s. 220.1.3: valid for the plan's duration or 90 calendar days, whichever is less."""
+    too_long = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=120))
     status = plan_of_care_status(
-        _plan(weeks=20), _visits([0]), as_of=DAY0, certifications=[too_long]
+        _plan(weeks=20),
+        _visits([0, 89, 90]),
+        as_of=DAY0 + dt.timedelta(days=90),
+        certifications=[too_long],
+        progress_reports=[DAY0 + dt.timedelta(days=90)],
     )
-    assert "certification_too_long" in _finding_codes(status)
-    assert "uncertified_treatment" in _finding_codes(status)
+    assert _finding_codes(status) == ["uncertified_treatment", "certification_capped"]
+    assert status.certified_through == DAY0 + dt.timedelta(days=89)  # day 90 counting day 1
+    assert "first on 2026-05-31" in status.findings[0].message
     beyond_plan = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=60))
     status = plan_of_care_status(
         _plan(weeks=4), _visits([0]), as_of=DAY0, certifications=[beyond_plan]
     )
-    assert "certification_too_long" in _finding_codes(status)
+    assert _finding_codes(status) == ["certification_capped"]
+    assert status.certified_through == _plan(weeks=4).end_date
 
 
 def test_treatment_outside_certified_period() -> None:

@@ -34,6 +34,7 @@ from typing import Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
+from .anatomy import BodyRegion, Laterality
 from .cpt import CPT_CODES, check_cpt_format, cpt_for_modality
 from .diagnosis import Referral
 from .exceptions import (
@@ -762,7 +763,7 @@ def coding_edits(
         code: round(d.minutes * 60) for code, d in session_minutes(session, mapping).items()
     }
     edits: list[CodingEdit] = []
-    regions: dict[tuple[object, object], dict[str, int]] = {}
+    regions: dict[tuple[BodyRegion, Laterality | None], dict[str, int]] = {}
     if _completed(session):
         for i, segment in enumerate(session.segments):
             code = cpt_for_modality(segment.modality, mapping)
@@ -770,13 +771,13 @@ def coding_edits(
                 regions.setdefault((segment.region, segment.laterality), {}).setdefault(code, i)
     for (region, laterality), codes in regions.items():
         if len(codes) == 2:
-            side = f" ({laterality.value})" if laterality is not None else ""  # type: ignore[attr-defined]
+            side = f" ({laterality.value})" if laterality is not None else ""
             edits.append(
                 CodingEdit(
                     code="massage_and_manual_therapy_same_region",
                     message=(
                         f"97124 (massage) and 97140 (manual therapy) are both coded for "
-                        f"{region.value}{side} in this session; bill one, or document "  # type: ignore[attr-defined]
+                        f"{region.value}{side} in this session; bill one, or document "
                         "separate regions or time blocks and a 59/XS modifier if the "
                         "payer allows it"
                     ),
@@ -842,12 +843,13 @@ def diagnosis_edits(diagnoses: Iterable[object]) -> tuple[CodingEdit, ...]:
         ValidationError: If an item is not a diagnosis, coding or ICD-10-CM code
             in form (path ``diagnoses[i]``).
     """
-    from .codes import is_icd10cm_format, lookup_icd10cm
+    from .codes import ICD10CM, is_icd10cm_format, lookup_icd10cm
 
     edits: list[CodingEdit] = []
     for i, item in enumerate(diagnoses):
         code = getattr(item, "code", item)
-        if not isinstance(code, str) or not is_icd10cm_format(code):
+        system = getattr(item, "system", ICD10CM)
+        if not isinstance(code, str) or not is_icd10cm_format(code) or system != ICD10CM:
             raise ValidationError(
                 [Problem(f"diagnoses[{i}]", "expected an ICD-10-CM code or Diagnosis", "type")]
             )
@@ -1058,8 +1060,12 @@ class ComplianceFinding:
     """One plan-of-care compliance finding.
 
     Attributes:
-        code: A stable identifier (``certification_overdue``,
-            ``progress_report_overdue``, ``visits_exceeded``, ...).
+        code: A stable identifier: ``certification_due``, ``certification_overdue``,
+            ``certification_capped``, ``uncertified_treatment``,
+            ``recertification_due``, ``progress_report_due``,
+            ``progress_report_overdue``, ``treatment_before_referral``,
+            ``treatment_after_referral_expired``, ``referral_expired``,
+            ``visits_exhausted`` or ``visits_exceeded``.
         level: ``"error"`` (a rule is broken), ``"warning"`` (due now or soon)
             or ``"info"``.
         message: What was found. No patient data.
@@ -1134,9 +1140,11 @@ def plan_of_care_status(
     Rules (with `MEDICARE_PLAN_OF_CARE`, Benefit Policy Manual ch. 15):
 
     * certification: a certification must be signed within 30 days of the first
-      treatment (s. 220.1.3); a certification may cover at most 90 calendar days
-      and no longer than the plan (s. 220.1.3); every treatment day must be
-      inside a certified period (``uncertified_treatment``);
+      treatment (s. 220.1.3); a certification is valid for the plan's duration
+      or 90 calendar days (its first day counted), whichever is less, so a
+      longer one is cut short (``certification_capped``, a warning); every
+      treatment day must be inside a valid certified period
+      (``uncertified_treatment``);
     * progress reports: at least one in every 10 treatment days, the first
       period starting on the first day of the episode (s. 220.3 D). A report
       dated on a treatment day covers that day;
@@ -1228,32 +1236,32 @@ def plan_of_care_status(
                         due=due,
                     )
                 )
+    # A certification is valid for the plan's duration or the policy's maximum,
+    # whichever is less (s. 220.1.3): work with each one's effective period.
+    periods: list[tuple[dt.date, dt.date]] = []
+    limit = policy.certification_max_days
     for i, cert in enumerate(certs):
-        length = (cert.end - cert.start).days + 1
-        limit = policy.certification_max_days
-        if (limit is not None and length > limit) or cert.end > plan.end_date:
+        last = min(cert.end, plan.end_date)
+        if limit is not None:
+            last = min(last, cert.start + dt.timedelta(days=limit - 1))
+        if last < cert.end:
             findings.append(
                 ComplianceFinding(
-                    code="certification_too_long",
-                    level="error",
+                    code="certification_capped",
+                    level="warning",
                     message=(
-                        f"certification {i + 1} covers {cert.start} to {cert.end} ({length} "
-                        f"days); it may cover at most "
-                        + (f"{limit} days and " if limit is not None else "")
-                        + f"no more than the plan (to {plan.end_date})"
+                        f"certification {i + 1} covers {cert.start} to {cert.end} but is "
+                        f"valid only through {last}: at most "
+                        + (f"{limit} calendar days and " if limit is not None else "")
+                        + f"no longer than the plan (to {plan.end_date})"
                     ),
                     source=src,
+                    due=last,
                 )
             )
-    valid_certs = [
-        c
-        for c in certs
-        if (
-            policy.certification_max_days is None
-            or (c.end - c.start).days + 1 <= policy.certification_max_days
-        )
-    ]
-    uncovered = [d for d in days if not any(c.covers(d) for c in valid_certs)]
+        if last >= cert.start:
+            periods.append((cert.start, last))
+    uncovered = [d for d in days if not any(a <= d <= b for a, b in periods)]
     if certs and uncovered:
         findings.append(
             ComplianceFinding(
@@ -1266,7 +1274,7 @@ def plan_of_care_status(
                 source=src,
             )
         )
-    certified_through = max((c.end for c in valid_certs), default=None)
+    certified_through = max((b for _, b in periods), default=None)
     if (
         certified_through is not None
         and certified_through >= as_of
