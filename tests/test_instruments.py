@@ -23,6 +23,7 @@ from medmassage.exceptions import (
     ValidationError,
 )
 from medmassage.instruments import (
+    Band,
     Change,
     ChangeDirection,
     Direction,
@@ -853,3 +854,127 @@ def test_whole_sequence_types_refused() -> None:
             score("odi", bad)
     with pytest.raises(ScoringError, match="not a mapping"):
         score("odi", {"total": ODI_16})
+
+
+# -- definitions of plugin instruments ----------------------------------------------------
+
+
+def test_response_spec_validation_and_parse() -> None:
+    with pytest.raises(ValidationError, match="low < high"):
+        ResponseSpec.numeric(5, 1)
+    with pytest.raises(ValidationError, match="unique"):
+        ResponseSpec.labelled([("never", 1), ("Never", 2)])
+    spec = ResponseSpec.labelled([("never", 6), ("always", 13)])
+    assert spec.parse("ALWAYS") == 13
+    assert spec.parse(None) is None
+    with pytest.raises(ScoringError, match="got a string of 5 characters"):
+        spec.parse("often")
+    assert ResponseSpec.numeric(0, 1, integer=False).parse(Fraction(1, 2)) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"min_items": 3}, "min_items"),
+        (
+            {
+                "scales": (
+                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
+                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
+                ),
+                "primary": "t",
+            },
+            "scales[1].name",
+        ),
+        (
+            {
+                "scales": (
+                    Scale(name="t", label="t", rule=Rule.SCALES_SUM, score_range=(0, 8), of=("x",)),
+                ),
+                "primary": "t",
+            },
+            "scales[0].of",
+        ),
+        (
+            {
+                "scales": (
+                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), max_missing=-1),
+                ),
+                "primary": "t",
+            },
+            "scales[0].max_missing",
+        ),
+        ({"scales": ()}, "scales"),
+        (
+            {
+                "kind": InputKind.SCALES,
+                "scales": (
+                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), items=(2,)),
+                ),
+                "primary": "t",
+            },
+            "scales[0].items",
+        ),
+        ({"bands": (Band(label="b", low=0, high=5), Band(label="a", low=0, high=2))}, "bands[1]"),
+        ({"mcids": (Mcid(value=1, source="s", scale="nope"),)}, "mcids[0].scale"),
+        ({"api_version": 0}, "api_version"),
+        ({"item_responses": ((9, ResponseSpec.numeric(0, 1)),)}, "item_responses"),
+    ],
+)
+def test_plugin_instrument_definition_problems(changes: dict[str, object], path: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(_custom(), **changes)  # type: ignore[arg-type]
+    assert path in info.value.paths
+
+
+def test_separate_scales_must_cover_every_item() -> None:
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(
+            _custom(),
+            kind=InputKind.SCALES,
+            scales=(Scale(name="a", label="a", rule=Rule.SUM, score_range=(0, 4), items=(1,)),),
+            primary="a",
+        )
+    assert "item_count" in info.value.paths
+
+
+def test_per_item_response_ranges() -> None:
+    inst = attrs.evolve(
+        _custom(), item_responses=((2, ResponseSpec.numeric(0, 10)),), score_range=(0, 14)
+    )
+    assert inst.score([4, 10]).value == 14
+    with pytest.raises(ScoringError, match="item 1: got 5; expected a whole number from 0 to 4"):
+        inst.score([5, 1])
+    assert str(inst) == "Acme pain (acme.pain)"
+
+
+def test_mcid_both_thresholds_and_describe() -> None:
+    both = Mcid(value=2, percent=30, combine="both", source="s")
+    assert both.reached(2, 10) is False  # 20% < 30%
+    assert both.reached(3, 10) is True
+    assert both.reached(3, 0) is False  # a percentage cannot be judged from 0
+    assert both.describe() == "2 points and 30%"
+    assert Mcid(value=4.7, kind="mdc", source="s").describe() == "4.7 points (MDC)"
+    assert Mcid(percent=30, source="s").reached(5, 0) is False
+    with pytest.raises(ValidationError, match="either"):
+        Mcid(value=1, source="s", combine="any")  # type: ignore[arg-type]
+
+
+def test_change_refuses_non_mcid_and_missing_scale() -> None:
+    bctq = get_instrument("bctq")
+    only_sss = bctq.score({"sss": SSS})
+    with pytest.raises(ScoringError, match="has no 'fss' score"):
+        bctq.change(only_sss, only_sss, scale="fss")
+    with pytest.raises(UsageError, match="expected an Mcid"):
+        bctq.change(2, 1, mcid=1.0)  # type: ignore[arg-type]
+
+
+def test_score_value_wraps_a_recorded_score() -> None:
+    odi = get_instrument("odi")
+    recorded = odi.score_value(32)
+    assert recorded.value == 32
+    assert recorded.band is not None
+    with pytest.raises(ScoringError, match="recorded score"):
+        odi.score_value(101)
+    with pytest.raises(ScoringError, match="recorded score"):
+        odi.score_value("32")  # type: ignore[arg-type]

@@ -283,3 +283,56 @@ def test_html_renders_in_headless_chromium(report: ProgressReport, tmp_path: Pat
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 50_000  # a blank page compresses to a few kB
+
+
+def test_sparse_case_renders(case: mm.Case) -> None:
+    """No referral, goals, sessions: every section says so rather than breaking."""
+    plan = attrs.evolve(case.plan, referral=None, goals=())
+    bare = build_report(attrs.evolve(case, plan=plan, sessions=()))
+    assert bare.sessions_attended == 0
+    assert bare.period_start == plan.start_date
+    html, md = render_html(bare), render_markdown(bare)
+    for text in (
+        "No referral on file",
+        "No treatment recorded",
+        "no measurable goals",
+        "No outcome measures recorded",
+        "None reported",
+    ):
+        assert text in html
+    assert "No outcome measures recorded" in md
+    assert "No treatment recorded in the period." in md
+
+
+def test_regression_unscored_and_overdue_reevaluation(case: mm.Case) -> None:
+    tz = case.sessions[0].start.tzinfo
+    day = dt.date(2026, 2, 9)
+    worse = mm.OutcomeMeasure(
+        instrument="nprs", taken_at=dt.datetime.combine(day, dt.time(9), tz), value=9
+    )
+    broken = mm.OutcomeMeasure(
+        instrument="odi",
+        taken_at=dt.datetime.combine(day, dt.time(9), tz),
+        responses=(None, None, None, 1, 1, 1, 1, 1, 1, 1),
+    )
+    extra = attrs.evolve(
+        case.sessions[1],
+        id="ses-9",
+        start=dt.datetime.combine(day, dt.time(9), tz),
+        outcomes=(worse, broken),
+        signature=None,
+    )
+    plan = attrs.evolve(case.plan, duration_weeks=6)
+    longer = attrs.evolve(case, plan=plan, sessions=(*case.sessions, extra))
+    report = build_report(longer, include_notes=True)
+    pain = report.progress.series_for("nprs")[0]
+    assert pain.trend.value == "regressing"
+    assert any(
+        line.startswith("Regressing: Numeric Pain Rating Scale") for line in report.plan_forward
+    )
+    assert any("Re-evaluation overdue since 2026-02-06" in line for line in report.plan_forward)
+    html, md = render_html(report), render_markdown(report)
+    assert "Measures that could not be scored" in html
+    assert "3 of 10 sections unanswered" in md
+    assert "Sore for one evening" in md  # notes were asked for
+    assert "worsened beyond MCID" in html
