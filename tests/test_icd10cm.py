@@ -321,3 +321,23 @@ def test_missing_data_files_are_reported(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
     with pytest.raises(RuntimeError, match="exactly one"):
         _icd10cm._load_bundled()
+
+
+def test_concurrent_first_lookups_in_a_fresh_process() -> None:
+    result = _run(
+        """
+        import json, threading
+        from medmassage.codes import lookup_icd10cm
+        from medmassage import _icd10cm
+        barrier = threading.Barrier(8)
+        found = []
+        def work():
+            barrier.wait()
+            found.append((lookup_icd10cm("S13.4XXA").description, id(_icd10cm.table())))
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(json.dumps({"distinct": len(set(found)), "count": len(found)}))
+        """
+    )
+    assert result == {"distinct": 1, "count": 8}

@@ -7,16 +7,18 @@ CMS form without dots, in tabular order) and the tabular XML
 (``icd10c-tabular-<Month>-<Day>-<Year>.xml``).
 
 Importing ``simple_icd_10_cm`` itself parses the whole XML into a tree of
-Python objects (about 2.5 s), so this module never imports it. It reads the two
+Python objects (about 2 s, and it calls the deprecated
+``importlib.resources.read_text``), so this module never imports it, nor its
+data package: it finds the files with `importlib.util.find_spec` and reads the two
 bundled files directly, once, on first use and under a lock:
 
-* `Table.load_index` reads the code list (about 40 ms): existence, tabular
+* `Table` reads the code list when built (about 50 ms): existence, tabular
   order, the block and chapter of each category. Billability (a leaf of the
   tabular is billable), parents and children follow from the order: the list is
   a pre-order walk of the tree, so a code's descendants are the entries that
   follow it and start with it.
 * `Table.load_descriptions` scans the XML once with a regular expression (about
-  250 ms) for each code's description and the seventh-character definitions
+  100 ms) for each code's description and the seventh-character definitions
   (``<sevenChrDef>``). Codes that take a seventh character (``S13.4XXA``) are
   not in the XML: their description is the description of the code they extend
   followed by the meaning of the seventh character, as in ``simple-icd-10-cm``.
