@@ -50,8 +50,17 @@ __all__ = [
     "Trend",
     "Unscored",
     "care_timing",
+    "site_text",
     "track",
 ]
+
+
+def site_text(region: BodyRegion | None, laterality: Laterality | None) -> str:
+    """A body site in words (``"left hip"``); empty without a region."""
+    if region is None:
+        return ""
+    side = f"{laterality.value} " if laterality is not None else ""
+    return side + region.value.replace("_", " ")
 
 
 class Trend(enum.Enum):
@@ -159,8 +168,7 @@ class Series:
         """A short title: the instrument, and the site for physical measurements."""
         where = []
         if self.region is not None:
-            side = f"{self.laterality.value} " if self.laterality is not None else ""
-            where.append(side + self.region.value.replace("_", " "))
+            where.append(site_text(self.region, self.laterality))
         if self.movement is not None:
             where.append(self.movement.replace("_", " "))
         name = self.instrument.name

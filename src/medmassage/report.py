@@ -32,7 +32,16 @@ from .diagnosis import Diagnosis, Referral
 from .exceptions import Problem, ValidationError
 from .instruments import Direction, InputKind, InstrumentSource, Mcid
 from .plans import Comparator, Goal
-from .progress import CareTiming, GoalStatus, Progress, Series, Trend, care_timing, track
+from .progress import (
+    CareTiming,
+    GoalStatus,
+    Progress,
+    Series,
+    Trend,
+    care_timing,
+    site_text,
+    track,
+)
 from .sessions import SessionStatus
 
 if TYPE_CHECKING:
@@ -200,13 +209,6 @@ def _text(value: object) -> str:
     """A readable word for an enum value or other object."""
     raw = value.value if isinstance(value, enum.Enum) else value
     return str(raw).replace("_", " ")
-
-
-def _site(region: BodyRegion | None, laterality: Laterality | None) -> str:
-    if region is None:
-        return ""
-    side = f"{laterality.value} " if laterality is not None else ""
-    return side + region.value.replace("_", " ")
 
 
 def _screening_entries(
@@ -742,7 +744,7 @@ def render_html(report: ProgressReport) -> str:
     for d in r.diagnoses:
         out.append(
             f"<tr><td>{e(d.code)}</td><td>{e(d.coding.display or '')}</td>"
-            f"<td>{e(_site(d.region, d.laterality))}</td>"
+            f"<td>{e(site_text(d.region, d.laterality))}</td>"
             f"<td>{e(str(d.onset or ''))}"
             f"{e(' (' + _text(d.acuity) + ')' if d.acuity else '')}</td></tr>"
         )
@@ -777,7 +779,7 @@ def render_html(report: ProgressReport) -> str:
         )
         for t in r.techniques:
             out.append(
-                f"<tr><td>{e(t.name)}</td><td>{e(_site(t.region, t.laterality))}</td>"
+                f"<tr><td>{e(t.name)}</td><td>{e(site_text(t.region, t.laterality))}</td>"
                 f"<td class='num'>{t.sessions}</td><td class='num'>{t.minutes:g}</td></tr>"
             )
         out.append(
@@ -884,7 +886,7 @@ def render_html(report: ProgressReport) -> str:
         for x in r.reactions:
             out.append(
                 f"<tr><td>{x.date}</td><td>{e(x.session_id)}</td><td>{e(x.kind)}</td>"
-                f"<td>{e(x.severity)}</td><td>{e(_site(x.region, x.laterality))}</td>"
+                f"<td>{e(x.severity)}</td><td>{e(site_text(x.region, x.laterality))}</td>"
                 f"<td>{'yes' if x.resolved else 'no'}</td>"
                 + (f"<td>{e(x.note or '')}</td>" if any(y.note for y in r.reactions) else "")
                 + "</tr>"
@@ -1011,7 +1013,7 @@ def render_markdown(report: ProgressReport) -> str:
         onset = f"{d.onset or ''}" + (f" ({_text(d.acuity)})" if d.acuity else "")
         lines.append(
             f"| {_md(d.code)} | {_md(d.coding.display or '')} | "
-            f"{_md(_site(d.region, d.laterality))} | {_md(onset)} |"
+            f"{_md(site_text(d.region, d.laterality))} | {_md(onset)} |"
         )
     t = r.timing
     lines += [
@@ -1041,7 +1043,7 @@ def render_markdown(report: ProgressReport) -> str:
         lines += ["| Modality | Region | Sessions | Minutes |", "|---|---|---:|---:|"]
         for tm in r.techniques:
             lines.append(
-                f"| {_md(tm.name)} | {_md(_site(tm.region, tm.laterality))} | {tm.sessions} | "
+                f"| {_md(tm.name)} | {_md(site_text(tm.region, tm.laterality))} | {tm.sessions} | "
                 f"{tm.minutes:g} |"
             )
         lines.append(f"| **Total** | | | **{r.total_minutes:g}** |")
@@ -1121,7 +1123,7 @@ def render_markdown(report: ProgressReport) -> str:
         for x in r.reactions:
             lines.append(
                 f"| {x.date} | {_md(x.session_id)} | {_md(x.kind)} | {_md(x.severity)} | "
-                f"{_md(_site(x.region, x.laterality))} | {'yes' if x.resolved else 'no'} |"
+                f"{_md(site_text(x.region, x.laterality))} | {'yes' if x.resolved else 'no'} |"
                 + (f" {_md(x.note or '')} |" if with_notes else "")
             )
     else:
