@@ -279,3 +279,20 @@ def test_prefix_pattern_means_startswith(code: str, pattern: str) -> None:
 
 def test_icd10cm_constant_is_the_fhir_uri() -> None:
     assert ICD10CM == "http://hl7.org/fhir/sid/icd-10-cm"
+
+
+def test_release_problems_on_codings() -> None:
+    assert Coding.icd10cm("M54.50").release_problems() == []
+    (problem,) = Coding.icd10cm("M54.99").release_problems("dx.coding")
+    assert (problem.path, problem.code) == ("dx.coding", "icd10cm_unknown")
+    with icd10cm_validation("format"):
+        assert Coding.icd10cm("M54.99").release_problems() == []
+    assert Coding.cpt("99999").release_problems() == []
+
+
+def test_known_codes_stay_valid_when_switching_modes() -> None:
+    # The fast path caches only existing codes, so strictness still applies afterwards.
+    assert icd10cm_problems("M54.50") == []
+    assert icd10cm_problems("M54.50") == []
+    assert icd10cm_problems("M54.99", mode="format") == []
+    assert icd10cm_problems("M54.99") != []

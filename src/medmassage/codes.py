@@ -177,6 +177,20 @@ class Coding:
         """Build a SNOMED CT coding."""
         return cls(system=SNOMED_CT, code=code, display=display)
 
+    def release_problems(self, path: str = "code") -> list[Problem]:
+        """Check this coding against its code system's release, if medmassage has it.
+
+        For ICD-10-CM: under ``"strict"`` validation (`get_icd10cm_validation`)
+        the code must exist in the bundled CMS release; see `icd10cm_problems`.
+        Other systems: no problems (medmassage holds no release of them).
+
+        Args:
+            path: The field path to report problems under.
+        """
+        if self.system != ICD10CM:
+            return []
+        return icd10cm_problems(self.code, path)
+
 
 # -- ICD-10-CM code set --------------------------------------------------------------
 
@@ -251,10 +265,17 @@ def icd10cm_validation(mode: Icd10cmValidation) -> Iterator[None]:
         _context_mode.reset(token)
 
 
-def _table() -> Table:
-    from ._icd10cm import table
+_loaded: Table | None = None
 
-    return table()
+
+def _table() -> Table:
+    global _loaded
+    loaded = _loaded
+    if loaded is None:
+        from ._icd10cm import table
+
+        loaded = _loaded = table()
+    return loaded
 
 
 def _undotted(code: object) -> str | None:
@@ -433,13 +454,18 @@ def icd10cm_problems(
         path: The field path to report problems under.
         mode: The validation to apply; ``None`` for the one in force.
     """
+    strict = (mode or get_icd10cm_validation()) == "strict"
+    if strict and code in _existing:
+        return []
     undotted = _undotted(code)
     if undotted is None:
         return [Problem(path, "expected an ICD-10-CM code such as M54.50", "icd10cm_format")]
-    if (mode or get_icd10cm_validation()) == "format":
+    if not strict:
         return []
     table = _table()
     if undotted in table.index:
+        if len(_existing) < 100_000:
+            _existing.add(code)
         return []
     return [
         Problem(
@@ -450,6 +476,9 @@ def icd10cm_problems(
         )
     ]
 
+
+# Code strings (as given) known to exist in the release: the fast path of validation.
+_existing: set[str] = set()
 
 _PATTERN_PREFIX = re.compile(r"^[A-Z](?:[0-9A-Z](?:[0-9A-Z](?:\.?[0-9A-Z]{0,4})?)?)?$")
 _pattern_cache: dict[str, tuple[str, str]] = {}

@@ -129,13 +129,9 @@ class Diagnosis:
         if self.coding.system != ICD10CM:
             p.append(Problem("coding.system", f"expected the ICD-10-CM system {ICD10CM}", "system"))
         # ICD10CM-EXISTENCE-CHECK
-        if self.coding.system == ICD10CM:
-            # The code must exist in the CMS release unless format-only validation
-            # is in force (medmassage.codes.icd10cm_validation); cheap after the
-            # first call (a dictionary lookup).
-            from .codes import icd10cm_problems
-
-            p.extend(icd10cm_problems(self.coding.code, "coding.code"))
+        # The code must exist in the CMS release unless format-only validation is
+        # in force (medmassage.codes.icd10cm_validation); a set lookup once warm.
+        p.extend(self.coding.release_problems("coding.code"))
         if self.region is not None:
             check_side(p, "laterality", self.region, self.laterality)
         if self.onset and self.diagnosed_on and self.diagnosed_on < self.onset:
