@@ -1264,3 +1264,15 @@ def test_daily_units_one_patient_only() -> None:
     with pytest.raises(ValidationError) as bad:
         billing.daily_units([a, "s2"])  # type: ignore[list-item]
     assert bad.value.paths == ("sessions[1]",)
+
+
+def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from medmassage.cli import main
+
+    path = _write(tmp_path, _session(_segment("core.swedish", 20)))
+    assert main(["billing", path, "--dx", "M54.5", "--dx", "M79.7"]) == 0
+    out = capsys.readouterr().out
+    assert "diagnosis_not_billable" in out
+    assert "M54.50, M54.51, M54.59" in out
+    assert main(["billing", path, "--dx", "not-a-code"]) == 2
+    assert "diagnoses[0]" in capsys.readouterr().err

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from ._io import InputError, fail, load
+
+if TYPE_CHECKING:
+    from ..billing import SessionBill
 
 HELP = "print the timed units per CPT code for a session JSON file (8-minute rule by default)"
 
@@ -27,6 +31,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="MODALITY=CPT",
         help="bill a modality under another CPT code (CPT 'none' for not billed); repeatable",
     )
+    parser.add_argument(
+        "--dx",
+        action="append",
+        default=[],
+        metavar="ICD10CM",
+        help="a diagnosis code to be claimed; checked for billability (repeatable)",
+    )
 
 
 def _mapping(items: list[str]) -> dict[str, str | None]:
@@ -40,12 +51,11 @@ def _mapping(items: list[str]) -> dict[str, str | None]:
     return mapping
 
 
-def render(bill: object) -> str:
+def render(bill: SessionBill) -> str:
     """Return a readable table of a `medmassage.billing.SessionBill`."""
-    from ..billing import SessionBill, get_billing_policy
+    from ..billing import get_billing_policy
     from ..cpt import CPT_CODES
 
-    assert isinstance(bill, SessionBill)
     policy = get_billing_policy(bill.policy)
     description = getattr(policy, "description", "")
     lines = [
@@ -81,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         return fail(str(exc))
     try:
-        bill = bill_session(session, policy=args.policy, mapping=mapping or None)
+        bill = bill_session(session, policy=args.policy, mapping=mapping or None, diagnoses=args.dx)
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
     if args.json:
