@@ -325,7 +325,8 @@ def track(
     populations = populations or {}
     mcids = mcids or {}
     grouped: dict[tuple[str, BodyRegion | None, Laterality | None, str | None], list[Point]] = {}
-    instruments: dict[str, Instrument] = {}
+    instruments: dict[str, Instrument] = {}  # by the code as recorded
+    by_code: dict[str, Instrument] = {}  # by the instrument's own code
     unscored: list[Unscored] = []
     for session in chosen:
         for measure in sorted(session.outcomes, key=lambda m: m.taken_at):
@@ -333,7 +334,7 @@ def track(
                 instrument = instruments.get(measure.instrument) or get_instrument(
                     measure.instrument, registry
                 )
-                instruments[measure.instrument] = instrument
+                instruments[measure.instrument] = by_code[instrument.code] = instrument
                 score = _score(instrument, measure)
             except MedmassageError as exc:
                 unscored.append(
@@ -351,7 +352,7 @@ def track(
             )
     series: list[Series] = []
     for (code, region, side, movement), points in grouped.items():
-        instrument = instruments[code] if code in instruments else get_instrument(code, registry)
+        instrument = by_code[code]
         change = None
         if len(points) >= 2:
             change = instrument.change(
@@ -371,15 +372,13 @@ def track(
                 trend=_trend(points, change, instrument),
             )
         )
-    goals = tuple(_goal_status(goal, series, as_of, registry) for goal in plan.goals)
+    goals = tuple(_goal_status(goal, series, as_of) for goal in plan.goals)
     return Progress(
         plan_id=plan.id, as_of=as_of, series=tuple(series), goals=goals, unscored=tuple(unscored)
     )
 
 
-def _goal_status(
-    goal: Goal, series: Sequence[Series], as_of: dt.date, registry: InstrumentSource | None
-) -> GoalStatus:
+def _goal_status(goal: Goal, series: Sequence[Series], as_of: dt.date) -> GoalStatus:
     code = goal.instrument.strip().lower()
     matching = [s for s in series if s.code == code]
     # A goal names an instrument, not a site: use its longest series (the first on a tie).
