@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -422,3 +423,70 @@ def test_validate_plugin_unknown_group() -> None:
     with pytest.raises(UsageError, match="unknown plugin group"):
         validate_plugin("medmassage.nonsense", SWEDISH)
     assert validate_plugin(INSTRUMENTS_GROUP, SWEDISH)[0][0] == "type"
+
+
+# -- the example distribution, injected (the real install is tests/plugins_real) ------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "plugins"
+
+
+@pytest.fixture
+def cupping_on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.syspath_prepend(str(EXAMPLES / "medmassage-cupping" / "src"))
+    yield
+    for name in ("medmassage_cupping", "medmassage_cupping.rules"):
+        sys.modules.pop(name, None)
+
+
+@pytest.mark.usefixtures("cupping_on_path")
+def test_example_cupping_plugin_through_injected_entry_points() -> None:
+    from medmassage.anatomy import BodyRegion
+    from medmassage.contraindications import Severity
+    from medmassage.patient import Medication, MedicationClass
+
+    eps = [
+        entry_point("cupping.dry_cupping", "medmassage_cupping:DRY_CUPPING", MODALITIES_GROUP,
+                    distribution="medmassage-cupping"),
+        entry_point("cupping.anticoagulants", "medmassage_cupping.rules:ANTICOAGULANTS",
+                    RULES_GROUP, distribution="medmassage-cupping"),
+        entry_point("cupping.fragile_skin", "medmassage_cupping.rules:FRAGILE_SKIN",
+                    RULES_GROUP, distribution="medmassage-cupping"),
+    ]  # fmt: skip
+    reg = registry_from(entry_points=eps, strict=True)
+    for obj in (*reg.rules.values(), reg.modality("cupping.dry_cupping")):
+        if not getattr(obj, "id", "core.").startswith("core."):
+            check_plugin(obj)
+    patient, plan = example_patient_and_plan()
+    cup = attrs.evolve(plan.techniques[0], modality="cupping.dry_cupping",
+                       region=BodyRegion.THORACIC_SPINE)  # fmt: skip
+    plan = attrs.evolve(plan, techniques=(cup,))
+    assert not screen(patient, plan, registry=reg).for_rule("cupping.anticoagulants")
+    from medmassage.codes import Coding
+    from medmassage.patient import Condition
+
+    bleeder = attrs.evolve(
+        patient,
+        conditions=(Condition(code=Coding.icd10cm("D66")),),
+        medications=(
+            Medication(name="apixaban", classes=frozenset({MedicationClass.ANTICOAGULANT})),
+        ),
+    )
+    found = screen(bleeder, plan, registry=reg).for_rule("cupping.anticoagulants")
+    assert {f.severity for f in found} == {Severity.ABSOLUTE, Severity.RELATIVE}
+
+
+def test_cli_plugins(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from medmassage.cli import main
+
+    monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    get_default_registry.cache_clear()
+    try:
+        assert main(["plugins", "--check"]) == 0
+        out = capsys.readouterr().out
+        assert "core.herniated_disc" in out
+        assert "failures (0)" in out
+        assert main(["plugins", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["disabled"] == [{"plugin": "<installed plugins>", "reason": "autoload is off"}]
+    finally:
+        get_default_registry.cache_clear()

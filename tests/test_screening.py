@@ -196,3 +196,83 @@ def test_assessment_json_has_no_identity() -> None:
         "core.herniated_disc",
         "core.hypertension",
     }
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_screen_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from medmassage.cli import main
+
+    assert main(["screen", str(EXAMPLE), "--on", "2026-01-12"]) == 0
+    out = capsys.readouterr().out
+    assert "on 2026-01-12: MODIFY" in out
+    assert "LOCAL       core.herniated_disc: avoid_region (lumbar_spine) [Walton grade <= 2]" in out
+    assert "Maria" not in out
+    assert "maria@example.org" not in out
+
+
+def test_cli_screen_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from medmassage.cli import main
+
+    assert main(["screen", str(EXAMPLE), "--json", "--session", "ses-1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["session_id"] == "ses-1"
+    assert data["on"] == "2026-01-12"
+    (disc,) = [f for f in data["findings"] if f["rule_id"] == "core.herniated_disc"]
+    assert disc["regions"] == [{"region": "lumbar_spine", "laterality": None}]
+
+
+def test_cli_screen_single_session_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A {patient, plan, session} document; deep tissue over the disc defers (exit 1)."""
+    from medmassage.cli import main
+
+    case = json.loads(EXAMPLE.read_text())
+    session = case["sessions"][0]
+    session["segments"][0]["modality"] = "core.deep_tissue"
+    session["segments"][0]["region"] = "lumbar_spine"
+    session["segments"][0]["grade"] = 4
+    doc = {"schema_version": case["schema_version"], "patient": case["patient"],
+           "plan": case["plan"], "session": session}  # fmt: skip
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(doc))
+    assert main(["screen", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert ": DEFER" in out
+    assert "segments[0]: core.deep_tissue over lumbar_spine at Walton grade 4" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("not json", [], "not JSON"),
+        ("[1]", [], "expected a JSON object"),
+        ('{"schema_version": 1}', [], "required"),
+        (None, ["--session", "nope"], "no session with id 'nope'"),
+        (None, ["--on", "12/01/2026"], "expected a date YYYY-MM-DD"),
+    ],
+)
+def test_cli_screen_bad_input(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    args: list[str],
+    message: str,
+) -> None:
+    from medmassage.cli import main
+
+    path = EXAMPLE
+    if content is not None:
+        path = tmp_path / "bad.json"
+        path.write_text(content)
+    assert main(["screen", str(path), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_screen_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from medmassage.cli import main
+
+    assert main(["screen", "/nonexistent/file.json"]) == 2
+    assert "cannot read file" in capsys.readouterr().err

@@ -85,13 +85,15 @@ def registry_from(
     Installed plugins are never loaded, so the result does not depend on the
     environment. The built-ins are always included.
     """
+    injected = None if entry_points is None else list(entry_points)
     return make_registry(
         modalities=modalities,
         rules=rules,
         instruments=instruments,
         autoload=False,
-        allow=(),
-        entry_points=entry_points,
+        # the environment's allow-list does not apply: every injected entry point is wanted
+        allow=() if injected is None else [ep.name for ep in injected],
+        entry_points=injected,
         prefer=prefer,
         distribution=distribution,
         strict=strict,
