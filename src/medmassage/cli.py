@@ -51,5 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    status: int = args._run(args)
+    try:
+        status: int = args._run(args)
+    except BrokenPipeError:  # output piped into a program that stopped reading (| head)
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return status

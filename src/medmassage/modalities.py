@@ -105,6 +105,8 @@ class Modality:
         contraindication_tags: Tags screening rules match against
             (``deep_pressure``, ``lymphatic``, ``sustained_pressure`` ...).
         source: Citation for the description and pressure range.
+        cpt_code: The CPT code the modality is billed under, if it declares one;
+            ``None`` leaves it to `medmassage.cpt.DEFAULT_CPT_MAPPING`.
         api_version: The plugin API version this object targets.
     """
 
@@ -118,6 +120,7 @@ class Modality:
     max_pressure: Pressure | None = None
     required_certifications: frozenset[str] = frozenset()
     contraindication_tags: frozenset[str] = frozenset()
+    cpt_code: str | None = None
     api_version: int = 1
 
     def __attrs_post_init__(self) -> None:
@@ -136,6 +139,12 @@ class Modality:
         check_range(p, "typical_duration", self.typical_duration.minutes, 1, 240)
         for i, cert in enumerate(sorted(self.required_certifications)):
             check_key(p, f"required_certifications[{i}]", cert)
+        if self.cpt_code is not None and not (
+            len(self.cpt_code) == 5 and self.cpt_code[:4].isdigit() and self.cpt_code.isalnum()
+        ):
+            p.append(
+                Problem("cpt_code", "expected a five-character CPT code such as 97140", "format")
+            )
         return p
 
     def allows_grade(self, grade: PressureGrade) -> bool:

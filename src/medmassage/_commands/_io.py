@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..exceptions import MedmassageError
+
+if TYPE_CHECKING:
+    from ..sessions import Session
 
 T = TypeVar("T")
 
@@ -37,3 +40,34 @@ def fail(message: str) -> int:
     """Print *message* to standard error and return exit status 2."""
     print(f"medmassage: {message}", file=sys.stderr)
     return 2
+
+
+def load_sessions(path: str) -> tuple[list[Session], list[str]]:
+    """Read *path* as a `Case` or a single `Session` document.
+
+    Returns the sessions and, for a case, its plan's diagnosis codes.
+
+    Raises:
+        InputError: With a message naming the file and every problem.
+    """
+    import json
+
+    from ..cases import Case
+    from ..serialization import from_dict
+    from ..sessions import Session
+
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        data = None
+    try:
+        if isinstance(data, dict) and "plan" in data and "patient" in data:
+            case = from_dict(Case, data)
+            return list(case.sessions), [d.code for d in case.plan.diagnoses]
+        return [from_dict(Session, data) if isinstance(data, dict) else load(Session, path)], []
+    except MedmassageError as exc:
+        raise InputError(f"{path}: {exc}") from None

@@ -6,17 +6,22 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from ._io import InputError, fail, load
+from ._io import InputError, fail, load_sessions
 
 if TYPE_CHECKING:
     from ..billing import SessionBill
 
-HELP = "print the timed units per CPT code for a session JSON file (8-minute rule by default)"
+HELP = (
+    "print the timed units per CPT code for a session or each session of a case "
+    "(8-minute rule by default)"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's arguments."""
-    parser.add_argument("file", metavar="FILE", help="a Session JSON document ('-' for stdin)")
+    parser.add_argument(
+        "file", metavar="FILE", help="a Session or Case JSON document ('-' for stdin)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
         "--policy",
@@ -83,19 +88,23 @@ def run(args: argparse.Namespace) -> int:
     """Print the session's units; exit 0, or 2 on bad input."""
     from ..billing import bill_session
     from ..exceptions import MedmassageError
-    from ..sessions import Session
 
     try:
         mapping = _mapping(args.map)
-        session = load(Session, args.file)
+        sessions, plan_diagnoses = load_sessions(args.file)
     except InputError as exc:
         return fail(str(exc))
+    diagnoses = args.dx or plan_diagnoses
     try:
-        bill = bill_session(session, policy=args.policy, mapping=mapping or None, diagnoses=args.dx)
+        bills = [
+            bill_session(s, policy=args.policy, mapping=mapping or None, diagnoses=diagnoses)
+            for s in sessions
+        ]
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
     if args.json:
-        print(json.dumps(bill.to_dict(), indent=2, ensure_ascii=False))
+        docs = [b.to_dict() for b in bills]
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     else:
-        print(render(bill))
+        print("\n\n".join(render(b) for b in bills))
     return 0

@@ -1,0 +1,1 @@
+"""Built-in clinical content: instruments and contraindication rules (private)."""
