@@ -30,9 +30,9 @@ import datetime as dt
 import enum
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
@@ -280,7 +280,9 @@ class Site:
 
 
 def _to_sites(value: Iterable[Site | BodyRegion]) -> tuple[Site, ...]:
-    return tuple(Site(region=v) if isinstance(v, BodyRegion) else v for v in value)
+    if value == ():
+        return ()
+    return tuple([Site(region=v) if isinstance(v, BodyRegion) else v for v in value])
 
 
 def _field(obj: object, name: str) -> object:
@@ -288,6 +290,29 @@ def _field(obj: object, name: str) -> object:
 
 
 def _check_finding(finding: Finding) -> None:
+    f: Any = finding  # fields are checked at run time, whatever their annotations say
+    if (
+        type(f.severity) is Severity
+        and type(f.action) is Action
+        and type(f.rule_id) is str
+        and f.rule_id
+        and type(f.rationale) is str
+        and 0 < len(f.rationale) <= 5000
+        and not f.rationale.isspace()
+        and type(f.source) is str
+        and 0 < len(f.source) <= 5000
+        and not f.source.isspace()
+        and type(f.modalities) is frozenset
+        and type(f.tags) is frozenset
+        and type(f.evidence) is tuple
+        and (f.max_grade is None or type(f.max_grade) is PressureGrade)
+        and (f.max_pressure is None or type(f.max_pressure) is Pressure)
+        and all(type(s) is Site for s in f.regions)
+        and all(type(e) is str for e in f.evidence)
+        and all(type(m) is str for m in f.modalities)
+        and all(type(t) is str for t in f.tags)
+    ):
+        return  # the common, valid case, checked cheaply
     p: list[Problem] = []
     rule_id = _field(finding, "rule_id")
     if not isinstance(rule_id, str) or not rule_id:
@@ -543,14 +568,14 @@ class Policy:
 
     def status(
         self,
-        findings: Iterable[Finding],
-        failures: Iterable[RuleFailure] = (),
-        violations: Iterable[Violation] = (),
+        findings: Sequence[Finding],
+        failures: Sequence[RuleFailure] = (),
+        violations: Sequence[Violation] = (),
     ) -> ScreeningStatus:
         """Derive the status of an assessment (see the class docstring)."""
-        if any(True for _ in failures):
+        if failures:
             return ScreeningStatus.INDETERMINATE
-        if self.violations_defer and any(True for _ in violations):
+        if self.violations_defer and violations:
             return ScreeningStatus.DEFER
         status = ScreeningStatus.CLEAR
         for f in findings:
@@ -597,6 +622,7 @@ class ScreeningContext:
         modality_codes: The modalities the plan and the session use (derived).
         modality_tags: The contraindication tags of those modalities (derived).
         unknown_modalities: Modalities used that *modalities* does not know (derived).
+        required_certifications: Certifications those modalities require (derived).
     """
 
     patient: Patient
@@ -612,8 +638,47 @@ class ScreeningContext:
     modality_codes: frozenset[str] = attrs.field(init=False)
     modality_tags: frozenset[str] = attrs.field(init=False)
     unknown_modalities: frozenset[str] = attrs.field(init=False)
+    required_certifications: frozenset[str] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        me: Any = self  # fields are checked at run time, whatever their annotations say
+        if not (
+            type(me.patient) is Patient
+            and type(me.plan) is TreatmentPlan
+            and type(me.on) is dt.date
+            and (me.session is None or type(me.session) is Session)
+            and me.practitioner is None
+            and type(me.policy) is Policy
+        ):
+            self._check_types()
+        conditions = tuple(c for c in self.patient.conditions if c.status.is_active)
+        setter = object.__setattr__
+        setter(self, "conditions", conditions)
+        setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
+        setter(
+            self,
+            "medication_classes",
+            frozenset(k for m in self.patient.medications if m.active for k in m.classes),
+        )
+        codes = {t.modality for t in self.plan.techniques}
+        if self.session is not None:
+            codes.update(s.modality for s in self.session.segments)
+        tags: set[str] = set()
+        unknown: set[str] = set()
+        certs: set[str] = set()
+        for code in codes:
+            modality = self.modalities.get(code)
+            if modality is None:
+                unknown.add(code)
+            else:
+                tags |= modality.contraindication_tags
+                certs |= modality.required_certifications
+        setter(self, "modality_codes", frozenset(codes))
+        setter(self, "modality_tags", frozenset(tags))
+        setter(self, "unknown_modalities", frozenset(unknown))
+        setter(self, "required_certifications", frozenset(certs))
+
+    def _check_types(self) -> None:
         p: list[Problem] = []
         kinds: tuple[tuple[str, type, bool], ...] = (
             ("patient", Patient, False),
@@ -630,29 +695,6 @@ class ScreeningContext:
             p.append(Problem("on", "expected a date", "type"))
         if p:
             raise ValidationError(p, "ScreeningContext")
-        conditions = tuple(c for c in self.patient.conditions if c.status.is_active)
-        setter = object.__setattr__
-        setter(self, "conditions", conditions)
-        setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
-        setter(
-            self,
-            "medication_classes",
-            frozenset(k for m in self.patient.medications if m.active for k in m.classes),
-        )
-        codes = {t.modality for t in self.plan.techniques}
-        if self.session is not None:
-            codes.update(s.modality for s in self.session.segments)
-        tags: set[str] = set()
-        unknown: set[str] = set()
-        for code in codes:
-            modality = self.modalities.get(code)
-            if modality is None:
-                unknown.add(code)
-            else:
-                tags |= modality.contraindication_tags
-        setter(self, "modality_codes", frozenset(codes))
-        setter(self, "modality_tags", frozenset(tags))
-        setter(self, "unknown_modalities", frozenset(unknown))
 
     def __repr__(self) -> str:
         return f"ScreeningContext(patient={self.patient!r}, plan={self.plan.id!r}, on={self.on})"
@@ -707,6 +749,7 @@ class Triggers:
         pregnancy: A recorded pregnancy.
         surgeries: Any recorded surgery.
         vitals: Vital signs recorded in the session.
+        certifications: A planned or applied modality that requires a certification.
         always: Evaluate for every context.
     """
 
@@ -719,6 +762,7 @@ class Triggers:
     pregnancy: bool = False
     surgeries: bool = False
     vitals: bool = False
+    certifications: bool = False
     always: bool = False
 
     @property
@@ -734,6 +778,7 @@ class Triggers:
             or self.pregnancy
             or self.surgeries
             or self.vitals
+            or self.certifications
             or self.always
         )
 
@@ -866,12 +911,14 @@ class RuleSet:
 
     __slots__ = (
         "_always",
+        "_always_rules",
         "_by_device",
         "_by_flag",
         "_by_icd",
         "_by_med",
         "_by_modality",
         "_by_tag",
+        "_certifications",
         "_failures",
         "_pregnancy",
         "_rules",
@@ -905,6 +952,7 @@ class RuleSet:
         pregnancy: list[int] = []
         surgeries: list[int] = []
         vitals: list[int] = []
+        certifications: list[int] = []
         for i, rule in enumerate(self._rules):
             t = rule.triggers
             if t is None or t.empty or t.always:
@@ -929,6 +977,8 @@ class RuleSet:
                 surgeries.append(i)
             if t.vitals:
                 vitals.append(i)
+            if t.certifications:
+                certifications.append(i)
         self._by_icd = {k: tuple(v) for k, v in by_icd.items()}
         self._by_med = {k: tuple(v) for k, v in by_med.items()}
         self._by_flag = {k: tuple(v) for k, v in by_flag.items()}
@@ -936,6 +986,8 @@ class RuleSet:
         self._by_tag = {k: tuple(v) for k, v in by_tag.items()}
         self._by_modality = {k: tuple(v) for k, v in by_modality.items()}
         self._always = tuple(always)
+        self._always_rules = tuple(self._rules[i] for i in always)
+        self._certifications = tuple(certifications)
         self._pregnancy = tuple(pregnancy)
         self._surgeries = tuple(surgeries)
         self._vitals = tuple(vitals)
@@ -997,8 +1049,12 @@ class RuleSet:
             hits.update(self._surgeries)
         if context.session is not None and context.session.vitals is not None:
             hits.update(self._vitals)
+        if context.required_certifications:
+            hits.update(self._certifications)
+        if len(hits) == len(self._always):
+            return self._always_rules  # nothing but the rules that see every context
         rules = self._rules
-        return tuple(rules[i] for i in sorted(hits))
+        return tuple([rules[i] for i in sorted(hits)])
 
     def assess(self, context: ScreeningContext, *, strict: bool = False) -> Assessment:
         """Evaluate the rules *context* triggers and derive the assessment.
@@ -1028,9 +1084,8 @@ class RuleSet:
         policy = context.policy
         for rule in self.candidates(context):
             try:
-                produced: object = rule.evaluate(context)
-                batch = list(produced) if isinstance(produced, Iterable) else None
-            except Exception as exc:
+                batch: list[object] = list(rule.evaluate(context))
+            except Exception as exc:  # includes "not iterable" (a rule that returned None)
                 if strict:
                     raise RuleExecutionError(rule.id, f"{type(exc).__name__}: {exc}") from exc
                 failures.append(RuleFailure(rule_id=rule.id, cause=f"{type(exc).__name__}: {exc}"))
@@ -1041,7 +1096,6 @@ class RuleSet:
                     raise RuleExecutionError(rule.id, bad)
                 failures.append(RuleFailure(rule_id=rule.id, cause=bad))
                 continue
-            assert batch is not None
             for finding in batch:
                 assert isinstance(finding, Finding)
                 findings.append(policy.classify(finding) if policy.severities else finding)
@@ -1057,9 +1111,7 @@ class RuleSet:
         )
 
 
-def _bad_result(rule_id: str, batch: list[object] | None) -> str | None:
-    if batch is None:
-        return "evaluate() did not return an iterable of findings"
+def _bad_result(rule_id: str, batch: list[object]) -> str | None:
     for item in batch:
         if type(item) is not Finding:
             return f"evaluate() produced a {type(item).__name__}; expected Finding"
@@ -1073,7 +1125,8 @@ def _sort_key(f: Finding) -> tuple[int, str]:
 
 
 def _sorted_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(value, key=_sort_key))
+    found = tuple(value)
+    return found if len(found) < 2 else tuple(sorted(found, key=_sort_key))
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -1114,6 +1114,8 @@ class CertificationRule(CoreRule):
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Check each used modality's certifications."""
         practitioner = context.practitioner
+        if not context.required_certifications:
+            return
         for code in sorted(context.modality_codes):
             modality = context.modalities.get(code)
             if modality is None or not modality.required_certifications:
@@ -1340,7 +1342,7 @@ BUILTIN_RULES: Final[tuple[CoreRule, ...]] = tuple(
                 severity=Severity.ABSOLUTE,
                 source="The modality's required_certifications (MLD: Vodder / Foldi "
                 "training, clinical.md 2.4)",
-                triggers=_t(always=True),
+                triggers=_t(certifications=True),
             ),
         ),
         key=lambda r: r.id,
