@@ -75,7 +75,8 @@ rst_prolog = """
 
 # -- MyST ----------------------------------------------------------------------
 
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "substitution"]
+myst_substitutions = {"release": release}
 myst_heading_anchors = 3
 
 # -- autodoc / napoleon --------------------------------------------------------

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.ext.napoleon import docstring as napoleon_docstring
@@ -199,12 +200,14 @@ def _evaluate_wrapped_annotations(app: Sphinx) -> None:
         module = importlib.import_module(modname)
         for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
-            if (
-                inspect.isfunction(obj)
-                and obj.__module__ == modname
-                and obj.__globals__ is not vars(module)
-            ):
-                obj.__annotations__ = typing.get_type_hints(obj, globalns=vars(module))
+            if not (inspect.isfunction(obj) and hasattr(obj, "__wrapped__")):
+                continue
+            hints = typing.get_type_hints(obj, globalns=vars(module))
+            # inspect.signature follows __wrapped__, so every function of the chain
+            # gets the evaluated annotations.
+            while obj is not None:
+                obj.__annotations__ = dict(hints)
+                obj = getattr(obj, "__wrapped__", None)
 
 
 # -- 4. autodoc and napoleon details -------------------------------------------------
@@ -302,6 +305,20 @@ def _icd_label(pattern: str) -> str:
     return f"``{pattern}``" + (f" {_escape(desc)}" if desc else "")
 
 
+def _trigger_value(value: object) -> str:
+    """Render one `Triggers` field (every field is rendered, so none can be missed)."""
+    from medmassage.contraindications import CodeSet
+
+    if isinstance(value, CodeSet):
+        return "\n".join(f"| {_icd_label(p)}" for p in value.patterns)
+    if value is True:
+        return "yes"
+    if isinstance(value, frozenset | set | tuple):
+        names = sorted(getattr(v, "value", v) for v in value)
+        return ", ".join(f"``{n}``" for n in names)
+    return f"``{value}``"
+
+
 def _rule_page(rule: Any, modality_names: dict[str, str]) -> str:
     from medmassage.contraindications import Severity
 
@@ -340,35 +357,14 @@ def _rule_page(rule: Any, modality_names: dict[str, str]) -> str:
     if t is None or t.empty:
         parts.append("None declared: the rule is evaluated for every patient and plan.\n\n")
     else:
-        rows: list[tuple[str, str]] = []
-        if t.icd10cm is not None:
-            rows.append(
-                (
-                    "ICD-10-CM",
-                    "\n".join(f"| {_icd_label(p)}" for p in t.icd10cm.patterns),
-                )
+        rows = [
+            (
+                "ICD-10-CM" if field.name == "icd10cm" else field.name.replace("_", " ").capitalize(),
+                _trigger_value(getattr(t, field.name)),
             )
-        for label, values in (
-            ("Medication classes", t.medication_classes),
-            ("Risk flags", t.flags),
-            ("Implanted devices", t.devices),
-        ):
-            if values:
-                rows.append((label, ", ".join(f"``{v.value}``" for v in sorted(values, key=str))))
-        if t.modality_tags:
-            rows.append(
-                ("Modality tags", ", ".join(f"``{v}``" for v in sorted(t.modality_tags)))
-            )
-        if t.modalities:
-            rows.append(("Modalities", ", ".join(f"``{v}``" for v in sorted(t.modalities))))
-        for label, flag in (
-            ("Pregnancy", t.pregnancy),
-            ("Surgeries", t.surgeries),
-            ("Vital signs", t.vitals),
-            ("Always", t.always),
-        ):
-            if flag:
-                rows.append((label, "recorded" if label != "Always" else "yes"))
+            for field in attrs.fields(type(t))
+            if getattr(t, field.name)
+        ]
         parts.append(
             "The engine shows a patient and plan to this rule only when one of these is "
             "present (``Triggers``):\n\n"
