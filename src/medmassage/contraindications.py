@@ -307,10 +307,10 @@ def _check_finding(finding: Finding) -> None:
         and type(f.evidence) is tuple
         and (f.max_grade is None or type(f.max_grade) is PressureGrade)
         and (f.max_pressure is None or type(f.max_pressure) is Pressure)
-        and all(type(s) is Site for s in f.regions)
-        and all(type(e) is str for e in f.evidence)
-        and all(type(m) is str for m in f.modalities)
-        and all(type(t) is str for t in f.tags)
+        and (not f.regions or all(type(s) is Site for s in f.regions))
+        and (not f.evidence or all(type(e) is str for e in f.evidence))
+        and (not f.modalities or all(type(m) is str for m in f.modalities))
+        and (not f.tags or all(type(t) is str for t in f.tags))
     ):
         return  # the common, valid case, checked cheaply
     p: list[Problem] = []
