@@ -25,6 +25,7 @@ from medmassage.contraindications import (
     Severity,
     Site,
     Triggers,
+    check_plan,
     check_rule,
     check_session,
 )
@@ -557,3 +558,58 @@ def test_rule_set_repr_and_len() -> None:
     rules = RuleSet([FakeRule(id="x.a")])
     assert len(rules) == 1
     assert "1 rules" in repr(rules)
+
+
+# -- plan checks --------------------------------------------------------------------------------
+
+
+def technique(
+    modality: str, region: BodyRegion, lo: int, hi: int, **kw: object
+) -> PlannedTechnique:
+    return PlannedTechnique(
+        modality=modality,
+        region=region,
+        duration=Duration(10, "min"),
+        min_grade=PressureGrade(lo),
+        max_grade=PressureGrade(hi),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_plan_conflicts() -> None:
+    disc = finding("x.disc", Severity.LOCAL, action=Action.AVOID_REGION,
+                   regions=(R.LUMBAR_SPINE,), max_grade=PressureGrade.HEAVY_LOTIONING)  # fmt: skip
+    no_mld = finding("x.mld", Severity.RELATIVE, action=Action.AVOID_MODALITY,
+                     tags=frozenset({"lymphatic"}))  # fmt: skip
+    squeeze = finding("x.p", max_pressure=Pressure(3, "kPa"), regions=(R.ABDOMEN,))
+    pl = attrs.evolve(
+        plan(),
+        techniques=(
+            technique("core.deep_tissue", R.LUMBAR_SPINE, 4, 5),  # grade conflict
+            technique("core.swedish", R.LUMBAR_SPINE, 1, 2),  # within the limit
+            technique("core.lymphatic_drainage", R.ABDOMEN, 0, 1),  # modality + pressure
+            technique("core.swedish", R.ABDOMEN, 1, 2, max_pressure=Pressure(20, "mmHg")),
+        ),
+    )
+    conflicts = check_plan([disc, no_mld, squeeze], pl, BUILTIN_MODALITIES)
+    assert [(c.rule_id, c.technique, c.kind) for c in conflicts] == [
+        ("x.disc", 0, "grade"),
+        ("x.mld", 2, "modality"),
+        ("x.p", 2, "pressure"),
+    ]
+    assert str(conflicts[0]).startswith("techniques[0]: core.deep_tissue over lumbar_spine")
+    dvt = finding("x.dvt", Severity.ABSOLUTE, action=Action.DEFER)
+    assert {c.kind for c in check_plan([dvt], pl, BUILTIN_MODALITIES)} == {"absolute"}
+
+
+def test_plan_conflicts_do_not_change_the_status() -> None:
+    disc = finding(
+        "x.disc", Severity.LOCAL, action=Action.AVOID_REGION, regions=(R.THORACIC_SPINE,)
+    )
+    result = RuleSet([FakeRule(id="x.disc", produce=(disc,))]).assess(context())
+    assert [c.kind for c in result.plan_conflicts] == ["region"]
+    assert result.status is ScreeningStatus.MODIFY
+    assert result.to_dict()["plan_conflicts"] == [
+        {"rule_id": "x.disc", "technique": 0, "kind": "region",
+         "message": "core.swedish over thoracic_spine: avoid_region"}
+    ]  # fmt: skip

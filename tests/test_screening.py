@@ -276,3 +276,18 @@ def test_cli_screen_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["screen", "/nonexistent/file.json"]) == 2
     assert "cannot read file" in capsys.readouterr().err
+
+
+def test_deep_tissue_planned_over_the_disc_is_a_plan_conflict() -> None:
+    patient, plan = example_patient_and_plan()
+    deep = attrs.evolve(
+        plan.techniques[0],
+        modality="core.deep_tissue",
+        region=R.LUMBAR_SPINE,
+        min_grade=PressureGrade.DEEP,
+        max_grade=PressureGrade.DEEPEST,
+    )
+    result = screen(patient, attrs.evolve(plan, techniques=(deep,)), on=dt.date(2026, 1, 15))
+    (c,) = result.plan_conflicts
+    assert (c.rule_id, c.technique, c.kind) == ("core.herniated_disc", 0, "grade")
+    assert result.status is ScreeningStatus.MODIFY

@@ -50,6 +50,7 @@ __all__ = [
     "Assessment",
     "CodeSet",
     "Finding",
+    "PlanConflict",
     "Policy",
     "Rule",
     "RuleFailure",
@@ -60,6 +61,7 @@ __all__ = [
     "Site",
     "Triggers",
     "Violation",
+    "check_plan",
     "check_rule",
     "check_session",
 ]
@@ -469,6 +471,31 @@ class Violation:
 
     def __str__(self) -> str:
         return f"segments[{self.segment}]: {self.message} ({self.rule_id})"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PlanConflict:
+    """A planned technique that a finding rules out or limits below the plan.
+
+    Conflicts do not change the status (the findings already make it *modify* or
+    *defer*); they say which techniques of the plan to change.
+
+    Attributes:
+        rule_id: The rule whose finding the plan conflicts with.
+        technique: The index of the technique in ``plan.techniques``.
+        kind: ``"absolute"``, ``"region"``, ``"modality"``, ``"grade"`` (the planned
+            Walton range goes above the limit) or ``"pressure"`` (the planned
+            pressure ceiling is above the limit, or there is none).
+        message: What conflicts.
+    """
+
+    rule_id: str
+    technique: int
+    kind: Literal["absolute", "region", "modality", "grade", "pressure"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"techniques[{self.technique}]: {self.message} ({self.rule_id})"
 
 
 # -- policy --------------------------------------------------------------------------
@@ -1100,12 +1127,16 @@ class RuleSet:
                 assert isinstance(finding, Finding)
                 findings.append(policy.classify(finding) if policy.severities else finding)
         violations: tuple[Violation, ...] = ()
-        if context.session is not None and findings:
-            violations = check_session(findings, context.session, context.modalities)
+        conflicts: tuple[PlanConflict, ...] = ()
+        if findings:
+            conflicts = check_plan(findings, context.plan, context.modalities)
+            if context.session is not None:
+                violations = check_session(findings, context.session, context.modalities)
         return Assessment(
             findings=findings,
             failures=tuple(failures),
             violations=violations,
+            plan_conflicts=conflicts,
             on=context.on,
             policy=policy,
         )
@@ -1137,6 +1168,8 @@ class Assessment:
         findings: The findings, most severe first, then by rule id.
         failures: Rules that could not be evaluated or loaded.
         violations: Session segments that break a finding.
+        plan_conflicts: Planned techniques that a finding rules out or limits (they
+            do not change the status).
         on: The date screened for.
         status: Derived by the policy from the other fields (see `Policy`).
     """
@@ -1144,6 +1177,7 @@ class Assessment:
     findings: tuple[Finding, ...] = attrs.field(converter=_sorted_findings)
     failures: tuple[RuleFailure, ...] = ()
     violations: tuple[Violation, ...] = ()
+    plan_conflicts: tuple[PlanConflict, ...] = ()
     on: dt.date
     policy: Policy = attrs.field(factory=default_policy, repr=False, eq=False)
     status: ScreeningStatus = attrs.field(init=False)
@@ -1179,6 +1213,15 @@ class Assessment:
                 {"rule_id": v.rule_id, "segment": v.segment, "kind": v.kind, "message": v.message}
                 for v in self.violations
             ],
+            "plan_conflicts": [
+                {
+                    "rule_id": c.rule_id,
+                    "technique": c.technique,
+                    "kind": c.kind,
+                    "message": c.message,
+                }
+                for c in self.plan_conflicts
+            ],
         }
 
 
@@ -1208,16 +1251,7 @@ def check_session(
     change position, monitor) cannot be checked against a segment and are skipped.
     """
     out: list[Violation] = []
-    relevant = [
-        f
-        for f in findings
-        if f.severity is not Severity.INFORMATION
-        and (
-            f.severity is not Severity.RELATIVE
-            or f.limits_pressure
-            or f.action in (Action.AVOID_REGION, Action.AVOID_MODALITY)
-        )
-    ]
+    relevant = _checkable(findings)
     for i, seg in enumerate(session.segments):
         modality = modalities.get(seg.modality)
         tags = modality.contraindication_tags if modality is not None else frozenset()
@@ -1229,6 +1263,76 @@ def check_session(
             v = _segment_violation(f, i, seg, modality)
             if v is not None:
                 out.append(v)
+    return tuple(out)
+
+
+def _checkable(findings: Iterable[Finding]) -> list[Finding]:
+    return [
+        f
+        for f in findings
+        if f.severity is not Severity.INFORMATION
+        and (
+            f.severity is not Severity.RELATIVE
+            or f.limits_pressure
+            or f.action in (Action.AVOID_REGION, Action.AVOID_MODALITY)
+        )
+    ]
+
+
+def check_plan(
+    findings: Iterable[Finding],
+    plan: TreatmentPlan,
+    modalities: Mapping[str, Modality],
+) -> tuple[PlanConflict, ...]:
+    """Check every planned technique of *plan* against *findings*.
+
+    The same findings as `check_session` are checked. A technique conflicts
+    with a finding covering its region and modality when the finding is absolute,
+    forbids contact, or limits the grade below the technique's planned maximum
+    grade, or limits pressure below its planned pressure ceiling (or the plan sets
+    no ceiling and the modality's own is higher or absent).
+    """
+    out: list[PlanConflict] = []
+    relevant = _checkable(findings)
+    for i, t in enumerate(plan.techniques):
+        modality = modalities.get(t.modality)
+        tags = modality.contraindication_tags if modality is not None else frozenset()
+        where = f"{t.modality} over {t.region.value}"
+        for f in relevant:
+            if not f.concerns(t.modality, tags) and not (modality is None and f.tags):
+                continue
+            if not f.applies_to(t.region, t.laterality):
+                continue
+            conflict: tuple[Literal["absolute", "region", "modality", "grade", "pressure"], str]
+            if f.severity is Severity.ABSOLUTE:
+                conflict = ("absolute", f"{where} despite a do-not-treat finding")
+            elif not f.limits_pressure:
+                kind: Literal["region", "modality"] = (
+                    "modality" if f.action is Action.AVOID_MODALITY else "region"
+                )
+                conflict = (kind, f"{where}: {f.action.value}")
+            elif f.max_grade is not None and t.max_grade > f.max_grade:
+                conflict = (
+                    "grade",
+                    f"{where} is planned up to Walton grade {int(t.max_grade)}, above the "
+                    f"limit of {int(f.max_grade)}",
+                )
+            elif f.max_pressure is not None and (
+                (t.max_pressure is not None and t.max_pressure.canonical > f.max_pressure.canonical)
+                or (
+                    t.max_pressure is None
+                    and (
+                        modality is None
+                        or modality.max_pressure is None
+                        or modality.max_pressure.canonical > f.max_pressure.canonical
+                    )
+                )
+            ):
+                conflict = ("pressure", f"{where} has no pressure ceiling within {f.max_pressure}")
+            else:
+                continue
+            out.append(PlanConflict(rule_id=f.rule_id, technique=i, kind=conflict[0],
+                                    message=conflict[1]))  # fmt: skip
     return tuple(out)
 
 

@@ -106,6 +106,9 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
         if f.reclassified_from is not None:
             lines.append(f"      (reclassified by policy from {f.reclassified_from.value})")
         lines.append(f"      source: {f.source}")
+    if assessment.plan_conflicts:
+        lines.append(f"plan conflicts ({len(assessment.plan_conflicts)}): change these techniques")
+        lines.extend(f"  {c}" for c in assessment.plan_conflicts)
     if assessment.violations:
         lines.append(f"violations ({len(assessment.violations)}):")
         lines.extend(f"  {v}" for v in assessment.violations)
