@@ -271,12 +271,14 @@ def _heading(title: str, char: str = "=") -> str:
 
 
 def _field_list(rows: Iterable[tuple[str, str]]) -> str:
-    return "".join(f":{name}: {value}\n" for name, value in rows) + "\n"
+    """A compact two-column table of an object's properties."""
+    return _list_table([], [[f"**{name}**", value] for name, value in rows], "30 70")
 
 
 def _list_table(header: list[str], rows: list[list[str]], widths: str = "auto") -> str:
-    out = [".. list-table::", "   :header-rows: 1", f"   :widths: {widths}", ""]
-    for row in [header, *rows]:
+    out = [".. list-table::", f"   :header-rows: {1 if header else 0}", f"   :widths: {widths}"]
+    out.append("")
+    for row in [header, *rows] if header else rows:
         first = True
         for cell in row:
             lines = (cell or "\N{EN DASH}").splitlines() or ["\N{EN DASH}"]
@@ -319,7 +321,7 @@ def _trigger_value(value: object) -> str:
     return f"``{value}``"
 
 
-def _rule_page(rule: Any, modality_names: dict[str, str]) -> str:
+def _rule_page(rule: Any) -> str:
     from medmassage.contraindications import Severity
 
     t = rule.triggers
@@ -331,7 +333,11 @@ def _rule_page(rule: Any, modality_names: dict[str, str]) -> str:
         _field_list(
             [
                 ("Rule id", f"``{rule.id}``"),
-                ("Default severity", f"**{rule.severity.value}** (overridable with a ``Policy``)"),
+                (
+                    "Default severity",
+                    f"**{rule.severity.value}** (overridable with a "
+                    ":py:class:`~medmassage.contraindications.Policy`)",
+                ),
                 (
                     "Modalities concerned",
                     ", ".join(f"``{m}``" for m in sorted(rule.modalities)) or "every modality",
@@ -367,7 +373,7 @@ def _rule_page(rule: Any, modality_names: dict[str, str]) -> str:
         ]
         parts.append(
             "The engine shows a patient and plan to this rule only when one of these is "
-            "present (``Triggers``):\n\n"
+            "present (:py:class:`~medmassage.contraindications.Triggers`):\n\n"
         )
         parts.append(_list_table(["Trigger", "Values"], [list(r) for r in rows], "20 80"))
     parts += [_heading("Source", "-"), "\n", _escape(rule.source), "\n\n"]
@@ -599,24 +605,104 @@ def _generate(app: Sphinx) -> None:
     _write(src / "reference" / "api" / "medmassage.rst", _facade_page(homes))
 
     out = src / "clinical" / "generated"
-    names = {m.code: m.name for m in BUILTIN_MODALITIES.values()}
+    rules = sorted(BUILTIN_RULES, key=lambda r: (r.severity.rank, r.title.lower()))
+    instruments = list(builtin_instruments().values())
+    modalities = list(BUILTIN_MODALITIES.values())
     wanted: set[Path] = set()
-    for rule in BUILTIN_RULES:
-        path = out / "rules" / f"{rule.id}.rst"
-        _write(path, _rule_page(rule, names))
+
+    def write(path: Path, text: str) -> None:
+        _write(path, text)
         wanted.add(path)
-    for inst in builtin_instruments().values():
-        path = out / "instruments" / f"{inst.code}.rst"
-        _write(path, _instrument_page(inst))
-        wanted.add(path)
-    for modality in BUILTIN_MODALITIES.values():
-        path = out / "modalities" / f"{modality.code}.rst"
-        _write(path, _modality_page(modality, list(BUILTIN_RULES)))
-        wanted.add(path)
+
+    for rule in rules:
+        write(out / "rules" / f"{rule.id}.rst", _rule_page(rule))
+    for inst in instruments:
+        write(out / "instruments" / f"{inst.code}.rst", _instrument_page(inst))
+    for modality in modalities:
+        write(out / "modalities" / f"{modality.code}.rst", _modality_page(modality, rules))
+    write(out / "rules" / "index.rst", _rules_index(rules))
+    write(out / "instruments" / "index.rst", _instruments_index(instruments))
+    write(out / "modalities" / "index.rst", _modalities_index(modalities))
     # A rule, instrument or modality removed from the code loses its page.
     for stale in out.rglob("*.rst"):
         if stale not in wanted:
             stale.unlink()
+
+
+def _index_page(title: str, intro: str, table: str, names: list[str]) -> str:
+    toctree = "".join(f"   {name}\n" for name in names)
+    return (
+        f"{_heading(title)}\n{intro}\n\n{table}"
+        f".. toctree::\n   :hidden:\n\n{toctree}"
+    )
+
+
+def _rules_index(rules: list[Any]) -> str:
+    rows = [
+        [
+            f":ref:`rule-{r.id}`",
+            f"``{r.id}``",
+            r.severity.value,
+            ", ".join(f"``{m}``" for m in sorted(r.modalities)) or "all",
+        ]
+        for r in rules
+    ]
+    return _index_page(
+        "Contraindication rules",
+        f"The {len(rules)} built-in rules, most severe default first. Every one is in the "
+        "reserved ``core.`` namespace and cannot be disabled; an application can "
+        "reclassify its severity with a :py:class:`~medmassage.contraindications.Policy` "
+        "(see :doc:`/concepts/screening`).",
+        _list_table(["Rule", "Id", "Default severity", "Modalities"], rows, "40 25 15 20"),
+        [r.id for r in rules],
+    )
+
+
+def _instruments_index(instruments: list[Any]) -> str:
+    rows = []
+    for inst in instruments:
+        mcid = inst.mcid()
+        rows.append(
+            [
+                f":ref:`instrument-{inst.code}`",
+                f"``{inst.code}``",
+                f"{inst.score_range[0]:g}-{inst.score_range[1]:g} {_escape(inst.unit)}",
+                inst.direction.value.replace("_", " "),
+                _escape(mcid.describe()) if mcid is not None else "none",
+            ]
+        )
+    return _index_page(
+        "Outcome instruments",
+        f"The {len(instruments)} built-in instruments, scored by the generic engine of "
+        ":py:mod:`medmassage.instruments` (see :doc:`/concepts/instruments`).",
+        _list_table(
+            ["Instrument", "Code", "Score", "Direction", "Default MCID"],
+            rows,
+            "40 12 16 16 16",
+        ),
+        [i.code for i in instruments],
+    )
+
+
+def _modalities_index(modalities: list[Any]) -> str:
+    from medmassage.cpt import cpt_for_modality
+
+    rows = [
+        [
+            f":ref:`modality-{m.code}`",
+            f"``{m.code}``",
+            f"{int(m.min_grade)}-{int(m.max_grade)}",
+            f"``{cpt_for_modality(m)}``",
+        ]
+        for m in modalities
+    ]
+    return _index_page(
+        "Modalities",
+        f"The {len(modalities)} built-in modalities. Plugins add more "
+        "(:doc:`/howto/modality-plugin`).",
+        _list_table(["Modality", "Code", "Walton grades", "CPT"], rows, "40 30 15 15"),
+        [m.code for m in modalities],
+    )
 
 
 def setup(app: Sphinx) -> dict[str, object]:
