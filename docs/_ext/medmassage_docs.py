@@ -34,8 +34,11 @@ import attrs
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.ext.napoleon import docstring as napoleon_docstring
+from sphinx.util import logging
 
-#: Public modules, in the order the API reference lists them.
+LOGGER = logging.getLogger(__name__)
+
+#: Public modules (each has a page under reference/api/).
 PUBLIC_MODULES = (
     "medmassage.anatomy",
     "medmassage.patient",
@@ -216,10 +219,59 @@ def _evaluate_wrapped_annotations(app: Sphinx) -> None:
 def _keep_enum_members(
     app: Sphinx, what: str, name: str, obj: object, skip: bool, options: Any
 ) -> bool | None:
-    """Document every member of an enumeration, with or without a docstring."""
+    """Document every enumeration member, and every public name, docstring or not.
+
+    A public name without a docstring is still listed (so it can be linked to);
+    `_check_public_names_documented` then makes sure none is missing.
+    """
     if isinstance(obj, enum.Enum) and not name.startswith("_"):
         return False
+    if what == "module" and skip and (name, id(obj)) in _public_objects():
+        return False
     return None
+
+
+def _public_objects() -> frozenset[tuple[str, int]]:
+    found = set()
+    for modname in PUBLIC_MODULES:
+        module = importlib.import_module(modname)
+        for name in getattr(module, "__all__", ()):
+            found.add((name, id(getattr(module, name))))
+    return frozenset(found)
+
+
+def _describe_builtin_modalities(
+    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """Give each built-in modality constant a line linking to its clinical page."""
+    from medmassage.modalities import Modality
+
+    # Without a ``#:`` comment of its own, autodoc shows the class docstring.
+    inherited = (inspect.getdoc(Modality) or "").splitlines()[:1]
+    if what == "data" and isinstance(obj, Modality) and (not lines or lines[:1] == inherited):
+        lines[:] = [
+            f"The built-in modality ``{obj.code}`` ({obj.name}); see :ref:`modality-{obj.code}`.",
+            "",
+            ":meta hide-value:",
+        ]
+
+
+def _check_public_names_documented(app: Sphinx, env: Any) -> None:
+    """Warn (an error under -W) for a public name the API reference does not document."""
+    if not any(doc.startswith("reference/api/") for doc in env.found_docs):
+        return
+    documented = set(env.get_domain("py").objects)
+    for modname in PUBLIC_MODULES:
+        module = importlib.import_module(modname)
+        for name in getattr(module, "__all__", ()):
+            if name != "__version__" and f"{modname}.{name}" not in documented:
+                LOGGER.warning(
+                    "public name %s.%s is not documented in the API reference",
+                    modname,
+                    name,
+                    type="medmassage",
+                    subtype="undocumented",
+                )
 
 
 #: TEMPORARY doctest skips for examples in other people's docstrings that fail, each
@@ -237,6 +289,12 @@ def _skip_failing_examples(
     for i, line in enumerate(lines):
         if (name, line.strip()) in TEMPORARY_DOCTEST_SKIPS:
             lines[i] = line + "  # doctest: +SKIP"
+
+
+def _drop_object_base(app: Sphinx, name: str, obj: object, options: Any, bases: list[Any]) -> None:
+    """Do not print "Bases: object" under every class."""
+    if bases == [object]:
+        bases.clear()
 
 
 def _consume_attribute_without_type(
@@ -716,6 +774,9 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("missing-reference", _resolve_alias)
     app.connect("autodoc-skip-member", _keep_enum_members)
     app.connect("autodoc-process-docstring", _skip_failing_examples)
+    app.connect("autodoc-process-bases", _drop_object_base)
+    app.connect("autodoc-process-docstring", _describe_builtin_modalities)
+    app.connect("env-check-consistency", _check_public_names_documented)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
