@@ -131,4 +131,3 @@ doctest_test_doctest_blocks = "default"
 
 html_theme = "furo"
 html_title = f"medmassage {release}"
-html_static_path = ["_static"]
