@@ -613,3 +613,83 @@ def test_plan_conflicts_do_not_change_the_status() -> None:
         {"rule_id": "x.disc", "technique": 0, "kind": "region",
          "message": "core.swedish over thoracic_spine: avoid_region"}
     ]  # fmt: skip
+
+
+# -- more edge cases ---------------------------------------------------------------------------
+
+
+def test_finding_type_errors_are_reported_per_field() -> None:
+    with pytest.raises(ValidationError) as err:
+        Finding(
+            rule_id="x.y",
+            severity=Severity.LOCAL,
+            action="defer",  # type: ignore[arg-type]
+            rationale="r",
+            source="s",
+            regions=("knee",),  # type: ignore[arg-type]
+            modalities={"a"},  # type: ignore[arg-type]
+            max_pressure=4,  # type: ignore[arg-type]
+            evidence=["e"],  # type: ignore[arg-type]
+        )
+    assert set(err.value.paths) == {"action", "regions", "modalities", "max_pressure", "evidence"}
+
+
+def test_codeset_repr_and_non_string_patterns() -> None:
+    assert repr(CodeSet("I80", "I82.4")) == "CodeSet('I80', 'I82.4')"
+    with pytest.raises(ValidationError):
+        CodeSet(42)  # type: ignore[arg-type]
+
+
+def test_policy_leaves_unlisted_and_unchanged_findings_alone() -> None:
+    f = finding("x.a", Severity.LOCAL)
+    policy = Policy(severities={"x.a": Severity.LOCAL})
+    assert policy.classify(f) is f
+    assert Policy().classify(f) is f
+
+
+def test_context_sees_session_segments_and_tags() -> None:
+    s = sess(segment("core.deep_tissue", R.NECK))
+    ctx = context(session=s)
+    assert ctx.works_on(R.NECK)
+    assert ctx.uses(modality="core.deep_tissue")
+    assert "deep_pressure" in ctx.modality_tags_of("core.deep_tissue")
+    assert ctx.modality_tags_of("spa.unknown") == frozenset()
+
+
+def test_check_rule_survives_raising_properties_and_bad_triggers() -> None:
+    class Odd:
+        id = "x.odd"
+        severity = Severity.LOCAL
+        modalities: frozenset[str] = frozenset()
+        regions: frozenset[BodyRegion] = frozenset()
+        source = "s"
+        api_version = 1
+        triggers = "always"
+
+        @property
+        def title(self) -> str:
+            raise RuntimeError("no title")
+
+        def evaluate(self, context: ScreeningContext) -> list[Finding]:
+            return []
+
+    problems = check_rule(Odd())
+    assert "attribute 'title' raised RuntimeError" in problems
+    assert "triggers must be Triggers or None, not str" in problems
+
+
+def test_device_triggers() -> None:
+    from medmassage.patient import DeviceKind, ImplantedDevice
+
+    port = FakeRule(id="x.port", triggers=Triggers(devices=frozenset({DeviceKind.VENOUS_PORT})))
+    rules = RuleSet([port])
+    device = ImplantedDevice(kind=DeviceKind.VENOUS_PORT, region=R.CHEST)
+    assert rules.candidates(context(patient(devices=(device,)))) == (port,)
+    assert rules.candidates(context()) == ()
+    assert rules.rules == (port,)
+    assert rules.failures == ()
+
+
+def test_assessment_clear_flag() -> None:
+    assert Assessment(findings=[], on=ON).clear
+    assert not Assessment(findings=[finding("x.a")], on=ON).clear

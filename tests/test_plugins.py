@@ -490,3 +490,39 @@ def test_cli_plugins(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
         assert data["disabled"] == [{"plugin": "<installed plugins>", "reason": "autoload is off"}]
     finally:
         get_default_registry.cache_clear()
+
+
+def test_discover_installed_metadata_imports_nothing() -> None:
+    before = set(sys.modules)
+    infos = discover()
+    assert all(i.group in (MODALITIES_GROUP, RULES_GROUP, INSTRUMENTS_GROUP) for i in infos)
+    assert not {m for m in set(sys.modules) - before if m.startswith("medmassage_")}
+    reg = make_registry(autoload=True, allow=None)
+    assert "core.swedish" in reg.modalities
+
+
+def test_entry_point_without_distribution() -> None:
+    from importlib.metadata import EntryPoint
+
+    bare = EntryPoint(name="spa.hot_stone", value=f"{MOD}:HOT_STONE", group=MODALITIES_GROUP)
+    (info,) = discover(entry_points=[bare])
+    assert info.distribution is None
+    assert info.display_name == "<unknown distribution>[spa.hot_stone]"
+
+
+def test_validate_plugin_api_and_key_types() -> None:
+    bad_api = attrs.evolve(SWEDISH, code="spa.x")
+    object.__setattr__(bad_api, "api_version", "1")
+    assert ("api", "api_version must be an int, not str") in validate_plugin(
+        MODALITIES_GROUP, bad_api
+    )
+    from mmtest_plugins import HeatRule  # type: ignore[import-not-found,unused-ignore]
+
+    odd = HeatRule(id="spa.Heat")
+    kinds = [k for k, _ in validate_plugin(RULES_GROUP, odd)]
+    assert kinds == ["type"]  # the id format is part of the rule protocol
+
+
+def test_failure_str_is_its_message() -> None:
+    reg = build(ep("spa.wrong", "NOT_A_MODALITY"))
+    assert str(reg.failures[0]) == reg.failures[0].message

@@ -633,3 +633,40 @@ def test_healthy_patient_is_clear() -> None:
     result = assess(patient())
     assert result.findings == ()
     assert result.status is ScreeningStatus.CLEAR
+
+
+# -- regions implied by codes, edge cases --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "regions"),
+    [
+        ("I71.21", {R.CHEST}),  # thoracic aortic aneurysm
+        ("I72.4", {R.LOWER_LIMB}),  # aneurysm of an artery of the lower extremity
+        ("I67.1", {R.HEAD}),
+        ("I72.8", set()),  # other specified arteries: region unknown, whole body
+    ],
+)
+def test_aneurysm_regions_from_codes(code: str, regions: set[BodyRegion]) -> None:
+    (f,) = only(assess(patient(conditions=(cond(code),))), "core.aneurysm")
+    assert {s.region for s in f.regions} == regions
+
+
+def test_surgery_after_the_screening_date_is_ignored() -> None:
+    future = Surgery(procedure="planned", performed_on=ON + dt.timedelta(days=3), region=R.ABDOMEN)
+    assert not only(assess(patient(surgeries=(future,))), "core.recent_surgery")
+
+
+def test_pelvic_lymph_node_removal_puts_the_legs_at_risk() -> None:
+    pelvic = _surgery(400, region=R.PELVIS, laterality=None, lymph_nodes_removed=True)
+    (f,) = only(assess(patient(surgeries=(pelvic,))), "core.lymphedema")
+    assert sites(f) == {(R.LOWER_LIMB, None)}
+    foot = _surgery(400, region=R.FOOT, laterality=Laterality.LEFT, lymph_nodes_removed=True)
+    (g,) = only(assess(patient(surgeries=(foot,))), "core.lymphedema")
+    assert sites(g) == {(R.FOOT, Laterality.LEFT)}
+
+
+def test_certification_ignores_modalities_without_requirements() -> None:
+    mixed = plan(tech("core.lymphatic_drainage", R.ABDOMEN), tech("core.swedish", R.NECK))
+    (f,) = only(assess(patient(), mixed), "core.certification")
+    assert f.modalities == {"core.lymphatic_drainage"}

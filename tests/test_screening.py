@@ -291,3 +291,33 @@ def test_deep_tissue_planned_over_the_disc_is_a_plan_conflict() -> None:
     (c,) = result.plan_conflicts
     assert (c.rule_id, c.technique, c.kind) == ("core.herniated_disc", 0, "grade")
     assert result.status is ScreeningStatus.MODIFY
+
+
+def test_render_shows_limits_conflicts_failures_and_reclassification() -> None:
+    from medmassage._commands.screen import render
+    from medmassage.contraindications import Assessment, PlanConflict, RuleFailure
+
+    f = Finding(
+        rule_id="x.a",
+        severity=Severity.RELATIVE,
+        action=Action.LIMIT_PRESSURE,
+        rationale="Keep it light.",
+        source="test",
+        max_pressure=Pressure(4, "kPa"),
+        reclassified_from=Severity.LOCAL,
+    )
+    a = Assessment(
+        findings=[f],
+        failures=(RuleFailure(rule_id="x.b", cause="KeyError: 'k'"),),
+        plan_conflicts=(PlanConflict(rule_id="x.a", technique=0, kind="pressure", message="m"),),
+        on=dt.date(2026, 1, 1),
+    )
+    text = render(a, "p-1", "plan-1", None)
+    assert "[pressure <= 4 kPa]" in text
+    assert "(reclassified by policy from local)" in text
+    assert "plan conflicts (1)" in text
+    assert "techniques[0]: m (x.a)" in text
+    assert "failures (1): the result is not trustworthy" in text
+    assert "INDETERMINATE" in text
+    empty = render(Assessment(findings=[], on=dt.date(2026, 1, 1)), "p-1", "plan-1", None)
+    assert "no findings" in empty
