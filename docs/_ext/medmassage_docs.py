@@ -292,9 +292,12 @@ def _skip_failing_examples(
 
 
 def _drop_object_base(app: Sphinx, name: str, obj: object, options: Any, bases: list[Any]) -> None:
-    """Do not print "Bases: object" under every class."""
-    if bases == [object]:
-        bases.clear()
+    """Show only public bases: not ``object``, not medmassage's private helpers."""
+    bases[:] = [
+        b
+        for b in bases
+        if b is not object and not getattr(b, "__module__", "").startswith("medmassage._")
+    ]
 
 
 def _consume_attribute_without_type(
@@ -646,6 +649,60 @@ def _facade_page(homes: dict[str, str]) -> str:
     )
 
 
+#: Example runs shown on the command-line page, from the repository root.
+CLI_EXAMPLES = (
+    ("validate", "examples/lumbar_disc_herniation.json"),
+    ("screen", "--on", "2026-01-12", "examples/lumbar_disc_herniation.json"),
+)
+
+
+def _cli_page(root: Path) -> str:
+    """The ``medmassage`` command's help and example runs, produced by the command itself."""
+    import contextlib
+    import io
+    import os
+
+    from medmassage.cli import build_parser, main
+
+    def block(text: str) -> str:
+        body = "\n".join(("   " + line).rstrip() for line in text.rstrip().splitlines())
+        return f".. code-block:: text\n\n{body}\n\n"
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "88"  # argparse wraps to the terminal: fix it for the page
+    try:
+        parser = build_parser()
+        parts = [
+            _heading("The ``medmassage`` command"),
+            "\n``medmassage`` (or ``python -m medmassage``) works on JSON documents. This page "
+            "is produced by the command itself when the documentation is built.\n\n",
+            block(parser.format_help()),
+        ]
+        subparsers = next(a for a in parser._actions if a.choices and a.dest == "command")
+        for name, sub in subparsers.choices.items():
+            parts += [_heading(f"``medmassage {name}``", "-"), "\n", block(sub.format_help())]
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    parts += [_heading("Examples", "-"), "\n"]
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        for argv in CLI_EXAMPLES:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                status = main(list(argv))
+            parts += [
+                block(f"$ medmassage {' '.join(argv)}\n{out.getvalue()}"),
+                f"Exit status: {status}.\n\n",
+            ]
+    finally:
+        os.chdir(cwd)
+    return "".join(parts)
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -661,6 +718,7 @@ def _generate(app: Sphinx) -> None:
     app.env.medmassage_homes = homes  # type: ignore[attr-defined]
     src = Path(app.srcdir)
     _write(src / "reference" / "api" / "medmassage.rst", _facade_page(homes))
+    _write(src / "reference" / "cli.rst", _cli_page(src.parent))
 
     out = src / "clinical" / "generated"
     rules = sorted(BUILTIN_RULES, key=lambda r: (r.severity.rank, r.title.lower()))
