@@ -1,0 +1,214 @@
+"""Hypothesis properties over generated valid objects.
+
+* JSON round trips are exact: ``to_dict(from_json(T, to_json(x))) == to_dict(x)`` (units,
+  time zones, float values and ordering included) and ``from_json(T, to_json(x)) == x``.
+* Validation is idempotent: rebuilding an object from its own fields, or decoding it twice,
+  gives the same object.
+* ``attrs.evolve`` validates again: an evolve that breaks a rule raises ValidationError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+import attrs
+import pytest
+from hypothesis import assume, find, given
+from hypothesis import strategies as st
+
+import medmassage as mm
+from medmassage.codes import is_icd10cm_code, lookup_icd10cm
+from medmassage.diagnosis import is_valid_npi
+from medmassage.serialization import from_dict, from_json, to_dict, to_json
+from medmassage.testing import strategies as mst
+
+T = TypeVar("T", bound=attrs.AttrsInstance)
+
+ALL = {
+    "patients": mst.patients(),
+    "diagnoses": mst.diagnoses(),
+    "referrals": mst.referrals(),
+    "practitioners": mst.practitioners(),
+    "modalities": mst.modalities(),
+    "treatment_plans": mst.treatment_plans(),
+    "sessions": mst.sessions(),
+    "outcome_measures": mst.outcome_measures(),
+    "cases": mst.cases(),
+}
+
+
+def round_trip(obj: T) -> T:
+    return from_json(type(obj), to_json(obj))
+
+
+def rebuild(obj: T) -> T:
+    return type(obj)(**{f.name: getattr(obj, f.name) for f in attrs.fields(type(obj))})
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_json_round_trip_is_exact(name: str) -> None:
+    @given(ALL[name])
+    def check(obj: Any) -> None:
+        back = round_trip(obj)
+        assert to_dict(back) == to_dict(obj)
+        assert back == obj
+        assert to_json(back) == to_json(obj)
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_validation_is_idempotent(name: str) -> None:
+    @given(ALL[name])
+    def check(obj: Any) -> None:
+        assert rebuild(obj) == obj
+        once = from_dict(type(obj), to_dict(obj))
+        twice = from_dict(type(once), to_dict(once))
+        assert once == twice == obj
+        assert to_dict(twice) == to_dict(obj)
+
+    check()
+
+
+@given(mst.durations())
+def test_duration_round_trip_keeps_value_and_unit(d: mm.Duration) -> None:
+    back = mm.Duration.from_dict(d.to_dict())
+    assert (back.value, back.unit, type(back.value)) == (d.value, d.unit, type(d.value))
+    assert mm.Duration.coerce(f"{d.value!r} {d.unit}") == d
+
+
+@given(mst.pressures())
+def test_pressure_comparisons_use_the_canonical_value(p: mm.Pressure) -> None:
+    in_kpa = p.to("kPa")
+    assert in_kpa.kpa == pytest.approx(p.kpa, rel=1e-12)
+    assert p.m_as("mmHg") == pytest.approx(p.kpa / 0.133322387415, rel=1e-9)
+    assert not p < p and p <= p
+
+
+@given(st.data())
+def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
+    plan = data.draw(mst.treatment_plans())
+    session = data.draw(mst.sessions(plan))
+    assert plan.covers(session.start.date())
+    assert session.plan_id == plan.id and session.patient_id == plan.patient_id
+    assert session.treatment_minutes <= session.duration.minutes
+    patient = data.draw(mst.patients(ids=st.just(plan.patient_id)))
+    mm.Case(patient=patient, plan=plan, sessions=(session,))
+
+
+@given(mst.cases())
+def test_generated_cases_are_checkable(case: mm.Case) -> None:
+    advisories = mm.check(case)
+    assert all(isinstance(a, mm.Advisory) and a.code and a.message for a in advisories)
+
+
+# -- evolve validates again --------------------------------------------------------------
+
+
+@given(mst.patients())
+def test_evolve_patient_revalidates(patient: mm.Patient) -> None:
+    with pytest.raises(mm.ValidationError) as info:
+        attrs.evolve(patient, birth_date=dt.date.today() + dt.timedelta(days=1))
+    assert "birth_date" in info.value.paths
+    if patient.pregnancy is not None:
+        with pytest.raises(mm.ValidationError):
+            attrs.evolve(patient, sex=mm.AdministrativeSex.MALE)
+
+
+@given(mst.treatment_plans())
+def test_evolve_plan_revalidates(plan: mm.TreatmentPlan) -> None:
+    planned = sum(t.duration.minutes for t in plan.techniques)
+    assume(planned > 5.01)
+    with pytest.raises(mm.ValidationError) as info:
+        attrs.evolve(plan, session_length=mm.Duration(planned * 0.99, "min"))
+    assert "techniques" in info.value.paths
+    with pytest.raises(mm.ValidationError) as info:
+        attrs.evolve(plan, reevaluation_date=plan.end_date + dt.timedelta(days=1))
+    assert "reevaluation_date" in info.value.paths
+
+
+@given(mst.sessions())
+def test_evolve_session_revalidates(session: mm.Session) -> None:
+    if session.segments:
+        short = mm.Duration(max(1.0, session.treatment_minutes * 0.9), "min")
+        assume(session.treatment_minutes > short.minutes + 1e-6)
+        with pytest.raises(mm.ValidationError) as info:
+            attrs.evolve(session, duration=short)
+        assert "segments" in info.value.paths
+    with pytest.raises(mm.ValidationError):
+        attrs.evolve(session, start=session.start.replace(tzinfo=None))
+    if session.signed:
+        with pytest.raises(mm.UsageError):
+            session.sign(session.practitioner_id, session.start)
+
+
+@given(mst.cases())
+def test_evolve_case_revalidates(case: mm.Case) -> None:
+    with pytest.raises(mm.ValidationError):
+        attrs.evolve(case, plan=attrs.evolve(case.plan, patient_id=case.patient.id + "x"))
+    starts = [s.start for s in case.sessions]
+    if len(set(starts)) > 1:
+        with pytest.raises(mm.ValidationError) as info:
+            attrs.evolve(case, sessions=tuple(reversed(case.sessions)))
+        assert any(p.code == "order" for p in info.value.problems)
+
+
+@given(mst.outcome_measures())
+def test_evolve_outcome_revalidates(m: mm.OutcomeMeasure) -> None:
+    with pytest.raises(mm.ValidationError):
+        attrs.evolve(m, value=None, responses=None, measurements=())
+
+
+# -- the strategies cover what they promise ----------------------------------------------
+
+
+def test_curated_icd10cm_codes_are_real_and_billable() -> None:
+    # clinical.md section 3.1: billable codes of the CMS release of April 1, 2026.
+    for code in mst.ICD10CM_CODES:
+        assert is_icd10cm_code(code), code
+        assert lookup_icd10cm(code).billable, code
+
+
+@given(mst.npis())
+def test_generated_npis_are_valid(npi: str) -> None:
+    assert is_valid_npi(npi)
+
+
+@pytest.mark.parametrize("unit", sorted(mst.DURATION_UNITS))
+def test_every_duration_unit_is_generated(unit: str) -> None:
+    assert find(mst.durations(), lambda d: d.unit == unit).unit == unit
+
+
+@pytest.mark.parametrize("unit", mst.PRESSURE_UNITS)
+def test_every_pressure_unit_is_generated(unit: str) -> None:
+    assert find(mst.pressures(), lambda p: p.unit == unit).unit == unit
+
+
+def test_optional_fields_are_generated() -> None:
+    patient = find(
+        mst.patients(),
+        lambda p: p.name is not None
+        and p.contact is not None
+        and p.contact.email is not None
+        and p.contact.phone is not None
+        and p.contact.address is not None
+        and p.pregnancy is not None
+        and any(c.note for c in p.conditions),
+    )
+    assert patient.name is not None
+    session = find(
+        mst.sessions(),
+        lambda s: s.note is not None
+        and s.note.subjective is not None
+        and bool(s.amendments)
+        and s.vitals is not None
+        and any(seg.pressure is not None for seg in s.segments),
+    )
+    assert session.amendments
+    zoned = find(mst.aware_datetimes(), lambda d: type(d.tzinfo).__name__ == "ZoneInfo")
+    assert zoned.tzinfo is not None
+    fixed = find(mst.aware_datetimes(), lambda d: isinstance(d.tzinfo, dt.timezone) and d.utcoffset() != dt.timedelta(0))
+    assert fixed.utcoffset()
+    measured = find(mst.outcome_measures(), lambda m: any(isinstance(x, mm.Angle) for x in m.measurements))
+    assert measured.measurements
