@@ -693,3 +693,23 @@ def test_device_triggers() -> None:
 def test_assessment_clear_flag() -> None:
     assert Assessment(findings=[], on=ON).clear
     assert not Assessment(findings=[finding("x.a")], on=ON).clear
+
+
+def test_a_rule_exception_text_never_reaches_messages() -> None:
+    """The text of a rule's exception may quote patient data: only its type is reported."""
+
+    @attrs.frozen(kw_only=True)
+    class Leaky(FakeRule):
+        def evaluate(self, context: ScreeningContext) -> Iterable[Finding]:
+            name = context.patient.name
+            raise ValueError(f"patient {name.family if name else ''} has no code")
+
+    pt = patient(name=HumanName(family="Secretname"))
+    result = RuleSet([Leaky(id="x.leaky")]).assess(context(pt))
+    (failure,) = result.failures
+    assert failure.cause == "ValueError raised by evaluate()"
+    assert isinstance(failure.error, ValueError)
+    assert "Secretname" not in json.dumps(result.to_dict()) and "Secretname" not in repr(result)
+    with pytest.raises(RuleExecutionError) as err:
+        RuleSet([Leaky(id="x.leaky")]).assess(context(pt), strict=True)
+    assert "Secretname" not in str(err.value)

@@ -438,11 +438,14 @@ class RuleFailure:
             to load).
         cause: The exception type and message, or what was wrong with the result.
         stage: ``"load"`` (the rule plugin failed to load) or ``"evaluate"``.
+        error: The exception a rule raised, if any (its text is not copied into
+            *cause*, since it may quote patient data).
     """
 
     rule_id: str
     cause: str
     stage: Literal["load", "evaluate"] = "evaluate"
+    error: BaseException | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
         verb = "could not be loaded" if self.stage == "load" else "could not be evaluated"
@@ -1113,9 +1116,12 @@ class RuleSet:
             try:
                 batch: list[object] = list(rule.evaluate(context))
             except Exception as exc:  # includes "not iterable" (a rule that returned None)
+                # The exception's own text may quote the patient's data: keep only its type
+                # in messages; the exception itself stays attached for debugging.
+                cause = f"{type(exc).__name__} raised by evaluate()"
                 if strict:
-                    raise RuleExecutionError(rule.id, f"{type(exc).__name__}: {exc}") from exc
-                failures.append(RuleFailure(rule_id=rule.id, cause=f"{type(exc).__name__}: {exc}"))
+                    raise RuleExecutionError(rule.id, cause) from exc
+                failures.append(RuleFailure(rule_id=rule.id, cause=cause, error=exc))
                 continue
             bad = _bad_result(rule.id, batch)
             if bad is not None:
