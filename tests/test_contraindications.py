@@ -709,7 +709,8 @@ def test_a_rule_exception_text_never_reaches_messages() -> None:
     (failure,) = result.failures
     assert failure.cause == "ValueError raised by evaluate()"
     assert isinstance(failure.error, ValueError)
-    assert "Secretname" not in json.dumps(result.to_dict()) and "Secretname" not in repr(result)
+    assert "Secretname" not in json.dumps(result.to_dict())
+    assert "Secretname" not in repr(result)
     with pytest.raises(RuleExecutionError) as err:
         RuleSet([Leaky(id="x.leaky")]).assess(context(pt), strict=True)
     assert "Secretname" not in str(err.value)
