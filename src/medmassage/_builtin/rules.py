@@ -808,6 +808,9 @@ class VaricoseVeinsRule(CoreRule):
             )
 
 
+_LEGS_AND_HANDS: Final = (Site(region=_R.LOWER_LIMB), Site(region=_R.HAND))
+_NECK: Final = (Site(region=_R.NECK),)
+
 HIGH_RISK_PREGNANCY_CODES: Final = CodeSet(
     "O09", "O10-O16", "O20", "O44", "O46", "O60",
 )  # fmt: skip
@@ -862,7 +865,7 @@ class PregnancyRule(CoreRule):
             Action.LIMIT_PRESSURE,
             "Pregnancy: no strong pressure on the legs (clot risk); avoid LI4 on the hand "
             "and SP6 above the medial malleolus.",
-            regions=(Site(region=_R.LOWER_LIMB), Site(region=_R.HAND)),
+            regions=_LEGS_AND_HANDS,
             max_grade=PressureGrade.SWEDISH,
             evidence=evidence,
         )
@@ -1067,7 +1070,7 @@ class NeckVesselsThyroidRule(CoreRule):
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Restrict neck work."""
-        neck = (Site(region=_R.NECK),)
+        neck = _NECK
         for c in context.matching(CAROTID_CODES):
             yield self._finding(
                 Action.AVOID_REGION,
