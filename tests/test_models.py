@@ -670,7 +670,11 @@ def test_sign_and_amend_keep_the_original() -> None:
     (amendment,) = amended.amendments
     assert amendment.original == signed and amendment.by == "pr-2" and amendment.at == at
     twice = amended.amend(by="pr-1", at=at, reason="again", duration=mm.Duration(50, "min"))
-    assert [a.original for a in twice.amendments] == [signed, amended]
+    # each original is kept without its own trail (the amended session holds the whole trail)
+    assert [a.original for a in twice.amendments] == [signed, attrs.evolve(amended, amendments=())]
+    assert problems(lambda: attrs.evolve(twice, amendments=(attrs.evolve(amendment, original=amended),))) == {
+        ("amendments[0].original.amendments", "nested_amendments")
+    }
     for bad in ({"id": "x"}, {"signature": None}, {"amendments": ()}, {"colour": "red"}):
         with pytest.raises(UsageError):
             signed.amend(by="pr-1", at=at, reason="r", **bad)
