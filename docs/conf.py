@@ -121,10 +121,9 @@ intersphinx_timeout = 1
 
 # -- doctest -------------------------------------------------------------------
 
-doctest_global_setup = """
-import datetime as dt
-import medmassage as mm
-"""
+# No global setup: every page's examples import what they use, so they can be
+# copied as they are. API pages run docstring examples in their module's namespace
+# (a ``testsetup`` on each page), as the doctest module would.
 doctest_test_doctest_blocks = "default"
 
 # -- HTML ----------------------------------------------------------------------
