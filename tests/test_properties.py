@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 import pytest
-from hypothesis import assume, find, given
+from hypothesis import assume, find, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
@@ -24,6 +24,9 @@ from medmassage.serialization import from_dict, from_json, to_dict, to_json
 from medmassage.testing import strategies as mst
 
 T = TypeVar("T", bound=attrs.AttrsInstance)
+
+#: Whole cases are the costliest objects to generate: a quarter of the profile's examples.
+heavy = settings(max_examples=max(5, settings.default.max_examples // 4))
 
 ALL = {
     "patients": mst.patients(),
@@ -48,6 +51,7 @@ def rebuild(obj: T) -> T:
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_json_round_trip_is_exact(name: str) -> None:
+    @(heavy if name == "cases" else settings())
     @given(ALL[name])
     def check(obj: Any) -> None:
         back = round_trip(obj)
@@ -60,6 +64,7 @@ def test_json_round_trip_is_exact(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_validation_is_idempotent(name: str) -> None:
+    @(heavy if name == "cases" else settings())
     @given(ALL[name])
     def check(obj: Any) -> None:
         assert rebuild(obj) == obj
@@ -86,6 +91,7 @@ def test_pressure_comparisons_use_the_canonical_value(p: mm.Pressure) -> None:
     assert not p < p and p <= p
 
 
+@heavy
 @given(st.data())
 def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
     plan = data.draw(mst.treatment_plans())
@@ -97,6 +103,7 @@ def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
     mm.Case(patient=patient, plan=plan, sessions=(session,))
 
 
+@heavy
 @given(mst.cases())
 def test_generated_cases_are_checkable(case: mm.Case) -> None:
     advisories = mm.check(case)
@@ -143,6 +150,7 @@ def test_evolve_session_revalidates(session: mm.Session) -> None:
             session.sign(session.practitioner_id, session.start)
 
 
+@heavy
 @given(mst.cases())
 def test_evolve_case_revalidates(case: mm.Case) -> None:
     with pytest.raises(mm.ValidationError):
