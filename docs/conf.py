@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 
 project = "medmassage"
 author = "The medmassage developers"
-copyright = "2026, The medmassage developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, The medmassage developers"
 try:
     release = version("medmassage")
 except PackageNotFoundError:  # pragma: no cover - docs built without installing
