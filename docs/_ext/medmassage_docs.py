@@ -662,6 +662,7 @@ def _facade_page(homes: dict[str, str]) -> str:
 CLI_EXAMPLES = (
     ("validate", "examples/lumbar_disc_herniation.json"),
     ("screen", "--on", "2026-01-12", "examples/lumbar_disc_herniation.json"),
+    ("billing", "examples/lumbar_disc_herniation.json"),
 )
 
 
@@ -701,8 +702,12 @@ def _cli_page(root: Path) -> str:
     try:
         for argv in CLI_EXAMPLES:
             out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                status = main(list(argv))
+            try:
+                with contextlib.redirect_stdout(out):
+                    status = main(list(argv))
+            except Exception as exc:  # a broken command must not hide the rest of the docs
+                LOGGER.warning("medmassage %s failed: %r", " ".join(argv), exc)
+                continue
             parts += [
                 block(f"$ medmassage {' '.join(argv)}\n{out.getvalue()}"),
                 f"Exit status: {status}.\n\n",
