@@ -12,10 +12,11 @@ import datetime as dt
 import enum
 import re
 import sys
-import threading
 import types
 import typing
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any, Final, Protocol
 
 import attrs
@@ -23,7 +24,7 @@ import attrs
 from .exceptions import Problem, ValidationError
 from .units import Measure
 
-__all__ = ["Validated", "redacted", "run"]
+__all__ = ["Model", "Validated", "redacted", "run"]
 
 Check = Callable[[object], bool]
 
@@ -68,12 +69,37 @@ def check_ref(problems: list[Problem], path: str, value: str | None) -> None:
         _good_refs[value] = True
 
 
+_ALWAYS_AWARE: Final = frozenset({dt.timezone, zoneinfo.ZoneInfo})
+
+
 def check_aware(problems: list[Problem], path: str, value: dt.datetime | None) -> None:
     """Check that a datetime carries a time zone."""
-    if value is not None and value.utcoffset() is None:
+    if value is None:
+        return
+    tz = value.tzinfo
+    if tz is None or (type(tz) not in _ALWAYS_AWARE and value.utcoffset() is None):
         problems.append(
             Problem(path, "expected a time-zone-aware date-time (with an offset)", "aware")
         )
+    elif type(tz) is zoneinfo.ZoneInfo:
+        # A wall time skipped by a daylight-saving change does not exist in the zone.
+        if value.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != value.replace(
+            tzinfo=None
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    "expected a local time that exists in its time zone (this one is skipped "
+                    "by a daylight-saving change)",
+                    "nonexistent_time",
+                )
+            )
+    elif not types_checked.get():
+        # Parsed date-times never have one; a hand-made offset may, and ISO 8601
+        # cannot carry it faithfully.
+        offset = value.utcoffset()
+        if offset is not None and offset.microseconds:
+            problems.append(Problem(path, "expected a UTC offset in whole seconds", "offset"))
 
 
 def check_range(
@@ -86,7 +112,9 @@ def check_range(
     """Check ``low <= value <= high`` (either bound may be ``None``)."""
     if value is None:
         return
-    if (low is not None and value < low) or (high is not None and value > high):
+    if value != value:  # NaN compares false with every bound
+        problems.append(Problem(path, "expected a finite number", "finite"))
+    elif (low is not None and value < low) or (high is not None and value > high):
         if low is not None and high is not None:
             bounds = f"between {low:g} and {high:g}"
         elif low is not None:
@@ -220,27 +248,44 @@ def type_problems(obj: object) -> list[Problem]:
     ]
 
 
-class _Trust(threading.local):
-    """Per-thread flag: set while the converter builds objects from checked data."""
+#: True while `medmassage.serialization` builds objects from data whose field
+#: types its strict hooks have already checked (per thread and per async task).
+types_checked: ContextVar[bool] = ContextVar("medmassage_types_checked", default=False)
 
-    types_checked = False
 
+class Model:
+    """Base of the validated models: checks every field on construction and on evolve.
 
-trust = _Trust()
+    A subclass lists its own rules in ``_problems()``. Field types are checked
+    first, from the annotations (skipped while `medmassage.serialization`
+    structures a document, whose strict hooks have checked them already); all
+    problems found are raised together as one `ValidationError`.
+    """
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        problems = [] if types_checked.get() else type_problems(self)
+        if not problems:
+            try:
+                problems = self._problems()
+            except (
+                TypeError,
+                AttributeError,
+                ValueError,
+                OverflowError,
+            ) as exc:  # pragma: no cover
+                # A rule met a value it could not handle: never let that escape bare.
+                problems = [
+                    Problem("", f"could not be validated ({type(exc).__name__})", "invalid")
+                ]
+        if problems:
+            raise ValidationError(problems, type(self).__name__)
+
+    def _problems(self) -> list[Problem]:
+        return []
 
 
 def run(obj: Validated) -> None:
-    """Validate *obj*: its field types first, then its own rules; raise on problems.
-
-    The type check is skipped while `medmassage.serialization` structures a
-    document, because its strict hooks have already checked every field's type.
-    """
-    problems = [] if trust.types_checked else type_problems(obj)
-    if not problems:
-        try:
-            problems = obj._problems()
-        except (TypeError, AttributeError, ValueError, OverflowError) as exc:  # pragma: no cover
-            # A rule met a value it could not handle: never let that escape bare.
-            problems = [Problem("", f"could not be validated ({type(exc).__name__})", "invalid")]
-    if problems:
-        raise ValidationError(problems, type(obj).__name__)
+    """Validate *obj* as `Model` does (for classes that cannot inherit from it)."""
+    Model.__attrs_post_init__(obj)  # type: ignore[arg-type]

@@ -2,8 +2,8 @@
 
 Region codes are the SNOMED CT concepts of DICOM PS3.16 context group CID 4031
 "Common Anatomic Regions" (DICOM Standard, part 16, 2022b). Laterality codes are
-the SNOMED CT qualifier values 7771000 |Left|, 24028007 |Right| and
-51440002 |Right and left| (bilateral), as used by HL7 FHIR ``bodySite``
+the SNOMED CT qualifier values ``7771000 |Left|``, ``24028007 |Right|`` and
+``51440002 |Right and left|`` (bilateral), as used by HL7 FHIR ``bodySite``
 laterality.
 
 A region is *paired* when the body has a left and a right one (a shoulder, a
@@ -101,7 +101,7 @@ class BodyRegion(enum.Enum):
     @property
     def paired(self) -> bool:
         """Whether the region exists on both sides, so a side must be given."""
-        return self in _PAIRED
+        return self._paired  # type: ignore[attr-defined,no-any-return]
 
     def contains(self, other: BodyRegion) -> bool:
         """Tell whether *other* is this region or a part of it."""
@@ -181,6 +181,12 @@ _PAIRED: Final = (
     | _LOWER_LIMB_PARTS
     | {BodyRegion.UPPER_LIMB, BodyRegion.LOWER_LIMB, BodyRegion.TEMPOROMANDIBULAR_JOINT}
 )
+# Stored on each member: a frozenset lookup would call Enum.__hash__, written in
+# Python, on a hot validation path.
+for _region in BodyRegion:
+    _region._paired = _region in _PAIRED  # type: ignore[attr-defined]
+del _region
+
 _PARTS: Final[dict[BodyRegion, frozenset[BodyRegion]]] = {
     BodyRegion.ENTIRE_BODY: frozenset(BodyRegion),
     BodyRegion.UPPER_LIMB: _UPPER_LIMB_PARTS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._validation import run, unique
+from ._validation import Model, unique
 from .exceptions import Problem
 from .patient import Patient
 from .plans import TreatmentPlan
@@ -20,7 +20,7 @@ __all__ = ["Case"]
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
-class Case:
+class Case(Model):
     """A patient's course of treatment under one plan.
 
     Attributes:
@@ -34,9 +34,6 @@ class Case:
     plan: TreatmentPlan
     sessions: tuple[Session, ...] = ()
     practitioners: tuple[Practitioner, ...] = ()
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

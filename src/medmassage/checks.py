@@ -73,7 +73,7 @@ def _diagnosis(d: Diagnosis, path: str, on: dt.date) -> list[Advisory]:
             out.append(
                 Advisory(
                     code="acuity_onset",
-                    path=f"{path}.acuity",
+                    path=f"{path}.acuity" if path else "acuity",
                     message=f"onset {weeks:.0f} weeks earlier suggests {expected.value}, "
                     f"not {d.acuity.value} (<6 weeks acute, 6-12 subacute, >12 chronic)",
                 )

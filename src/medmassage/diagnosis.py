@@ -18,7 +18,7 @@ import enum
 
 import attrs
 
-from ._validation import check_id, check_range, check_side, check_text, redacted, run, unique
+from ._validation import Model, check_id, check_range, check_side, check_text, redacted, unique
 from .anatomy import BodyRegion, Laterality
 from .codes import ICD10CM, Coding
 from .exceptions import Problem
@@ -75,7 +75,7 @@ class ProviderRole(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Provider:
+class Provider(Model):
     """A diagnosing or referring provider.
 
     Attributes:
@@ -88,9 +88,6 @@ class Provider:
     role: ProviderRole
     npi: str | None = None
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_text(p, "name", self.name, max_length=200)
@@ -100,7 +97,7 @@ class Provider:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Diagnosis:
+class Diagnosis(Model):
     """A diagnosed condition that massage treats.
 
     Attributes:
@@ -120,9 +117,6 @@ class Diagnosis:
     acuity: Acuity | None = None
     diagnosed_by: Provider | None = None
     diagnosed_on: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -145,7 +139,7 @@ class Diagnosis:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Referral:
+class Referral(Model):
     """A referral (prescription) for medical massage from a provider.
 
     Attributes:
@@ -169,9 +163,6 @@ class Referral:
     visits_authorized: int | None = None
     expires_on: dt.date | None = None
     instructions: str | None = attrs.field(default=None, repr=redacted)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

@@ -23,7 +23,7 @@ from typing import Final
 
 import attrs
 
-from ._validation import check_range, check_text, run
+from ._validation import Model, check_range, check_text
 from .exceptions import Problem
 from .units import Duration, Pressure
 
@@ -90,7 +90,7 @@ class PressureGrade(enum.IntEnum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Modality:
+class Modality(Model):
     """A massage technique, described declaratively.
 
     Attributes:
@@ -122,9 +122,6 @@ class Modality:
     contraindication_tags: frozenset[str] = frozenset()
     cpt_code: str | None = None
     api_version: int = 1
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

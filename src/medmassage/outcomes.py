@@ -13,7 +13,7 @@ import datetime as dt
 
 import attrs
 
-from ._validation import check_aware, check_side, check_text, run
+from ._validation import Model, check_aware, check_side, check_text
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem
 from .modalities import KEY, check_key
@@ -33,8 +33,14 @@ Responses = tuple[ItemResponse, ...] | dict[str, tuple[ItemResponse, ...]]
 PhysicalMeasurement = Pressure | Angle | Length
 
 
+def _finite_items(problems: list[Problem], path: str, items: tuple[ItemResponse, ...]) -> None:
+    for i, item in enumerate(items):
+        if type(item) is float and not -1e9 <= item <= 1e9:  # also catches NaN
+            problems.append(Problem(f"{path}[{i}]", "expected a finite response", "finite"))
+
+
 @attrs.frozen(kw_only=True, slots=True)
-class OutcomeMeasure:
+class OutcomeMeasure(Model):
     """One administration of an outcome instrument.
 
     At least one of *value*, *responses* and *measurements* must be given.
@@ -63,9 +69,6 @@ class OutcomeMeasure:
         default=None, repr=lambda v: "None" if v is None else "<redacted>"
     )
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_key(p, "instrument", self.instrument)
@@ -86,8 +89,11 @@ class OutcomeMeasure:
                         )
                     )
         if isinstance(self.responses, dict):
-            for name in self.responses:
+            for name, items in self.responses.items():
                 check_key(p, f"responses.{name}", name)
+                _finite_items(p, f"responses.{name}", items)
+        elif self.responses is not None:
+            _finite_items(p, "responses", self.responses)
         if self.region is not None:
             check_side(p, "laterality", self.region, self.laterality)
         if self.movement is not None:

@@ -16,7 +16,7 @@ import enum
 
 import attrs
 
-from ._validation import check_id, check_range, check_side, check_text, redacted, run
+from ._validation import Model, check_id, check_range, check_side, check_text, redacted
 from .anatomy import BodyRegion, Laterality
 from .codes import ICD10CM, Coding
 from .exceptions import Problem
@@ -68,7 +68,7 @@ class ClinicalStatus(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Condition:
+class Condition(Model):
     """A coded problem in the patient's history (usually ICD-10-CM).
 
     Attributes:
@@ -86,9 +86,6 @@ class Condition:
     region: BodyRegion | None = None
     laterality: Laterality | None = None
     note: str | None = attrs.field(default=None, repr=redacted)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -121,7 +118,7 @@ class MedicationClass(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Medication:
+class Medication(Model):
     """A medication the patient takes.
 
     Attributes:
@@ -137,9 +134,6 @@ class Medication:
     code: Coding | None = None
     active: bool = True
     started: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -161,7 +155,7 @@ class AllergyCategory(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Allergy:
+class Allergy(Model):
     """An allergy or intolerance.
 
     Attributes:
@@ -174,9 +168,6 @@ class Allergy:
     substance: str
     reaction: str | None = attrs.field(default=None, repr=redacted)
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_text(p, "substance", self.substance, max_length=200)
@@ -185,7 +176,7 @@ class Allergy:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Pregnancy:
+class Pregnancy(Model):
     """A current pregnancy.
 
     Attributes:
@@ -199,9 +190,6 @@ class Pregnancy:
     gestational_weeks: int
     recorded_on: dt.date
     high_risk: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -219,7 +207,7 @@ class Pregnancy:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Surgery:
+class Surgery(Model):
     """A past operation.
 
     Attributes:
@@ -240,9 +228,6 @@ class Surgery:
     code: Coding | None = None
     lymph_nodes_removed: bool = False
     cleared_on: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -268,16 +253,13 @@ class DeviceKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class ImplantedDevice:
+class ImplantedDevice(Model):
     """An implanted device and where it is."""
 
     kind: DeviceKind
     region: BodyRegion
     laterality: Laterality | None = None
     implanted_on: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -295,16 +277,13 @@ class ConsentScope(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Consent:
+class Consent(Model):
     """A consent on file."""
 
     scope: ConsentScope
     signed_on: dt.date
     expires_on: dt.date | None = None
     revoked_on: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -335,14 +314,11 @@ class RiskFlag(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class HumanName:
+class HumanName(Model):
     """A person's name (protected health information: never shown in repr)."""
 
     family: str = attrs.field(repr=redacted)
     given: tuple[str, ...] = attrs.field(default=(), repr=redacted)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -356,15 +332,12 @@ class HumanName:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class ContactDetails:
+class ContactDetails(Model):
     """How to reach the patient (protected health information: never shown in repr)."""
 
     phone: str | None = attrs.field(default=None, repr=redacted)
     email: str | None = attrs.field(default=None, repr=redacted)
     address: str | None = attrs.field(default=None, repr=redacted)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -381,7 +354,7 @@ class ContactDetails:
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
-class Patient:
+class Patient(Model):
     """A patient and their clinical history.
 
     ``repr`` and ``str`` show only the opaque *id*.
@@ -416,9 +389,6 @@ class Patient:
     devices: tuple[ImplantedDevice, ...] = ()
     consents: tuple[Consent, ...] = ()
     flags: frozenset[RiskFlag] = frozenset()
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

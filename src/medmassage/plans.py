@@ -16,7 +16,7 @@ import enum
 
 import attrs
 
-from ._validation import check_id, check_range, check_side, check_text, redacted, run, unique
+from ._validation import Model, check_id, check_range, check_side, check_text, redacted, unique
 from .anatomy import BodyRegion, Laterality
 from .diagnosis import Diagnosis, Referral
 from .exceptions import Problem
@@ -55,7 +55,7 @@ class Comparator(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Goal:
+class Goal(Model):
     """A measurable goal tied to an outcome instrument.
 
     Attributes:
@@ -74,9 +74,6 @@ class Goal:
     target_date: dt.date | None = None
     description: str | None = attrs.field(default=None, repr=redacted)
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_id(p, "id", self.id)
@@ -91,7 +88,7 @@ class Goal:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class PlannedTechnique:
+class PlannedTechnique(Model):
     """One planned technique: modality x region x side x pressure x time.
 
     Attributes:
@@ -111,9 +108,6 @@ class PlannedTechnique:
     max_grade: PressureGrade
     laterality: Laterality | None = None
     max_pressure: Pressure | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -164,7 +158,7 @@ def technique_problems(technique: PlannedTechnique, modality: Modality) -> list[
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class TreatmentPlan:
+class TreatmentPlan(Model):
     """A plan of care for medical massage.
 
     Attributes:
@@ -199,9 +193,6 @@ class TreatmentPlan:
     precautions: tuple[str, ...] = attrs.field(default=(), repr=redacted)
     status: PlanStatus = PlanStatus.ACTIVE
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         for name in ("id", "patient_id", "practitioner_id"):
@@ -215,6 +206,11 @@ class TreatmentPlan:
         check_range(p, "session_length", self.session_length.minutes, 5, 180)
         check_range(p, "sessions_per_week", self.sessions_per_week, 1, 7)
         check_range(p, "duration_weeks", self.duration_weeks, 1, 52)
+        if self.start_date > dt.date.max - dt.timedelta(weeks=52):
+            p.append(
+                Problem("start_date", "expected a date whose plan can end before 9999", "range")
+            )
+            return p
         planned = sum(t.duration.minutes for t in self.techniques)
         if planned > self.session_length.minutes:
             p.append(

@@ -9,7 +9,7 @@ import datetime as dt
 
 import attrs
 
-from ._validation import check_id, check_text, run
+from ._validation import Model, check_id, check_text
 from .diagnosis import is_valid_npi
 from .exceptions import Problem
 from .modalities import check_key
@@ -18,7 +18,7 @@ __all__ = ["Certification", "License", "Practitioner"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class License:
+class License(Model):
     """A licence to practise.
 
     Attributes:
@@ -33,9 +33,6 @@ class License:
     expires_on: dt.date
     profession: str = "massage_therapist"
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_text(p, "number", self.number, max_length=64)
@@ -45,7 +42,7 @@ class License:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Certification:
+class Certification(Model):
     """A post-graduate certification (e.g. manual lymphatic drainage).
 
     Attributes:
@@ -60,9 +57,6 @@ class Certification:
     issued_on: dt.date | None = None
     expires_on: dt.date | None = None
     issuer: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -79,7 +73,7 @@ class Certification:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Practitioner:
+class Practitioner(Model):
     """A massage therapist (or other treating clinician).
 
     Attributes:
@@ -95,9 +89,6 @@ class Practitioner:
     npi: str | None = None
     licenses: tuple[License, ...] = ()
     certifications: tuple[Certification, ...] = ()
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

@@ -47,7 +47,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from ._validation import _describe, trust
+from ._validation import _describe, types_checked
 from .exceptions import Problem, SchemaVersionError, ValidationError
 from .modalities import KEY_METADATA
 from .outcomes import ItemResponse, PhysicalMeasurement, Responses
@@ -251,10 +251,6 @@ def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], t
     def structure(value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list and type(value) is not tuple:
             raise _fail("a list")
-        try:
-            return tuple([item(x, item_type) for x in value])
-        except Exception:
-            pass
         out = []
         errors: list[Problem] = []
         for i, x in enumerate(value):
@@ -379,13 +375,19 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object],
     return structure
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     """Build a new converter configured for medmassage models.
 
     Applications that want to add hooks of their own should start from this
     rather than mutate the shared one returned by `get_converter`.
+
+    Args:
+        detailed: Whether structuring collects every problem with its path
+            (cattrs' detailed validation). `from_dict` first tries a converter
+            without it, which is faster, and repeats the work with it only when
+            the input turns out to be invalid.
     """
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(float, _float)
@@ -419,6 +421,7 @@ def make_converter() -> cattrs.Converter:
 
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
+_fast: cattrs.Converter | None = None
 
 
 def get_converter() -> cattrs.Converter:
@@ -429,6 +432,15 @@ def get_converter() -> cattrs.Converter:
             if _converter is None:
                 _converter = make_converter()
     return _converter
+
+
+def _fast_converter() -> cattrs.Converter:
+    global _fast
+    if _fast is None:
+        with _lock:
+            if _fast is None:
+                _fast = make_converter(detailed=False)
+    return _fast
 
 
 # -- errors -------------------------------------------------------------------------
@@ -532,9 +544,13 @@ def _structure_document(model: type[T], data: dict[str, Any], target_version: in
         data = _migrate(model, data, target_version)
     del data["schema_version"]
     body = data
-    state = trust.types_checked
-    trust.types_checked = True
+    token = types_checked.set(True)
     try:
+        try:
+            # The fast path: valid documents are the common case.
+            return _fast_converter().structure(body, model)
+        except Exception:
+            pass
         return get_converter().structure(body, model)
     except ValidationError as exc:
         raise ValidationError(exc.problems, model.__name__) from None
@@ -543,7 +559,7 @@ def _structure_document(model: type[T], data: dict[str, Any], target_version: in
     except RecursionError:
         raise ValidationError([Problem("", "nested too deeply", "depth")], model.__name__) from None
     finally:
-        trust.types_checked = state
+        types_checked.reset(token)
 
 
 def to_json(obj: attrs.AttrsInstance, *, indent: int | None = None) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from ._validation import (
+    Model,
     check_aware,
     check_id,
     check_range,
@@ -22,7 +23,6 @@ from ._validation import (
     check_side,
     check_text,
     redacted,
-    run,
 )
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem, UsageError
@@ -54,7 +54,7 @@ class PressureFeedback(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class TechniqueSegment:
+class TechniqueSegment(Model):
     """One technique actually applied during a session.
 
     Attributes:
@@ -77,9 +77,6 @@ class TechniqueSegment:
     grade: PressureGrade | None = None
     feedback: PressureFeedback | None = None
     discomfort: int | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -121,16 +118,13 @@ class TechniqueSegment:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class SoapNote:
+class SoapNote(Model):
     """The session's SOAP note. All four parts are protected free text."""
 
     subjective: str | None = attrs.field(default=None, repr=redacted)
     objective: str | None = attrs.field(default=None, repr=redacted)
     assessment: str | None = attrs.field(default=None, repr=redacted)
     plan: str | None = attrs.field(default=None, repr=redacted)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -166,7 +160,7 @@ class ReactionSeverity(enum.Enum):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class AdverseReaction:
+class AdverseReaction(Model):
     """An adverse reaction during or after a session."""
 
     kind: ReactionKind
@@ -177,9 +171,6 @@ class AdverseReaction:
     resolved: bool = False
     note: str | None = attrs.field(default=None, repr=redacted)
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_aware(p, "onset", self.onset)
@@ -188,16 +179,13 @@ class AdverseReaction:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class VitalSigns:
+class VitalSigns(Model):
     """Vital signs taken before treatment."""
 
     systolic: Pressure | None = None
     diastolic: Pressure | None = None
     heart_rate: int | None = None
     temperature: Temperature | None = None
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -214,14 +202,11 @@ class VitalSigns:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Signature:
+class Signature(Model):
     """Who signed a session, and when."""
 
     by: str
     at: dt.datetime
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -231,24 +216,23 @@ class Signature:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Amendment:
+class Amendment(Model):
     """A change to a signed session, keeping the session as it was before.
 
     Attributes:
         by: The practitioner who amended it.
         at: When.
         reason: Why (protected free text).
-        original: The session as it stood before the amendment, signature and
-            earlier amendments included.
+        original: The session as it stood before the amendment, signature
+            included, without the amendment trail (the amended session carries the
+            whole trail, so each original is stored once and the document grows
+            linearly with the number of amendments).
     """
 
     by: str
     at: dt.datetime
     reason: str = attrs.field(repr=redacted)
     original: Session = attrs.field(repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        run(self)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -266,8 +250,11 @@ class SessionStatus(enum.Enum):
     NO_SHOW = "no_show"
 
 
+_COMPLETED: Final = SessionStatus.COMPLETED
+
+
 @attrs.frozen(kw_only=True, slots=True)
-class Session:
+class Session(Model):
     """One treatment session.
 
     Attributes:
@@ -302,9 +289,6 @@ class Session:
     signature: Signature | None = None
     amendments: tuple[Amendment, ...] = attrs.field(default=(), repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        run(self)
-
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
         check_id(p, "id", self.id)
@@ -315,10 +299,7 @@ class Session:
         minutes = self.duration.minutes
         if not 1 <= minutes <= 480:
             check_range(p, "duration", minutes, 1, 480)
-        total = 0.0
-        for segment in self.segments:
-            total += segment.duration.minutes
-        if total > minutes + 1e-9:
+        if self.segments and sum([s.duration.minutes for s in self.segments]) > minutes + 1e-9:
             p.append(
                 Problem(
                     "segments",
@@ -327,15 +308,24 @@ class Session:
                     "minutes_exceed_session",
                 )
             )
-        if self.status is not SessionStatus.COMPLETED and self.segments:
+        if self.status is not _COMPLETED and self.segments:
             p.append(
                 Problem("segments", "a session that did not take place has no segments", "status")
             )
-        aware = self.start.utcoffset() is not None
+        aware = self.start.tzinfo is not None and self.start.utcoffset() is not None
         if self.signature is not None and aware and self.signature.at < self.start:
             p.append(Problem("signature.at", "expected a time after the session started", "order"))
         if self.amendments and self.signature is None:
             p.append(Problem("amendments", "only a signed session can be amended", "unsigned"))
+        for i, amendment in enumerate(self.amendments):
+            if amendment.original.amendments:
+                p.append(
+                    Problem(
+                        f"amendments[{i}].original.amendments",
+                        "expected the original without its own amendment trail",
+                        "nested_amendments",
+                    )
+                )
         return p
 
     @property
@@ -384,5 +374,6 @@ class Session:
         unknown = changes.keys() - {a.name for a in attrs.fields(Session)}
         if unknown:
             raise UsageError(f"Session has no field {', '.join(sorted(unknown))}")
-        amendment = Amendment(by=by, at=at, reason=reason, original=self)
+        original = attrs.evolve(self, amendments=()) if self.amendments else self
+        amendment = Amendment(by=by, at=at, reason=reason, original=original)
         return attrs.evolve(self, amendments=(*self.amendments, amendment), **changes)
