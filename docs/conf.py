@@ -84,7 +84,9 @@ myst_heading_anchors = 3
 autodoc_typehints = "description"
 autodoc_typehints_description_target = "documented_params"
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+# Bases are shown only where they say something: the exception tree (see
+# reference/api/exceptions.rst). Elsewhere they would mostly read "object".
+autodoc_default_options = {"members": True}
 # attrs generates __init__, so "preserved" defaults would read attr_dict[...].default.
 autodoc_preserve_defaults = False
 napoleon_google_docstring = True

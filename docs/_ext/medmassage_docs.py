@@ -17,7 +17,7 @@ What it does, each explained where it is done:
 4. Completeness. Every public name (``__all__`` of every public module) must
    be documented: a missing one is a warning, an error under ``-W``. Enum
    members are documented with or without a docstring; private base classes
-   and ``object`` are not shown.
+   are not shown.
 5. Napoleon. ``"word: text"`` at the start of an attribute docstring is not
    read as an inline type: medmassage takes types from annotations only
    (aesthetics.md 3.4), and its attribute docstrings are prose.
@@ -297,13 +297,12 @@ def _skip_failing_examples(
             lines[i] = line + "  # doctest: +SKIP"
 
 
-def _drop_object_base(app: Sphinx, name: str, obj: object, options: Any, bases: list[Any]) -> None:
-    """Show only public bases: not ``object``, not medmassage's private helpers."""
-    bases[:] = [
-        b
-        for b in bases
-        if b is not object and not getattr(b, "__module__", "").startswith("medmassage._")
-    ]
+def _drop_private_bases(
+    app: Sphinx, name: str, obj: object, options: Any, bases: list[Any]
+) -> None:
+    """Do not show medmassage's private helper classes as bases (they are not documented)."""
+    public = [b for b in bases if not getattr(b, "__module__", "").startswith("medmassage._")]
+    bases[:] = public or [object]
 
 
 def _consume_attribute_without_type(
@@ -843,7 +842,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("missing-reference", _resolve_alias)
     app.connect("autodoc-skip-member", _keep_enum_members)
     app.connect("autodoc-process-docstring", _skip_failing_examples)
-    app.connect("autodoc-process-bases", _drop_object_base)
+    app.connect("autodoc-process-bases", _drop_private_bases)
     app.connect("autodoc-process-docstring", _describe_builtin_modalities)
     app.connect("env-check-consistency", _check_public_names_documented)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
