@@ -295,7 +295,7 @@ def test_deep_tissue_planned_over_the_disc_is_a_plan_conflict() -> None:
 
 def test_render_shows_limits_conflicts_failures_and_reclassification() -> None:
     from medmassage._commands.screen import render
-    from medmassage.contraindications import Assessment, PlanConflict, RuleFailure
+    from medmassage.contraindications import Assessment, RuleFailure
 
     f = Finding(
         rule_id="x.a",
@@ -306,17 +306,19 @@ def test_render_shows_limits_conflicts_failures_and_reclassification() -> None:
         max_pressure=Pressure(4, "kPa"),
         reclassified_from=Severity.LOCAL,
     )
+    _, plan = example_patient_and_plan()  # Swedish over the thoracic spine, no ceiling
     a = Assessment(
         findings=[f],
         failures=(RuleFailure(rule_id="x.b", cause="KeyError: 'k'"),),
-        plan_conflicts=(PlanConflict(rule_id="x.a", technique=0, kind="pressure", message="m"),),
         on=dt.date(2026, 1, 1),
+        plan=plan,
+        modalities=get_default_registry().modalities,
     )
     text = render(a, "p-1", "plan-1", None)
     assert "[pressure <= 4 kPa]" in text
     assert "(reclassified by policy from local)" in text
     assert "plan conflicts (1)" in text
-    assert "techniques[0]: m (x.a)" in text
+    assert "techniques[0]: core.swedish over thoracic_spine has no pressure ceiling" in text
     assert "failures (1): the result is not trustworthy" in text
     assert "INDETERMINATE" in text
     empty = render(Assessment(findings=[], on=dt.date(2026, 1, 1)), "p-1", "plan-1", None)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1133,18 +1134,16 @@ class RuleSet:
                 assert isinstance(finding, Finding)
                 findings.append(policy.classify(finding) if policy.severities else finding)
         violations: tuple[Violation, ...] = ()
-        conflicts: tuple[PlanConflict, ...] = ()
-        if findings:
-            conflicts = check_plan(findings, context.plan, context.modalities)
-            if context.session is not None:
-                violations = check_session(findings, context.session, context.modalities)
+        if findings and context.session is not None:
+            violations = check_session(findings, context.session, context.modalities)
         return Assessment(
             findings=findings,
             failures=tuple(failures),
             violations=violations,
-            plan_conflicts=conflicts,
             on=context.on,
             policy=policy,
+            plan=context.plan,
+            modalities=context.modalities,
         )
 
 
@@ -1174,24 +1173,37 @@ class Assessment:
         findings: The findings, most severe first, then by rule id.
         failures: Rules that could not be evaluated or loaded.
         violations: Session segments that break a finding.
-        plan_conflicts: Planned techniques that a finding rules out or limits (they
-            do not change the status).
         on: The date screened for.
+        policy: The policy that classified the findings.
+        plan: The plan screened (for `plan_conflicts`).
+        modalities: The modalities known when screening (for `plan_conflicts`).
         status: Derived by the policy from the other fields (see `Policy`).
     """
 
     findings: tuple[Finding, ...] = attrs.field(converter=_sorted_findings)
     failures: tuple[RuleFailure, ...] = ()
     violations: tuple[Violation, ...] = ()
-    plan_conflicts: tuple[PlanConflict, ...] = ()
     on: dt.date
     policy: Policy = attrs.field(factory=default_policy, repr=False, eq=False)
+    plan: TreatmentPlan | None = attrs.field(default=None, repr=False, eq=False)
+    modalities: Mapping[str, Modality] = attrs.field(factory=dict, repr=False, eq=False)
     status: ScreeningStatus = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
             self, "status", self.policy.status(self.findings, self.failures, self.violations)
         )
+
+    @functools.cached_property
+    def plan_conflicts(self) -> tuple[PlanConflict, ...]:
+        """Planned techniques that a finding rules out or limits (computed on first use).
+
+        They do not change the status: the findings already make it *modify* or
+        *defer*. See `check_plan`.
+        """
+        if self.plan is None or not self.findings:
+            return ()
+        return check_plan(self.findings, self.plan, self.modalities)
 
     @property
     def clear(self) -> bool:
