@@ -424,7 +424,9 @@ def _rule_page(rule: Any) -> str:
     ]
     evaluate = getattr(kind, "evaluate", None)
     if evaluate is not None and inspect.getdoc(evaluate):
-        parts += [f"*Evaluation:* {_literal_refs(inspect.getdoc(evaluate) or '')}\n\n"]
+        parts += [
+            f"**What** ``evaluate`` **does:** {_literal_refs(inspect.getdoc(evaluate) or '')}\n\n"
+        ]
     parts += [_heading("Triggers", "-"), "\n"]
     if t is None or t.empty:
         parts.append("None declared: the rule is evaluated for every patient and plan.\n\n")
@@ -468,7 +470,7 @@ def _instrument_page(inst: Any) -> str:
         ("Version", _escape(inst.version)),
         ("Input", f"``{inst.kind.value}``"),
         ("Items", str(inst.item_count) if inst.item_count else "none (a measurement)"),
-        ("Answers", _escape(inst.response.describe())),
+        ("Answers", _answers(inst)),
         ("Score range", f"{inst.score_range[0]:g} to {inst.score_range[1]:g} {inst.unit}"),
         ("Direction", inst.direction.value.replace("_", " ")),
         ("Primary scale", f"``{inst.primary}``"),
@@ -565,6 +567,26 @@ def _instrument_page(inst: Any) -> str:
         "\n\nmedmassage ships no item wording: items are referred to by number.\n",
     ]
     return "".join(parts)
+
+
+_RANGE = re.compile(r"^an? (whole )?number ")
+
+
+def _answers(inst: Any) -> str:
+    """What `Instrument.score` takes, in words."""
+    from medmassage.instruments import InputKind
+
+    kinds = {
+        InputKind.PRESSURE: ("pressure", "medmassage.units.Pressure"),
+        InputKind.ANGLE: ("angle", "medmassage.units.Angle"),
+    }
+    if inst.kind in kinds:
+        word, cls = kinds[inst.kind]
+        return (
+            f"a measured {word} (:py:class:`~{cls}`, in any unit of that kind) or a sequence "
+            f"of repeated trials; scored {_RANGE.sub('', inst.response.describe())} {inst.unit}"
+        )
+    return _escape(inst.response.describe())
 
 
 def _items(numbers: tuple[int, ...]) -> str:
