@@ -88,6 +88,13 @@ def benchmarks(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def browser(session: nox.Session) -> None:
+    """Render the progress report in headless Chromium (needs Debian's chromium on PATH)."""
+    session.install("-e", ".", *_group("tests"))
+    session.run("pytest", "-m", "browser", "tests/test_report.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
 def demo(session: nox.Session) -> None:
     """Validate the bundled example cases and print their summaries."""
     session.install(".")
