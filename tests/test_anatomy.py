@@ -65,7 +65,8 @@ def test_covers() -> None:
     assert left.covers(left)
     assert left.covers(None)
     assert not left.covers(right)
-    assert both.covers(left) and both.covers(right)
+    assert both.covers(left)
+    assert both.covers(right)
     assert left.covers(both)
 
 

@@ -43,7 +43,10 @@ def test_lumbar_example_has_one_advisory(case: mm.Case) -> None:
 
 
 def test_advisory_str_of_root() -> None:
-    assert str(Advisory(code="c", path="", message="m", level=AdvisoryLevel.INFO)) == "info: <root>: m [c]"
+    assert (
+        str(Advisory(code="c", path="", message="m", level=AdvisoryLevel.INFO))
+        == "info: <root>: m [c]"
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,11 +68,8 @@ def test_acuity_against_onset(weeks: int, acuity: mm.Acuity, expected: str) -> N
     assert f"suggests {expected}" in advisory.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: check(diagnosis) reports the path '.acuity' (leading dot): "
-    "checks._diagnosis joins f'{path}.acuity' with an empty path",
-)
+# Regression test (bug found by these tests, since fixed): check(diagnosis) reports the path
+# '.acuity' (leading dot):  checks._diagnosis joins f'{path}.acuity' with an empty path
 def test_acuity_path_of_a_lone_diagnosis() -> None:
     onset = dt.date(2026, 1, 1)
     (advisory,) = check(dx("M54.50", onset=onset, acuity=mm.Acuity.CHRONIC, diagnosed_on=onset))
@@ -110,8 +110,16 @@ def test_plan_against_its_referral(case: mm.Case) -> None:
         ("visits_exceed_authorization", "sessions_per_week"),
         ("diagnosis_not_referred", "diagnoses[1]"),
     }
-    lax = attrs.evolve(referral, frequency_per_week=None, duration_weeks=None, visits_authorized=None, expires_on=None)
-    assert codes(check(attrs.evolve(plan, referral=lax))) == {("diagnosis_not_referred", "diagnoses[1]")}
+    lax = attrs.evolve(
+        referral,
+        frequency_per_week=None,
+        duration_weeks=None,
+        visits_authorized=None,
+        expires_on=None,
+    )
+    assert codes(check(attrs.evolve(plan, referral=lax))) == {
+        ("diagnosis_not_referred", "diagnoses[1]")
+    }
     assert check(attrs.evolve(plan, referral=None)) == ()
 
 
@@ -149,7 +157,13 @@ def test_plugin_modality_pressure_is_a_hard_rule(case: mm.Case) -> None:
         ("techniques[3].max_pressure", "modality_pressure"),
     }
     ok = attrs.evolve(cupping, max_grade=G.SWEDISH, max_pressure=None)
-    assert check(attrs.evolve(plan, techniques=(*case.plan.techniques[:3], ok)), modalities={"acme.cupping": _plugin()}) == ()
+    assert (
+        check(
+            attrs.evolve(plan, techniques=(*case.plan.techniques[:3], ok)),
+            modalities={"acme.cupping": _plugin()},
+        )
+        == ()
+    )
     with pytest.raises(ValidationError) as info2:
         check(attrs.evolve(case, plan=plan), modalities={"acme.cupping": _plugin()})
     assert info2.value.paths[0].startswith("plan.techniques[3]")
@@ -172,8 +186,13 @@ def test_session_against_its_plan(case: mm.Case) -> None:
     unsigned_advisory = next(a for a in check(unsigned) if a.code == "unsigned")
     assert unsigned_advisory.level is AdvisoryLevel.INFO
     # without a plan, only the session's own findings
-    assert codes(check(unsigned)) == {("discomfort_high", "segments[0].discomfort"), ("unsigned", "signature")}
-    cancelled = attrs.evolve(s, segments=(), status=mm.SessionStatus.CANCELLED, signature=None, amendments=())
+    assert codes(check(unsigned)) == {
+        ("discomfort_high", "segments[0].discomfort"),
+        ("unsigned", "signature"),
+    }
+    cancelled = attrs.evolve(
+        s, segments=(), status=mm.SessionStatus.CANCELLED, signature=None, amendments=()
+    )
     assert check(cancelled) == ()
 
 
@@ -189,11 +208,15 @@ def test_case_level_checks(case: mm.Case) -> None:
         laterality=mm.Laterality.LEFT,
         duration=mm.Duration(4, "min"),
     )
-    cup = mm.TechniqueSegment(modality="acme.cupping", region=mm.BodyRegion.NECK, duration=mm.Duration(1, "min"))
+    cup = mm.TechniqueSegment(
+        modality="acme.cupping", region=mm.BodyRegion.NECK, duration=mm.Duration(1, "min")
+    )
     s3 = case.sessions[2]
     s3 = attrs.evolve(s3, segments=(*s3.segments, mld, cup), amendments=())
     stranger = attrs.evolve(case.sessions[1], practitioner_id="pr-999", amendments=())
-    changed = attrs.evolve(case, practitioners=(expired,), sessions=(case.sessions[0], stranger, s3))
+    changed = attrs.evolve(
+        case, practitioners=(expired,), sessions=(case.sessions[0], stranger, s3)
+    )
     found = codes(check(changed))
     assert ("license_expired", "sessions[2].practitioner_id") in found
     assert ("certification_missing", "sessions[2].segments[4].modality") in found

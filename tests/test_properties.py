@@ -26,7 +26,7 @@ from medmassage.testing import strategies as mst
 T = TypeVar("T", bound=attrs.AttrsInstance)
 
 #: Whole cases are the costliest objects to generate: a quarter of the profile's examples.
-heavy = settings(max_examples=max(5, settings.default.max_examples // 4))
+heavy = settings(max_examples=max(5, settings().max_examples // 4))
 
 ALL = {
     "patients": mst.patients(),
@@ -88,7 +88,8 @@ def test_pressure_comparisons_use_the_canonical_value(p: mm.Pressure) -> None:
     in_kpa = p.to("kPa")
     assert in_kpa.kpa == pytest.approx(p.kpa, rel=1e-12)
     assert p.m_as("mmHg") == pytest.approx(p.kpa / 0.133322387415, rel=1e-9)
-    assert not p < p and p <= p
+    assert not p < p
+    assert p <= p
 
 
 @heavy
@@ -97,7 +98,8 @@ def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
     plan = data.draw(mst.treatment_plans())
     session = data.draw(mst.sessions(plan))
     assert plan.covers(session.start.date())
-    assert session.plan_id == plan.id and session.patient_id == plan.patient_id
+    assert session.plan_id == plan.id
+    assert session.patient_id == plan.patient_id
     assert session.treatment_minutes <= session.duration.minutes
     patient = data.draw(mst.patients(ids=st.just(plan.patient_id)))
     mm.Case(patient=patient, plan=plan, sessions=(session,))
@@ -107,7 +109,7 @@ def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
 @given(mst.cases())
 def test_generated_cases_are_checkable(case: mm.Case) -> None:
     advisories = mm.check(case)
-    assert all(isinstance(a, mm.Advisory) and a.code and a.message for a in advisories)
+    assert all(a.code and a.message for a in advisories)
 
 
 # -- evolve validates again --------------------------------------------------------------
@@ -196,27 +198,36 @@ def test_every_pressure_unit_is_generated(unit: str) -> None:
 def test_optional_fields_are_generated() -> None:
     patient = find(
         mst.patients(),
-        lambda p: p.name is not None
-        and p.contact is not None
-        and p.contact.email is not None
-        and p.contact.phone is not None
-        and p.contact.address is not None
-        and p.pregnancy is not None
-        and any(c.note for c in p.conditions),
+        lambda p: (
+            p.name is not None
+            and p.contact is not None
+            and p.contact.email is not None
+            and p.contact.phone is not None
+            and p.contact.address is not None
+            and p.pregnancy is not None
+            and any(c.note for c in p.conditions)
+        ),
     )
     assert patient.name is not None
     session = find(
         mst.sessions(),
-        lambda s: s.note is not None
-        and s.note.subjective is not None
-        and bool(s.amendments)
-        and s.vitals is not None
-        and any(seg.pressure is not None for seg in s.segments),
+        lambda s: (
+            s.note is not None
+            and s.note.subjective is not None
+            and bool(s.amendments)
+            and s.vitals is not None
+            and any(seg.pressure is not None for seg in s.segments)
+        ),
     )
     assert session.amendments
     zoned = find(mst.aware_datetimes(), lambda d: type(d.tzinfo).__name__ == "ZoneInfo")
     assert zoned.tzinfo is not None
-    fixed = find(mst.aware_datetimes(), lambda d: isinstance(d.tzinfo, dt.timezone) and d.utcoffset() != dt.timedelta(0))
+    fixed = find(
+        mst.aware_datetimes(),
+        lambda d: isinstance(d.tzinfo, dt.timezone) and d.utcoffset() != dt.timedelta(0),
+    )
     assert fixed.utcoffset()
-    measured = find(mst.outcome_measures(), lambda m: any(isinstance(x, mm.Angle) for x in m.measurements))
+    measured = find(
+        mst.outcome_measures(), lambda m: any(isinstance(x, mm.Angle) for x in m.measurements)
+    )
     assert measured.measurements

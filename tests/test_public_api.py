@@ -47,8 +47,9 @@ def test_dir_is_the_sorted_union_of_globals_and_all() -> None:
 
 def test_unknown_attribute_and_version() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
-        _ = mm.nonexistent  # type: ignore[attr-defined]
-    assert isinstance(mm.__version__, str) and mm.__version__
+        _ = mm.nonexistent
+    assert isinstance(mm.__version__, str)
+    assert mm.__version__
 
 
 def test_lazy_names_are_cached_after_first_use() -> None:
@@ -86,7 +87,9 @@ _PROBE = textwrap.dedent(
 
 
 def test_import_is_cheap_in_a_fresh_interpreter() -> None:
-    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True
+    )
     report = json.loads(done.stdout)
     for phase in ("before", "after"):
         modules = report[phase]

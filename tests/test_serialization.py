@@ -106,13 +106,10 @@ def test_ambiguous_time_keeps_its_fold() -> None:
     assert to_dict(back) == to_dict(s)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a Session whose start is a local time skipped by a DST change "
-    "(2026-03-08 02:30 America/New_York) is accepted by the model but from_json refuses "
-    "its own to_json output ('offset that matches the time zone'); the model should refuse "
-    "non-existent local times or serialization should read them back",
-)
+# Regression test (bug found by these tests, since fixed): a Session whose start is a local time
+# skipped by a DST change  (2026-03-08 02:30 America/New_York) is accepted by the model but
+# from_json refuses  its own to_json output ('offset that matches the time zone'); the model
+# should refuse  non-existent local times or serialization should read them back
 def test_nonexistent_local_time_round_trips_or_is_refused() -> None:
     ny = zoneinfo.ZoneInfo("America/New_York")
     start = dt.datetime(2026, 3, 8, 2, 30, tzinfo=ny)
@@ -156,7 +153,17 @@ def test_bad_datetimes(stamp: str, code: str) -> None:
 
 
 def test_strict_structuring_reports_every_problem() -> None:
-    data = to_dict(session(segments=(mm.TechniqueSegment(modality="core.swedish", region=mm.BodyRegion.NECK, duration=mm.Duration(10, "min")),)))
+    data = to_dict(
+        session(
+            segments=(
+                mm.TechniqueSegment(
+                    modality="core.swedish",
+                    region=mm.BodyRegion.NECK,
+                    duration=mm.Duration(10, "min"),
+                ),
+            )
+        )
+    )
     data["id"] = 5
     del data["patient_id"]
     data["extra"] = True
@@ -210,7 +217,12 @@ def test_scalars_are_not_coerced() -> None:
     for bad in ("1", True, None):
         with pytest.raises(ValidationError):
             from_dict(Goal, {**g, "target": bad})
-    preg = {"schema_version": 1, "gestational_weeks": 20.0, "recorded_on": "2026-01-01", "high_risk": False}
+    preg = {
+        "schema_version": 1,
+        "gestational_weeks": 20.0,
+        "recorded_on": "2026-01-01",
+        "high_risk": False,
+    }
     with pytest.raises(ValidationError) as info:
         from_dict(mm.Pregnancy, preg)
     assert paths(info) == {("gestational_weeks", "type")}
@@ -233,7 +245,10 @@ def test_validation_rules_apply_after_structuring() -> None:
 
 def test_int_enum_and_frozensets() -> None:
     seg = mm.TechniqueSegment(
-        modality="core.swedish", region=mm.BodyRegion.NECK, duration=mm.Duration(10, "min"), grade=PressureGrade.SWEDISH
+        modality="core.swedish",
+        region=mm.BodyRegion.NECK,
+        duration=mm.Duration(10, "min"),
+        grade=PressureGrade.SWEDISH,
     )
     data = to_dict(seg)
     assert data["grade"] == 3
@@ -243,7 +258,10 @@ def test_int_enum_and_frozensets() -> None:
     with pytest.raises(ValidationError):
         from_dict(mm.TechniqueSegment, {**data, "modality": 3})
     med = mm.Medication(
-        name="x", classes=frozenset({mm.MedicationClass.OPIOID, mm.MedicationClass.ANTICOAGULANT, mm.MedicationClass.NSAID})
+        name="x",
+        classes=frozenset(
+            {mm.MedicationClass.OPIOID, mm.MedicationClass.ANTICOAGULANT, mm.MedicationClass.NSAID}
+        ),
     )
     assert to_dict(med)["classes"] == ["anticoagulant", "nsaid", "opioid"]
     assert from_dict(mm.Medication, to_dict(med)) == med
@@ -278,11 +296,15 @@ def test_physical_measurements_dispatch_on_dimension() -> None:
 
 def test_item_responses() -> None:
     taken = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    m = mm.OutcomeMeasure(instrument="hit6", taken_at=taken, responses=(1, 2.5, True, "never", None))
+    m = mm.OutcomeMeasure(
+        instrument="hit6", taken_at=taken, responses=(1, 2.5, True, "never", None)
+    )
     back = from_json(mm.OutcomeMeasure, to_json(m))
     assert back.responses == (1, 2.5, True, "never", None)
-    assert [type(x) for x in back.responses] == [int, float, bool, str, type(None)]  # type: ignore[union-attr]
-    scales = mm.OutcomeMeasure(instrument="bctq", taken_at=taken, responses={"sss": (1, 2), "fss": ()})
+    assert [type(x) for x in back.responses] == [int, float, bool, str, type(None)]  # type: ignore[union-attr,unused-ignore]
+    scales = mm.OutcomeMeasure(
+        instrument="bctq", taken_at=taken, responses={"sss": (1, 2), "fss": ()}
+    )
     assert from_json(mm.OutcomeMeasure, to_json(scales)) == scales
     data = to_dict(m)
     for bad in ([[1]], [{"a": 1}], {"sss": [[1]]}, {1: [1]}, 3):
@@ -325,8 +347,12 @@ def test_migrations_upgrade_older_documents() -> None:
 
     with pytest.raises(UsageError):
         register_migration(Thing, 0)(rename)
-    assert from_dict(Thing, {"schema_version": 0, "title": "x"}, target_version=2) == Thing(name="x", size=1)
-    assert from_dict(Thing, {"schema_version": 1, "name": "y"}, target_version=2) == Thing(name="y", size=1)
+    assert from_dict(Thing, {"schema_version": 0, "title": "x"}, target_version=2) == Thing(
+        name="x", size=1
+    )
+    assert from_dict(Thing, {"schema_version": 1, "name": "y"}, target_version=2) == Thing(
+        name="y", size=1
+    )
     assert from_dict(Thing, {"schema_version": 1, "name": "z"}) == Thing(name="z")
 
 
@@ -352,7 +378,7 @@ def test_from_dict_and_from_json_reject_non_documents() -> None:
         from_json(mm.Session, "[]")
     assert paths(info) == {("", "type")}
     with pytest.raises(ValidationError):
-        from_json(mm.Session, bytearray(b'{"schema_version": 1}'))
+        from_json(mm.Session, bytearray(b'{"schema_version": 1}'))  # type: ignore[arg-type]
 
 
 _DEEP_SCRIPT = """
@@ -414,6 +440,7 @@ def test_converters() -> None:
 def test_to_json_is_compact_and_unicode() -> None:
     n = mm.SoapNote(subjective="Schmerz \u00fcber L4 \U0001f600")
     text = to_json(n)
-    assert "\u00fc" in text and "\\u" not in text
+    assert "\u00fc" in text
+    assert "\\u" not in text
     assert json.loads(text)["subjective"] == n.subjective
     assert to_json(n, indent=2).count("\n") == 6
