@@ -143,3 +143,15 @@ def test_far_future_plan_does_not_crash(
     path.write_text(json.dumps(data), encoding="utf-8")
     status, _out, _ = run(capsys, "validate", str(path))
     assert status in (0, 1)
+
+
+def test_main_module_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["medmassage", "--version"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("medmassage", run_name="__main__")
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("medmassage ")

@@ -961,3 +961,9 @@ def test_nonexistent_local_time_is_named() -> None:
     assert problems(lambda: session(start=dt.datetime(2026, 3, 8, 2, 30, tzinfo=ny))) == {
         ("start", "nonexistent_time")
     }
+
+
+def test_modality_cpt_code_format() -> None:
+    base = attrs.asdict(SWEDISH, recurse=False)
+    assert mm.Modality(**{**base, "cpt_code": "97124"}).cpt_code == "97124"
+    assert problems(lambda: mm.Modality(**{**base, "cpt_code": "9712"})) == {("cpt_code", "format")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import zoneinfo
 from typing import Any
@@ -445,3 +446,22 @@ def test_to_json_is_compact_and_unicode() -> None:
     assert "\\u" not in text
     assert json.loads(text)["subjective"] == n.subjective
     assert to_json(n, indent=2).count("\n") == 6
+
+
+class Colour(enum.StrEnum):
+    RED = "red"
+
+
+@attrs.frozen(kw_only=True)
+class Painted:
+    colour: Colour
+
+
+def test_str_enums_and_item_response_hooks() -> None:
+    from medmassage.outcomes import ItemResponse
+
+    assert from_dict(Painted, {"schema_version": 1, "colour": "red"}).colour is Colour.RED
+    with pytest.raises(ValidationError) as info:
+        from_dict(Painted, {"schema_version": 1, "colour": "blue"})
+    assert paths(info) == {("colour", "enum")}
+    assert get_converter().unstructure("never", ItemResponse) == "never"

@@ -314,3 +314,8 @@ def test_measure_base_is_abstract_in_practice() -> None:
     assert issubclass(Duration, Measure)
     with pytest.raises(AttributeError):
         Measure(1, "min")
+
+
+def test_temperature_canonical_is_celsius() -> None:
+    assert Temperature(212, "degF").canonical == 100.0
+    assert Temperature(0, "degC") < Temperature(33, "degF")
