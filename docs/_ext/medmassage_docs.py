@@ -367,7 +367,7 @@ def _icd_label(pattern: str) -> str:
     if "-" in pattern:
         lo, _, hi = pattern.partition("-")
         a, b = one(lo), one(hi)
-        desc = f"{a} \N{EN DASH} {b}" if a and b else ""
+        desc = f"from {a} to {b}" if a and b else ""
     else:
         desc = one(pattern)
     return f"``{pattern}``" + (f" {_escape(desc)}" if desc else "")
