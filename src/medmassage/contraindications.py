@@ -1177,6 +1177,9 @@ class Assessment:
         policy: The policy that classified the findings.
         plan: The plan screened (for `plan_conflicts`).
         modalities: The modalities known when screening (for `plan_conflicts`).
+        plan_conflicts: Planned techniques that a finding rules out or limits
+            (computed on first use; they do not change the status; see
+            `check_plan`).
         status: Derived by the policy from the other fields (see `Policy`).
     """
 
