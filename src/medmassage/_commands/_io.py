@@ -18,6 +18,18 @@ class InputError(Exception):
     """A file could not be read or parsed; the message is safe to print."""
 
 
+def read(path: str) -> bytes:
+    """Return the bytes of *path* (``-`` for standard input).
+
+    Raises:
+        InputError: If the file cannot be read.
+    """
+    try:
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror})") from None
+
+
 def load(model: type[T], path: str) -> T:
     """Read *path* (``-`` for standard input) as a JSON document of *model*.
 
@@ -26,10 +38,7 @@ def load(model: type[T], path: str) -> T:
     """
     from ..serialization import from_json
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror})") from None
+    data = read(path)
     try:
         return from_json(model, data)
     except MedmassageError as exc:
@@ -53,13 +62,10 @@ def load_sessions(path: str) -> tuple[list[Session], list[str]]:
     import json
 
     from ..cases import Case
-    from ..serialization import from_dict
+    from ..serialization import from_dict, from_json
     from ..sessions import Session
 
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror})") from None
+    raw = read(path)
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
@@ -68,6 +74,7 @@ def load_sessions(path: str) -> tuple[list[Session], list[str]]:
         if isinstance(data, dict) and "plan" in data and "patient" in data:
             case = from_dict(Case, data)
             return list(case.sessions), [d.code for d in case.plan.diagnoses]
-        return [from_dict(Session, data) if isinstance(data, dict) else load(Session, path)], []
+        # Anything else is read as a session, which also reports malformed JSON.
+        return [from_json(Session, raw)], []
     except MedmassageError as exc:
         raise InputError(f"{path}: {exc}") from None

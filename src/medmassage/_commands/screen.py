@@ -12,11 +12,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from ._io import InputError, fail
+from ._io import InputError, fail, read
 
 HELP = "screen a patient and treatment plan (and optionally a session) for contraindications"
 
@@ -36,10 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: str) -> dict[str, Any]:
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror})") from None
+    raw = read(path)
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
