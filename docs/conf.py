@@ -60,10 +60,6 @@ nitpick_ignore: list[tuple[str, str]] = [
     # TEMPORARY (requests-docs.md #1): the instruments module docstring links
     # to a private module; remove once it is written as a literal.
     ("py:mod", "medmassage._builtin.instruments"),
-    # TEMPORARY (requests-docs.md #5): Assessment.plan_conflicts is a cached
-    # property of a slotted attrs class, which attrs turns into an undocumented
-    # slot, so the class docstring's `plan_conflicts` has no target.
-    ("any", "plan_conflicts"),
 ]
 nitpick_ignore_regex: list[tuple[str, str]] = []
 
