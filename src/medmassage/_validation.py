@@ -265,7 +265,7 @@ class Model:
     __slots__ = ()
 
     def __attrs_post_init__(self) -> None:
-        problems = [] if types_checked.get() else type_problems(self)
+        problems = None if types_checked.get() else type_problems(self)
         if not problems:
             try:
                 problems = self._problems()

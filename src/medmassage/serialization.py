@@ -434,13 +434,19 @@ def get_converter() -> cattrs.Converter:
     return _converter
 
 
-def _fast_converter() -> cattrs.Converter:
-    global _fast
-    if _fast is None:
+_fast_hooks: dict[type, Callable[[Any, Any], Any]] = {}
+
+
+def _fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
+    """The structuring function of the fast converter for *model* (cached)."""
+    hook = _fast_hooks.get(model)
+    if hook is None:
+        global _fast
         with _lock:
             if _fast is None:
                 _fast = make_converter(detailed=False)
-    return _fast
+        hook = _fast_hooks[model] = _fast.get_structure_hook(model)
+    return hook
 
 
 # -- errors -------------------------------------------------------------------------
@@ -548,7 +554,7 @@ def _structure_document(model: type[T], data: dict[str, Any], target_version: in
     try:
         try:
             # The fast path: valid documents are the common case.
-            return _fast_converter().structure(body, model)
+            return _fast_hook(model)(body, model)
         except Exception:
             pass
         return get_converter().structure(body, model)
@@ -562,13 +568,23 @@ def _structure_document(model: type[T], data: dict[str, Any], target_version: in
         types_checked.reset(token)
 
 
+# Built once: json.dumps with any non-default option builds a new encoder per call.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def to_json(obj: attrs.AttrsInstance, *, indent: int | None = None) -> str:
     """Return *obj* as a JSON document (see `to_dict`)."""
+    if indent is None:
+        return _ENCODER.encode(to_dict(obj))
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed")
+
+
+# Built once: json.loads with any option builds a new decoder per call.
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def from_json(model: type[T], text: str | bytes) -> T:
@@ -583,7 +599,7 @@ def from_json(model: type[T], text: str | bytes) -> T:
             text = bytes(text).decode("utf-8")
         if not isinstance(text, str):
             raise TypeError
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = _DECODER.decode(text)
     except UnicodeDecodeError:
         raise ValidationError(
             [Problem("", "expected UTF-8 text", "encoding")], model.__name__

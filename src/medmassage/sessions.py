@@ -128,8 +128,10 @@ class SoapNote(Model):
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
-        for name in ("subjective", "objective", "assessment", "plan"):
-            check_text(p, name, getattr(self, name))
+        check_text(p, "subjective", self.subjective)
+        check_text(p, "objective", self.objective)
+        check_text(p, "assessment", self.assessment)
+        check_text(p, "plan", self.plan)
         return p
 
     def __str__(self) -> str:
@@ -312,10 +314,14 @@ class Session(Model):
             p.append(
                 Problem("segments", "a session that did not take place has no segments", "status")
             )
-        aware = self.start.tzinfo is not None and self.start.utcoffset() is not None
-        if self.signature is not None and aware and self.signature.at < self.start:
+        signature = self.signature
+        if (
+            signature is not None
+            and self.start.utcoffset() is not None
+            and signature.at < self.start
+        ):
             p.append(Problem("signature.at", "expected a time after the session started", "order"))
-        if self.amendments and self.signature is None:
+        if self.amendments and signature is None:
             p.append(Problem("amendments", "only a signed session can be amended", "unsigned"))
         for i, amendment in enumerate(self.amendments):
             if amendment.original.amendments:

@@ -173,11 +173,16 @@ class Measure:
 
     @classmethod
     def _reset_units(cls) -> None:
-        cls._units = {
-            unit: (unit, factor)
+        # Cleared in place, never replaced: structuring hooks hold on to the dict.
+        units = cls.__dict__.get("_units")
+        if units is None:
+            units = cls._units = {}
+        units.clear()
+        units.update(
+            (unit, (unit, factor))
             for (canonical, unit), factor in _SEED.items()
             if canonical == cls.CANONICAL_UNIT
-        }
+        )
 
     def __init__(self, value: float, unit: str) -> None:
         cls = type(self)
@@ -410,12 +415,13 @@ def structure_hook(cls: type[M]) -> Callable[[object, object], M]:
     problem.
     """
     new = object.__new__
+    units = cls._units
 
     def structure(data: object, _: object) -> M:
         if type(data) is dict and len(data) == 2:
             value = data.get("value")
             unit = data.get("unit")
-            entry = cls._units.get(unit) if type(unit) is str else None
+            entry = units.get(unit) if type(unit) is str else None
             if (
                 entry is not None
                 and (type(value) is int or type(value) is float)
