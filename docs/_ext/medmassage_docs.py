@@ -21,8 +21,6 @@ What it does, each explained where it is done:
 5. Napoleon. ``"word: text"`` at the start of an attribute docstring is not
    read as an inline type: medmassage takes types from annotations only
    (aesthetics.md 3.4), and its attribute docstrings are prose.
-6. Temporary doctest skips for failing examples in other modules' docstrings,
-   each tied to a request in /work/notes/requests-docs.md.
 """
 
 from __future__ import annotations
@@ -220,7 +218,7 @@ def _evaluate_wrapped_annotations(app: Sphinx) -> None:
                 obj = getattr(obj, "__wrapped__", None)
 
 
-# -- 4.-6. autodoc, napoleon and doctest details -------------------------------------------------
+# -- 4.-5. autodoc and napoleon details -------------------------------------------------
 
 
 def _keep_enum_members(
@@ -278,23 +276,6 @@ def _check_public_names_documented(app: Sphinx, env: Any) -> None:
                     type="medmassage",
                     subtype="undocumented",
                 )
-
-
-#: TEMPORARY doctest skips for examples in other people's docstrings that fail, each
-#: with its request in /work/notes/requests-docs.md: (module, exact example line).
-#: Remove an entry once the docstring is fixed.
-TEMPORARY_DOCTEST_SKIPS = {
-    # requests-docs.md #3: the float printed is 3.9996716224500006, not 3.99967162245.
-    ("medmassage.units", '>>> Pressure.parse("30 mmHg").to("kPa").value'),
-}
-
-
-def _skip_failing_examples(
-    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
-) -> None:
-    for i, line in enumerate(lines):
-        if (name, line.strip()) in TEMPORARY_DOCTEST_SKIPS:
-            lines[i] = line + "  # doctest: +SKIP"
 
 
 def _drop_private_bases(
@@ -863,7 +844,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", _generate)
     app.connect("missing-reference", _resolve_alias)
     app.connect("autodoc-skip-member", _keep_enum_members)
-    app.connect("autodoc-process-docstring", _skip_failing_examples)
     app.connect("autodoc-process-bases", _drop_private_bases)
     app.connect("autodoc-process-docstring", _describe_builtin_modalities)
     app.connect("env-check-consistency", _check_public_names_documented)
