@@ -297,3 +297,35 @@ def test_detected_issues_map_severity(case: mm.Case, assessment: Assessment) -> 
         assert issue["mitigation"]
     herniated = by_rule["core.herniated_disc"]
     assert herniated["evidence"] == [{"code": [{"text": "ICD-10-CM M51.26"}]}]
+
+
+def test_a_session_that_did_not_take_place_has_no_procedures() -> None:
+    cancelled = mm.Session(
+        id="ses-c",
+        patient_id="pt-1",
+        practitioner_id="pr-1",
+        start=dt.datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+        duration=mm.Duration(60, "min"),
+        status=mm.SessionStatus.CANCELLED,
+    )
+    assert procedure_resources(cancelled) == []
+
+
+def test_condition_note_only_with_include_notes() -> None:
+    condition = mm.Condition(
+        code=mm.Coding(system="http://hl7.org/fhir/sid/icd-10-cm", code="I10"),
+        note="private remark",
+    )
+    assert "note" not in condition_resource(condition, patient_id="pt-1")
+    shown = condition_resource(condition, patient_id="pt-1", include_notes=True)
+    assert shown["note"] == [{"text": "private remark"}]
+    assert shown["category"] == [
+        {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                    "code": "problem-list-item",
+                }
+            ]
+        }
+    ]

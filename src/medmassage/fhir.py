@@ -61,6 +61,7 @@ __all__ = [
     "condition_resource",
     "detected_issue_resources",
     "goal_resource",
+    "measurement_quantity",
     "observation_resources",
     "patient_resource",
     "practitioner_resource",
