@@ -14,7 +14,10 @@ Choices made where the specification leaves them open:
 - Body sites: ``bodySite`` carries the region's SNOMED CT concept and, for a
   side, a second coding with the post-coordinated SNOMED CT expression
   ``region:272741003=side`` (272741003 is the SNOMED CT *Laterality*
-  attribute), plus a text such as ``"Hip, left"``.
+  attribute; SNOMED CT Compositional Grammar, SNOMED International, whose
+  worked example is ``76505004 |thumb structure| : 272741003 |laterality| =
+  7771000 |left|``), plus a text such as ``"Hip, left"``. Receivers that do not
+  accept expressions still get the region's own concept in the first coding.
 - Instruments and modalities have no standard code here: they use the local
   systems `INSTRUMENT_SYSTEM` and `MODALITY_SYSTEM`. No LOINC code is emitted
   (none is confirmed for the instruments' exact versions: UNCONFIRMED), and
