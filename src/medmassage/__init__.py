@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         UsageError,
         ValidationError,
     )
+    from .fhir import case_bundle
     from .instruments import (
         Band,
         Change,
@@ -137,6 +138,7 @@ if TYPE_CHECKING:
 
 # Names served on first access, from the module that defines them.
 _LAZY: dict[str, str] = {
+    "case_bundle": "medmassage.fhir",
     "Band": "medmassage.instruments",
     "Change": "medmassage.instruments",
     "ChangeDirection": "medmassage.instruments",
@@ -386,6 +388,7 @@ __all__ = [
     "build_report",
     "builtin_instruments",
     "care_timing",
+    "case_bundle",
     "check",
     "coding_edits",
     "cpt_for_modality",

@@ -15,7 +15,7 @@ from typing import Final
 __all__ = ["main"]
 
 #: Subcommands, in the order ``--help`` lists them.
-COMMANDS: Final = ("validate", "screen", "report", "billing", "plugins")
+COMMANDS: Final = ("validate", "screen", "report", "billing", "fhir", "plugins")
 
 
 def build_parser() -> argparse.ArgumentParser:
