@@ -64,6 +64,7 @@ PUBLIC_MODULES = (
     "medmassage.instruments",
     "medmassage.progress",
     "medmassage.report",
+    "medmassage.fhir",
     "medmassage.cpt",
     "medmassage.billing",
     "medmassage.plugins",
