@@ -57,21 +57,8 @@ nitpick_ignore: list[tuple[str, str]] = [
     # Type variables of generic functions (from_dict(cls: type[T]) -> T) are
     # not documented objects.
     ("py:class", "medmassage.serialization.T"),
-    # TEMPORARY (requests-docs.md #1): the instruments module docstring links
-    # to a private module; remove once it is written as a literal.
-    ("py:mod", "medmassage._builtin.instruments"),
 ]
 nitpick_ignore_regex: list[tuple[str, str]] = []
-
-# TEMPORARY (requests-docs.md #2): the anatomy module docstring writes SNOMED CT
-# terms in their native ``7771000 |Left|`` notation, which reStructuredText reads
-# as substitutions. Until the docstring quotes them as literals, define them to
-# show the notation as written.
-rst_prolog = """
-.. |Left| replace:: \\|Left\\|
-.. |Right| replace:: \\|Right\\|
-.. |Right and left| replace:: \\|Right and left\\|
-"""
 
 # -- MyST ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ an instrument without writing scoring code.
 
 The built-in instruments (NPRS, VAS, ODI 2.1a, NDI, QuickDASH, LEFS, BCTQ,
 HIT-6, FIQR, PSFS, FFI, JFLS-20, RMDQ, pressure pain threshold and range of
-motion) live in :mod:`medmassage._builtin.instruments` and are loaded on first
+motion) live in ``medmassage._builtin.instruments`` and are loaded on first
 use. No copyrighted item wording is shipped: items are referenced by number.
 
 >>> from medmassage.instruments import get_instrument
