@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._io import InputError, fail, load
+
+if TYPE_CHECKING:
+    from ..cases import Case
+    from ..diagnosis import Diagnosis
 
 HELP = "validate case files (or every *.json in a folder) and print a readable summary"
 
@@ -27,26 +32,22 @@ def _files(paths: list[str]) -> list[str]:
     return out
 
 
-def summarise(case: object) -> str:
+def _diagnosis(d: Diagnosis) -> str:
+    if d.region is None:
+        return d.code
+    site = ", ".join(x.value for x in (d.region, d.laterality) if x is not None)
+    return f"{d.code} ({site})"
+
+
+def summarise(case: Case) -> str:
     """Return a readable, identity-free summary of a case."""
-    from ..cases import Case
     from ..checks import check
 
-    assert isinstance(case, Case)
     plan = case.plan
     lines = [
         f"patient {case.patient.id} (age {case.patient.age_on(plan.start_date)}, "
         f"{case.patient.sex.value})",
-        "  diagnoses: "
-        + ", ".join(
-            f"{d.code}"
-            + (
-                f" ({d.region.value}" + (f", {d.laterality.value})" if d.laterality else ")")
-                if d.region
-                else ""
-            )
-            for d in plan.diagnoses
-        ),
+        "  diagnoses: " + ", ".join(_diagnosis(d) for d in plan.diagnoses),
     ]
     if plan.referral is not None:
         r = plan.referral
