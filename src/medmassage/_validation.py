@@ -17,22 +17,16 @@ import typing
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import attrs
 
 from .exceptions import Problem, ValidationError
 from .units import Measure
 
-__all__ = ["Model", "Validated", "redacted", "run"]
+__all__ = ["Model", "redacted"]
 
 Check = Callable[[object], bool]
-
-
-class Validated(Protocol):
-    """A model class that states its own validation rules."""
-
-    def _problems(self) -> list[Problem]: ...
 
 
 def redacted(value: object) -> str:
@@ -61,11 +55,9 @@ def check_ref(problems: list[Problem], path: str, value: str | None) -> None:
     """
     if value is None or value in _good_refs:
         return
-    if _ID.match(value) is None:
-        problems.append(
-            Problem(path, "expected an id of 1-64 letters, digits, '-' or '.'", "id_format")
-        )
-    elif len(_good_refs) < 4096:
+    count = len(problems)
+    check_id(problems, path, value)
+    if len(problems) == count and len(_good_refs) < 4096:
         _good_refs[value] = True
 
 
@@ -284,8 +276,3 @@ class Model:
 
     def _problems(self) -> list[Problem]:
         return []
-
-
-def run(obj: Validated) -> None:
-    """Validate *obj* as `Model` does (for classes that cannot inherit from it)."""
-    Model.__attrs_post_init__(obj)  # type: ignore[arg-type]

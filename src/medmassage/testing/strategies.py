@@ -801,6 +801,14 @@ def _modality_codes() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(sorted(BUILTIN_MODALITIES)), keys())
 
 
+def _grade_bounds(code: str) -> tuple[PressureGrade, PressureGrade]:
+    """The Walton grades a built-in modality allows; the whole scale for a plugin key."""
+    builtin = BUILTIN_MODALITIES.get(code)
+    if builtin is None:
+        return PressureGrade(0), PressureGrade(5)
+    return builtin.min_grade, builtin.max_grade
+
+
 @_cached
 @st.composite
 def planned_techniques(
@@ -817,11 +825,7 @@ def planned_techniques(
     region, laterality = draw(_sited(optional=False))
     assert region is not None
     builtin = BUILTIN_MODALITIES.get(code)
-    low, high = (
-        (builtin.min_grade, builtin.max_grade)
-        if builtin is not None
-        else (PressureGrade(0), PressureGrade(5))
-    )
+    low, high = _grade_bounds(code)
     min_grade, max_grade = draw(_grade_range(low, high))
     ceiling = (
         builtin.max_pressure.kpa
@@ -997,11 +1001,7 @@ def technique_segments(
     region, laterality = draw(_sited(optional=False))
     assert region is not None
     builtin = BUILTIN_MODALITIES.get(code)
-    low, high = (
-        (builtin.min_grade, builtin.max_grade)
-        if builtin is not None
-        else (PressureGrade(0), PressureGrade(5))
-    )
+    low, high = _grade_bounds(code)
     ceiling = (
         builtin.max_pressure.kpa
         if builtin is not None and builtin.max_pressure is not None
