@@ -32,7 +32,7 @@ def case(lumbar_text: str) -> mm.Case:
 
 def test_lumbar_example_has_one_advisory(case: mm.Case) -> None:
     # Session 1: the patient reported the trigger-point pressure as too firm.
-    (advisory,) = check(case)
+    (advisory,) = check(case, screening=False)
     assert advisory.code == "pressure_too_firm"
     assert advisory.path == "sessions[0].segments[1].feedback"
     assert advisory.level is AdvisoryLevel.WARNING
@@ -86,9 +86,19 @@ def test_consistent_acuity_and_undated_diagnosis() -> None:
     onset = dt.date(2026, 1, 1)
     assert check(dx("M54.50", onset=onset, acuity=mm.Acuity.ACUTE, diagnosed_on=onset)) == ()
     assert check(dx("M54.50")) == ()
-    # without diagnosed_on, today is used: an onset decades ago is chronic
-    (a,) = check(dx("M54.50", onset=dt.date(2000, 1, 1), acuity=mm.Acuity.ACUTE))
+    # without diagnosed_on or on=, acuity is not judged (never against the wall clock)
+    old = dx("M54.50", onset=dt.date(2000, 1, 1), acuity=mm.Acuity.ACUTE)
+    assert check(old) == ()
+    (a,) = check(old, on=dt.date(2026, 1, 1))
     assert "suggests chronic" in a.message
+
+
+def test_lumbar_example_reports_what_screening_finds(case: mm.Case) -> None:
+    """check(case) screens the plan: the herniated disc makes it 'modify' (info)."""
+    found = {a.code: a for a in check(case)}
+    screening = found["screening_modify"]
+    assert screening.level is AdvisoryLevel.INFO
+    assert "core.herniated_disc" in screening.message
 
 
 def test_plan_against_its_referral(case: mm.Case) -> None:

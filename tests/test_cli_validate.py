@@ -47,7 +47,8 @@ def test_validate_example_prints_a_readable_summary(capsys: pytest.CaptureFixtur
         "  minutes by modality: core.myofascial_release 45, core.neuromuscular 45, "
         "core.swedish 30, core.trigger_point 45" in lines
     )
-    assert "  advisories: 1" in lines
+    assert "  advisories: 2" in lines
+    assert any("[screening_modify]" in line and "core.herniated_disc" in line for line in lines)
     assert lines[-1] == "1 valid, 0 invalid"
 
 

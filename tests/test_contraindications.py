@@ -162,11 +162,48 @@ def test_codeset_accepts_undotted_and_lower_case() -> None:
     assert CodeSet("i824").matches("I82.401")
 
 
-@pytest.mark.parametrize("bad", ["", "X", "M5", "M54.123456", "I82-I80", "12A"])
+@pytest.mark.parametrize("bad", ["", "x", "M54.123456", "I82-I80", "12A", "I82..4", "M5 4"])
 def test_codeset_rejects_bad_patterns(bad: str) -> None:
+    """Malformed patterns are refused with the pattern's index as the path."""
     with pytest.raises(ValidationError) as err:
-        CodeSet(bad)
+        CodeSet("M54", bad)
     assert err.value.model == "CodeSet"
+    assert err.value.problems[0].path == "[1]"
+
+
+def test_codeset_short_prefixes_span_their_categories() -> None:
+    """A one- or two-character prefix is a prefix like any other (one syntax)."""
+    assert CodeSet("M5").matches("M54.50")
+    assert not CodeSet("M5").matches("M62.830")
+    assert {"M50", "M5A", "M59"} <= CodeSet("M5").categories
+
+
+@pytest.mark.parametrize(
+    ("pattern", "code", "expected"),
+    [
+        ("I82.4x", "I82.401", True),
+        ("I82.4-", "I82.409", True),
+        ("O22.3-", "O22.30", True),
+        ("I82.4*", "I82.5", False),
+        ("M54.40-M54.42", "M54.4", False),
+        ("M54.40-M54.42", "M54.41", True),
+        ("I80-I82", "I82.91", True),
+        ("I80-I82", "I83.90", False),
+        ("T36.0X1A", "T36.0X1A", True),
+    ],
+)
+def test_codeset_and_is_within_agree(pattern: str, code: str, expected: bool) -> None:
+    """One pattern syntax: CodeSet and is_within_icd10cm give the same answer."""
+    from medmassage.codes import is_within_icd10cm
+
+    assert CodeSet(pattern).matches(code) is expected
+    assert is_within_icd10cm(code, pattern) is expected
+
+
+def test_codeset_names_patterns_that_match_no_code_of_the_release() -> None:
+    """An upper-case X is literal: I82.4X matches no code, and unmatched() says so."""
+    assert CodeSet("I82.4X", "I82.4x", "I80-I82").unmatched() == ("I82.4X",)
+    assert CodeSet("Z99.99", "M54.5").unmatched() == ("Z99.99",)
 
 
 def test_codeset_needs_a_pattern() -> None:
@@ -526,7 +563,8 @@ def test_violations_defer_unless_policy_says_otherwise() -> None:
 def test_context_derives_facts_once() -> None:
     warfarin = Medication(name="warfarin", classes=frozenset({MedicationClass.ANTICOAGULANT}))
     ctx = context(patient("I10", medications=(warfarin,)), plan("core.deep_tissue"))
-    assert ctx.icd10cm == ("I10",)
+    assert ctx.icd10cm == ("I10", "M54.50")  # the history's, then the plan's diagnosis
+    assert ctx.origins == (("patient.conditions[0]",), ("plan.diagnoses[0]",))
     assert ctx.medication_classes == {MedicationClass.ANTICOAGULANT}
     assert ctx.modality_codes == {"core.deep_tissue"}
     assert "deep_pressure" in ctx.modality_tags
@@ -534,7 +572,7 @@ def test_context_derives_facts_once() -> None:
     assert not ctx.uses(modality="core.swedish")
     assert ctx.works_on(R.THORACIC_SPINE)
     assert not ctx.works_on(R.NECK)
-    assert list(ctx.matching(CodeSet("I10-I15"))) == list(ctx.conditions)
+    assert list(ctx.matching(CodeSet("I10-I15"))) == [ctx.conditions[0]]
 
 
 def test_context_validates_types() -> None:

@@ -296,7 +296,8 @@ def test_detected_issues_map_severity(case: mm.Case, assessment: Assessment) -> 
         assert issue["status"] == "final"
         assert issue["mitigation"]
     herniated = by_rule["core.herniated_disc"]
-    assert herniated["evidence"] == [{"code": [{"text": "ICD-10-CM M51.26"}]}]
+    where = "patient.conditions[0], plan.diagnoses[0], plan.referral.diagnoses[0]"
+    assert herniated["evidence"] == [{"code": [{"text": f"ICD-10-CM M51.26 ({where})"}]}]
 
 
 def test_a_session_that_did_not_take_place_has_no_procedures() -> None:

@@ -139,7 +139,9 @@ def test_text_is_escaped(case: mm.Case) -> None:
     plan = attrs.evolve(case.plan, goals=(goal, *case.plan.goals[1:]))
     evil = attrs.evolve(case, plan=plan)
     findings = [_Finding("r<1>", "relative", "monitor", "Check & <b>bold</b>")]
-    report = build_report(evil, screening=findings, plan_notes=["<img src=x onerror=y>"])
+    report = build_report(
+        evil, screening=findings, plan_notes=["<img src=x onerror=y>"], include_notes=True
+    )
     html = render_html(report)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -148,6 +150,19 @@ def test_text_is_escaped(case: mm.Case) -> None:
     md = render_markdown(report)
     assert "<script>" not in md
     assert "\\| \\*x\\*" in md
+
+
+def test_goal_wording_is_free_text_left_out_by_default(case: mm.Case) -> None:
+    """Goal descriptions are patient free text: shown only with include_notes."""
+    goal = attrs.evolve(case.plan.goals[0], description="Walk the dog to Elm Park again")
+    evolved = attrs.evolve(case, plan=attrs.evolve(case.plan, goals=(goal, *case.plan.goals[1:])))
+    default = build_report(evolved)
+    for text in (render_html(default), render_markdown(default)):
+        assert "Elm Park" not in text
+        assert goal.id in text
+    with_notes = build_report(evolved, include_notes=True)
+    assert "Elm Park" in render_html(with_notes)
+    assert "Elm Park" in render_markdown(with_notes)
 
 
 def test_screening_findings_and_assessment(case: mm.Case) -> None:

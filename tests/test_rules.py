@@ -214,7 +214,7 @@ def test_acute_dvt_defers(code: str) -> None:
     assert f.severity is Severity.ABSOLUTE
     assert f.action is Action.DEFER
     assert result.status is ScreeningStatus.DEFER
-    assert f.evidence == (f"ICD-10-CM {code}",)
+    assert f.evidence == (f"ICD-10-CM {code} (patient.conditions[0])",)
 
 
 @pytest.mark.parametrize(
@@ -276,7 +276,10 @@ def test_cellulitis_is_local_and_absolute_for_lymphatic_drainage() -> None:
     mld = assess(patient(conditions=(c,)), plan(tech("core.lymphatic_drainage", R.ABDOMEN)))
     severities = {x.severity for x in only(mld, "core.local_infection")}
     assert severities == {Severity.LOCAL, Severity.ABSOLUTE}
-    assert mld.status is ScreeningStatus.DEFER
+    # The absolute finding is scoped to lymphatic drainage: it defers that technique,
+    # and the plan as a whole must change (modify), not wait.
+    assert mld.status is ScreeningStatus.MODIFY
+    assert [t.status for t in mld.techniques] == [ScreeningStatus.DEFER]
 
 
 def test_local_infection_negative() -> None:
@@ -371,8 +374,8 @@ def test_bleeding_codes_and_flag() -> None:
     )  # fmt: skip
     (f,) = only(result, "core.bleeding_risk")
     assert set(f.evidence) == {
-        "ICD-10-CM D69.6",
-        "ICD-10-CM Z79.01",
+        "ICD-10-CM D69.6 (patient.conditions[0])",
+        "ICD-10-CM Z79.01 (patient.conditions[1])",
         "risk flag bleeding_tendency",
     }
 
@@ -443,6 +446,26 @@ def test_decompensated_heart_failure_blocks_mld() -> None:
     assert g.action is Action.OBTAIN_CLEARANCE
     (h,) = only(assess(patient(conditions=(cond("I50.23"),))), "core.heart_failure")
     assert h.severity is Severity.INFORMATION
+
+
+def test_mld_scoped_finding_defers_only_the_mld_technique() -> None:
+    """Acute heart failure rules out MLD; the Swedish work on the back goes ahead."""
+    mixed = plan(tech("core.lymphatic_drainage", R.ABDOMEN), tech("core.swedish"))
+    result = assess(patient(conditions=(cond("I50.23"),)), mixed)
+    assert result.status is ScreeningStatus.MODIFY
+    by_modality = {t.modality: t for t in result.techniques}
+    assert by_modality["core.lymphatic_drainage"].status is ScreeningStatus.DEFER
+    assert "core.heart_failure" in by_modality["core.lymphatic_drainage"].rule_ids
+    assert by_modality["core.swedish"].status is ScreeningStatus.CLEAR
+    assert by_modality["core.swedish"].rule_ids == ()
+
+
+def test_unscoped_absolute_finding_defers_every_technique() -> None:
+    """An acute DVT defers the whole plan and each of its techniques."""
+    mixed = plan(tech("core.lymphatic_drainage", R.ABDOMEN), tech("core.swedish"))
+    result = assess(patient(conditions=(cond("I82.401"),)), mixed)
+    assert result.status is ScreeningStatus.DEFER
+    assert {t.status for t in result.techniques} == {ScreeningStatus.DEFER}
 
 
 def test_kidney_failure_only_for_mld() -> None:

@@ -68,7 +68,10 @@ def test_bundled_herniated_disc_case_reports_the_local_lumbar_finding() -> None:
     (f,) = disc
     assert f.severity is Severity.LOCAL
     assert [s.region for s in f.regions] == [R.LUMBAR_SPINE]
-    assert f.evidence == ("ICD-10-CM M51.26",)
+    # one condition recorded three times: one finding naming every place it was found
+    assert f.evidence == (
+        "ICD-10-CM M51.26 (patient.conditions[0], plan.diagnoses[0], plan.referral.diagnoses[0])",
+    )
     assert result.status is ScreeningStatus.MODIFY
 
 
@@ -137,9 +140,10 @@ def test_pressure_above_a_relative_limit_in_other_units() -> None:
     ]
 
 
-def test_default_date_is_today_without_a_session() -> None:
+def test_default_date_is_the_plan_start_without_a_session() -> None:
+    """Without a session or on=, the plan's start date is screened, never today."""
     patient, plan = example_patient_and_plan()
-    assert screen(patient, plan).on == dt.date.today()
+    assert screen(patient, plan).on == plan.start_date
 
 
 def test_policy_is_passed_through() -> None:

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .advisories import Advisory, AdvisoryLevel
     from .anatomy import BodyRegion, Laterality
     from .billing import (
         BillingPolicy,
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
         timed_units,
     )
     from .cases import Case
-    from .checks import Advisory, AdvisoryLevel, check
+    from .checks import check
     from .codes import (
+        CodeSet,
         Coding,
         Icd10cmCode,
         icd10cm_validation,
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
         ScreeningContext,
         ScreeningStatus,
         Severity,
+        TechniqueStatus,
         Violation,
     )
     from .cpt import CptCode, cpt_for_modality, lookup_cpt
@@ -119,7 +122,7 @@ if TYPE_CHECKING:
     from .practitioners import Certification, License, Practitioner
     from .progress import CareTiming, GoalStatus, Progress, Series, Trend, care_timing, track
     from .report import ProgressReport, build_report, render_html, render_markdown
-    from .screening import screen
+    from .screening import screen, screening_date
     from .serialization import from_dict, from_json, to_dict, to_json
     from .sessions import (
         AdverseReaction,
@@ -162,6 +165,9 @@ _LAZY: dict[str, str] = {
     "render_html": "medmassage.report",
     "render_markdown": "medmassage.report",
     "screen": "medmassage.screening",
+    "screening_date": "medmassage.screening",
+    "TechniqueStatus": "medmassage.contraindications",
+    "CodeSet": "medmassage.codes",
     "Action": "medmassage.contraindications",
     "Assessment": "medmassage.contraindications",
     "Finding": "medmassage.contraindications",
@@ -206,8 +212,8 @@ _LAZY: dict[str, str] = {
     "BodyRegion": "medmassage.anatomy",
     "Laterality": "medmassage.anatomy",
     "Case": "medmassage.cases",
-    "Advisory": "medmassage.checks",
-    "AdvisoryLevel": "medmassage.checks",
+    "Advisory": "medmassage.advisories",
+    "AdvisoryLevel": "medmassage.advisories",
     "check": "medmassage.checks",
     "Coding": "medmassage.codes",
     "Acuity": "medmassage.diagnosis",
@@ -296,6 +302,7 @@ __all__ = [
     "Change",
     "ChangeDirection",
     "ClinicalStatus",
+    "CodeSet",
     "Coding",
     "CodingEdit",
     "Comparator",
@@ -374,6 +381,7 @@ __all__ = [
     "SoapNote",
     "Surgery",
     "TechniqueSegment",
+    "TechniqueStatus",
     "Temperature",
     "TreatmentPlan",
     "Trend",
@@ -407,6 +415,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "screen",
+    "screening_date",
     "session_units",
     "timed_units",
     "to_dict",

@@ -11,47 +11,22 @@ since they can only be checked once the modality is known.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import attrs
-
+from .advisories import Advisory, AdvisoryLevel
 from .anatomy import regions_overlap
 from .cases import Case
 from .diagnosis import Acuity, Diagnosis
 from .exceptions import Problem, ValidationError
 from .modalities import BUILTIN_MODALITIES, Modality
 from .plans import TreatmentPlan, technique_problems
-from .sessions import PressureFeedback, Session
+from .sessions import PressureFeedback, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from .plugins import Registry
 
 __all__ = ["Advisory", "AdvisoryLevel", "check"]
-
-
-class AdvisoryLevel(enum.Enum):
-    """How much attention an advisory needs."""
-
-    INFO = "info"
-    WARNING = "warning"
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class Advisory:
-    """A named, coded observation about a valid record.
-
-    Attributes:
-        code: A stable identifier (``unplanned_technique`` ...).
-        path: Where in the record.
-        message: What was noticed (never a patient's identifying values).
-        level: Info or warning.
-    """
-
-    code: str
-    path: str
-    message: str
-    level: AdvisoryLevel = AdvisoryLevel.WARNING
-
-    def __str__(self) -> str:
-        return f"{self.level.value}: {self.path or '<root>'}: {self.message} [{self.code}]"
 
 
 ModalityLookup = Callable[[str], Modality | None]
@@ -207,34 +182,185 @@ def _session(session: Session, path: str, plan: TreatmentPlan | None) -> list[Ad
     return out
 
 
+def _measures(session: Session, path: str, registry: Registry) -> list[Advisory]:
+    """Outcome measures of known instruments that cannot be scored (error), unknown ones."""
+    from .exceptions import MedmassageError
+
+    out: list[Advisory] = []
+    for j, measure in enumerate(session.outcomes):
+        where = f"{path}outcomes[{j}]"
+        instrument = registry.instruments.get(measure.instrument)
+        if instrument is None:
+            out.append(
+                Advisory(
+                    code="unknown_instrument",
+                    path=f"{where}.instrument",
+                    message="no registered instrument has this code: the measure is not scored",
+                )
+            )
+            continue
+        try:
+            instrument.score_measure(measure)
+        except MedmassageError as exc:
+            out.append(
+                Advisory(
+                    code="unscorable_measure",
+                    path=where,
+                    message=f"{instrument.name} cannot be scored: {_reason(exc)}",
+                    level=AdvisoryLevel.ERROR,
+                )
+            )
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    from .exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{p.path or '<root>'}: {p.message}" for p in exc.problems)
+    return str(exc)
+
+
+def _goals(plan: TreatmentPlan, path: str, registry: Registry) -> list[Advisory]:
+    return [
+        Advisory(
+            code="unknown_goal_instrument",
+            path=f"{path}goals[{i}].instrument",
+            message="no registered instrument has this code: the goal cannot be tracked",
+        )
+        for i, goal in enumerate(plan.goals)
+        if goal.instrument not in registry.instruments
+    ]
+
+
+def _screening(case: Case, registry: Registry) -> list[Advisory]:
+    """Screen the plan and each completed session; say what the clinician must know."""
+    from .contraindications import ScreeningStatus
+    from .screening import screen
+
+    out: list[Advisory] = []
+    plan_result = screen(case, session=None, on=case.plan.start_date, registry=registry)
+    results = [("plan", plan_result)]
+    for i, session in enumerate(case.sessions):
+        if session.status is SessionStatus.COMPLETED:
+            results.append((f"sessions[{i}]", screen(case, session=session, registry=registry)))
+    for path, result in results:
+        out.extend(
+            Advisory(
+                code=a.code,
+                path=f"{path}.{a.path}" if path != "plan" else a.path,
+                message=a.message,
+                level=a.level,
+            )
+            for a in result.advisories
+        )
+        rules = ", ".join(dict.fromkeys(f.rule_id for f in result.findings)) or "none"
+        if result.status is ScreeningStatus.INDETERMINATE:
+            failed = ", ".join(f.rule_id for f in result.failures)
+            out.append(
+                Advisory(
+                    code="screening_indeterminate",
+                    path=path,
+                    message=f"contraindication screening could not be completed (failed: "
+                    f"{failed}): do not rely on it",
+                    level=AdvisoryLevel.ERROR,
+                )
+            )
+        elif result.status is ScreeningStatus.DEFER and (path == "plan" or result.violations):
+            out.append(
+                Advisory(
+                    code="screening_defer",
+                    path=path,
+                    message=f"contraindication screening defers treatment (rules: {rules})",
+                )
+            )
+        elif result.status is ScreeningStatus.DEFER and plan_result.status is not result.status:
+            out.append(
+                Advisory(
+                    code="screening_defer",
+                    path=path,
+                    message=f"contraindication screening defers this session (rules: {rules})",
+                )
+            )
+        elif result.status is ScreeningStatus.MODIFY and path == "plan":
+            out.append(
+                Advisory(
+                    code="screening_modify",
+                    path=path,
+                    message=f"treatment must be modified as screening finds (rules: {rules})",
+                    level=AdvisoryLevel.INFO,
+                )
+            )
+        if path == "plan":
+            out.extend(
+                Advisory(
+                    code="plan_conflict",
+                    path=f"plan.techniques[{c.technique}]",
+                    message=f"{c.message} ({c.rule_id})",
+                )
+                for c in result.plan_conflicts
+            )
+        out.extend(
+            Advisory(
+                code="session_violation",
+                path=f"{path}.segments[{v.segment}]",
+                message=f"{v.message} ({v.rule_id})",
+                level=AdvisoryLevel.ERROR,
+            )
+            for v in result.violations
+        )
+    return out
+
+
 def check(
     record: Case | TreatmentPlan | Session | Diagnosis,
     *,
     plan: TreatmentPlan | None = None,
     modalities: Mapping[str, Modality] | None = None,
+    registry: Registry | None = None,
+    on: dt.date | None = None,
+    screening: bool = True,
 ) -> tuple[Advisory, ...]:
     """Return the advisories for *record*.
+
+    For a case this includes contraindication screening of the plan and of each
+    completed session (`medmassage.screen`): a deferral, a plan technique that a
+    finding rules out and a session segment that breaks a finding are reported,
+    and a screening that could not be completed is an error. Outcome measures of a
+    registered instrument that cannot be scored are errors; measures and goals
+    naming no registered instrument are warnings.
 
     Args:
         record: A case, plan, session or diagnosis.
         plan: For a session, the plan it belongs to (enables plan comparisons).
-        modalities: Extra (plugin) modalities by code, e.g. ``registry.modalities``.
+        modalities: Extra modalities by code (in addition to the registry's).
+        registry: The registry whose modalities and instruments to use; defaults
+            to `medmassage.plugins.get_default_registry`.
+        on: For a diagnosis, the date its acuity is judged on (default: its
+            ``diagnosed_on``; without either, acuity is not judged).
+        screening: For a case, whether to run contraindication screening.
 
     Raises:
         ValidationError: For hard violations only checkable with the modalities
             (a planned pressure outside a plugin modality's range).
     """
-    lookup = _lookup(modalities)
+    from .plugins import get_default_registry
+
+    if registry is None:
+        registry = get_default_registry()
+    lookup = _lookup({**registry.modalities, **(modalities or {})})
     if isinstance(record, Diagnosis):
-        on = record.diagnosed_on or dt.date.today()
-        return tuple(_diagnosis(record, "", on))
+        day = on or record.diagnosed_on
+        return tuple(_diagnosis(record, "", day)) if day is not None else ()
     if isinstance(record, TreatmentPlan):
-        return tuple(_plan(record, "", lookup))
+        return tuple(_plan(record, "", lookup) + _goals(record, "", registry))
     if isinstance(record, Session):
-        return tuple(_session(record, "", plan))
+        return tuple(_session(record, "", plan) + _measures(record, "", registry))
     out = _plan(record.plan, "plan.", lookup)
+    out.extend(_goals(record.plan, "plan.", registry))
     for i, session in enumerate(record.sessions):
         out.extend(_session(session, f"sessions[{i}].", record.plan))
+        out.extend(_measures(session, f"sessions[{i}].", registry))
         practitioner = record.practitioner(session.practitioner_id)
         day = session.start.date()
         if practitioner is None:
@@ -269,4 +395,6 @@ def check(
                 message="more sessions attended than the plan calls for",
             )
         )
+    if screening:
+        out.extend(_screening(record, registry))
     return tuple(out)

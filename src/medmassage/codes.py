@@ -34,6 +34,7 @@ QA0 added in the FY2026 release, e.g. ``QA0.0101``):
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import contextvars
 import datetime as dt
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CPT",
     "ICD10CM",
+    "CodeSet",
     "SNOMED_CT",
     "Coding",
     "Icd10cmCode",
@@ -482,63 +484,181 @@ _existing: set[str] = set()
 
 _PATTERN_PREFIX = re.compile(r"^[A-Z](?:[0-9A-Z](?:[0-9A-Z](?:\.?[0-9A-Z]{0,4})?)?)?$")
 _pattern_cache: dict[str, tuple[str, str]] = {}
+_PATTERN_HELP: Final = (
+    "expected an ICD-10-CM code, a prefix with a trailing 'x', '-' or '*' "
+    "(I82.4x), or a range (I80-I82)"
+)
 
 
-def _compile_pattern(pattern: str) -> tuple[str, str]:
-    """Return ``(low, high)`` undotted bounds; a prefix pattern has ``low == high``."""
-    cached = _pattern_cache.get(pattern)
-    if cached is not None:
-        return cached
-    given: object = pattern
-    text = given.strip() if isinstance(given, str) else ""
+def _compile_pattern(pattern: object) -> tuple[str, str]:
+    """Return ``(low, high)`` undotted bounds; a prefix pattern has ``low == high``.
+
+    A code matches when ``code >= low and code[:len(high)] <= high`` (undotted):
+    the codes a pattern matches are one interval of the sorted code list.
+    """
+    if isinstance(pattern, str):
+        cached = _pattern_cache.get(pattern)
+        if cached is not None:
+            return cached
+        text = pattern.strip()
+    else:
+        text = ""
     stripped = text.rstrip("x-*")
     if "-" in stripped:
         low_text, _, high_text = stripped.partition("-")
-        bounds = (_prefix(low_text, pattern), _prefix(high_text, pattern))
-        if bounds[0] > bounds[1]:
+        bounds = (_prefix(low_text), _prefix(high_text))
+        if bounds[1][: len(bounds[0])] < bounds[0]:
             raise ValidationError(
-                [Problem("pattern", "expected a range whose start is not after its end", "range")]
+                [
+                    Problem(
+                        "pattern",
+                        f"range {_safe(pattern)!r} ends before it starts",
+                        "icd10cm_pattern",
+                    )
+                ]
             )
     else:
-        bound = _prefix(stripped, pattern)
+        bound = _prefix(stripped)
         bounds = (bound, bound)
-    if len(_pattern_cache) < 4096:
+    if isinstance(pattern, str) and len(_pattern_cache) < 4096:
         _pattern_cache[pattern] = bounds
     return bounds
 
 
-def _prefix(text: str, pattern: object) -> str:
+def _prefix(text: str) -> str:
     text = text.strip().upper().rstrip(".")
     if not text or _PATTERN_PREFIX.match(text) is None:
-        raise ValidationError(
-            [
-                Problem(
-                    "pattern",
-                    "expected an ICD-10-CM code, a prefix with a trailing 'x', '-' or '*' "
-                    "(I82.4x), or a range (I80-I82)",
-                    "icd10cm_pattern",
-                )
-            ]
-        )
+        raise ValidationError([Problem("pattern", _PATTERN_HELP, "icd10cm_pattern")])
     return text.replace(".", "")
+
+
+_ALNUM: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _categories(low: str, high: str) -> frozenset[str]:
+    """Every three-character category that holds a code between *low* and *high*."""
+    first, last = low[:3], high[:3]
+    cats: set[str] = set()
+    for letter in range(ord(first[0]), ord(last[0]) + 1):
+        for second in _ALNUM:
+            for third in _ALNUM:
+                cat = f"{chr(letter)}{second}{third}"
+                if cat[: len(first)] >= first and cat[: len(last)] <= last:
+                    cats.add(cat)
+    return frozenset(cats)
+
+
+@attrs.frozen(slots=True, init=False, repr=False)
+class CodeSet:
+    """A set of ICD-10-CM codes given by patterns: the library's one ICD-10-CM matcher.
+
+    A pattern is
+
+    * a code, which matches itself and every code below it: ``M54.5`` matches
+      ``M54.5``, ``M54.50``, ``M54.59``; ``M81`` matches the whole category;
+    * a prefix with a trailing lower-case ``x``, ``-`` or ``*`` (any number),
+      meaning "and any further characters": ``I82.4x``, ``O22.3-``, ``M5*``. An
+      upper-case ``X`` is ICD-10-CM's placeholder character and is literal
+      (``T36.0X1A`` is a code);
+    * an inclusive range of codes or categories, as in a tabular block:
+      ``I80-I82`` matches every code of the categories I80, I81 and I82;
+      ``M54.40-M54.42`` matches M54.40, M54.41, M54.42 but not the header M54.4.
+      Codes compare character by character, the order of the tabular list
+      (``C4A`` lies between ``C49`` and ``C50``).
+
+    Matching is a string test: no code table is loaded, and codes need not exist
+    in the current release (historic records match too). Whether a pattern can
+    match any code of the current release is a separate question, answered by
+    `unmatched` (the plugin registry refuses a rule whose trigger patterns match
+    nothing, so a typo cannot make a rule silently blind).
+
+    >>> dvt = CodeSet("I80", "I82.4x", "I82.6")
+    >>> dvt.matches("I82.401"), dvt.matches("I82.5"), dvt.matches("I80.10")
+    (True, False, True)
+    >>> CodeSet("C00-D49").matches("C4A.10")
+    True
+    >>> CodeSet("I82.4X").unmatched()
+    ('I82.4X',)
+
+    Args:
+        *patterns: Codes, prefixes and ranges (at least one).
+
+    Raises:
+        ValidationError: If a pattern is not an ICD-10-CM code, prefix or range.
+    """
+
+    patterns: tuple[str, ...]
+    categories: frozenset[str]
+    _bounds: tuple[tuple[str, str], ...]
+
+    def __init__(self, *patterns: str) -> None:
+        if not patterns:
+            raise ValidationError(
+                [Problem("", "expected at least one pattern", "required")], "CodeSet"
+            )
+        bounds: list[tuple[str, str]] = []
+        cats: set[str] = set()
+        for i, text in enumerate(patterns):
+            if not isinstance(text, str):
+                raise ValidationError(
+                    [Problem(f"[{i}]", "expected ICD-10-CM patterns as strings", "type")],
+                    "CodeSet",
+                )
+            try:
+                low, high = _compile_pattern(text)
+            except ValidationError as exc:
+                raise ValidationError(
+                    [Problem(f"[{i}]", p.message, p.code) for p in exc.problems], "CodeSet"
+                ) from None
+            bounds.append((low, high))
+            cats |= _categories(low, high)
+        object.__setattr__(self, "patterns", tuple(patterns))
+        object.__setattr__(self, "categories", frozenset(cats))
+        object.__setattr__(self, "_bounds", tuple(bounds))
+
+    def matches(self, code: str | None) -> bool:
+        """Tell whether the ICD-10-CM *code* (dotted or not) is in this set (``None`` is not)."""
+        if code is None or code[:3] not in self.categories:
+            return False
+        undotted = code.replace(".", "") if "." in code else code
+        return any(undotted >= low and undotted[: len(high)] <= high for low, high in self._bounds)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.matches(code)
+
+    def unmatched(self) -> tuple[str, ...]:
+        """The patterns that match no code of the current ICD-10-CM release.
+
+        Reads the code list on first use (about 0.05 s in a fresh process).
+        """
+        codes = _sorted_codes()
+        out: list[str] = []
+        for text, (low, high) in zip(self.patterns, self._bounds, strict=True):
+            at = bisect.bisect_left(codes, low)
+            if at == len(codes) or codes[at][: len(high)] > high:
+                out.append(text)
+        return tuple(out)
+
+    def __repr__(self) -> str:
+        return "CodeSet(" + ", ".join(repr(p) for p in self.patterns) + ")"
+
+
+_sorted: list[list[str]] = []
+
+
+def _sorted_codes() -> list[str]:
+    if not _sorted:
+        _sorted.append(sorted(_table().index))
+    return _sorted[0]
 
 
 def is_within_icd10cm(code: str, pattern: str | Iterable[str]) -> bool:
     """Tell whether an ICD-10-CM code falls under a code, prefix or range.
 
-    A pure string test: no table is loaded, and codes need not exist in the
-    current release (historic records match too). Patterns:
-
-    * a code, which matches itself and every code below it: ``M54.5`` matches
-      ``M54.5``, ``M54.50``, ``M54.59``;
-    * a prefix with a trailing lower-case ``x``, ``-`` or ``*`` (any number),
-      meaning "and any further characters": ``I82.4x``, ``I82.4-``, ``M5*``. An
-      upper-case ``X`` is ICD-10-CM's placeholder character and is literal
-      (``M01.X`` is a code);
-    * an inclusive range of codes or categories, as in a tabular block:
-      ``I80-I82`` matches every code of the categories I80, I81 and I82;
-      ``M54.40-M54.42`` matches M54.40, M54.41, M54.42 but not the header M54.4;
-    * several patterns (any iterable of the above), matched if any matches.
+    The patterns are those of `CodeSet` (a code and what lies below it, a prefix
+    with a trailing lower-case ``x``, ``-`` or ``*``, or a range); several
+    patterns (any iterable) match if any matches. A pure string test: no table
+    is loaded.
 
     >>> is_within_icd10cm("I82.401", "I80-I82")
     True

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,7 +36,10 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
+from .advisories import Advisory
 from .anatomy import BodyRegion, Laterality, regions_overlap
+from .codes import ICD10CM, CodeSet  # CodeSet is re-exported for compatibility
+from .diagnosis import Diagnosis
 from .exceptions import Problem, RuleExecutionError, ScreeningError, UsageError, ValidationError
 from .modalities import Modality, PressureGrade
 from .patient import Condition, DeviceKind, MedicationClass, Patient, RiskFlag
@@ -47,9 +49,9 @@ from .sessions import Session, TechniqueSegment
 from .units import Duration, Pressure, Temperature
 
 __all__ = [
+    "MAX_GESTATION_WEEKS",
     "Action",
     "Assessment",
-    "CodeSet",
     "Finding",
     "PlanConflict",
     "Policy",
@@ -60,6 +62,7 @@ __all__ = [
     "ScreeningStatus",
     "Severity",
     "Site",
+    "TechniqueStatus",
     "Triggers",
     "Violation",
     "check_plan",
@@ -129,133 +132,6 @@ class ScreeningStatus(enum.Enum):
     DEFER = "defer"
     #: The answer is not trustworthy: a rule failed or could not be loaded.
     INDETERMINATE = "indeterminate"
-
-
-# -- ICD-10-CM code sets ------------------------------------------------------------
-
-_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?$")
-_THIRD: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _norm_pattern(text: str) -> str:
-    value = text.strip().upper()
-    if len(value) > 3 and value[3] != ".":
-        value = f"{value[:3]}.{value[3:]}"
-    value = value.rstrip(".")
-    if _PATTERN.match(value) is None:
-        raise ValidationError(
-            [
-                Problem(
-                    "",
-                    f"expected an ICD-10-CM code or prefix like 'I82.4', or a range like "
-                    f"'I80-I82', not {text!r}",
-                    "icd10cm_pattern",
-                )
-            ],
-            "CodeSet",
-        )
-    return value
-
-
-def _categories_between(low: str, high: str) -> frozenset[str]:
-    """Every three-character category ``c`` with ``low <= c <= high``."""
-    cats = set()
-    for letter in range(ord(low[0]), ord(high[0]) + 1):
-        for digit in "0123456789":
-            for third in _THIRD:
-                cat = f"{chr(letter)}{digit}{third}"
-                if low <= cat <= high:
-                    cats.add(cat)
-    return frozenset(cats)
-
-
-@attrs.frozen(slots=True, init=False, repr=False)
-class CodeSet:
-    """A set of ICD-10-CM codes given by prefixes and ranges, matched without a code table.
-
-    A pattern is a code or prefix (``"I82.4"`` matches ``I82.401`` and ``I82.4Z9``;
-    ``"M81"`` matches the whole category) or an inclusive range of them
-    (``"I80-I82"``; ``"C00-D49"``; ``"M50.0-M50.2"``). Ranges compare codes
-    character by character up to the length of each end, which is the order of
-    the ICD-10-CM tabular list (``C4A`` lies between ``C49`` and ``C50``). Codes are
-    the dotted upper-case form that `medmassage.Coding` stores.
-
-    >>> dvt = CodeSet("I80", "I82.4", "I82.6")
-    >>> dvt.matches("I82.401"), dvt.matches("I82.5"), dvt.matches("I80.10")
-    (True, False, True)
-    >>> CodeSet("C00-D49").matches("C4A.10")
-    True
-
-    Args:
-        *patterns: Codes, prefixes and ranges (at least one).
-
-    Raises:
-        ValidationError: If a pattern is not an ICD-10-CM code, prefix or range.
-    """
-
-    patterns: tuple[str, ...]
-    categories: frozenset[str]
-    _whole: frozenset[str]
-    _prefixes: tuple[str, ...]
-    _ranges: tuple[tuple[str, str], ...]
-
-    def __init__(self, *patterns: str) -> None:
-        if not patterns:
-            raise ValidationError(
-                [Problem("", "expected at least one pattern", "required")], "CodeSet"
-            )
-        whole: set[str] = set()
-        cats: set[str] = set()
-        prefixes: list[str] = []
-        ranges: list[tuple[str, str]] = []
-        for text in patterns:
-            if not isinstance(text, str):
-                raise ValidationError(
-                    [Problem("", "expected ICD-10-CM patterns as strings", "type")], "CodeSet"
-                )
-            if "-" in text:
-                lo_text, _, hi_text = text.partition("-")
-                lo, hi = _norm_pattern(lo_text), _norm_pattern(hi_text)
-                if hi[: len(lo)] < lo:
-                    raise ValidationError(
-                        [Problem("", f"range {text!r} ends before it starts", "order")],
-                        "CodeSet",
-                    )
-                span = _categories_between(lo[:3], hi[:3])
-                cats |= span
-                if len(lo) == 3 and len(hi) == 3:
-                    whole |= span
-                else:
-                    ranges.append((lo, hi))
-            else:
-                code = _norm_pattern(text)
-                cats.add(code[:3])
-                if len(code) == 3:
-                    whole.add(code)
-                else:
-                    prefixes.append(code)
-        object.__setattr__(self, "patterns", tuple(patterns))
-        object.__setattr__(self, "categories", frozenset(cats))
-        object.__setattr__(self, "_whole", frozenset(whole))
-        object.__setattr__(self, "_prefixes", tuple(prefixes))
-        object.__setattr__(self, "_ranges", tuple(ranges))
-
-    def matches(self, code: str | None) -> bool:
-        """Tell whether the dotted ICD-10-CM *code* is in this set (``None`` is not)."""
-        if code is None:
-            return False
-        cat = code[:3]
-        if cat not in self.categories:
-            return False
-        if cat in self._whole or code.startswith(self._prefixes):
-            return True
-        return any(lo <= code[: len(lo)] and code[: len(hi)] <= hi for lo, hi in self._ranges)
-
-    def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self.matches(code)
-
-    def __repr__(self) -> str:
-        return "CodeSet(" + ", ".join(repr(p) for p in self.patterns) + ")"
 
 
 # -- findings ------------------------------------------------------------------------
@@ -532,9 +408,15 @@ class Policy:
         Policy(severities={"core.first_trimester": Severity.RELATIVE})
 
     Status is derived from the (reclassified) findings: any rule failure makes it
-    *indeterminate*; otherwise an absolute finding, or a session segment that
-    breaks a finding (when `violations_defer`), makes it *defer*; a local or
-    relative finding makes it *modify*; information alone is *clear*.
+    *indeterminate*; otherwise an absolute finding that concerns every modality,
+    or a session segment that breaks a finding (when `violations_defer`), makes
+    it *defer*; an absolute finding limited to some modalities (no lymphatic
+    drainage with heart failure) defers the techniques of those modalities
+    (`Assessment.techniques`) and makes the whole *modify*, as a local or
+    relative finding does: the plan changes, treatment goes on; information
+    alone is *clear*. Per technique, a finding that forbids it (absolute, or
+    avoid its region or modality) makes it *defer*, one that limits or
+    qualifies it makes it *modify*.
 
     Attributes:
         severities: Rule id to the severity its findings should have. Reclassifying
@@ -602,6 +484,8 @@ class Policy:
         findings: Sequence[Finding],
         failures: Sequence[RuleFailure] = (),
         violations: Sequence[Violation] = (),
+        *,
+        techniques: Sequence[TechniqueStatus] = (),
     ) -> ScreeningStatus:
         """Derive the status of an assessment (see the class docstring)."""
         if failures:
@@ -610,10 +494,12 @@ class Policy:
             return ScreeningStatus.DEFER
         status = ScreeningStatus.CLEAR
         for f in findings:
-            if f.severity is Severity.ABSOLUTE:
+            if f.severity is Severity.ABSOLUTE and not (f.modalities or f.tags):
                 return ScreeningStatus.DEFER
             if f.severity is not Severity.INFORMATION:
                 status = ScreeningStatus.MODIFY
+        if not techniques and any(f.severity is Severity.ABSOLUTE for f in findings):
+            return ScreeningStatus.DEFER  # modality-scoped, but no planned technique to scope
         return status
 
 
@@ -628,6 +514,91 @@ def default_policy() -> Policy:
 
 
 # -- context -------------------------------------------------------------------------
+
+
+def _case_conditions(
+    patient: Patient, plan: TreatmentPlan
+) -> tuple[tuple[Condition, ...], tuple[tuple[str, ...], ...]]:
+    """Every coded condition of the case, deduplicated, with the paths it was found at.
+
+    The patient's active conditions come first, then the plan's diagnoses, then
+    the referral's. Entries with the same code, region and side are one
+    condition; an entry without a region is dropped when the same code is also
+    recorded with a region (it adds nothing the located one does not say).
+    """
+    found: dict[tuple[object, ...], tuple[Condition, list[str]]] = {}
+    for i, c in enumerate(patient.conditions):
+        if c.status.is_active:
+            key = (c.code.system, c.code.code, c.region, c.laterality)
+            entry = found.get(key)
+            if entry is None:
+                found[key] = (c, [f"patient.conditions[{i}]"])
+            else:
+                entry[1].append(f"patient.conditions[{i}]")
+    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
+    if plan.referral is not None:
+        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
+    for prefix, diagnoses in groups:
+        for i, d in enumerate(diagnoses):
+            key = (d.coding.system, d.coding.code, d.region, d.laterality)
+            entry = found.get(key)
+            if entry is None:
+                condition = Condition(
+                    code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality
+                )
+                found[key] = (condition, [f"{prefix}[{i}]"])
+            else:
+                entry[1].append(f"{prefix}[{i}]")
+    if len(found) > 1:
+        located = {(k[0], k[1]) for k in found if k[2] is not None}
+        for loose in [k for k in found if k[2] is None and (k[0], k[1]) in located]:
+            merged_into = next(
+                k for k in found if k[2] is not None and (k[0], k[1]) == (loose[0], loose[1])
+            )
+            found[merged_into][1].extend(found.pop(loose)[1])
+    conditions = tuple(c for c, _ in found.values())
+    origins = tuple(tuple(where) for _, where in found.values())
+    return conditions, origins
+
+
+#: Weeks of gestation past which a pregnancy record is taken to be out of date.
+MAX_GESTATION_WEEKS: Final = 42
+
+
+def _context_advisories(patient: Patient, plan: TreatmentPlan, on: dt.date) -> tuple[Advisory, ...]:
+    out: list[Advisory] = []
+    if not plan.covers(on):
+        out.append(
+            Advisory(
+                code="date_outside_plan",
+                path="on",
+                message=f"the screening date {on} is outside the plan's dates "
+                f"({plan.start_date} to {plan.end_date})",
+            )
+        )
+    pregnancy = patient.pregnancy
+    if pregnancy is not None:
+        weeks = pregnancy.weeks_on(on)
+        if weeks > MAX_GESTATION_WEEKS:
+            out.append(
+                Advisory(
+                    code="pregnancy_past_term",
+                    path="patient.pregnancy",
+                    message=f"the pregnancy recorded on {pregnancy.recorded_on} would be past "
+                    f"{MAX_GESTATION_WEEKS} weeks on {on}: update the pregnancy record; "
+                    "pregnancy precautions still apply until it is updated",
+                )
+            )
+        elif weeks < 0:
+            out.append(
+                Advisory(
+                    code="pregnancy_recorded_later",
+                    path="patient.pregnancy.recorded_on",
+                    message=f"the pregnancy was recorded after the screening date {on}: "
+                    "its gestational age on that date is unknown",
+                )
+            )
+    return tuple(out)
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
@@ -646,9 +617,17 @@ class ScreeningContext:
         practitioner: The treating practitioner, if known (certifications).
         modalities: The modalities known to the registry, by code.
         policy: The classification policy and thresholds.
-        conditions: The patient's active conditions (derived).
+        conditions: Every coded condition the case knows, deduplicated (derived):
+            the patient's active conditions, the plan's diagnoses and its
+            referral's diagnoses (a diagnosis is taken as an active condition).
+        origins: For each of *conditions*, in the same order, the paths it was
+            found at (``"patient.conditions[0]"``, ``"plan.diagnoses[1]"``,
+            ``"plan.referral.diagnoses[0]"``) (derived).
         icd10cm: The dotted ICD-10-CM codes of *conditions*, in the same order (``None``
             for a condition coded in another system) (derived).
+        advisories: What the context noticed about its own inputs: a screening
+            date outside the plan's dates, a pregnancy record that cannot be
+            projected to the screening date (derived).
         medication_classes: The classes of the patient's active medications (derived).
         modality_codes: The modalities the plan and the session use (derived).
         modality_tags: The contraindication tags of those modalities (derived).
@@ -664,12 +643,14 @@ class ScreeningContext:
     modalities: Mapping[str, Modality] = attrs.field(factory=dict, eq=False)
     policy: Policy = attrs.field(factory=default_policy)
     conditions: tuple[Condition, ...] = attrs.field(init=False)
+    origins: tuple[tuple[str, ...], ...] = attrs.field(init=False)
     icd10cm: tuple[str | None, ...] = attrs.field(init=False)
     medication_classes: frozenset[MedicationClass] = attrs.field(init=False)
     modality_codes: frozenset[str] = attrs.field(init=False)
     modality_tags: frozenset[str] = attrs.field(init=False)
     unknown_modalities: frozenset[str] = attrs.field(init=False)
     required_certifications: frozenset[str] = attrs.field(init=False)
+    advisories: tuple[Advisory, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         me: Any = self  # fields are checked at run time, whatever their annotations say
@@ -682,9 +663,10 @@ class ScreeningContext:
             and type(me.policy) is Policy
         ):
             self._check_types()
-        conditions = tuple(c for c in self.patient.conditions if c.status.is_active)
+        conditions, origins = _case_conditions(self.patient, self.plan)
         setter = object.__setattr__
         setter(self, "conditions", conditions)
+        setter(self, "origins", origins)
         setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
         setter(
             self,
@@ -708,6 +690,7 @@ class ScreeningContext:
         setter(self, "modality_tags", frozenset(tags))
         setter(self, "unknown_modalities", frozenset(unknown))
         setter(self, "required_certifications", frozenset(certs))
+        setter(self, "advisories", _context_advisories(self.patient, self.plan, self.on))
 
     def _check_types(self) -> None:
         p: list[Problem] = []
@@ -731,10 +714,29 @@ class ScreeningContext:
         return f"ScreeningContext(patient={self.patient!r}, plan={self.plan.id!r}, on={self.on})"
 
     def matching(self, codes: CodeSet) -> Iterator[Condition]:
-        """Yield the active conditions whose ICD-10-CM code is in *codes*."""
+        """Yield the conditions (history, plan, referral) whose ICD-10-CM code is in *codes*."""
         for condition, code in zip(self.conditions, self.icd10cm, strict=True):
             if code is not None and codes.matches(code):
                 yield condition
+
+    def origin(self, condition: Condition) -> tuple[str, ...]:
+        """The paths where *condition* (one of `conditions`) was found in the case."""
+        for known, where in zip(self.conditions, self.origins, strict=True):
+            if known is condition or known == condition:
+                return where
+        return ()
+
+    def evidence(self, condition: Condition) -> str:
+        """The evidence text of a finding triggered by *condition*.
+
+        The code and where it came from, e.g.
+        ``"ICD-10-CM I82.401 (plan.diagnoses[0])"``. Rules (plugins too) should
+        use it so every finding names where its evidence came from.
+        """
+        code = condition.code
+        system = "ICD-10-CM" if code.system == ICD10CM else code.system
+        where = self.origin(condition)
+        return f"{system} {code.code}" + (f" ({', '.join(where)})" if where else "")
 
     def uses(self, *, modality: str | None = None, tag: str | None = None) -> bool:
         """Whether the plan or session uses modality *modality*, or one tagged *tag*."""
@@ -884,7 +886,9 @@ def check_rule(obj: object) -> list[str]:
         except AttributeError:
             problems.append(f"missing attribute {name!r}")
             continue
-        except Exception as exc:  # a property that raised
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a property that raised (SystemExit included)
             problems.append(f"attribute {name!r} raised {type(exc).__name__}")
             continue
         if kind is int and isinstance(value, bool):
@@ -895,13 +899,17 @@ def check_rule(obj: object) -> list[str]:
             problems.append("source must cite the rule's source (non-blank)")
         elif name == "id" and isinstance(value, str) and _KEY.match(value) is None:
             problems.append("id must be a lower-case dotted key like 'cupping.anticoagulants'")
-    triggers = getattr(obj, "triggers", _MISSING)
+    triggers = _guarded_attr(obj, "triggers")
     if triggers is _MISSING:
         problems.append("missing attribute 'triggers' (use None to be evaluated always)")
+    elif isinstance(triggers, _Raised):
+        problems.append(f"attribute 'triggers' raised {triggers.name}")
     elif triggers is not None and not isinstance(triggers, Triggers):
         problems.append(f"triggers must be Triggers or None, not {type(triggers).__name__}")
-    evaluate = getattr(obj, "evaluate", None)
-    if not callable(evaluate):
+    evaluate = _guarded_attr(obj, "evaluate")
+    if isinstance(evaluate, _Raised):
+        problems.append(f"attribute 'evaluate' raised {evaluate.name}")
+    elif not callable(evaluate):
         problems.append("missing method evaluate(context)")
     else:
         try:
@@ -914,6 +922,40 @@ def check_rule(obj: object) -> list[str]:
             except TypeError:
                 problems.append(f"evaluate{sig} must accept exactly one argument (the context)")
     return problems
+
+
+@attrs.frozen(slots=True)
+class _Raised:
+    name: str
+
+
+def _guarded_attr(obj: object, name: str) -> object:
+    """``getattr`` that reports, rather than raises, whatever a property raises."""
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        return _MISSING
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        return _Raised(type(exc).__name__)
+
+
+def _read_rule(rule: object) -> tuple[str, Triggers | None]:
+    """Read a checked rule's id and triggers, whatever its properties raise."""
+    try:
+        rule_id: object = getattr(rule, "id")  # noqa: B009 - a property may raise
+        triggers: object = getattr(rule, "triggers")  # noqa: B009
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        raise UsageError(
+            f"not a contraindication rule: {type(rule).__name__} (reading its id or triggers "
+            f"raised {type(exc).__name__})"
+        ) from None
+    if not isinstance(rule_id, str) or not (triggers is None or isinstance(triggers, Triggers)):
+        raise UsageError(f"not a contraindication rule: {type(rule).__name__} (id or triggers)")
+    return rule_id, triggers
 
 
 _MISSING: Final = object()
@@ -942,7 +984,6 @@ class RuleSet:
 
     __slots__ = (
         "_always",
-        "_always_rules",
         "_by_device",
         "_by_flag",
         "_by_icd",
@@ -951,6 +992,7 @@ class RuleSet:
         "_by_tag",
         "_certifications",
         "_failures",
+        "_ids",
         "_pregnancy",
         "_rules",
         "_surgeries",
@@ -958,20 +1000,24 @@ class RuleSet:
     )
 
     def __init__(self, rules: Iterable[Rule], *, failures: Iterable[RuleFailure] = ()) -> None:
-        given = list(rules)
-        for rule in given:
+        facts: list[tuple[str, Triggers | None, Rule]] = []
+        for rule in rules:
             problems = check_rule(rule)
             if problems:
                 raise UsageError(
                     f"not a contraindication rule: {type(rule).__name__} ({'; '.join(problems)})"
                 )
-        ordered = sorted(given, key=lambda r: r.id)
+            facts.append((*_read_rule(rule), rule))
+        facts.sort(key=lambda f: f[0])
         seen: set[str] = set()
-        for rule in ordered:
-            if rule.id in seen:
-                raise UsageError(f"two rules have the id {rule.id!r}")
-            seen.add(rule.id)
-        self._rules: tuple[Rule, ...] = tuple(ordered)
+        for rule_id, _, _ in facts:
+            if rule_id in seen:
+                raise UsageError(f"two rules have the id {rule_id!r}")
+            seen.add(rule_id)
+        # Ids and triggers are read once: a rule's properties are not trusted to
+        # answer the same way twice.
+        self._rules: tuple[Rule, ...] = tuple(f[2] for f in facts)
+        self._ids: tuple[str, ...] = tuple(f[0] for f in facts)
         self._failures: tuple[RuleFailure, ...] = tuple(failures)
         by_icd: dict[str, list[int]] = {}
         by_med: dict[MedicationClass, list[int]] = {}
@@ -984,8 +1030,7 @@ class RuleSet:
         surgeries: list[int] = []
         vitals: list[int] = []
         certifications: list[int] = []
-        for i, rule in enumerate(self._rules):
-            t = rule.triggers
+        for i, (_, t, _) in enumerate(facts):
             if t is None or t.empty or t.always:
                 always.append(i)
                 continue
@@ -1017,7 +1062,6 @@ class RuleSet:
         self._by_tag = {k: tuple(v) for k, v in by_tag.items()}
         self._by_modality = {k: tuple(v) for k, v in by_modality.items()}
         self._always = tuple(always)
-        self._always_rules = tuple(self._rules[i] for i in always)
         self._certifications = tuple(certifications)
         self._pregnancy = tuple(pregnancy)
         self._surgeries = tuple(surgeries)
@@ -1041,6 +1085,11 @@ class RuleSet:
 
     def candidates(self, context: ScreeningContext) -> tuple[Rule, ...]:
         """The rules *context* triggers, in id order."""
+        rules = self._rules
+        return tuple([rules[i] for i in self.candidate_indices(context)])
+
+    def candidate_indices(self, context: ScreeningContext) -> tuple[int, ...]:
+        """The positions in `rules` of the rules *context* triggers, in id order."""
         hits: set[int] = set(self._always)
         by_icd = self._by_icd
         for code in context.icd10cm:
@@ -1083,9 +1132,8 @@ class RuleSet:
         if context.required_certifications:
             hits.update(self._certifications)
         if len(hits) == len(self._always):
-            return self._always_rules  # nothing but the rules that see every context
-        rules = self._rules
-        return tuple([rules[i] for i in sorted(hits)])
+            return self._always  # nothing but the rules that see every context
+        return tuple(sorted(hits))
 
     def assess(self, context: ScreeningContext, *, strict: bool = False) -> Assessment:
         """Evaluate the rules *context* triggers and derive the assessment.
@@ -1094,9 +1142,18 @@ class RuleSet:
         (`check_session`). Modalities the registry does not know are a failure
         (their tags cannot be checked), as are rule plugins that failed to load.
 
+        A rule that raises anything (`SystemExit` and `GeneratorExit` included;
+        only `KeyboardInterrupt` passes through), returns something that is not
+        a `Finding` of its own, or changes the context or the records it holds
+        is a failure: the assessment is *indeterminate* and names it. Rules
+        outside the ``core.`` namespace are evaluated under a guard: whatever
+        such a rule rebinds (``object.__setattr__`` on the context, the patient,
+        the plan, the session ...) is put back before the next rule runs, so
+        rules cannot affect each other or the caller's objects.
+
         Raises:
-            RuleExecutionError: In strict mode, if a rule raised or returned
-                something that is not a `Finding` of its own.
+            RuleExecutionError: In strict mode, if a rule raised, returned
+                something that is not a `Finding` of its own, or changed its context.
             ScreeningError: In strict mode, if a rule plugin failed to load or a
                 modality is unknown.
         """
@@ -1113,22 +1170,40 @@ class RuleSet:
             raise ScreeningError("screening is incomplete: " + "; ".join(str(f) for f in failures))
         findings: list[Finding] = []
         policy = context.policy
-        for rule in self.candidates(context):
+        guard: _Guard | None = None
+        for index in self.candidate_indices(context):
+            rule = self._rules[index]
+            rule_id = self._ids[index]
+            trusted = rule_id.startswith("core.")
+            if guard is None and not trusted:
+                guard = _Guard(context)
             try:
                 batch: list[object] = list(rule.evaluate(context))
-            except Exception as exc:  # includes "not iterable" (a rule that returned None)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit, GeneratorExit ... are rule failures too
                 # The exception's own text may quote the patient's data: keep only its type
                 # in messages; the exception itself stays attached for debugging.
                 cause = f"{type(exc).__name__} raised by evaluate()"
+                if guard is not None:
+                    guard.restore()
                 if strict:
-                    raise RuleExecutionError(rule.id, cause) from exc
-                failures.append(RuleFailure(rule_id=rule.id, cause=cause, error=exc))
+                    raise RuleExecutionError(rule_id, cause) from exc
+                failures.append(RuleFailure(rule_id=rule_id, cause=cause, error=exc))
                 continue
-            bad = _bad_result(rule.id, batch)
+            if not trusted and guard is not None:
+                changed = guard.restore()
+                if changed:
+                    cause = "evaluate() changed its screening context: " + ", ".join(changed)
+                    if strict:
+                        raise RuleExecutionError(rule_id, cause)
+                    failures.append(RuleFailure(rule_id=rule_id, cause=cause))
+                    continue
+            bad = _bad_result(rule_id, batch)
             if bad is not None:
                 if strict:
-                    raise RuleExecutionError(rule.id, bad)
-                failures.append(RuleFailure(rule_id=rule.id, cause=bad))
+                    raise RuleExecutionError(rule_id, bad)
+                failures.append(RuleFailure(rule_id=rule_id, cause=bad))
                 continue
             for finding in batch:
                 assert isinstance(finding, Finding)
@@ -1140,11 +1215,89 @@ class RuleSet:
             findings=findings,
             failures=tuple(failures),
             violations=violations,
+            advisories=context.advisories,
             on=context.on,
             policy=policy,
             plan=context.plan,
             modalities=context.modalities,
         )
+
+
+class _Guard:
+    """Every attribute binding reachable from a screening context, to detect and undo changes.
+
+    The models are frozen, so the only way a rule can change them is
+    ``object.__setattr__``; recording each (object, attribute, value) once and
+    comparing identities after a rule finds every such change and restores it.
+    """
+
+    __slots__ = ("_names", "_objects", "_paths", "_values")
+
+    def __init__(self, context: ScreeningContext) -> None:
+        self._objects: list[object] = []
+        self._names: list[str] = []
+        self._values: list[object] = []
+        self._paths: list[str] = []
+        seen: set[int] = set()
+        roots: list[tuple[str, object]] = [("context", context)]
+        known = sorted(context.modality_codes - context.unknown_modalities)
+        roots.extend((f"modalities[{c!r}]", context.modalities[c]) for c in known)
+        stack = roots[::-1]
+        while stack:
+            path, obj = stack.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if isinstance(obj, tuple | frozenset):
+                stack.extend((f"{path}[{i}]", v) for i, v in enumerate(obj))
+                continue
+            if isinstance(obj, Mapping):
+                stack.extend((f"{path}[{k!r}]", v) for k, v in obj.items())
+                continue
+            for name in _slot_names(type(obj)):
+                try:
+                    value = object.__getattribute__(obj, name)
+                except AttributeError:  # pragma: no cover - an unset slot
+                    continue
+                self._objects.append(obj)
+                self._names.append(name)
+                self._values.append(value)
+                self._paths.append(f"{path}.{name}")
+                if not isinstance(value, str | int | float | enum.Enum | dt.date | type(None)):
+                    stack.append((f"{path}.{name}", value))
+
+    def restore(self) -> list[str]:
+        """Put back every binding that changed; return the changed paths."""
+        changed: list[str] = []
+        get = object.__getattribute__
+        for i, obj in enumerate(self._objects):
+            name = self._names[i]
+            try:
+                same = get(obj, name) is self._values[i]
+            except AttributeError:  # deleted with object.__delattr__
+                same = False
+            if not same:
+                object.__setattr__(obj, name, self._values[i])
+                changed.append(self._paths[i])
+        return changed
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _slot_names(cls: type) -> tuple[str, ...]:
+    """The instance attributes of a slotted class (attrs models, measures, the context)."""
+    known = _SLOTS.get(cls)
+    if known is not None:
+        return known
+    names: list[str] = []
+    for klass in cls.__mro__:
+        slots = vars(klass).get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__weakref__", "__dict__") and name not in names:
+                names.append(name)
+    _SLOTS[cls] = tuple(names)
+    return _SLOTS[cls]
 
 
 def _bad_result(rule_id: str, batch: list[object]) -> str | None:
@@ -1166,6 +1319,88 @@ def _sorted_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class TechniqueStatus:
+    """The screening answer for one planned technique.
+
+    Attributes:
+        technique: The index of the technique in ``plan.techniques``.
+        modality: Its modality code.
+        region: Its region.
+        laterality: Its side.
+        status: *clear* (no finding concerns it), *modify* (go ahead within the
+            findings' limits: a lower grade or pressure, another position,
+            clearance first), *defer* (do not perform this technique now: an
+            absolute finding, or one that forbids this region or modality) or
+            *indeterminate* (a rule failed, or its modality is unknown).
+        rule_ids: The rules whose findings concern it, in the order of the
+            assessment's findings.
+    """
+
+    technique: int
+    modality: str
+    region: BodyRegion
+    laterality: Laterality | None
+    status: ScreeningStatus
+    rule_ids: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        side = f"{self.laterality.value} " if self.laterality is not None else ""
+        why = f" ({', '.join(self.rule_ids)})" if self.rule_ids else ""
+        return (
+            f"techniques[{self.technique}] {self.modality} over {side}{self.region.value}: "
+            f"{self.status.value}{why}"
+        )
+
+
+def _technique_statuses(
+    findings: Sequence[Finding],
+    failures: Sequence[RuleFailure],
+    conflicts: Sequence[PlanConflict],
+    plan: TreatmentPlan | None,
+    modalities: Mapping[str, Modality],
+) -> tuple[TechniqueStatus, ...]:
+    if plan is None:
+        return ()
+    blocking = {c.technique for c in conflicts if c.kind in ("absolute", "region", "modality")}
+    limiting = {c.technique for c in conflicts if c.kind in ("grade", "pressure")}
+    out: list[TechniqueStatus] = []
+    for i, t in enumerate(plan.techniques):
+        modality = modalities.get(t.modality)
+        tags = modality.contraindication_tags if modality is not None else frozenset()
+        relevant = [
+            f
+            for f in findings
+            if f.severity is not Severity.INFORMATION
+            and (f.concerns(t.modality, tags) or (modality is None and bool(f.tags)))
+            and f.applies_to(t.region, t.laterality)
+        ]
+        concerning = tuple(f.rule_id for f in relevant)
+        lowest = t.min_grade if modality is None else max(t.min_grade, modality.min_grade)
+        # A grade limit below the lowest grade the technique (or its modality) can be
+        # given at rules the technique out, as a no-contact finding does.
+        too_light = any(f.max_grade is not None and lowest > f.max_grade for f in relevant)
+        if failures or modality is None:
+            status = ScreeningStatus.INDETERMINATE
+        elif i in blocking or too_light:
+            status = ScreeningStatus.DEFER
+        elif concerning or i in limiting:
+            status = ScreeningStatus.MODIFY
+        else:
+            status = ScreeningStatus.CLEAR
+        out.append(
+            TechniqueStatus(
+                technique=i,
+                modality=t.modality,
+                region=t.region,
+                laterality=t.laterality,
+                status=status,
+                rule_ids=tuple(dict.fromkeys(concerning)),
+            )
+        )
+    return tuple(out)
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class Assessment:
     """The result of screening.
 
@@ -1173,45 +1408,63 @@ class Assessment:
         findings: The findings, most severe first, then by rule id.
         failures: Rules that could not be evaluated or loaded.
         violations: Session segments that break a finding.
+        advisories: What screening noticed about its inputs (a date outside the
+            plan, a pregnancy record projected past term); they do not change
+            the status.
         on: The date screened for.
         policy: The policy that classified the findings.
-        plan: The plan screened (for `plan_conflicts`).
-        modalities: The modalities known when screening (for `plan_conflicts`).
+        plan: The plan screened.
+        modalities: The modalities known when screening.
         plan_conflicts: Planned techniques that a finding rules out or limits
-            (computed on first use; they do not change the status; see
-            `check_plan`).
+            (derived; see `check_plan`).
+        techniques: The status of each planned technique (derived): a
+            modality-scoped finding (no lymphatic drainage with heart failure)
+            defers the techniques of that modality, not the whole plan.
         status: Derived by the policy from the other fields (see `Policy`).
     """
 
     findings: tuple[Finding, ...] = attrs.field(converter=_sorted_findings)
     failures: tuple[RuleFailure, ...] = ()
     violations: tuple[Violation, ...] = ()
+    advisories: tuple[Advisory, ...] = ()
     on: dt.date
     policy: Policy = attrs.field(factory=default_policy, repr=False, eq=False)
     plan: TreatmentPlan | None = attrs.field(default=None, repr=False, eq=False)
     modalities: Mapping[str, Modality] = attrs.field(factory=dict, repr=False, eq=False)
+    plan_conflicts: tuple[PlanConflict, ...] = attrs.field(init=False)
+    techniques: tuple[TechniqueStatus, ...] = attrs.field(init=False)
     status: ScreeningStatus = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(
-            self, "status", self.policy.status(self.findings, self.failures, self.violations)
+        setter = object.__setattr__
+        plan = self.plan
+        conflicts = (
+            check_plan(self.findings, plan, self.modalities)
+            if plan is not None and self.findings
+            else ()
         )
-
-    @functools.cached_property
-    def plan_conflicts(self) -> tuple[PlanConflict, ...]:
-        """Planned techniques that a finding rules out or limits (computed on first use).
-
-        They do not change the status: the findings already make it *modify* or
-        *defer*. See `check_plan`.
-        """
-        if self.plan is None or not self.findings:
-            return ()
-        return check_plan(self.findings, self.plan, self.modalities)
+        setter(self, "plan_conflicts", conflicts)
+        techniques = _technique_statuses(
+            self.findings, self.failures, conflicts, plan, self.modalities
+        )
+        setter(self, "techniques", techniques)
+        setter(
+            self,
+            "status",
+            self.policy.status(
+                self.findings, self.failures, self.violations, techniques=techniques
+            ),
+        )
 
     @property
     def clear(self) -> bool:
         """Whether the status is *clear*."""
         return self.status is ScreeningStatus.CLEAR
+
+    @property
+    def indeterminate(self) -> bool:
+        """Whether the status is *indeterminate* (a rule failed: do not rely on it)."""
+        return self.status is ScreeningStatus.INDETERMINATE
 
     def by_severity(self, severity: Severity) -> tuple[Finding, ...]:
         """The findings of one severity."""
@@ -1243,6 +1496,18 @@ class Assessment:
                 }
                 for c in self.plan_conflicts
             ],
+            "techniques": [
+                {
+                    "technique": t.technique,
+                    "modality": t.modality,
+                    "region": t.region.value,
+                    "laterality": t.laterality.value if t.laterality else None,
+                    "status": t.status.value,
+                    "rule_ids": list(t.rule_ids),
+                }
+                for t in self.techniques
+            ],
+            "advisories": [a.to_dict() for a in self.advisories],
         }
 
 

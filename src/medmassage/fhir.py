@@ -57,6 +57,7 @@ __all__ = [
     "INSTRUMENT_SYSTEM",
     "MODALITY_SYSTEM",
     "RULE_SYSTEM",
+    "SCREENING_SYSTEM",
     "SEVERITY_MAP",
     "Resource",
     "care_plan_resource",
@@ -84,6 +85,8 @@ MODALITY_SYSTEM: Final = "https://medmassage.dev/modalities"
 RULE_SYSTEM: Final = "https://medmassage.dev/rules"
 #: Local code system of screening actions (``defer``, ``limit_pressure`` ...).
 ACTION_SYSTEM: Final = "https://medmassage.dev/actions"
+#: The code system of screening statuses (``indeterminate``).
+SCREENING_SYSTEM: Final = "https://medmassage.dev/screening-status"
 
 _UCUM: Final = "http://unitsofmeasure.org"
 _NPI: Final = "http://hl7.org/fhir/sid/us-npi"
@@ -526,13 +529,7 @@ def procedure_resources(session: Session) -> list[Resource]:
 
 
 def _score(measure: OutcomeMeasure, registry: InstrumentSource | None) -> Score:
-    instrument = get_instrument(measure.instrument, registry)
-    if measure.responses is not None:
-        return instrument.score(measure.responses)
-    if measure.measurements:
-        return instrument.score(list(measure.measurements))
-    assert measure.value is not None  # an OutcomeMeasure has one of the three
-    return instrument.score_value(measure.value)
+    return get_instrument(measure.instrument, registry).score_measure(measure)
 
 
 def observation_resources(
@@ -614,17 +611,48 @@ def _detected_issue(finding: Finding, index: int, on: dt.date, patient_id: str) 
     return out
 
 
-def detected_issue_resources(assessment: Assessment, *, patient_id: str) -> list[Resource]:
-    """Return one FHIR ``DetectedIssue`` per finding of a screening *assessment*.
+def _indeterminate_issue(assessment: Assessment, patient_id: str) -> Resource:
+    failed = [f"{f.rule_id}: {f.cause}" for f in assessment.failures]
+    return {
+        "resourceType": "DetectedIssue",
+        "id": resource_uuid("DetectedIssue", patient_id, assessment.on.isoformat(), "status"),
+        "status": "final",
+        "code": {
+            "coding": [_coding(SCREENING_SYSTEM, "indeterminate")],
+            "text": "Contraindication screening indeterminate",
+        },
+        "severity": "high",
+        "patient": _patient_ref(patient_id),
+        "identifiedDateTime": assessment.on.isoformat(),
+        "detail": "Contraindication screening could not be completed; its findings are "
+        "incomplete and must not be read as clear. " + "; ".join(failed),
+        "evidence": [
+            {"code": [{"text": f"rule {f.rule_id} ({f.stage})"}]} for f in assessment.failures
+        ],
+        "mitigation": [{"action": {"coding": [_coding(ACTION_SYSTEM, "defer")]}}],
+    }
 
-    ``severity`` follows `SEVERITY_MAP`; ``code`` is the rule id, ``detail``
-    the rationale and its source, ``evidence`` the triggering codes,
-    ``mitigation`` the action. Findings hold generic clinical text only (never
-    the patient's own notes), so they are always exported.
+
+def detected_issue_resources(assessment: Assessment, *, patient_id: str) -> list[Resource]:
+    """Return the FHIR ``DetectedIssue`` resources of a screening *assessment*.
+
+    One per finding: ``severity`` follows `SEVERITY_MAP`; ``code`` is the rule
+    id, ``detail`` the rationale and its source, ``evidence`` the triggering
+    codes, ``mitigation`` the action. Findings hold generic clinical text only
+    (never the patient's own notes), so they are always exported.
+
+    An *indeterminate* screening (a rule failed or could not be loaded) comes
+    first as its own ``DetectedIssue`` (code ``indeterminate`` in
+    `SCREENING_SYSTEM`, severity ``high``, each failed rule as evidence), so a
+    receiving system cannot mistake the incomplete findings for a clear result.
     """
-    return [
+    out: list[Resource] = []
+    if assessment.failures:
+        out.append(_indeterminate_issue(assessment, patient_id))
+    out.extend(
         _detected_issue(f, i, assessment.on, patient_id) for i, f in enumerate(assessment.findings)
-    ]
+    )
+    return out
 
 
 # -- bundle --------------------------------------------------------------------------

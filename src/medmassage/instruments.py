@@ -32,7 +32,7 @@ import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -45,6 +45,9 @@ from .exceptions import (
     ValidationError,
 )
 from .units import Angle, Measure, MeasureLike, Pressure, SupportsQuantity
+
+if TYPE_CHECKING:
+    from .outcomes import OutcomeMeasure
 
 __all__ = [
     "Band",
@@ -928,6 +931,22 @@ class Instrument:
             direction=self.direction,
             band=self.band_for(x) if self.bands else None,
         )
+
+    def score_measure(self, measure: OutcomeMeasure) -> Score:
+        """Score one administration: its item responses, measurements or recorded value.
+
+        Raises:
+            ScoringError: If the measure cannot be scored (too many items missing,
+                an answer out of range, a recorded score outside the scale).
+            ValidationError: If a response has the wrong type.
+        """
+        if measure.responses is not None:
+            return self.score(measure.responses)
+        if measure.measurements:
+            return self.score(list(measure.measurements))
+        if measure.value is None:
+            raise ScoringError(f"{self.code}: the measure has no responses, measurements or value")
+        return self.score_value(measure.value)
 
     # -- change ---------------------------------------------------------------------
 

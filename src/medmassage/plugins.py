@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from .codes import CodeSet
 from .contraindications import Rule, RuleFailure, RuleSet, check_rule
 from .exceptions import (
     PluginConflictError,
@@ -76,6 +77,7 @@ __all__ = [
     "get_default_registry",
     "make_registry",
     "report",
+    "rule_code_problems",
     "validate_plugin",
 ]
 
@@ -102,7 +104,7 @@ _RESERVED: Final = "core."
 _ENV_DISABLE: Final = "MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD"
 _ENV_ALLOW: Final = "MEDMASSAGE_PLUGINS"
 
-FailureKind = Literal["import", "type", "name", "api", "conflict"]
+FailureKind = Literal["import", "type", "name", "api", "codes", "conflict"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -161,7 +163,9 @@ class PluginFailure:
         kind: ``"import"`` (loading raised), ``"type"`` (not the group's kind of
             object), ``"name"`` (bad or reserved key, or the key differs from the
             entry-point name), ``"api"`` (missing or unsupported ``api_version``),
-            ``"conflict"`` (two distributions supply the key).
+            ``"codes"`` (a rule's ICD-10-CM trigger pattern matches no code of the
+            current release, so the rule could never fire), ``"conflict"`` (two
+            distributions supply the key).
         cause: What went wrong.
         error: The exception, with the original as ``__cause__`` where there is one.
     """
@@ -409,7 +413,12 @@ def discover(
 
 
 def _key_of(group: str, obj: object) -> object:
-    return getattr(obj, "id" if group == RULES_GROUP else "code", None)
+    try:
+        return getattr(obj, "id" if group == RULES_GROUP else "code", None)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a property that raised: no usable key
+        return None
 
 
 def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
@@ -456,7 +465,26 @@ def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
     key = _key_of(group, obj)
     if not isinstance(key, str) or _KEY_RE.match(key) is None:
         problems.append(("name", f"key {key!r} is not a lower-case dotted key"))
+    if group == RULES_GROUP and not problems:
+        problems.extend(("codes", p) for p in rule_code_problems(obj))
     return problems
+
+
+def rule_code_problems(rule: object) -> list[str]:
+    """What is wrong with a rule's ICD-10-CM trigger patterns (empty if nothing).
+
+    A pattern that matches no code of the current ICD-10-CM release (a typo, an
+    upper-case placeholder ``X`` where a wildcard ``x`` was meant, a deleted
+    code) would make the rule silently blind: fail closed by refusing the rule.
+    """
+    triggers = getattr(rule, "triggers", None)
+    codes = getattr(triggers, "icd10cm", None)
+    if not isinstance(codes, CodeSet):
+        return []
+    return [
+        f"ICD-10-CM trigger pattern {pattern!r} matches no code of the current release"
+        for pattern in codes.unmatched()
+    ]
 
 
 _ERRORS: Final[dict[str, type[PluginError]]] = {
@@ -464,6 +492,7 @@ _ERRORS: Final[dict[str, type[PluginError]]] = {
     "type": PluginValidationError,
     "name": PluginValidationError,
     "api": PluginIncompatibleError,
+    "codes": PluginValidationError,
     "conflict": PluginConflictError,
 }
 
@@ -591,7 +620,15 @@ def make_registry(
     candidates: dict[tuple[str, str], list[_Candidate]] = {}
 
     def consider(info: PluginInfo, obj: object) -> None:
-        problems = validate_plugin(info.group, obj)
+        try:
+            problems = validate_plugin(info.group, obj)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a property of the object raised while it was checked
+            failures.append(
+                _failure(info, "type", f"checking the object raised {type(exc).__name__}", exc)
+            )
+            return
         if problems:
             kind = problems[0][0]
             failures.append(_failure(info, kind, "; ".join(p for _, p in problems)))
@@ -653,7 +690,9 @@ def make_registry(
             assert info.entry_point is not None
             try:
                 obj = info.entry_point.load()
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit and GeneratorExit at import are failures too
                 failures.append(_failure(info, "import", f"{type(exc).__name__}: {exc}", exc))
                 continue
             consider(info, obj)

@@ -34,7 +34,6 @@ from .instruments import (
     Score,
     get_instrument,
 )
-from .outcomes import OutcomeMeasure
 from .plans import Goal, TreatmentPlan
 from .sessions import Session, SessionStatus
 
@@ -231,15 +230,6 @@ class Progress:
         return bool(self.goals) and all(g.met for g in self.goals)
 
 
-def _score(instrument: Instrument, measure: OutcomeMeasure) -> Score:
-    if measure.responses is not None:
-        return instrument.score(measure.responses)
-    if measure.measurements:
-        return instrument.score(list(measure.measurements))
-    assert measure.value is not None  # OutcomeMeasure guarantees one of the three
-    return instrument.score_value(measure.value)
-
-
 def _trend(points: Sequence[Point], change: Change | None, instrument: Instrument) -> Trend:
     if change is None or len(points) < 2:
         return Trend.INSUFFICIENT_DATA
@@ -335,7 +325,7 @@ def track(
                     measure.instrument, registry
                 )
                 instruments[measure.instrument] = by_code[instrument.code] = instrument
-                score = _score(instrument, measure)
+                score = instrument.score_measure(measure)
             except MedmassageError as exc:
                 unscored.append(
                     Unscored(

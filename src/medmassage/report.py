@@ -176,6 +176,10 @@ class ProgressReport:
         reactions: Adverse reactions.
         screening: Screening findings (empty if none were supplied or found).
         screening_status: The screening status, or ``None`` if no screening was supplied.
+        screening_problems: Why the screening is not clear beyond its findings, one
+            line each: rules that failed (an *indeterminate* screening), planned
+            techniques a finding rules out, session segments that broke a finding.
+        notes_included: Whether free text (goal wording, reaction notes) is shown.
         plan_forward: The plan going forward, one statement per line.
         version: The medmassage version that built it.
     """
@@ -198,6 +202,8 @@ class ProgressReport:
     screening: tuple[ScreeningEntry, ...]
     screening_status: str | None
     plan_forward: tuple[str, ...]
+    screening_problems: tuple[str, ...] = ()
+    notes_included: bool = False
     patient_name: str | None = attrs.field(default=None, repr=redacted)
     birth_date: dt.date | None = attrs.field(default=None, repr=redacted)
     practitioner: str | None = None
@@ -211,17 +217,31 @@ def _text(value: object) -> str:
     return str(raw).replace("_", " ")
 
 
+def _screening_problems(assessment: object) -> tuple[str, ...]:
+    """The reasons a screening is not clear beyond its findings (failures first)."""
+    out: list[str] = []
+    for failure in getattr(assessment, "failures", ()):
+        out.append(f"Not evaluated, do not rely on this screening: {failure}")
+    for conflict in getattr(assessment, "plan_conflicts", ()):
+        out.append(f"Plan conflict: {conflict}")
+    for violation in getattr(assessment, "violations", ()):
+        out.append(f"Session violation: {violation}")
+    return tuple(out)
+
+
 def _screening_entries(
     screening: Iterable[FindingLike] | AssessmentLike | None,
-) -> tuple[tuple[ScreeningEntry, ...], str | None]:
+) -> tuple[tuple[ScreeningEntry, ...], str | None, tuple[str, ...]]:
     if screening is None:
-        return (), None
+        return (), None, ()
     given: object = screening
     status: str | None = None
+    problems: tuple[str, ...] = ()
     findings: Iterable[object]
     if isinstance(given, AssessmentLike):
         status = _text(given.status)
         findings = given.findings
+        problems = _screening_problems(given)
     elif isinstance(given, Iterable) and not isinstance(given, str | bytes):
         findings = given
         status = "findings supplied (no overall status)"
@@ -247,7 +267,7 @@ def _screening_entries(
                 rationale=str(finding.rationale),
             )
         )
-    return tuple(entries), status
+    return tuple(entries), status, problems
 
 
 def _version() -> str:
@@ -280,7 +300,8 @@ def build_report(
         case: The patient's case (patient, plan, sessions, practitioners).
         as_of: The report date (default: the last session's date).
         include_identity: Show the patient's name and birth date (off by default).
-        include_notes: Show free-text notes of adverse reactions (off by default).
+        include_notes: Show free text: adverse-reaction notes and goal wording (off by
+            default; goals are then shown by id).
         screening: Contraindication screening: a
             `medmassage.contraindications.Assessment`, or findings with
             ``rule_id``, ``severity``, ``action`` and ``rationale``.
@@ -313,7 +334,7 @@ def build_report(
         certifications=certifications,
         policy=policy,
     )
-    screening_entries, screening_status = _screening_entries(screening)
+    screening_entries, screening_status, screening_problems = _screening_entries(screening)
     completed = [s for s in in_period if s.status is SessionStatus.COMPLETED]
     from .modalities import BUILTIN_MODALITIES
 
@@ -388,6 +409,8 @@ def build_report(
         reactions=reactions,
         screening=screening_entries,
         screening_status=screening_status,
+        screening_problems=screening_problems,
+        notes_included=include_notes,
         plan_forward=_plan_forward(
             progress,
             timing,
@@ -510,6 +533,13 @@ def _direction_word(series: Series) -> str:
         if series.instrument.direction is Direction.HIGHER_IS_WORSE
         else ("higher is better")
     )
+
+
+def _goal_label(status: GoalStatus, notes: bool) -> str:
+    """A goal's wording (free text, only with notes), else its id."""
+    if notes and status.goal.description:
+        return status.goal.description
+    return status.goal.id
 
 
 def _target(goal: Goal) -> str:
@@ -800,7 +830,7 @@ def render_html(report: ProgressReport) -> str:
         )
         for g in p.goals:
             s = g.series
-            desc = g.goal.description or g.goal.id
+            desc = _goal_label(g, r.notes_included)
             target = _target(g.goal)
             if g.goal.target_date:
                 target += f" by {g.goal.target_date}"
@@ -902,6 +932,10 @@ def render_html(report: ProgressReport) -> str:
         out.append("<p>No screening result was supplied with this report.</p>")
     else:
         out.append(f"<p>Status: <strong>{e(r.screening_status)}</strong>.</p>")
+        if r.screening_problems:
+            out.append("<ul class='problems'>")
+            out.extend(f"<li>{e(line)}</li>" for line in r.screening_problems)
+            out.append("</ul>")
         if r.screening:
             out.append(
                 "<table><tr><th>Severity</th><th>Rule</th><th>Action</th><th>Rationale</th></tr>"
@@ -1059,7 +1093,7 @@ def render_markdown(report: ProgressReport) -> str:
         for g in p.goals:
             s = g.series
             target = _target(g.goal) + (f" by {g.goal.target_date}" if g.goal.target_date else "")
-            desc = g.goal.description or g.goal.id
+            desc = _goal_label(g, r.notes_included)
             if s is None:
                 lines.append(
                     f"| {_md(desc)} | {_md(g.goal.instrument)} | - | - | {_md(target)} | - | - | "
@@ -1133,6 +1167,9 @@ def render_markdown(report: ProgressReport) -> str:
         lines.append("No screening result was supplied with this report.")
     else:
         lines.append(f"Status: **{_md(r.screening_status)}**.")
+        if r.screening_problems:
+            lines.append("")
+            lines += [f"- {_md(line)}" for line in r.screening_problems]
         if r.screening:
             lines += ["", "| Severity | Rule | Action | Rationale |", "|---|---|---|---|"]
             for f in r.screening:

@@ -21,6 +21,7 @@ import attrs
 
 from ..anatomy import BodyRegion, Laterality
 from ..contraindications import (
+    MAX_GESTATION_WEEKS,
     Action,
     CodeSet,
     Finding,
@@ -123,10 +124,6 @@ def _disc_regions(code: str) -> tuple[BodyRegion, ...]:
     return (_R.THORACIC_SPINE, _R.LUMBAR_SPINE)
 
 
-def _icd(code: str | None) -> str:
-    return f"ICD-10-CM {code}"
-
-
 @attrs.frozen(kw_only=True, slots=True)
 class CoreRule:
     """Base class of the built-in rules: the `Rule` protocol's attributes.
@@ -211,7 +208,7 @@ class AcuteDvtRule(CoreRule):
             yield self._finding(
                 Action.DEFER,
                 "Acute venous thrombosis or thrombophlebitis: massage may dislodge the clot.",
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
 
 
@@ -242,7 +239,7 @@ class DvtHistoryRule(CoreRule):
                 "Past or chronic venous thrombosis: no strong pressure over the affected limb.",
                 regions=(Site(region=r, laterality=c.laterality) for r in limb),
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(code),),
+                evidence=(context.evidence(c),),
             )
 
 
@@ -271,7 +268,7 @@ class FeverRule(CoreRule):
             yield self._finding(
                 Action.DEFER,
                 "Fever or acute systemic infection: defer until it has resolved.",
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         session = context.session
         if session is not None and session.vitals is not None:
@@ -303,7 +300,7 @@ class LocalInfectionRule(CoreRule):
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Avoid the infected area; defer lymphatic drainage."""
         for c in context.matching(LOCAL_INFECTION_CODES):
-            evidence = (_icd(c.icd10cm),)
+            evidence = (context.evidence(c),)
             yield self._finding(
                 Action.AVOID_REGION,
                 "Local infection: no contact over the infected area.",
@@ -346,7 +343,7 @@ class OpenWoundRule(CoreRule):
                 Action.AVOID_REGION,
                 "Open or healing wound, burn or ulcer: no contact over it.",
                 regions=_sites(c, c.icd10cm),
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         if RiskFlag.FRAGILE_SKIN in context.patient.flags:
             yield self._finding(
@@ -433,7 +430,7 @@ class RecentFractureRule(CoreRule):
                 Action.AVOID_REGION,
                 "Recent or healing fracture: no pressure over the fracture site.",
                 regions=_sites(c, code),
-                evidence=(_icd(code),),
+                evidence=(context.evidence(c),),
             )
 
 
@@ -463,7 +460,7 @@ class BleedingRiskRule(CoreRule):
         evidence = [f"medication class {m.value}" for m in sorted(
             context.medication_classes & _BLEEDING_MEDS, key=lambda m: m.value
         )]  # fmt: skip
-        evidence.extend(_icd(c.icd10cm) for c in context.matching(BLEEDING_CODES))
+        evidence.extend(context.evidence(c) for c in context.matching(BLEEDING_CODES))
         if RiskFlag.BLEEDING_TENDENCY in context.patient.flags:
             evidence.append("risk flag bleeding_tendency")
         if evidence:
@@ -491,7 +488,7 @@ class OsteoporosisRule(CoreRule):
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Limit pressure everywhere."""
-        codes = [_icd(c.icd10cm) for c in context.matching(OSTEOPOROSIS_CODES)]
+        codes = [context.evidence(c) for c in context.matching(OSTEOPOROSIS_CODES)]
         if codes:
             yield self._finding(
                 Action.LIMIT_PRESSURE,
@@ -521,7 +518,7 @@ class BoneMetastasisRule(CoreRule):
         """Avoid the involved bone; limit pressure elsewhere."""
         for c in context.matching(BONE_METASTASIS_CODES):
             sites = _sites(c, None)
-            evidence = (_icd(c.icd10cm),)
+            evidence = (context.evidence(c),)
             if sites:
                 yield self._finding(
                     Action.AVOID_REGION,
@@ -563,7 +560,7 @@ class ActiveCancerRule(CoreRule):
         cancers = list(context.matching(CANCER_CODES))
         for c in cancers:
             sites = _sites(c, None)
-            evidence = (_icd(c.icd10cm),)
+            evidence = (context.evidence(c),)
             if sites:
                 yield self._finding(
                     Action.AVOID_REGION,
@@ -586,7 +583,7 @@ class ActiveCancerRule(CoreRule):
                 "Manual lymphatic drainage is contraindicated with an active malignancy.",
                 severity=Severity.ABSOLUTE,
                 tags=frozenset({"lymphatic"}),
-                evidence=[_icd(c.icd10cm) for c in cancers],
+                evidence=[context.evidence(c) for c in cancers],
             )
         if MedicationClass.CHEMOTHERAPY in context.medication_classes:
             yield self._finding(
@@ -622,7 +619,7 @@ class RadiationSiteRule(CoreRule):
                     Action.AVOID_REGION,
                     "Radiodermatitis: no contact over the inflamed radiated skin.",
                     regions=_sites(c, None),
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
             else:
                 yield self._finding(
@@ -631,7 +628,7 @@ class RadiationSiteRule(CoreRule):
                     "inflamed; light touch may be painful.",
                     severity=Severity.INFORMATION,
                     regions=_sites(c, None),
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
 
 
@@ -661,7 +658,7 @@ class HeartFailureRule(CoreRule):
         """Judge MLD against the heart failure's state."""
         mld = context.uses(tag="lymphatic")
         for c in context.matching(HEART_FAILURE_CODES):
-            evidence = (_icd(c.icd10cm),)
+            evidence = (context.evidence(c),)
             if not mld:
                 yield self._finding(
                     Action.MONITOR,
@@ -715,7 +712,7 @@ class KidneyFailureRule(CoreRule):
                     Action.AVOID_MODALITY,
                     "Acute kidney failure: no lymphatic drainage.",
                     tags=frozenset({"lymphatic"}),
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
             else:
                 yield self._finding(
@@ -724,7 +721,7 @@ class KidneyFailureRule(CoreRule):
                     "clearance.",
                     severity=Severity.RELATIVE,
                     tags=frozenset({"lymphatic"}),
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
 
 
@@ -753,7 +750,7 @@ class HypertensionRule(CoreRule):
             yield self._finding(
                 Action.DEFER,
                 "Hypertensive crisis: defer and refer.",
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         vitals = context.session.vitals if context.session is not None else None
         policy = context.policy
@@ -773,7 +770,7 @@ class HypertensionRule(CoreRule):
                     ),
                 )
             return
-        known = [_icd(c.icd10cm) for c in context.matching(HYPERTENSION_CODES)]
+        known = [context.evidence(c) for c in context.matching(HYPERTENSION_CODES)]
         if known:
             yield self._finding(
                 Action.MONITOR,
@@ -804,7 +801,7 @@ class VaricoseVeinsRule(CoreRule):
                 "Varicose veins: no deep or direct pressure over them.",
                 regions=_sites(c, c.icd10cm),
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
 
 
@@ -842,8 +839,8 @@ class PregnancyRule(CoreRule):
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Advise by stage and risk."""
         pregnancy = context.patient.pregnancy
-        coded_risk = [_icd(c.icd10cm) for c in context.matching(HIGH_RISK_PREGNANCY_CODES)]
-        coded = [_icd(c.icd10cm) for c in context.matching(PREGNANT_CODES)]
+        coded_risk = [context.evidence(c) for c in context.matching(HIGH_RISK_PREGNANCY_CODES)]
+        coded = [context.evidence(c) for c in context.matching(PREGNANT_CODES)]
         if pregnancy is None and not coded and not coded_risk:
             return
         if (pregnancy is not None and pregnancy.high_risk) or coded_risk:
@@ -854,7 +851,18 @@ class PregnancyRule(CoreRule):
                 evidence=coded_risk or ["pregnancy recorded as high-risk"],
             )
         weeks = pregnancy.weeks_on(context.on) if pregnancy is not None else None
-        evidence = [f"pregnancy, {weeks:.0f} weeks"] if weeks is not None else coded or coded_risk
+        if pregnancy is not None and weeks is not None and not 0 <= weeks <= MAX_GESTATION_WEEKS:
+            # The record cannot be projected to this date (past term, or recorded later):
+            # the gestational age is unknown, so every stage's advice applies.
+            evidence = [
+                f"pregnancy recorded at {pregnancy.gestational_weeks} weeks on "
+                f"{pregnancy.recorded_on}; gestational age on {context.on} unknown"
+            ]
+            weeks = None
+        elif weeks is not None:
+            evidence = [f"pregnancy, {weeks:.0f} weeks"]
+        else:
+            evidence = coded or coded_risk
         if weeks is None or weeks >= context.policy.late_pregnancy_weeks:
             yield self._finding(
                 Action.CHANGE_POSITION,
@@ -909,7 +917,7 @@ class NeuropathyRule(CoreRule):
                 "pressure; light pressure only.",
                 regions=_sites(c, None),
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         flags = sorted(f.value for f in context.patient.flags & _SENSATION_FLAGS)
         if flags:
@@ -949,7 +957,7 @@ class HerniatedDiscRule(CoreRule):
                 "Herniated disc: no direct pressure over the affected spinal level.",
                 regions=_sites(c, c.icd10cm),
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
 
 
@@ -979,7 +987,7 @@ class AneurysmRule(CoreRule):
                 Action.AVOID_REGION,
                 "Aneurysm or dissection: no pressure over the vessel's region.",
                 regions=_sites(c, c.icd10cm),
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         if found and context.uses(modality=_MFR):
             yield self._finding(
@@ -987,7 +995,7 @@ class AneurysmRule(CoreRule):
                 "Aneurysm: myofascial release is contraindicated.",
                 severity=Severity.ABSOLUTE,
                 modalities=frozenset({_MFR}),
-                evidence=[_icd(c.icd10cm) for c in found],
+                evidence=[context.evidence(c) for c in found],
             )
 
 
@@ -1029,7 +1037,7 @@ class LymphedemaRule(CoreRule):
                 regions=_sites(c, c.icd10cm),
                 tags=_NO_LYMPH_LOAD,
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         for s in context.patient.surgeries:
             if s.lymph_nodes_removed and s.performed_on <= context.on:
@@ -1077,7 +1085,7 @@ class NeckVesselsThyroidRule(CoreRule):
                 "Carotid disease or hypersensitivity: no sustained or deep pressure on the neck.",
                 regions=neck,
                 max_grade=PressureGrade.HEAVY_LOTIONING,
-                evidence=(_icd(c.icd10cm),),
+                evidence=(context.evidence(c),),
             )
         for c in context.matching(THYROID_CODES):
             code = c.icd10cm
@@ -1087,7 +1095,7 @@ class NeckVesselsThyroidRule(CoreRule):
                     "Hyperthyroidism: gentle work only on the front of the neck.",
                     regions=neck,
                     max_grade=PressureGrade.HEAVY_LOTIONING,
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
             elif context.uses(tag="lymphatic") and context.works_on(_R.NECK):
                 yield self._finding(
@@ -1096,7 +1104,7 @@ class NeckVesselsThyroidRule(CoreRule):
                     severity=Severity.RELATIVE,
                     regions=neck,
                     tags=frozenset({"lymphatic"}),
-                    evidence=(_icd(code),),
+                    evidence=(context.evidence(c),),
                 )
 
 

@@ -1,0 +1,61 @@
+"""Soft findings: named, coded observations that do not block a record.
+
+`Advisory` is the one shape for what medmassage notices without refusing: a
+stable ``code``, a ``level`` (info, warning, error), the ``path`` of the field
+it concerns and a ``message``. `medmassage.check` returns advisories about a
+record, and a screening `medmassage.contraindications.Assessment` carries the
+advisories of its inputs (a screening date outside the plan, a pregnancy record
+projected past term).
+
+Messages never contain a patient's name, birth date, contact details or free
+text: only paths, codes and generic wording.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = ["Advisory", "AdvisoryLevel"]
+
+
+class AdvisoryLevel(enum.Enum):
+    """How much attention an advisory needs."""
+
+    #: Worth knowing; nothing to do.
+    INFO = "info"
+    #: Worth a clinician's or biller's attention.
+    WARNING = "warning"
+    #: The record is valid as data but cannot be used as it stands (an outcome
+    #: measure that cannot be scored, a plan that screening defers).
+    ERROR = "error"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Advisory:
+    """A named, coded observation about a valid record.
+
+    Attributes:
+        code: A stable identifier (``unplanned_technique`` ...).
+        path: Where in the record (empty for the record as a whole).
+        message: What was noticed (never a patient's identifying values).
+        level: Info, warning or error.
+    """
+
+    code: str
+    path: str
+    message: str
+    level: AdvisoryLevel = AdvisoryLevel.WARNING
+
+    def __str__(self) -> str:
+        return f"{self.level.value}: {self.path or '<root>'}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return a JSON-ready dictionary."""
+        return {
+            "code": self.code,
+            "level": self.level.value,
+            "path": self.path,
+            "message": self.message,
+        }
