@@ -220,8 +220,10 @@ def _text(value: object) -> str:
 def _screening_problems(assessment: object) -> tuple[str, ...]:
     """The reasons a screening is not clear beyond its findings (failures first)."""
     out: list[str] = []
-    for failure in getattr(assessment, "failures", ()):
-        out.append(f"Not evaluated, do not rely on this screening: {failure}")
+    failures = tuple(getattr(assessment, "failures", ()))
+    if failures:
+        out.append("The screening is incomplete: do not read its findings as all there is.")
+    out.extend(f"Rule failure: {failure}" for failure in failures)
     for conflict in getattr(assessment, "plan_conflicts", ()):
         out.append(f"Plan conflict: {conflict}")
     for violation in getattr(assessment, "violations", ()):
