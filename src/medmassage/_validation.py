@@ -24,7 +24,7 @@ import attrs
 from .exceptions import Problem, ValidationError
 from .units import Measure
 
-__all__ = ["Model", "redacted"]
+__all__ = ["Model", "encodable", "redacted"]
 
 Check = Callable[[object], bool]
 
@@ -92,6 +92,27 @@ def check_aware(problems: list[Problem], path: str, value: dt.datetime | None) -
         offset = value.utcoffset()
         if offset is not None and offset.microseconds:
             problems.append(Problem(path, "expected a UTC offset in whole seconds", "offset"))
+
+
+#: What is expected of text that cannot be encoded as UTF-8 (problem code ``encoding``).
+ENCODABLE_TEXT: Final = "text encodable as UTF-8 (found a lone surrogate)"
+ENCODING_MESSAGE: Final = f"expected {ENCODABLE_TEXT}"
+
+
+def encodable(value: str) -> bool:
+    """Whether *value* can be encoded as UTF-8 (it holds no lone surrogate).
+
+    ``json.loads`` decodes the JSON escape of a lone surrogate (``U+DFFF``) into
+    one, and no UTF-8 writer (file, terminal, FHIR export) can encode it. ASCII
+    text is the fast path.
+    """
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_range(
@@ -218,26 +239,114 @@ def _compile(tp: Any) -> Check:
     raise TypeError(f"medmassage cannot check the type {tp!r}")  # pragma: no cover
 
 
-_specs: dict[type, tuple[tuple[str, Check, Any], ...]] = {}
+def _text_ok(v: object) -> bool:
+    return not isinstance(v, str) or v.isascii() or encodable(v)
 
 
-def _spec(cls: type) -> tuple[tuple[str, Check, Any], ...]:
+def _compile_text(tp: Any, outer: frozenset[type] = frozenset()) -> Check | None:
+    """Compile a check that all text in a value of type *tp* is encodable as UTF-8.
+
+    ``None`` when the type holds no text this object must check: none at all, or
+    only inside nested models (which check their own). Each check lets values of
+    other types pass, so the checks of a union's members can be combined.
+    """
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is str:
+        return _text_ok
+    if origin in (typing.Union, types.UnionType):
+        checks = [c for c in (_compile_text(a, outer) for a in args) if c is not None]
+        if not checks:
+            return None
+        if len(checks) == 1:
+            return checks[0]
+        return lambda v: all(c(v) for c in checks)
+    if origin is tuple or origin is frozenset:
+        item = _compile_text(args[0], outer)
+        if item is None:
+            return None
+        if origin is tuple:
+            return lambda v: not isinstance(v, tuple) or all(item(x) for x in v)
+        return lambda v: not isinstance(v, frozenset) or all(item(x) for x in v)
+    mapping = (args[0], args[1]) if origin in (dict, Mapping) else None
+    if mapping is not None:
+        mapping_kind: Any = tp if isinstance(tp, type) else Mapping
+        key = _compile_text(mapping[0], outer) or (lambda k: True)
+        val = _compile_text(mapping[1], outer) or (lambda x: True)
+        return lambda v: (
+            not isinstance(v, mapping_kind) or all(key(k) and val(x) for k, x in v.items())
+        )
+    if isinstance(tp, type) and attrs.has(tp) and not issubclass(tp, Model) and tp not in outer:
+        # A plain attrs value (a Coding) does not validate itself as a model does.
+        hints = typing.get_type_hints(tp, vars(sys.modules[tp.__module__]))
+        inner = outer | {tp}
+        fields = [
+            (a.name, c)
+            for a in attrs.fields(tp)
+            if (c := _compile_text(hints[a.name], inner)) is not None
+        ]
+        if not fields:
+            return None
+        return lambda v: not isinstance(v, tp) or all(c(getattr(v, n)) for n, c in fields)
+    return None
+
+
+def _text_problems(problems: list[Problem], path: str, value: object) -> None:
+    """Report, with its path, each text in *value* that is not encodable (the slow path)."""
+    if isinstance(value, str):
+        if not encodable(value):
+            problems.append(Problem(path, ENCODING_MESSAGE, "encoding"))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            _text_problems(problems, f"{path}[{i}]", item)
+    elif isinstance(value, frozenset):  # unordered: every problem is the set's
+        found: list[Problem] = []
+        for item in value:
+            _text_problems(found, path, item)
+        problems.extend(dict.fromkeys(found))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and not encodable(key):
+                problems.append(Problem(path, ENCODING_MESSAGE, "encoding"))
+            else:
+                _text_problems(problems, f"{path}.{key}", item)
+    elif attrs.has(type(value)) and not isinstance(value, Model):
+        cls: Any = type(value)
+        for a in attrs.fields(cls):
+            _text_problems(problems, f"{path}.{a.name}", getattr(value, a.name))
+
+
+_specs: dict[type, tuple[tuple[str, Check, Any, Check | None], ...]] = {}
+
+
+def _spec(cls: type) -> tuple[tuple[str, Check, Any, Check | None], ...]:
     spec = _specs.get(cls)
     if spec is None:
         module = sys.modules[cls.__module__]
         hints = typing.get_type_hints(cls, vars(module))
-        spec = tuple((a.name, _compile(hints[a.name]), hints[a.name]) for a in attrs.fields(cls))
+        spec = tuple(
+            (a.name, _compile(hints[a.name]), hints[a.name], _compile_text(hints[a.name]))
+            for a in attrs.fields(cls)
+        )
         _specs[cls] = spec
     return spec
 
 
 def type_problems(obj: object) -> list[Problem]:
-    """Check every field of the attrs instance *obj* against its annotation."""
-    return [
-        Problem(name, f"expected {_describe(tp)}", "type")
-        for name, check, tp in _spec(type(obj))
-        if not check(getattr(obj, name))
-    ]
+    """Check every field of the attrs instance *obj* against its annotation.
+
+    Text must also be encodable as UTF-8 (code ``encoding``), in every field that
+    holds text: strings, sequences and sets of them, mapping keys and values, and
+    plain attrs values such as `~medmassage.codes.Coding`.
+    """
+    problems: list[Problem] = []
+    for name, check, tp, text in _spec(type(obj)):
+        value = getattr(obj, name)
+        if not check(value):
+            problems.append(Problem(name, f"expected {_describe(tp)}", "type"))
+        elif text is not None and not text(value):
+            _text_problems(problems, name, value)
+    return problems
 
 
 #: True while `medmassage.serialization` builds objects from data whose field

@@ -47,7 +47,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from ._validation import _describe, types_checked
+from ._validation import ENCODABLE_TEXT, _describe, encodable, types_checked
 from .exceptions import Problem, SchemaVersionError, ValidationError
 from .modalities import KEY_METADATA
 from .outcomes import ItemResponse, PhysicalMeasurement, Responses
@@ -111,7 +111,10 @@ def _str(value: object, tp: object) -> str:
     if tp is not str and tp is not None and _is_enum(tp):  # likewise a StrEnum
         return _structure_enum(tp)(value, tp)  # type: ignore[return-value]
     if type(value) is str:
-        return value
+        # json.loads turns the escape of a lone surrogate into one; no writer can encode it.
+        if value.isascii() or encodable(value):
+            return value
+        raise _fail(ENCODABLE_TEXT, "encoding")
     raise _fail("text")
 
 
@@ -205,8 +208,10 @@ def _structure_physical(value: object, _: object) -> PhysicalMeasurement:
 
 
 def _structure_item(value: object, _: object) -> ItemResponse:
-    if value is None or type(value) in (int, float, bool, str):
+    if value is None or type(value) in (int, float, bool):
         return value  # type: ignore[return-value]
+    if type(value) is str:
+        return _str(value, str)
     raise _fail("an item response: a number, true/false, an answer label or null")
 
 
