@@ -52,6 +52,87 @@ def overlap(hour: int, minute: int, fold: int) -> dt.datetime:
     return dt.datetime(2025, 11, 2, hour, minute, tzinfo=CHICAGO, fold=fold)
 
 
+# -- 3. two instants an hour apart in a DST overlap are not equal ----------------------------
+
+
+def test_the_two_0130_of_a_fall_back_night_are_not_equal() -> None:
+    """01:30 CDT (fold=0) and 01:30 CST (fold=1) are an hour apart: different records."""
+    cdt, cst = overlap(1, 30, 0), overlap(1, 30, 1)
+    assert cdt == cst  # Python compares one zone's date-times by wall time
+    assert bctq(taken_at=cdt) != bctq(taken_at=cst)
+    assert session(start=cdt) != session(start=cst)
+    assert len({session(start=cdt), session(start=cst)}) == 2
+    assert session(start=cst) == session(start=overlap(1, 30, 1))
+
+
+def test_the_same_instant_in_another_zone_is_another_record() -> None:
+    """Equality is instant plus zone: equal exactly when the JSON is equal."""
+    local = overlap(1, 30, 1)
+    same_instant = local.astimezone(dt.UTC)
+    assert session(start=local) != session(start=same_instant)
+    fixed = local.astimezone(dt.timezone(dt.timedelta(hours=-6)))
+    assert session(start=same_instant.astimezone(fixed.tzinfo)) == session(start=fixed)
+
+
+def test_a_fold_survives_a_json_round_trip() -> None:
+    """The second 01:30 reads back as the second 01:30, not the first."""
+    s = session(start=overlap(1, 30, 1))
+    back = from_json(mm.Session, to_json(s))
+    assert back == s
+    assert back.start.fold == 1
+    assert back.start.utcoffset() == dt.timedelta(hours=-6)
+    assert back != session(start=overlap(1, 30, 0))
+
+
+def test_session_end_counts_real_minutes_across_dst() -> None:
+    """A 15-minute session starting 01:50 CDT on fall-back night ends at 01:05 CST."""
+    s = session(start=overlap(1, 50, 0), duration=mm.Duration(15, "min"))
+    assert s.end.replace(tzinfo=None) == dt.datetime(2025, 11, 2, 1, 5)
+    assert s.end.utcoffset() == dt.timedelta(hours=-6)
+    assert s.end.astimezone(dt.UTC) - s.start.astimezone(dt.UTC) == dt.timedelta(minutes=15)
+    spring = session(
+        start=dt.datetime(2025, 3, 9, 1, 50, tzinfo=CHICAGO), duration=mm.Duration(15, "min")
+    )
+    assert spring.end.replace(tzinfo=None) == dt.datetime(2025, 3, 9, 3, 5)
+
+
+def test_signature_must_follow_the_start_as_an_instant() -> None:
+    """Signed 01:10 CST after a 01:50 CDT start is fine; 01:45 CDT after 01:30 CST is not."""
+    assert session(start=overlap(1, 50, 0)).sign("pr-1", overlap(1, 10, 1)).signed
+    assert problems(lambda: session(start=overlap(1, 30, 1)).sign("pr-1", overlap(1, 45, 0))) == {
+        ("signature.at", "order")
+    }
+
+
+def test_case_orders_sessions_by_instant() -> None:
+    """01:45 CDT then 01:30 CST is chronological; the other way round is refused."""
+    patient = mm.Patient(id="pt-1", birth_date=dt.date(1980, 1, 1), sex=mm.AdministrativeSex.MALE)
+    plan = mm.TreatmentPlan(
+        id="pl-1",
+        patient_id="pt-1",
+        practitioner_id="pr-1",
+        diagnoses=(mm.Diagnosis(coding=mm.Coding.icd10cm("M54.50")),),
+        techniques=(
+            mm.PlannedTechnique(
+                modality="core.swedish",
+                region=mm.BodyRegion.LUMBAR_SPINE,
+                duration=mm.Duration(20, "min"),
+                min_grade=mm.PressureGrade(1),
+                max_grade=mm.PressureGrade(3),
+            ),
+        ),
+        session_length=mm.Duration(60, "min"),
+        sessions_per_week=2,
+        duration_weeks=4,
+        start_date=dt.date(2025, 10, 20),
+    )
+    first = session(id="s-1", start=overlap(1, 45, 0), duration=mm.Duration(10, "min"))
+    second = session(id="s-2", start=overlap(1, 30, 1), duration=mm.Duration(10, "min"))
+    mm.Case(patient=patient, plan=plan, sessions=(first, second))
+    found = problems(lambda: mm.Case(patient=patient, plan=plan, sessions=(second, first)))
+    assert found == {("sessions[1].start", "order")}
+
+
 # -- 4. text that cannot be encoded as UTF-8 is refused -------------------------------------
 
 

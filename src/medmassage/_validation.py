@@ -24,7 +24,7 @@ import attrs
 from .exceptions import Problem, ValidationError
 from .units import Measure
 
-__all__ = ["Model", "encodable", "redacted"]
+__all__ = ["Model", "after", "encodable", "instant", "instant_key", "redacted"]
 
 Check = Callable[[object], bool]
 
@@ -113,6 +113,57 @@ def encodable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def instant(value: dt.datetime) -> dt.timedelta:
+    """The instant of an aware *value*, as the time elapsed since 1970-01-01 UTC.
+
+    Use it to order and compare date-times: Python compares two date-times of
+    the same ``tzinfo`` by their wall time and ignores ``fold``, so on the night
+    clocks go back 01:30 CST (``fold=1``) sorts before 01:45 CDT although it is
+    45 minutes later. Subtraction goes through the UTC offsets and, unlike
+    ``astimezone(UTC)``, cannot overflow at the ends of the calendar.
+    """
+    return value - _EPOCH
+
+
+def instant_key(value: dt.datetime | None) -> object:
+    """Equality and hash key of a date-time field: the instant and the zone.
+
+    Models compare the instant (see `instant`) and the zone (the IANA name, else
+    the UTC offset) rather than the wall time: the two 01:30 of a night when
+    clocks go back are an hour apart and not equal, and two values are equal
+    exactly when they serialize to the same text.
+    """
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is None:  # refused by validation; keep the key total
+        return (value, None)
+    tz = value.tzinfo
+    zone: object = offset
+    if isinstance(tz, zoneinfo.ZoneInfo):
+        zone = tz.key or tz  # a zone read from a file has no key
+    return (value - _EPOCH, zone)
+
+
+def after(start: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """*start* plus *delta* of elapsed time, on *start*'s clock.
+
+    Adding a `~datetime.timedelta` to an aware date-time moves its wall clock,
+    which is wrong across a daylight-saving change (01:50 CDT plus 15 minutes on
+    the night clocks go back is 01:05 CST, not 02:05); this adds real time.
+    """
+    tz = start.tzinfo
+    if tz is None or type(tz) is dt.timezone:  # no transitions: wall time is real time
+        return start + delta
+    try:
+        return (start.astimezone(dt.UTC) + delta).astimezone(tz)
+    except (ValueError, OverflowError):  # a tzinfo without fromutc support; or out of range
+        return start + delta
 
 
 def check_range(

@@ -13,7 +13,7 @@ import datetime as dt
 
 import attrs
 
-from ._validation import Model, check_aware, check_side, check_text
+from ._validation import Model, check_aware, check_side, check_text, instant_key
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem
 from .modalities import KEY, check_key
@@ -60,7 +60,7 @@ class OutcomeMeasure(Model):
     """
 
     instrument: str = attrs.field(metadata=KEY)
-    taken_at: dt.datetime
+    taken_at: dt.datetime = attrs.field(eq=instant_key)
     value: float | None = None
     responses: Responses | None = None
     measurements: tuple[PhysicalMeasurement, ...] = ()

@@ -183,8 +183,9 @@ def _datetime(value: object, _: object) -> dt.datetime:
 
 def _unstructure_datetime(value: dt.datetime) -> str:
     text = value.isoformat()
-    if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
-        text += f"[{value.tzinfo.key}]"
+    tz = value.tzinfo
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key is not None:  # from_file zones have none
+        text += f"[{tz.key}]"
     return text
 
 

@@ -16,12 +16,15 @@ import attrs
 
 from ._validation import (
     Model,
+    after,
     check_aware,
     check_id,
     check_range,
     check_ref,
     check_side,
     check_text,
+    instant,
+    instant_key,
     redacted,
 )
 from .anatomy import BodyRegion, Laterality
@@ -169,7 +172,7 @@ class AdverseReaction(Model):
     severity: ReactionSeverity
     region: BodyRegion | None = None
     laterality: Laterality | None = None
-    onset: dt.datetime | None = None
+    onset: dt.datetime | None = attrs.field(default=None, eq=instant_key)
     resolved: bool = False
     note: str | None = attrs.field(default=None, repr=redacted)
 
@@ -208,7 +211,7 @@ class Signature(Model):
     """Who signed a session, and when."""
 
     by: str
-    at: dt.datetime
+    at: dt.datetime = attrs.field(eq=instant_key)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -232,7 +235,7 @@ class Amendment(Model):
     """
 
     by: str
-    at: dt.datetime
+    at: dt.datetime = attrs.field(eq=instant_key)
     reason: str = attrs.field(repr=redacted)
     original: Session = attrs.field(repr=False)
 
@@ -274,12 +277,16 @@ class Session(Model):
         vitals: Vital signs.
         signature: Set once the session is signed.
         amendments: Changes made after signing, oldest first.
+
+    Equality and hashing compare date-times by instant and time zone, not by
+    wall time, and times are compared as instants, so the two 01:30 of the night
+    clocks go back are never confused.
     """
 
     id: str
     patient_id: str
     practitioner_id: str
-    start: dt.datetime
+    start: dt.datetime = attrs.field(eq=instant_key)
     duration: Duration
     plan_id: str | None = None
     status: SessionStatus = SessionStatus.COMPLETED
@@ -297,7 +304,16 @@ class Session(Model):
         check_ref(p, "patient_id", self.patient_id)
         check_ref(p, "practitioner_id", self.practitioner_id)
         check_ref(p, "plan_id", self.plan_id)
-        check_aware(p, "start", self.start)
+        start = self.start
+        check_aware(p, "start", start)
+        if start.year == 9999 or start.year == 1:  # the end or the instant may not exist
+            try:
+                after(start, dt.timedelta(minutes=self.duration.minutes)).astimezone(dt.UTC)
+                start.astimezone(dt.UTC)
+            except (OverflowError, ValueError):
+                p.append(
+                    Problem("start", "expected a time whose session ends before 9999", "range")
+                )
         minutes = self.duration.minutes
         if not 1 <= minutes <= 480:
             check_range(p, "duration", minutes, 1, 480)
@@ -317,8 +333,8 @@ class Session(Model):
         signature = self.signature
         if (
             signature is not None
-            and self.start.utcoffset() is not None
-            and signature.at < self.start
+            and start.utcoffset() is not None
+            and instant(signature.at) < instant(start)
         ):
             p.append(Problem("signature.at", "expected a time after the session started", "order"))
         if self.amendments and signature is None:
@@ -336,8 +352,12 @@ class Session(Model):
 
     @property
     def end(self) -> dt.datetime:
-        """When the session ended."""
-        return self.start + dt.timedelta(minutes=self.duration.minutes)
+        """When the session ended: *duration* of real time after *start*, on its clock.
+
+        Across a daylight-saving change the wall clock jumps: a 15-minute session
+        starting at 01:50 CDT on the night clocks go back ends at 01:05 CST.
+        """
+        return after(self.start, dt.timedelta(minutes=self.duration.minutes))
 
     @property
     def treatment_minutes(self) -> float:
