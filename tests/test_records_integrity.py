@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import medmassage as mm
 from medmassage.cli import main
+from medmassage.outcomes import ScaleResponses
 from medmassage.serialization import from_json, to_dict, to_json
+from medmassage.testing import strategies as mst
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 START = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC)
@@ -50,6 +56,92 @@ def problems(call: Callable[[], object]) -> set[tuple[str, str]]:
 def overlap(hour: int, minute: int, fold: int) -> dt.datetime:
     """A wall time on 2025-11-02 in Chicago, when 01:00-02:00 happens twice (CDT, then CST)."""
     return dt.datetime(2025, 11, 2, hour, minute, tzinfo=CHICAGO, fold=fold)
+
+
+# -- 2. every model object is hashable ------------------------------------------------------
+
+
+def test_scale_responses_make_outcomes_sessions_and_cases_hashable() -> None:
+    """A BCTQ measure with scale responses hashes, and so does a session and case holding it."""
+    measure = bctq()
+    assert isinstance(measure.responses, ScaleResponses)
+    assert measure.responses == {"sss": (1, 2, 3, None), "fss": (2, 2)}
+    assert repr(measure.responses) == "ScaleResponses({'sss': (1, 2, 3, None), 'fss': (2, 2)})"
+    assert hash(measure) == hash(bctq())
+    s = session(outcomes=(measure,))
+    assert hash(s) == hash(session(outcomes=(bctq(),)))
+    assert {s, session(outcomes=(bctq(),))} == {s}
+    case = from_json(mm.Case, EXAMPLE.read_text())
+    first = attrs.evolve(case.sessions[0], signature=None, outcomes=(measure,))
+    assert hash(attrs.evolve(case, sessions=(first, *case.sessions[1:])))
+
+
+def test_scale_responses_are_immutable() -> None:
+    """The responses mapping cannot be changed in place."""
+    responses = bctq().responses
+    assert isinstance(responses, ScaleResponses)
+    writable: Any = responses
+    with pytest.raises(TypeError):
+        writable["sss"] = ()
+    with pytest.raises(AttributeError):
+        responses._scales = {}
+    assert pickle.loads(pickle.dumps(responses)) == responses
+
+
+def test_scale_responses_keep_their_json() -> None:
+    """Scale responses serialize as a JSON object of lists, in order, and read back."""
+    measure = bctq()
+    assert to_dict(measure)["responses"] == {"sss": [1, 2, 3, None], "fss": [2, 2]}
+    back = from_json(mm.OutcomeMeasure, to_json(measure))
+    assert back == measure
+    assert list(back.responses or ()) == ["sss", "fss"]
+    answered = bctq(responses={"sss": (2,) * 10 + (None,), "fss": (1,) * 8})
+    read = from_json(mm.OutcomeMeasure, to_json(answered)).responses
+    assert read is not None
+    score = mm.get_instrument("bctq").score(read)
+    assert score == mm.get_instrument("bctq").score({"sss": (2,) * 10 + (None,), "fss": (1,) * 8})
+
+
+def test_answers_of_different_types_are_different_records() -> None:
+    """A yes (True), a 1 and a 1.0 are different answers, though Python calls them equal."""
+    yes, one, real = (bctq(responses=(answer,)) for answer in (True, 1, 1.0))
+    assert yes != one != real != yes
+    assert to_json(yes) != to_json(one)
+    assert bctq(responses={"sss": (1,), "fss": (2,)}) == bctq(responses={"fss": (2,), "sss": (1,)})
+    assert bctq(responses={"sss": (True,)}) != bctq(responses={"sss": (1,)})
+
+
+#: Every public strategy that takes no arguments.
+STRATEGIES = sorted(
+    name
+    for name in mst.__all__
+    if callable(getattr(mst, name)) and isinstance(getattr(mst, name)(), st.SearchStrategy)
+)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_every_generated_object_hashes_and_round_trips(name: str) -> None:
+    """Generated values hash; models hash equal after a JSON round trip and encode as UTF-8."""
+
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        obj = data.draw(getattr(mst, name)())
+        hash(obj)
+        if attrs.has(type(obj)):
+            text = to_json(obj)
+            text.encode("utf-8")
+            back = from_json(type(obj), text)
+            assert back == obj
+            assert hash(back) == hash(obj)
+
+    check()
+
+
+def test_strategies_cover_the_main_models() -> None:
+    """The hash property above runs over every main model."""
+    assert {"patients", "sessions", "cases", "outcome_measures", "treatment_plans"} <= set(
+        STRATEGIES
+    )
 
 
 # -- 3. two instants an hour apart in a DST overlap are not equal ----------------------------
@@ -161,12 +253,15 @@ def test_lone_surrogates_are_refused_when_decoding() -> None:
     """A JSON escape of a lone surrogate is refused at its path, not later by an export."""
     doc = to_dict(session(note=mm.SoapNote(subjective="ok"), outcomes=(bctq(),)))
     doc["note"]["subjective"] = "\udfff"
+    doc["outcomes"][0]["responses"] = {"sss": ["\udfff"], "\udfff": []}
     text = json.dumps(doc)
     assert "\\udfff" in text
     with pytest.raises(mm.ValidationError) as info:
         from_json(mm.Session, text)
     assert {(p.path, p.code) for p in info.value.problems} == {
         ("note.subjective", "encoding"),
+        ("outcomes[0].responses.sss[0]", "encoding"),
+        ("outcomes[0].responses", "encoding"),
     }
     assert all(p.message == ENCODING for p in info.value.problems)
 

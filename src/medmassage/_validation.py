@@ -241,6 +241,9 @@ def _describe(tp: Any) -> str:
         return f"a set of {_describe(args[0])}"
     if origin in (dict, Mapping):
         return f"an object of {_describe(args[1])}"
+    mapping = _mapping_types(tp)
+    if mapping is not None:
+        return f"an object of {_describe(mapping[1])}"
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(a) for a in args)
     if isinstance(tp, type):
@@ -252,6 +255,17 @@ def _describe(tp: Any) -> str:
             return f"a {tp.KIND} ({tp.EXAMPLES})"
         return f"a {tp.__name__}"
     return str(tp)
+
+
+def _mapping_types(tp: Any) -> tuple[Any, Any] | None:
+    """The key and value types of an immutable mapping class such as ``ScaleResponses``."""
+    if not (isinstance(tp, type) and issubclass(tp, Mapping)):
+        return None
+    for base in getattr(tp, "__orig_bases__", ()):
+        if typing.get_origin(base) is Mapping:
+            key, value = typing.get_args(base)
+            return key, value
+    return None  # pragma: no cover - every such class names its types
 
 
 def _compile(tp: Any) -> Check:
@@ -273,6 +287,10 @@ def _compile(tp: Any) -> Check:
     if origin in (dict, Mapping):
         key, val = _compile(args[0]), _compile(args[1])
         return lambda v: isinstance(v, dict) and all(key(k) and val(x) for k, x in v.items())
+    mapping = _mapping_types(tp)
+    if mapping is not None:
+        key, val = _compile(mapping[0]), _compile(mapping[1])
+        return lambda v: isinstance(v, tp) and all(key(k) and val(x) for k, x in v.items())
     if origin is typing.Literal:
         allowed = frozenset(args)
         return lambda v: isinstance(v, str | int) and v in allowed
@@ -319,7 +337,7 @@ def _compile_text(tp: Any, outer: frozenset[type] = frozenset()) -> Check | None
         if origin is tuple:
             return lambda v: not isinstance(v, tuple) or all(item(x) for x in v)
         return lambda v: not isinstance(v, frozenset) or all(item(x) for x in v)
-    mapping = (args[0], args[1]) if origin in (dict, Mapping) else None
+    mapping = (args[0], args[1]) if origin in (dict, Mapping) else _mapping_types(tp)
     if mapping is not None:
         mapping_kind: Any = tp if isinstance(tp, type) else Mapping
         key = _compile_text(mapping[0], outer) or (lambda k: True)

@@ -50,7 +50,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from ._validation import ENCODABLE_TEXT, _describe, encodable, types_checked
 from .exceptions import Problem, SchemaVersionError, ValidationError
 from .modalities import KEY_METADATA
-from .outcomes import ItemResponse, PhysicalMeasurement, Responses
+from .outcomes import ItemResponse, PhysicalMeasurement, Responses, ScaleResponses
 from .units import Angle, Length, Measure, Pressure, structure_hook
 
 __all__ = [
@@ -218,9 +218,24 @@ def _structure_item(value: object, _: object) -> ItemResponse:
 
 def _structure_responses(value: object, conv: cattrs.Converter) -> Responses:
     items = tuple[ItemResponse, ...]
-    if isinstance(value, dict):
-        return {_str(k, None): conv.structure(v, items) for k, v in value.items()}
-    return conv.structure(value, items)
+    if type(value) is not dict:
+        return conv.structure(value, items)
+    hook = conv.get_structure_hook(items)
+    scales: dict[str, tuple[ItemResponse, ...]] = {}
+    errors: list[Problem] = []
+    for k, v in value.items():
+        try:
+            name = _str(k, None)
+        except ValidationError as exc:  # reported at the mapping: the key is unreadable
+            errors.extend(exc.problems)
+            continue
+        try:
+            scales[name] = hook(v, items)
+        except Exception as exc:  # collected with its scale, re-raised below
+            errors.extend(_problems(exc, name, items))
+    if errors:
+        raise ValidationError(errors)
+    return ScaleResponses(scales)
 
 
 def _identity(value: object) -> object:
@@ -230,7 +245,7 @@ def _identity(value: object) -> object:
 def _unstructure_responses(value: Responses | None) -> object:
     if value is None:
         return None
-    if isinstance(value, dict):
+    if type(value) is ScaleResponses:
         return {k: list(v) for k, v in value.items()}
     return list(value)
 

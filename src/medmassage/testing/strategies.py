@@ -46,7 +46,13 @@ from ..cases import Case
 from ..codes import Coding
 from ..diagnosis import Acuity, Diagnosis, Provider, ProviderRole, Referral
 from ..modalities import BUILTIN_MODALITIES, Modality, PressureGrade
-from ..outcomes import ItemResponse, OutcomeMeasure, PhysicalMeasurement, Responses
+from ..outcomes import (
+    ItemResponse,
+    OutcomeMeasure,
+    PhysicalMeasurement,
+    Responses,
+    ScaleResponses,
+)
 from ..patient import (
     AdministrativeSex,
     Allergy,
@@ -995,7 +1001,7 @@ def _item_responses() -> st.SearchStrategy[ItemResponse]:
 @_cached
 def _responses() -> st.SearchStrategy[Responses]:
     items = st.lists(_item_responses(), max_size=12).map(tuple)
-    scales = st.dictionaries(keys(), items, min_size=1, max_size=3)
+    scales = st.dictionaries(keys(), items, min_size=1, max_size=3).map(ScaleResponses)
     return st.one_of(items, scales)
 
 
