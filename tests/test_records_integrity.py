@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import pickle
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 import medmassage as mm
 from medmassage.cli import main
 from medmassage.outcomes import ScaleResponses
-from medmassage.serialization import from_json, to_dict, to_json
+from medmassage.serialization import from_dict, from_json, to_dict, to_json
 from medmassage.testing import strategies as mst
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -56,6 +57,74 @@ def problems(call: Callable[[], object]) -> set[tuple[str, str]]:
 def overlap(hour: int, minute: int, fold: int) -> dt.datetime:
     """A wall time on 2025-11-02 in Chicago, when 01:00-02:00 happens twice (CDT, then CST)."""
     return dt.datetime(2025, 11, 2, hour, minute, tzinfo=CHICAGO, fold=fold)
+
+
+# -- 1. a signed session cannot be silently changed -----------------------------------------
+
+
+def test_evolving_a_signed_session_is_refused() -> None:
+    """attrs.evolve on a signed session raises, pointing to Session.amend()."""
+    signed = session().sign("pr-1", START + dt.timedelta(hours=2))
+    with pytest.raises(mm.ValidationError) as info:
+        attrs.evolve(signed, note=mm.SoapNote(subjective="changed after signing"))
+    (problem,) = info.value.problems
+    assert (problem.path, problem.code) == ("signature", "signed")
+    assert "Session.amend()" in problem.message
+    assert "changed after signing" not in str(info.value)
+
+
+def test_a_session_cannot_be_built_already_signed() -> None:
+    """Session(..., signature=...) is refused: only sign() sets a signature."""
+    signature = mm.Signature(by="pr-1", at=START + dt.timedelta(hours=2))
+    assert problems(lambda: session(signature=signature)) == {("signature", "signed")}
+
+
+def test_amend_is_the_way_to_change_a_signed_session() -> None:
+    """amend() changes a signed session and keeps the signed original in its trail."""
+    signed = session(note=mm.SoapNote(subjective="first")).sign("pr-1", START)
+    amended = signed.amend(
+        by="pr-1", at=START + dt.timedelta(days=1), reason="typo", note=mm.SoapNote(plan="p")
+    )
+    assert amended.signed
+    assert amended.note == mm.SoapNote(plan="p")
+    assert amended.amendments[0].original == signed
+
+
+def test_an_unsigned_copy_can_still_be_edited() -> None:
+    """Dropping the signature (and trail) gives an ordinary editable session."""
+    signed = session().sign("pr-1", START)
+    draft = attrs.evolve(signed, signature=None, amendments=(), id="s-2")
+    assert not draft.signed
+    assert attrs.evolve(draft, duration=mm.Duration(50, "min")).duration == mm.Duration(50, "min")
+
+
+def test_signing_leaves_no_permission_behind() -> None:
+    """After sign() succeeds or fails, a direct signed build is still refused."""
+    s = session()
+    signed = s.sign("pr-1", START)
+    with pytest.raises(mm.ValidationError):
+        s.sign("not an id!", START)
+    assert problems(lambda: attrs.evolve(signed, id="s-9")) == {("signature", "signed")}
+
+
+def test_signed_and_amended_sessions_round_trip_pickle_and_copy() -> None:
+    """JSON, dict, pickle, copy and deepcopy keep signed and amended sessions."""
+    signed = session().sign("pr-1", START + dt.timedelta(hours=1))
+    amended = signed.amend(by="pr-2", at=START + dt.timedelta(days=2), reason="r", plan_id="pl-1")
+    for s in (signed, amended):
+        assert from_json(mm.Session, to_json(s)) == s
+        assert from_dict(mm.Session, to_dict(s)) == s
+        assert pickle.loads(pickle.dumps(s)) == s
+        assert copy.copy(s) == s
+        assert copy.deepcopy(s) == s
+
+
+def test_a_signed_example_case_loads() -> None:
+    """The example case, whose sessions are signed, still reads and writes unchanged."""
+    text = EXAMPLE.read_text()
+    case = from_json(mm.Case, text)
+    assert all(s.signed for s in case.sessions)
+    assert to_json(case, indent=2) + "\n" == text
 
 
 # -- 2. every model object is hashable ------------------------------------------------------

@@ -1145,6 +1145,7 @@ def sessions(
     practitioner_id: str | None = None,
     notes: st.SearchStrategy[str] | None = None,
     signed: bool | None = None,
+    ids: st.SearchStrategy[str] | None = None,
 ) -> Session:
     """Valid sessions, optionally of *plan* (inside its dates, for its patient).
 
@@ -1160,6 +1161,10 @@ def sessions(
         notes: Strategy for the protected free text (SOAP note, reactions, amendment
             reasons, outcome notes); default `free_text`.
         signed: Force signed (``True``) or unsigned (``False``); default either.
+            Signed sessions are signed with `Session.sign` and amended with
+            `Session.amend` (the only ways to build one; ``attrs.evolve`` of a
+            signed session is refused).
+        ids: Strategy for the session id (default: `identifiers`).
     """
     if plan is not None:
         start = draw(aware_datetimes(plan.start_date, plan.end_date))
@@ -1184,7 +1189,7 @@ def sessions(
     text = _or(notes, free_text(max_size=120))
     later = st.timedeltas(dt.timedelta(0), dt.timedelta(days=30))
     session = Session(
-        id=draw(identifiers()),
+        id=draw(_or(ids, identifiers())),
         patient_id=pid,
         practitioner_id=who,
         start=start,
@@ -1235,8 +1240,8 @@ def cases(draw: st.DrawFn, *, max_sessions: int = 4) -> Case:
     plan = draw(treatment_plans(patient_id=patient.id, practitioner_id=team[0].id))
     ids = draw(st.lists(identifiers(), max_size=max_sessions, unique=True))
     found = [
-        attrs.evolve(
-            draw(sessions(plan, practitioner_id=draw(st.sampled_from(team)).id)), id=session_id
+        draw(
+            sessions(plan, practitioner_id=draw(st.sampled_from(team)).id, ids=st.just(session_id))
         )
         for session_id in ids
     ]
