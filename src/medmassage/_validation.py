@@ -24,7 +24,7 @@ import attrs
 from .exceptions import Problem, ValidationError
 from .units import Measure
 
-__all__ = ["Model", "after", "encodable", "instant", "instant_key", "redacted"]
+__all__ = ["Model", "after", "earlier", "encodable", "instant", "instant_key", "redacted"]
 
 Check = Callable[[object], bool]
 
@@ -128,6 +128,19 @@ def instant(value: dt.datetime) -> dt.timedelta:
     ``astimezone(UTC)``, cannot overflow at the ends of the calendar.
     """
     return value - _EPOCH
+
+
+def earlier(a: dt.datetime, b: dt.datetime) -> bool:
+    """Whether the aware date-time *a* is an earlier instant than *b*.
+
+    Date-times of different zones already compare as instants, and a fixed
+    offset has no folds, so only two of one IANA zone need `instant` (the cheap
+    comparison is kept for the common case: this runs on every decoded record).
+    """
+    tz = a.tzinfo
+    if tz is not b.tzinfo or type(tz) is dt.timezone:
+        return a < b
+    return instant(a) < instant(b)
 
 
 def instant_key(value: dt.datetime | None) -> object:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._validation import Model, instant, unique
+from ._validation import Model, earlier, unique
 from .exceptions import Problem
 from .patient import Patient
 from .plans import TreatmentPlan
@@ -64,8 +64,8 @@ class Case(Model):
                     )
                 # Instants, not wall times: on the night clocks go back, 01:30 CST
                 # (fold=1) is later than 01:45 CDT though its wall time is earlier.
-                start = instant(session.start)
-                if previous is not None and start < previous:
+                start = session.start
+                if previous is not None and earlier(start, previous):
                     p.append(
                         Problem(
                             f"{where}.start", "expected sessions in chronological order", "order"

@@ -28,7 +28,7 @@ from ._validation import (
     check_ref,
     check_side,
     check_text,
-    instant,
+    earlier,
     instant_key,
     redacted,
     types_checked,
@@ -353,7 +353,7 @@ class Session(Model):
                         "signed",
                     )
                 )
-            if start.utcoffset() is not None and instant(signature.at) < instant(start):
+            if start.utcoffset() is not None and earlier(signature.at, start):
                 p.append(
                     Problem("signature.at", "expected a time after the session started", "order")
                 )
