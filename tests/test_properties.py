@@ -67,7 +67,15 @@ def test_validation_is_idempotent(name: str) -> None:
     @(heavy if name == "cases" else settings())
     @given(ALL[name])
     def check(obj: Any) -> None:
-        assert rebuild(obj) == obj
+        if isinstance(obj, mm.Session) and obj.signed:
+            # a signed session is built only by sign(), amend() and decoding
+            with pytest.raises(mm.ValidationError) as info:
+                rebuild(obj)
+            assert ("signature", "signed") in {(p.path, p.code) for p in info.value.problems}
+            unsigned = attrs.evolve(obj, signature=None, amendments=())
+            assert rebuild(unsigned) == unsigned
+        else:
+            assert rebuild(obj) == obj
         once = from_dict(type(obj), to_dict(obj))
         twice = from_dict(type(once), to_dict(once))
         assert once == twice == obj
@@ -157,7 +165,7 @@ def test_evolve_session_revalidates(session: mm.Session) -> None:
 def test_evolve_case_revalidates(case: mm.Case) -> None:
     with pytest.raises(mm.ValidationError):
         attrs.evolve(case, plan=attrs.evolve(case.plan, patient_id=case.patient.id + "x"))
-    starts = [s.start for s in case.sessions]
+    starts = [s.start.astimezone(dt.UTC) for s in case.sessions]  # instants, not wall times
     if len(set(starts)) > 1:
         with pytest.raises(mm.ValidationError) as info:
             attrs.evolve(case, sessions=tuple(reversed(case.sessions)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._validation import Model, unique
+from ._validation import Model, earlier, unique
 from .exceptions import Problem
 from .patient import Patient
 from .plans import TreatmentPlan
@@ -26,7 +26,9 @@ class Case(Model):
     Attributes:
         patient: The patient.
         plan: The treatment plan.
-        sessions: The plan's sessions in chronological order.
+        sessions: The plan's sessions in chronological order (of their instants:
+            sessions in different time zones, or either side of a daylight-saving
+            change, are ordered by when they happened).
         practitioners: The practitioners who wrote the plan or treated.
     """
 
@@ -60,13 +62,16 @@ class Case(Model):
                             "outside_plan",
                         )
                     )
-                if previous is not None and session.start < previous:
+                # Instants, not wall times: on the night clocks go back, 01:30 CST
+                # (fold=1) is later than 01:45 CDT though its wall time is earlier.
+                start = session.start
+                if previous is not None and earlier(start, previous):
                     p.append(
                         Problem(
                             f"{where}.start", "expected sessions in chronological order", "order"
                         )
                     )
-                previous = session.start
+                previous = start
         return p
 
     def practitioner(self, practitioner_id: str) -> Practitioner | None:

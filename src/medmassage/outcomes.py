@@ -5,29 +5,144 @@ published form, a score recorded directly, or physical measurements with
 units (pressure pain threshold in kPa or kgf/cm², range of motion in degrees,
 limb circumference in cm). Scoring is done by the instrument
 (`medmassage.instruments`).
+
+The answers of an instrument made of separate scales are a `ScaleResponses`,
+an immutable mapping, so that every `OutcomeMeasure` (and every session and
+case holding one) can be hashed; a plain ``dict`` given on construction is
+turned into one:
+
+>>> import datetime as dt
+>>> m = OutcomeMeasure(
+...     instrument="bctq",
+...     taken_at=dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC),
+...     responses={"sss": (1, 2, None), "fss": (3,)},
+... )
+>>> m.responses
+ScaleResponses({'sss': (1, 2, None), 'fss': (3,)})
+>>> m.responses["fss"], m.responses == {"sss": (1, 2, None), "fss": (3,)}
+((3,), True)
+>>> hash(m) == hash(OutcomeMeasure(**attrs.asdict(m, recurse=False)))
+True
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import NoReturn
 
 import attrs
 
-from ._validation import Model, check_aware, check_side, check_text
+from ._validation import Model, check_aware, check_side, check_text, instant_key
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem
 from .modalities import KEY, check_key
 from .units import Angle, Length, Pressure
 
-__all__ = ["ItemResponse", "OutcomeMeasure", "PhysicalMeasurement", "Responses"]
+__all__ = ["ItemResponse", "OutcomeMeasure", "PhysicalMeasurement", "Responses", "ScaleResponses"]
 
 #: One item's answer as on the published form: a number, a yes/no, an answer
 #: label (HIT-6 ``"never"`` .. ``"always"``), or ``None`` when not answered.
 ItemResponse = int | float | bool | str | None
 
+
+class ScaleResponses(Mapping[str, tuple[ItemResponse, ...]]):
+    """The answers of an instrument made of separate scales: scale name to item responses.
+
+    An immutable, hashable mapping that keeps its order (BCTQ ``{"sss": (...),
+    "fss": (...)}``). It compares equal to a ``dict`` with the same items.
+
+    Args:
+        scales: The scales and their responses (a mapping, or pairs).
+    """
+
+    __slots__ = ("_hash", "_scales")
+
+    _scales: dict[str, tuple[ItemResponse, ...]]
+    _hash: int | None
+
+    def __init__(
+        self,
+        scales: Mapping[str, tuple[ItemResponse, ...]]
+        | tuple[tuple[str, tuple[ItemResponse, ...]], ...] = (),
+        /,
+    ) -> None:
+        object.__setattr__(self, "_scales", dict(scales))
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, name: str) -> tuple[ItemResponse, ...]:
+        return self._scales[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scales)
+
+    def __len__(self) -> int:
+        return len(self._scales)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._scales
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is ScaleResponses:
+            return self._scales == other._scales
+        if isinstance(other, Mapping):
+            return self._scales == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        value = self._hash
+        if value is None:
+            value = hash(frozenset(self._scales.items()))
+            object.__setattr__(self, "_hash", value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"ScaleResponses({self._scales!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ScaleResponses, (self._scales,))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("ScaleResponses is immutable")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError("ScaleResponses is immutable")
+
+
 #: The answers of one administration: a sequence in item order, or, for
-#: instruments made of separate scales, a mapping of scale name to such a sequence.
-Responses = tuple[ItemResponse, ...] | dict[str, tuple[ItemResponse, ...]]
+#: instruments made of separate scales, a `ScaleResponses` mapping of scale name to
+#: such a sequence.
+Responses = tuple[ItemResponse, ...] | ScaleResponses
+
+
+def _freeze_responses(
+    value: Responses | Mapping[str, tuple[ItemResponse, ...]] | None,
+) -> Responses | None:
+    """Turn a mapping given for *responses* (a ``dict``) into a `ScaleResponses`."""
+    if value is None or type(value) is tuple or type(value) is ScaleResponses:
+        return value
+    if isinstance(value, Mapping):
+        return ScaleResponses(value)
+    return value  # left to the type check
+
+
+def _typed(items: tuple[ItemResponse, ...]) -> tuple[tuple[type, ItemResponse], ...]:
+    return tuple((type(item), item) for item in items)
+
+
+def _responses_key(value: Responses | None) -> object:
+    """Equality and hash key of *responses*: each answer with its type.
+
+    ``True == 1 == 1.0`` in Python, but a yes, a one and a 1.0 are different answers
+    (and different JSON), so two measures are equal only if their answers have the
+    same types too.
+    """
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return _typed(value)
+    return frozenset((name, _typed(items)) for name, items in value.items())
+
 
 #: A physical measurement an instrument may take.
 PhysicalMeasurement = Pressure | Angle | Length
@@ -51,7 +166,8 @@ class OutcomeMeasure(Model):
         instrument: The instrument's code (``odi``, ``nprs``, ``ppt`` ...).
         taken_at: When it was administered (time-zone-aware).
         value: A score recorded directly, on the instrument's published scale.
-        responses: The item responses.
+        responses: The item responses: a tuple in item order, or a
+            `ScaleResponses` (a ``dict`` given here is turned into one).
         measurements: Physical measurements, one per trial, all of one kind.
         region: Where a physical measurement was taken.
         laterality: Which side.
@@ -60,9 +176,11 @@ class OutcomeMeasure(Model):
     """
 
     instrument: str = attrs.field(metadata=KEY)
-    taken_at: dt.datetime
+    taken_at: dt.datetime = attrs.field(eq=instant_key)
     value: float | None = None
-    responses: Responses | None = None
+    responses: Responses | None = attrs.field(
+        default=None, converter=_freeze_responses, eq=_responses_key
+    )
     measurements: tuple[PhysicalMeasurement, ...] = ()
     region: BodyRegion | None = None
     laterality: Laterality | None = None
@@ -90,12 +208,13 @@ class OutcomeMeasure(Model):
                             "kind",
                         )
                     )
-        if isinstance(self.responses, dict):
-            for name, items in self.responses.items():
+        responses = self.responses
+        if isinstance(responses, tuple):
+            _finite_items(p, "responses", responses)
+        elif responses is not None:
+            for name, items in responses.items():
                 check_key(p, f"responses.{name}", name)
                 _finite_items(p, f"responses.{name}", items)
-        elif self.responses is not None:
-            _finite_items(p, "responses", self.responses)
         if self.region is not None:
             check_side(p, "laterality", self.region, self.laterality)
         if self.movement is not None:

@@ -47,10 +47,10 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from ._validation import _describe, types_checked
+from ._validation import ENCODABLE_TEXT, _describe, encodable, types_checked
 from .exceptions import Problem, SchemaVersionError, ValidationError
 from .modalities import KEY_METADATA
-from .outcomes import ItemResponse, PhysicalMeasurement, Responses
+from .outcomes import ItemResponse, PhysicalMeasurement, Responses, ScaleResponses
 from .units import Angle, Length, Measure, Pressure, structure_hook
 
 __all__ = [
@@ -111,7 +111,10 @@ def _str(value: object, tp: object) -> str:
     if tp is not str and tp is not None and _is_enum(tp):  # likewise a StrEnum
         return _structure_enum(tp)(value, tp)  # type: ignore[return-value]
     if type(value) is str:
-        return value
+        # json.loads turns the escape of a lone surrogate into one; no writer can encode it.
+        if value.isascii() or encodable(value):
+            return value
+        raise _fail(ENCODABLE_TEXT, "encoding")
     raise _fail("text")
 
 
@@ -180,8 +183,9 @@ def _datetime(value: object, _: object) -> dt.datetime:
 
 def _unstructure_datetime(value: dt.datetime) -> str:
     text = value.isoformat()
-    if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
-        text += f"[{value.tzinfo.key}]"
+    tz = value.tzinfo
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key is not None:  # from_file zones have none
+        text += f"[{tz.key}]"
     return text
 
 
@@ -205,16 +209,33 @@ def _structure_physical(value: object, _: object) -> PhysicalMeasurement:
 
 
 def _structure_item(value: object, _: object) -> ItemResponse:
-    if value is None or type(value) in (int, float, bool, str):
+    if value is None or type(value) in (int, float, bool):
         return value  # type: ignore[return-value]
+    if type(value) is str:
+        return _str(value, str)
     raise _fail("an item response: a number, true/false, an answer label or null")
 
 
 def _structure_responses(value: object, conv: cattrs.Converter) -> Responses:
     items = tuple[ItemResponse, ...]
-    if isinstance(value, dict):
-        return {_str(k, None): conv.structure(v, items) for k, v in value.items()}
-    return conv.structure(value, items)
+    if type(value) is not dict:
+        return conv.structure(value, items)
+    hook = conv.get_structure_hook(items)
+    scales: dict[str, tuple[ItemResponse, ...]] = {}
+    errors: list[Problem] = []
+    for k, v in value.items():
+        try:
+            name = _str(k, None)
+        except ValidationError as exc:  # reported at the mapping: the key is unreadable
+            errors.extend(exc.problems)
+            continue
+        try:
+            scales[name] = hook(v, items)
+        except Exception as exc:  # collected with its scale, re-raised below
+            errors.extend(_problems(exc, name, items))
+    if errors:
+        raise ValidationError(errors)
+    return ScaleResponses(scales)
 
 
 def _identity(value: object) -> object:
@@ -224,7 +245,7 @@ def _identity(value: object) -> object:
 def _unstructure_responses(value: Responses | None) -> object:
     if value is None:
         return None
-    if isinstance(value, dict):
+    if type(value) is ScaleResponses:
         return {k: list(v) for k, v in value.items()}
     return list(value)
 

@@ -3,26 +3,35 @@
 A session records the technique segments actually applied, each with the
 measured pressure or Walton grade and the patient's pressure feedback. Once
 signed, a session is not edited: `Session.amend` returns a new session that
-keeps the signed original in its amendment trail.
+keeps the signed original in its amendment trail. A signature is only ever set
+by `Session.sign`, `Session.amend` and deserialization (`medmassage.from_json`,
+`medmassage.from_dict`): building a signed session directly, or changing one
+with ``attrs.evolve``, is refused (problem code ``signed``), so a session that
+says it is signed holds what was signed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from contextvars import ContextVar
 from typing import Any, Final
 
 import attrs
 
 from ._validation import (
     Model,
+    after,
     check_aware,
     check_id,
     check_range,
     check_ref,
     check_side,
     check_text,
+    earlier,
+    instant_key,
     redacted,
+    types_checked,
 )
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem, UsageError
@@ -169,7 +178,7 @@ class AdverseReaction(Model):
     severity: ReactionSeverity
     region: BodyRegion | None = None
     laterality: Laterality | None = None
-    onset: dt.datetime | None = None
+    onset: dt.datetime | None = attrs.field(default=None, eq=instant_key)
     resolved: bool = False
     note: str | None = attrs.field(default=None, repr=redacted)
 
@@ -208,7 +217,7 @@ class Signature(Model):
     """Who signed a session, and when."""
 
     by: str
-    at: dt.datetime
+    at: dt.datetime = attrs.field(eq=instant_key)
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -232,7 +241,7 @@ class Amendment(Model):
     """
 
     by: str
-    at: dt.datetime
+    at: dt.datetime = attrs.field(eq=instant_key)
     reason: str = attrs.field(repr=redacted)
     original: Session = attrs.field(repr=False)
 
@@ -254,6 +263,10 @@ class SessionStatus(enum.Enum):
 
 _COMPLETED: Final = SessionStatus.COMPLETED
 
+#: True while `Session.sign` or `Session.amend` builds a signed session (per thread
+#: and per async task); deserialization is the only other way to set a signature.
+_signing: ContextVar[bool] = ContextVar("medmassage_signing", default=False)
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class Session(Model):
@@ -272,14 +285,20 @@ class Session(Model):
         outcomes: Outcome measures taken at this session.
         adverse_reactions: Adverse reactions.
         vitals: Vital signs.
-        signature: Set once the session is signed.
+        signature: Set once the session is signed, by `sign` (or when a
+            signed session is read back from JSON); a signed session is changed
+            only with `amend`.
         amendments: Changes made after signing, oldest first.
+
+    Equality and hashing compare date-times by instant and time zone, not by
+    wall time, and times are compared as instants, so the two 01:30 of the night
+    clocks go back are never confused.
     """
 
     id: str
     patient_id: str
     practitioner_id: str
-    start: dt.datetime
+    start: dt.datetime = attrs.field(eq=instant_key)
     duration: Duration
     plan_id: str | None = None
     status: SessionStatus = SessionStatus.COMPLETED
@@ -297,7 +316,16 @@ class Session(Model):
         check_ref(p, "patient_id", self.patient_id)
         check_ref(p, "practitioner_id", self.practitioner_id)
         check_ref(p, "plan_id", self.plan_id)
-        check_aware(p, "start", self.start)
+        start = self.start
+        check_aware(p, "start", start)
+        if start.year == 9999 or start.year == 1:  # the end or the instant may not exist
+            try:
+                after(start, dt.timedelta(minutes=self.duration.minutes)).astimezone(dt.UTC)
+                start.astimezone(dt.UTC)
+            except (OverflowError, ValueError):
+                p.append(
+                    Problem("start", "expected a time whose session ends before 9999", "range")
+                )
         minutes = self.duration.minutes
         if not 1 <= minutes <= 480:
             check_range(p, "duration", minutes, 1, 480)
@@ -315,12 +343,20 @@ class Session(Model):
                 Problem("segments", "a session that did not take place has no segments", "status")
             )
         signature = self.signature
-        if (
-            signature is not None
-            and self.start.utcoffset() is not None
-            and signature.at < self.start
-        ):
-            p.append(Problem("signature.at", "expected a time after the session started", "order"))
+        if signature is not None:
+            if not (_signing.get() or types_checked.get()):
+                p.append(
+                    Problem(
+                        "signature",
+                        "a signed session cannot be built or changed directly: sign it with "
+                        "Session.sign() and change it with Session.amend()",
+                        "signed",
+                    )
+                )
+            if start.utcoffset() is not None and earlier(signature.at, start):
+                p.append(
+                    Problem("signature.at", "expected a time after the session started", "order")
+                )
         if self.amendments and signature is None:
             p.append(Problem("amendments", "only a signed session can be amended", "unsigned"))
         for i, amendment in enumerate(self.amendments):
@@ -336,8 +372,12 @@ class Session(Model):
 
     @property
     def end(self) -> dt.datetime:
-        """When the session ended."""
-        return self.start + dt.timedelta(minutes=self.duration.minutes)
+        """When the session ended: *duration* of real time after *start*, on its clock.
+
+        Across a daylight-saving change the wall clock jumps: a 15-minute session
+        starting at 01:50 CDT on the night clocks go back ends at 01:05 CST.
+        """
+        return after(self.start, dt.timedelta(minutes=self.duration.minutes))
 
     @property
     def treatment_minutes(self) -> float:
@@ -352,13 +392,21 @@ class Session(Model):
     def sign(self, by: str, at: dt.datetime) -> Session:
         """Return this session signed by practitioner *by* at *at*.
 
+        This is the way to sign: a session built with a *signature*, or a signed
+        session changed with ``attrs.evolve``, is refused (code ``signed``).
+
         Raises:
             UsageError: If the session is already signed (amend it instead).
             ValidationError: If the signature is invalid.
         """
         if self.signature is not None:
             raise UsageError("session is already signed; use amend() to change it")
-        return attrs.evolve(self, signature=Signature(by=by, at=at))
+        signature = Signature(by=by, at=at)
+        token = _signing.set(True)
+        try:
+            return attrs.evolve(self, signature=signature)
+        finally:
+            _signing.reset(token)
 
     def amend(self, *, by: str, at: dt.datetime, reason: str, **changes: Any) -> Session:
         """Return a new signed session with *changes*, keeping this one as the original.
@@ -380,6 +428,10 @@ class Session(Model):
         unknown = changes.keys() - {a.name for a in attrs.fields(Session)}
         if unknown:
             raise UsageError(f"Session has no field {', '.join(sorted(unknown))}")
-        original = attrs.evolve(self, amendments=()) if self.amendments else self
-        amendment = Amendment(by=by, at=at, reason=reason, original=original)
-        return attrs.evolve(self, amendments=(*self.amendments, amendment), **changes)
+        token = _signing.set(True)
+        try:
+            original = attrs.evolve(self, amendments=()) if self.amendments else self
+            amendment = Amendment(by=by, at=at, reason=reason, original=original)
+            return attrs.evolve(self, amendments=(*self.amendments, amendment), **changes)
+        finally:
+            _signing.reset(token)

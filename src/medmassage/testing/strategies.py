@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import zoneinfo
 from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
@@ -39,12 +40,19 @@ import attrs
 from hypothesis import strategies as st
 from typing_extensions import ParamSpec
 
+from .._validation import after, instant
 from ..anatomy import BodyRegion, Laterality
 from ..cases import Case
 from ..codes import Coding
 from ..diagnosis import Acuity, Diagnosis, Provider, ProviderRole, Referral
 from ..modalities import BUILTIN_MODALITIES, Modality, PressureGrade
-from ..outcomes import ItemResponse, OutcomeMeasure, PhysicalMeasurement, Responses
+from ..outcomes import (
+    ItemResponse,
+    OutcomeMeasure,
+    PhysicalMeasurement,
+    Responses,
+    ScaleResponses,
+)
 from ..patient import (
     AdministrativeSex,
     Allergy,
@@ -306,20 +314,86 @@ def time_zones() -> st.SearchStrategy[dt.tzinfo]:
     )
 
 
+#: Zones whose daylight-saving changes `aware_datetimes` aims at: an hour back in
+#: autumn (Chicago, London), half an hour (Lord Howe), a negative DST (Dublin) and
+#: the southern hemisphere (Santiago).
+_DST_ZONES: Final = (
+    "America/Chicago",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "Europe/Dublin",
+    "America/Santiago",
+)
+
+
+@functools.cache
+def _transitions(zone: str, year: int) -> tuple[dt.datetime, ...]:
+    """The instants (UTC, to the minute) in *year* at which *zone*'s UTC offset changes."""
+    tz = zoneinfo.ZoneInfo(zone)
+    found: list[dt.datetime] = []
+    day = dt.timedelta(days=1)
+    t = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    before = t.astimezone(tz).utcoffset()
+    while t.year == year:
+        offset = (t + day).astimezone(tz).utcoffset()
+        if offset != before:
+            low, high = t, t + day
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(tz).utcoffset() == before:
+                    low = middle
+                else:
+                    high = middle
+            found.append(high.replace(second=0, microsecond=0))
+            before = offset
+        t += day
+    return tuple(found)
+
+
 @_cached
+@st.composite
+def _near_transitions(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> dt.datetime | None:
+    """A time within two hours of a daylight-saving change, or ``None`` if there is none."""
+    low, high = max(min_date.year, 1970), min(max_date.year, 2100)
+    if low > high:
+        return None
+    zone = draw(st.sampled_from(_DST_ZONES))
+    changes = _transitions(zone, draw(st.integers(low, high)))
+    if not changes:
+        return None
+    at = draw(st.sampled_from(changes)) + dt.timedelta(seconds=draw(st.integers(-7200, 7200)))
+    local = at.astimezone(zoneinfo.ZoneInfo(zone))
+    return local if min_date <= local.date() <= max_date else None
+
+
+@_cached
+@st.composite
 def aware_datetimes(
-    min_date: dt.date = _EARLIEST, max_date: dt.date = _LATEST
-) -> st.SearchStrategy[dt.datetime]:
+    draw: st.DrawFn, min_date: dt.date = _EARLIEST, max_date: dt.date = _LATEST
+) -> dt.datetime:
     """Time-zone-aware date-times whose *local* date lies in ``[min_date, max_date]``.
 
-    Times that do not exist on the local clock (skipped by a daylight-saving
-    change) are not generated.
+    Any IANA or fixed-offset zone; a quarter of them lie within two hours of a
+    daylight-saving change (both sides of the repeated hour when clocks go back,
+    ``fold`` 0 and 1). Times that do not exist on the local clock (skipped when
+    clocks go forward) are not generated.
+
+    Args:
+        draw: Supplied by hypothesis (do not pass it).
+        min_date: The earliest local date.
+        max_date: The latest local date.
     """
-    return st.datetimes(
-        min_value=dt.datetime.combine(min_date, dt.time.min),
-        max_value=dt.datetime.combine(max_date, dt.time.max),
-        timezones=time_zones(),
-        allow_imaginary=False,
+    if draw(st.integers(0, 3)) == 0:
+        near = draw(_near_transitions(min_date, max_date))
+        if near is not None:
+            return near
+    return draw(
+        st.datetimes(
+            min_value=dt.datetime.combine(min_date, dt.time.min),
+            max_value=dt.datetime.combine(max_date, dt.time.max),
+            timezones=time_zones(),
+            allow_imaginary=False,
+        )
     )
 
 
@@ -338,11 +412,6 @@ def _or(
     strategy: st.SearchStrategy[T] | None, default: st.SearchStrategy[T]
 ) -> st.SearchStrategy[T]:
     return default if strategy is None else strategy
-
-
-def _after(start: dt.datetime, delta: dt.timedelta) -> dt.datetime:
-    """*start* plus *delta* of elapsed time, as a local time that exists in *start*'s zone."""
-    return (start.astimezone(dt.UTC) + delta).astimezone(start.tzinfo)
 
 
 # -- units --------------------------------------------------------------------------
@@ -932,7 +1001,7 @@ def _item_responses() -> st.SearchStrategy[ItemResponse]:
 @_cached
 def _responses() -> st.SearchStrategy[Responses]:
     items = st.lists(_item_responses(), max_size=12).map(tuple)
-    scales = st.dictionaries(keys(), items, min_size=1, max_size=3)
+    scales = st.dictionaries(keys(), items, min_size=1, max_size=3).map(ScaleResponses)
     return st.one_of(items, scales)
 
 
@@ -1076,6 +1145,7 @@ def sessions(
     practitioner_id: str | None = None,
     notes: st.SearchStrategy[str] | None = None,
     signed: bool | None = None,
+    ids: st.SearchStrategy[str] | None = None,
 ) -> Session:
     """Valid sessions, optionally of *plan* (inside its dates, for its patient).
 
@@ -1091,6 +1161,10 @@ def sessions(
         notes: Strategy for the protected free text (SOAP note, reactions, amendment
             reasons, outcome notes); default `free_text`.
         signed: Force signed (``True``) or unsigned (``False``); default either.
+            Signed sessions are signed with `Session.sign` and amended with
+            `Session.amend` (the only ways to build one; ``attrs.evolve`` of a
+            signed session is refused).
+        ids: Strategy for the session id (default: `identifiers`).
     """
     if plan is not None:
         start = draw(aware_datetimes(plan.start_date, plan.end_date))
@@ -1115,7 +1189,7 @@ def sessions(
     text = _or(notes, free_text(max_size=120))
     later = st.timedeltas(dt.timedelta(0), dt.timedelta(days=30))
     session = Session(
-        id=draw(identifiers()),
+        id=draw(_or(ids, identifiers())),
         patient_id=pid,
         practitioner_id=who,
         start=start,
@@ -1138,11 +1212,11 @@ def sessions(
     )
     if signed is False or (signed is None and draw(st.booleans())):
         return session
-    session = session.sign(who, _after(start, draw(later)))
+    session = session.sign(who, after(start, draw(later)))
     for _ in range(draw(st.integers(0, 2))):
         session = session.amend(
             by=draw(identifiers()),
-            at=_after(start, draw(later)),
+            at=after(start, draw(later)),
             reason=draw(text),
             note=draw(_optional(soap_notes(text))),
         )
@@ -1166,10 +1240,12 @@ def cases(draw: st.DrawFn, *, max_sessions: int = 4) -> Case:
     plan = draw(treatment_plans(patient_id=patient.id, practitioner_id=team[0].id))
     ids = draw(st.lists(identifiers(), max_size=max_sessions, unique=True))
     found = [
-        attrs.evolve(
-            draw(sessions(plan, practitioner_id=draw(st.sampled_from(team)).id)), id=session_id
+        draw(
+            sessions(plan, practitioner_id=draw(st.sampled_from(team)).id, ids=st.just(session_id))
         )
         for session_id in ids
     ]
-    found.sort(key=lambda s: s.start)
+    # By instant: one zone's date-times compare by wall time, which is wrong when
+    # clocks go back (01:30 CST, fold=1, is later than 01:45 CDT).
+    found.sort(key=lambda s: instant(s.start))
     return Case(patient=patient, plan=plan, sessions=tuple(found), practitioners=tuple(team))
