@@ -222,8 +222,10 @@ def test_case_level_checks(case: mm.Case) -> None:
         modality="acme.cupping", region=mm.BodyRegion.NECK, duration=mm.Duration(1, "min")
     )
     s3 = case.sessions[2]
-    s3 = attrs.evolve(s3, segments=(*s3.segments, mld, cup), amendments=())
-    stranger = attrs.evolve(case.sessions[1], practitioner_id="pr-999", amendments=())
+    s3 = attrs.evolve(s3, segments=(*s3.segments, mld, cup), signature=None, amendments=())
+    stranger = attrs.evolve(
+        case.sessions[1], practitioner_id="pr-999", signature=None, amendments=()
+    )
     changed = attrs.evolve(
         case, practitioners=(expired,), sessions=(case.sessions[0], stranger, s3)
     )

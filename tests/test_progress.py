@@ -213,7 +213,7 @@ def test_bad_arguments_raise_validation_errors(case: mm.Case) -> None:
     with pytest.raises(ValidationError) as info:
         track("plan", [1], as_of="today")  # type: ignore[arg-type, list-item]
     assert set(info.value.paths) == {"plan", "sessions[0]", "as_of"}
-    other = attrs.evolve(case.sessions[1], patient_id="pt-9")
+    other = attrs.evolve(case.sessions[1], patient_id="pt-9", signature=None, amendments=())
     with pytest.raises(ValidationError, match=r"sessions\[0\]\.patient_id"):
         track(case.plan, [other])
 
