@@ -100,15 +100,29 @@ _migrations: dict[tuple[str, int], Migration] = {}
 def register_migration(model: type, from_version: int) -> Callable[[Migration], Migration]:
     """Register a function that upgrades *model* documents from *from_version*.
 
-    The function receives the document (a dict, ``schema_version`` included) and
-    returns it in the shape of ``from_version + 1``. Returns the decorated
-    function unchanged.
+    The function receives the document (a shallow copy, ``schema_version``
+    included) and returns it in the shape of ``from_version + 1``. It must not
+    read documents itself (`from_dict` or `from_json` of a document that needs
+    migrating). Whatever goes wrong in it (it raises, returns something other
+    than a mapping, or reads a document) is reported as a `SchemaVersionError`
+    naming it. Returns the decorated function unchanged.
 
     Raises:
-        UsageError: If a migration for that model and version is already registered.
+        UsageError: If a migration for that model and version is already
+            registered, or the arguments are not a class, a version (a whole
+            number >= 0) and a callable.
     """
+    if not isinstance(model, type):
+        raise UsageError(f"register_migration: expected a model class, not {_kind(model)}")
+    if type(from_version) is not int or from_version < 0:
+        raise UsageError(
+            "register_migration: from_version must be a whole number >= 0, "
+            f"not {_kind(from_version)}"
+        )
 
     def decorator(fn: Migration) -> Migration:
+        if not callable(fn):
+            raise UsageError(f"register_migration: expected a function, not {_kind(fn)}")
         key = (model.__qualname__, from_version)
         if key in _migrations:
             raise UsageError(
@@ -675,20 +689,44 @@ def _depth_limit() -> int:
     return MAX_DEPTH if limits is None else limits[1]
 
 
+# The migration running in this context, described; migrations must not read documents.
+_migrating: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "medmassage_migrating", default=None
+)
+
+
+class _ReentrantMigration(SchemaVersionError):
+    """A migration read a document that needs migrating (it would recurse)."""
+
+
+def _describe_migration(model: type, version: int, fn: object) -> str:
+    name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    module = getattr(fn, "__module__", None)
+    where = f"{module}.{name}" if module else str(name)
+    return f"the migration of {model.__name__} from schema version {version} ({where})"
+
+
+def _version_error(model: type, message: str, code: str = "schema_version") -> SchemaVersionError:
+    return SchemaVersionError([Problem("schema_version", message, code)], model.__name__)
+
+
 def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
     version = data.get("schema_version")
     if type(version) is not int:
-        raise SchemaVersionError(
-            [Problem("schema_version", "expected an integer schema_version", "schema_version")],
-            model.__name__,
-        )
+        raise _version_error(model, "expected an integer schema_version")
     if version > target:
-        raise SchemaVersionError(
+        raise _version_error(
+            model, f"document is schema version {version}; this medmassage reads up to {target}"
+        )
+    running = _migrating.get()
+    if running is not None and version < target:
+        raise _ReentrantMigration(
             [
                 Problem(
                     "schema_version",
-                    f"document is schema version {version}; this medmassage reads up to {target}",
-                    "schema_version",
+                    f"{running} read a document that needs migrating; a migration must not "
+                    "call from_dict or from_json on one",
+                    "migration",
                 )
             ],
             model.__name__,
@@ -696,17 +734,35 @@ def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
     while version < target:
         migration = _migrations.get((model.__qualname__, version))
         if migration is None:
-            raise SchemaVersionError(
-                [
-                    Problem(
-                        "schema_version",
-                        f"no migration of {model.__name__} from schema version {version}",
-                        "schema_version",
-                    )
-                ],
-                model.__name__,
+            raise _version_error(
+                model, f"no migration of {model.__name__} from schema version {version}"
             )
-        data = migration(dict(data))
+        what = _describe_migration(model, version, migration)
+        token = _migrating.set(what)
+        try:
+            result: object = migration(dict(data))
+        except _ReentrantMigration as exc:
+            raise SchemaVersionError(exc.problems, model.__name__) from None
+        except Exception as exc:  # any failure of application code, reported as the migration's
+            raise _version_error(
+                model, f"{what} failed: it raised {type(exc).__name__}", "migration"
+            ) from exc
+        finally:
+            _migrating.reset(token)
+        if not isinstance(result, Mapping):
+            raise _version_error(
+                model,
+                f"{what} returned {type(result).__name__}, not a mapping (a JSON object)",
+                "migration",
+            )
+        data = dict(result)
+        returned = data.get("schema_version", version)
+        if type(returned) is not int or returned not in (version, version + 1):
+            raise _version_error(
+                model,
+                f"{what} returned schema_version {_kind(returned)}; expected {version + 1}",
+                "migration",
+            )
         version += 1
         data["schema_version"] = version
     return data
@@ -742,9 +798,14 @@ def from_dict(
         ValidationError: Listing every problem with its path; limits broken
             have the codes ``limit_depth`` and ``limit_items``.
         SchemaVersionError: If ``schema_version`` is missing, too new, or cannot
-            be migrated.
-        UsageError: If *model* is not a model class, or a limit is not a whole number.
+            be migrated, or a migration failed.
+        UsageError: If *model* is not a model class, or *target_version* or a
+            limit is not a whole number.
     """
+    if type(target_version) is not int:
+        raise UsageError(
+            f"target_version must be a whole number (a schema version), not {_kind(target_version)}"
+        )
     try:
         known = model in _fast_hooks
     except TypeError:  # unhashable: not a class
