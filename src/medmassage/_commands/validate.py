@@ -6,13 +6,21 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._io import InputError, fail, load
+from ._io import EXIT_USAGE, InputError, UnreadableError, epilog, fail, load
 
 if TYPE_CHECKING:
     from ..cases import Case
     from ..diagnosis import Diagnosis
 
 HELP = "validate case files (or every *.json in a folder) and print a readable summary"
+
+EPILOG = epilog(
+    {
+        1: "some file is invalid (each is listed as INVALID with its problems)",
+        EXIT_USAGE: "no JSON file found, or a file could not be read at all (missing, "
+        "no permission)",
+    }
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -95,16 +103,25 @@ def summarise(case: Case) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate each file; exit 0 when all are valid, 1 otherwise."""
+    """Validate each file; exit 0 when all are valid, 1 if one is invalid, 2 if one is unreadable.
+
+    A file that cannot be read at all (missing, a folder, no permission) is
+    reported on standard error and makes the status 2; the others are still
+    validated.
+    """
     from ..cases import Case
 
     files = _files(args.paths)
     if not files:
         return fail("no JSON files found")
-    bad = 0
+    bad = unreadable = 0
     for f in files:
         try:
             case = load(Case, f)
+        except UnreadableError as exc:
+            unreadable += 1
+            fail(str(exc))
+            continue
         except InputError as exc:
             bad += 1
             print(f"INVALID {exc}")
@@ -112,5 +129,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"OK {f}")
         if not args.quiet:
             print(summarise(case))
-    print(f"{len(files) - bad} valid, {bad} invalid")
+    valid = len(files) - bad - unreadable
+    print(f"{valid} valid, {bad} invalid" + (f", {unreadable} unreadable" if unreadable else ""))
+    if unreadable:
+        return EXIT_USAGE
     return 1 if bad else 0
