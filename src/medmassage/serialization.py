@@ -1029,7 +1029,7 @@ def from_json(
 
     The text is UTF-8 (a leading byte order mark is allowed) or a `str`. Before
     anything is parsed, its size and nesting are checked against the limits;
-    the limits are checked in `from_dict` too.
+    the limits are checked in `from_dict` too (see :doc:`/concepts/limits`).
 
     Args:
         model: The model class, such as `medmassage.Case`.
