@@ -700,6 +700,14 @@ def test_closed_full_and_broken_standard_output(closed_pipe: int) -> None:
     in_parallel(cases)
 
 
+def test_output_to_dev_stdout_through_a_pipe() -> None:
+    """-o /dev/stdout writes into the pipe (nothing to replace), not next to it."""
+    done = run(command("report", str(EXAMPLE), "-o", "/dev/stdout", "--format", "md"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# ")
+    assert done.stderr == "wrote /dev/stdout\n"
+
+
 def test_help_lists_the_exit_statuses_of_every_command() -> None:
     """Each command's --help documents its statuses and input rules (subprocess, as read)."""
     for name, extra in {

@@ -308,9 +308,8 @@ def write_output(path: str, text: str) -> None:
         sys.stdout.write(text)
         return
     data = text.encode("utf-8")
-    target = os.path.realpath(path)  # write through a link, keeping the link
     try:
-        info: os.stat_result | None = os.stat(target)
+        info: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         info = None
     except OSError as exc:
@@ -319,10 +318,11 @@ def write_output(path: str, text: str) -> None:
         if info is not None and stat.S_ISDIR(info.st_mode):
             raise OutputError(f"{path}: cannot write file (it is a folder)")
         if info is not None and not stat.S_ISREG(info.st_mode):
-            with open(target, "wb") as out:
+            with open(path, "wb") as out:  # /dev/stdout, a FIFO: nothing to replace
                 out.write(data)
             return
-        _replace(target, data, info)
+        # Through a link, replace the file it points to and keep the link.
+        _replace(os.path.realpath(path), data, info)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write file ({exc.strerror})") from None
 
