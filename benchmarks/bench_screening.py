@@ -39,10 +39,9 @@ import attrs
 
 from medmassage._builtin.rules import BUILTIN_RULES
 from medmassage.anatomy import BodyRegion, Laterality
-from medmassage.codes import Coding
+from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
     Action,
-    CodeSet,
     Finding,
     Policy,
     RuleSet,

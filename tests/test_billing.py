@@ -1276,4 +1276,4 @@ def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "diagnosis_not_billable" in out
     assert "M54.50, M54.51, M54.59" in out
     assert main(["billing", path, "--dx", "not-a-code"]) == 2
-    assert "diagnoses[0]" in capsys.readouterr().err
+    assert "--dx not-a-code: expected an ICD-10-CM code" in capsys.readouterr().err

@@ -46,3 +46,17 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["fhir", str(tmp_path / "missing.json")]) == 2
     assert main(["fhir", str(EXAMPLE), "--on", "yesterday"]) == 2
     assert "expected a date" in capsys.readouterr().err
+
+
+def test_output_must_be_json_and_not_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o bundle.xml is refused (the bundle is JSON), as is writing over the input."""
+    assert main(["fhir", str(EXAMPLE), "-o", str(tmp_path / "bundle.xml")]) == 2
+    assert "cannot write .xml files; the bundle is FHIR JSON (.json)" in capsys.readouterr().err
+    assert not (tmp_path / "bundle.xml").exists()
+    case = tmp_path / "case.json"
+    case.write_bytes(EXAMPLE.read_bytes())
+    assert main(["fhir", str(case), "-o", str(case)]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert case.read_bytes() == EXAMPLE.read_bytes()

@@ -72,16 +72,19 @@ def test_validate_folder_quiet_and_invalid_files(
         line.startswith("  sessions[1].segments[2].duration.unit:") and "[dimension]" in line
         for line in lines
     )
-    assert f"INVALID {tmp_path / 'c.json'}: invalid Case (1 problem):" in lines
-    assert "  <root>: expected UTF-8 text [encoding]" in lines
+    assert f"INVALID {tmp_path / 'c.json'}: expected UTF-8 text; byte 0 is not valid UTF-8" in lines
     assert lines[-1] == "1 valid, 2 invalid"
     assert "patient pt-1001" not in out  # --quiet
 
 
 def test_missing_file_and_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    status, out, _ = run(capsys, "validate", str(tmp_path / "nope.json"))
-    assert status == 1
-    assert out.startswith(f"INVALID {tmp_path / 'nope.json'}: cannot read file")
+    status, out, err = run(capsys, "validate", str(tmp_path / "nope.json"))
+    assert status == 2  # unreadable, not merely invalid
+    assert (
+        err
+        == f"medmassage: {tmp_path / 'nope.json'}: cannot read file (No such file or directory)\n"
+    )
+    assert out == "0 valid, 0 invalid, 1 unreadable\n"
     status, out, err = run(capsys, "validate", str(tmp_path))
     assert status == 2
     assert err == "medmassage: no JSON files found\n"

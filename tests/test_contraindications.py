@@ -10,11 +10,10 @@ import attrs
 import pytest
 
 from medmassage.anatomy import BodyRegion, Laterality
-from medmassage.codes import Coding
+from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
     Action,
     Assessment,
-    CodeSet,
     Finding,
     Policy,
     Rule,

@@ -508,3 +508,11 @@ def test_the_plan_and_the_history_are_screened_alike(case: mm.Case, code: str) -
         return {(f.rule_id, f.severity.value) for f in mm.screen(c).findings}
 
     assert summary(on_plan) == summary(in_history)
+
+
+def test_a_screening_date_before_birth_is_an_error_advisory() -> None:
+    """`screen --on 0001-01-01` used to answer as if all were well; now it says why not."""
+    result = mm.screen(_case(), on=dt.date(1, 1, 1))
+    codes = {a.code: a for a in result.advisories}
+    assert codes["date_before_birth"].level is mm.AdvisoryLevel.ERROR
+    assert "1975" not in codes["date_before_birth"].message  # no birth date in messages

@@ -233,3 +233,45 @@ def test_random_byte_flips(document: dict[str, Any], data: st.DataObject) -> Non
         raw[i] = data.draw(st.integers(0, 255))
     with contextlib.suppress(mm.MedmassageError):
         decode(bytes(raw))
+
+
+def deeply_nested(depth: int, leaf: Any) -> Any:
+    """A list nested *depth* levels deep, built without recursion."""
+    value = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [65, 5_000])
+def test_deep_python_data_in_from_dict(document: dict[str, Any], depth: int) -> None:
+    """Nesting deeper than any recursion limit, anywhere in from_dict data, is refused cleanly."""
+    for n, loc in enumerate(locations(document)):
+        if n % 7:  # every seventh location keeps the test fast and still covers every depth
+            continue
+        doc = copy.deepcopy(document)
+        parent_of(doc, loc)[loc[-1]] = deeply_nested(depth, {"amendments": []})
+        try:
+            mm.from_dict(mm.Case, doc)
+        except mm.ValidationError as exc:
+            check_error(exc)
+        except BaseException as exc:  # pragma: no cover - the failure looked for
+            pytest.fail(f"{type(exc).__name__} escaped from_dict at {loc}")
+
+
+@given(
+    prefix=st.binary(max_size=4),
+    encoding=st.sampled_from(["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"]),
+)
+def test_any_encoding_or_prefix_is_a_clean_error(
+    document: dict[str, Any], prefix: bytes, encoding: str
+) -> None:
+    """Documents in other encodings, or behind stray bytes, fail with a medmassage error only."""
+    raw = prefix + json.dumps(document, ensure_ascii=False).encode(encoding)
+    caught: mm.ValidationError | None = None
+    try:
+        decode(raw)
+    except mm.ValidationError as exc:
+        caught = exc
+    if caught is not None:
+        assert {p.code for p in caught.problems} <= {"encoding", "json", "type", "extra"}

@@ -308,11 +308,9 @@ def test_lone_surrogates_are_refused_in_code_with_their_path() -> None:
     }
     assert problems(lambda: bctq(responses={"\udfff": (1,)})) == {("responses", "encoding")}
     assert problems(lambda: bctq(responses=("never", "\udfff"))) == {("responses[1]", "encoding")}
-    coding = mm.Coding(system="urn:oid:2.16.840.1.113883.6.88", code="\udfff", display="\udc00")
-    assert problems(lambda: mm.Condition(code=coding)) == {
-        ("code.code", "encoding"),
-        ("code.display", "encoding"),
-    }
+    assert problems(
+        lambda: mm.Coding(system="urn:oid:2.16.840.1.113883.6.88", code="\udfff", display="\udc00")
+    ) == {("code", "encoding"), ("display", "encoding")}
     with pytest.raises(mm.ValidationError) as info:
         mm.Practitioner(id="pr-1", name="\udfff")
     assert [p.message for p in info.value.problems] == [ENCODING]
@@ -355,3 +353,82 @@ def test_the_fhir_command_reports_a_lone_surrogate(
     captured = capsys.readouterr()
     assert "encoding" in captured.err
     assert captured.out == ""
+
+
+# -- the seams of instants: FHIR periods, progress order, codings --------------------------
+
+
+def test_fhir_segment_periods_are_real_minutes_across_a_dst_change() -> None:
+    """A 15-minute segment from 01:50 CDT on 2025-11-02 ends at 01:05 CST, 15 minutes later."""
+    from zoneinfo import ZoneInfo
+
+    from medmassage.fhir import procedure_resources
+
+    chicago = ZoneInfo("America/Chicago")
+    start = dt.datetime(2025, 11, 2, 1, 50, tzinfo=chicago)  # fold=0: CDT, -05:00
+    segment = mm.TechniqueSegment(
+        modality="core.swedish",
+        region=mm.BodyRegion.THORACIC_SPINE,
+        duration=mm.Duration(15, "min"),
+    )
+    session = mm.Session(
+        id="s-dst", patient_id="p", practitioner_id="pr", start=start,
+        duration=mm.Duration(30, "min"), segments=(segment, segment),
+    )  # fmt: skip
+    (first, second) = procedure_resources(session)
+    assert first["performedPeriod"] == {
+        "start": "2025-11-02T01:50:00-05:00",
+        "end": "2025-11-02T01:05:00-06:00",
+    }
+    assert second["performedPeriod"]["start"] == "2025-11-02T01:05:00-06:00"  # type: ignore[index]
+
+
+def test_progress_orders_measures_by_instant_within_a_fold() -> None:
+    """01:30 CST (fold=1) is after 01:50 CDT (fold=0), though its wall clock is earlier."""
+    from zoneinfo import ZoneInfo
+
+    chicago = ZoneInfo("America/Chicago")
+    first = dt.datetime(2025, 11, 2, 1, 50, tzinfo=chicago)
+    later = dt.datetime(2025, 11, 2, 1, 30, fold=1, tzinfo=chicago)
+    measures = (
+        mm.OutcomeMeasure(instrument="nprs", taken_at=later, value=3),
+        mm.OutcomeMeasure(instrument="nprs", taken_at=first, value=7),
+    )
+    swedish = mm.PlannedTechnique(
+        modality="core.swedish",
+        region=mm.BodyRegion.THORACIC_SPINE,
+        duration=mm.Duration(20, "min"),
+        min_grade=mm.PressureGrade(1),
+        max_grade=mm.PressureGrade(3),
+    )
+    plan = mm.TreatmentPlan(
+        id="plan-x", patient_id="p", practitioner_id="pr",
+        diagnoses=(mm.Diagnosis(coding=mm.Coding.icd10cm("M54.50")),),
+        techniques=(swedish,),
+        session_length=mm.Duration(60, "min"), sessions_per_week=1, duration_weeks=4,
+        start_date=dt.date(2025, 10, 27),
+    )  # fmt: skip
+    session = mm.Session(
+        id="s-1", patient_id="p", practitioner_id="pr", plan_id="plan-x", start=first,
+        duration=mm.Duration(60, "min"), outcomes=measures,
+    )  # fmt: skip
+    (series,) = mm.track(plan, [session], as_of=dt.date(2025, 11, 2)).series
+    assert [p.value for p in series.points] == [7, 3]
+
+
+def test_a_coding_built_alone_refuses_a_lone_surrogate() -> None:
+    """Coding checks its own text: a lone surrogate cannot reach to_json."""
+    with pytest.raises(mm.ValidationError) as info:
+        mm.Coding(system="http://example.org", code="A1", display="bad \udfff")
+    assert [(p.path, p.code) for p in info.value.problems] == [("display", "encoding")]
+
+
+def test_unexpected_keys_are_not_echoed_unless_they_look_like_field_names() -> None:
+    """A key holding free text (or a lone surrogate) is reported as <unexpected key>."""
+    text = '{"schema_version": 1, "id": "p", "sex": "female", "birth_date": "1970-01-01", '
+    text += '"Jane Doe, 555-0100": 1, "\\udfff": 2, "extra_field": 3}'
+    with pytest.raises(mm.ValidationError) as info:
+        mm.from_json(mm.Patient, text)
+    paths = sorted(p.path for p in info.value.problems)
+    assert paths == ["<unexpected key>", "<unexpected key>", "extra_field"]
+    assert "Jane" not in str(info.value)

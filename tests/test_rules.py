@@ -14,11 +14,10 @@ import pytest
 
 from medmassage._builtin import rules as builtin
 from medmassage.anatomy import BodyRegion, Laterality
-from medmassage.codes import Coding
+from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
     Action,
     Assessment,
-    CodeSet,
     Finding,
     Policy,
     RuleSet,

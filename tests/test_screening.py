@@ -251,7 +251,7 @@ def test_cli_screen_single_session_document(
 @pytest.mark.parametrize(
     ("content", "args", "message"),
     [
-        ("not json", [], "not JSON"),
+        ("not json", [], "not valid JSON: line 1, column 1"),
         ("[1]", [], "expected a JSON object"),
         ('{"schema_version": 1}', [], "required"),
         (None, ["--session", "nope"], "no session with id 'nope'"),

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import attrs
 
+from ._validation import ENCODING_MESSAGE, encodable
 from .exceptions import Problem, UnknownCodeError, ValidationError
 
 if TYPE_CHECKING:
@@ -159,6 +160,9 @@ class Coding:
                 problems.append(Problem("code", f"expected {fmt[1]}", "format"))
         if display is not None and not isinstance(display, str):
             problems.append(Problem("display", "expected text", "type"))
+        for name, text in (("system", system), ("code", given), ("display", display)):
+            if isinstance(text, str) and not encodable(text):
+                problems.append(Problem(name, ENCODING_MESSAGE, "encoding"))
         if problems:
             raise ValidationError(problems, "Coding")
         if self.system == ICD10CM:

@@ -36,9 +36,10 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from .advisories import Advisory
+from .advisories import Advisory, AdvisoryLevel
 from .anatomy import BodyRegion, Laterality, regions_overlap
-from .codes import ICD10CM, CodeSet  # CodeSet is re-exported for compatibility
+from .codes import ICD10CM
+from .codes import CodeSet as CodeSet  # re-exported: it lived here before 0.2
 from .diagnosis import Diagnosis
 from .exceptions import Problem, RuleExecutionError, ScreeningError, UsageError, ValidationError
 from .modalities import Modality, PressureGrade
@@ -574,6 +575,15 @@ def _context_advisories(patient: Patient, plan: TreatmentPlan, on: dt.date) -> t
                 path="on",
                 message=f"the screening date {on} is outside the plan's dates "
                 f"({plan.start_date} to {plan.end_date})",
+            )
+        )
+    if on < patient.birth_date:
+        out.append(
+            Advisory(
+                code="date_before_birth",
+                path="on",
+                message="the screening date is before the patient's date of birth",
+                level=AdvisoryLevel.ERROR,
             )
         )
     pregnancy = patient.pregnancy

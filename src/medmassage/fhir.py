@@ -38,6 +38,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Final, TypeAlias
 
+from ._validation import after
 from .anatomy import BodyRegion, Laterality
 from .cases import Case
 from .codes import CPT, SNOMED_CT
@@ -485,7 +486,7 @@ def care_plan_resource(plan: TreatmentPlan, *, include_notes: bool = False) -> R
 def _procedure(
     session: Session, index: int, segment: TechniqueSegment, start: dt.datetime
 ) -> Resource:
-    end = start + dt.timedelta(minutes=segment.duration.minutes)
+    end = after(start, dt.timedelta(minutes=segment.duration.minutes))
     out: Resource = {
         "resourceType": "Procedure",
         "id": resource_uuid("Procedure", session.id, str(index)),
@@ -524,7 +525,7 @@ def procedure_resources(session: Session) -> list[Resource]:
     start = session.start
     for i, segment in enumerate(session.segments):
         out.append(_procedure(session, i, segment, start))
-        start = start + dt.timedelta(minutes=segment.duration.minutes)
+        start = after(start, dt.timedelta(minutes=segment.duration.minutes))
     return out
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._validation import instant, instant_key
 from .anatomy import BodyRegion, Laterality
 from .exceptions import MedmassageError, Problem, ValidationError
 from .instruments import (
@@ -97,7 +98,7 @@ class Point:
         score: The score.
     """
 
-    taken_at: dt.datetime
+    taken_at: dt.datetime = attrs.field(eq=instant_key)
     session_id: str
     score: Score
 
@@ -119,7 +120,7 @@ class Unscored:
     """
 
     instrument: str
-    taken_at: dt.datetime
+    taken_at: dt.datetime = attrs.field(eq=instant_key)
     session_id: str
     reason: str
 
@@ -275,7 +276,7 @@ def _completed_for(
         and s.plan_id in (None, plan.id)
         and s.start.date() <= as_of
     ]
-    return sorted(chosen, key=lambda s: s.start)
+    return sorted(chosen, key=lambda s: instant(s.start))
 
 
 def track(
@@ -319,7 +320,7 @@ def track(
     by_code: dict[str, Instrument] = {}  # by the instrument's own code
     unscored: list[Unscored] = []
     for session in chosen:
-        for measure in sorted(session.outcomes, key=lambda m: m.taken_at):
+        for measure in sorted(session.outcomes, key=lambda m: instant(m.taken_at)):
             try:
                 instrument = instruments.get(measure.instrument) or get_instrument(
                     measure.instrument, registry

@@ -24,9 +24,12 @@ True
 
 from __future__ import annotations
 
+import collections
+import contextvars
 import datetime as dt
 import enum
 import functools
+import itertools
 import json
 import re
 import threading
@@ -48,12 +51,15 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from ._validation import ENCODABLE_TEXT, _describe, encodable, types_checked
-from .exceptions import Problem, SchemaVersionError, ValidationError
+from .exceptions import Problem, SchemaVersionError, UsageError, ValidationError
 from .modalities import KEY_METADATA
 from .outcomes import ItemResponse, PhysicalMeasurement, Responses, ScaleResponses
 from .units import Angle, Length, Measure, Pressure, structure_hook
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_SIZE",
+    "MAX_ITEMS",
     "SCHEMA_VERSION",
     "Migration",
     "from_dict",
@@ -70,6 +76,21 @@ T = TypeVar("T")
 #: The schema version of documents this medmassage writes.
 SCHEMA_VERSION: Final = 1
 
+#: The largest document `from_json` reads: 16 MiB, in bytes (in characters for a `str`).
+#: Checked before anything is parsed. A case of a year of weekly sessions is well
+#: under 1 MiB; the limit bounds the memory and time one hostile document can take.
+MAX_DOCUMENT_SIZE = 16 * 1024 * 1024
+
+#: The deepest nesting of JSON arrays and objects a document may have. A valid case
+#: nests about 10 levels (an amendment's original session included); the limit stays
+#: far below the depth at which Python's recursion limit would be reached.
+MAX_DEPTH = 64
+
+#: The most items one JSON array (a list or set field) may hold, and the most keys an
+#: object with unknown keys may hold. The longest lists of valid records (the
+#: sessions of a case, the items of an instrument) are far shorter.
+MAX_ITEMS = 1000
+
 #: A migration upgrades a document (a JSON object) of one schema version to the next.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -79,16 +100,29 @@ _migrations: dict[tuple[str, int], Migration] = {}
 def register_migration(model: type, from_version: int) -> Callable[[Migration], Migration]:
     """Register a function that upgrades *model* documents from *from_version*.
 
-    The function receives the document (a dict, ``schema_version`` included) and
-    returns it in the shape of ``from_version + 1``. Returns the decorated
-    function unchanged.
+    The function receives the document (a shallow copy, ``schema_version``
+    included) and returns it in the shape of ``from_version + 1``. It must not
+    read documents itself (`from_dict` or `from_json` of a document that needs
+    migrating). Whatever goes wrong in it (it raises, returns something other
+    than a mapping, or reads a document) is reported as a `SchemaVersionError`
+    naming it. Returns the decorated function unchanged.
 
     Raises:
-        UsageError: If a migration for that model and version is already registered.
+        UsageError: If a migration for that model and version is already
+            registered, or the arguments are not a class, a version (a whole
+            number >= 0) and a callable.
     """
-    from .exceptions import UsageError
+    if not isinstance(model, type):
+        raise UsageError(f"register_migration: expected a model class, not {_kind(model)}")
+    if type(from_version) is not int or from_version < 0:
+        raise UsageError(
+            "register_migration: from_version must be a whole number >= 0, "
+            f"not {_kind(from_version)}"
+        )
 
     def decorator(fn: Migration) -> Migration:
+        if not callable(fn):
+            raise UsageError(f"register_migration: expected a function, not {_kind(fn)}")
         key = (model.__qualname__, from_version)
         if key in _migrations:
             raise UsageError(
@@ -98,6 +132,100 @@ def register_migration(model: type, from_version: int) -> Callable[[Migration], 
         return fn
 
     return decorator
+
+
+def _kind(value: object) -> str:
+    """Describe a wrong argument without quoting data: numbers as such, else the type."""
+    if type(value) in (int, float, bool) or value is None:
+        return repr(value)
+    return type(value).__name__
+
+
+# -- limits -------------------------------------------------------------------------
+
+# Per-call limits (max_items, max_depth) for the structure hooks; None: the constants.
+_limits: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
+    "medmassage_limits", default=None
+)
+# How many calls with limits of their own are running (in any thread). While none
+# is, the hooks read the constants without looking up the context variable.
+_overriding = 0
+_overriding_lock = threading.Lock()
+
+
+def _items_limit() -> int:
+    limits = _limits.get()
+    return MAX_ITEMS if limits is None else limits[0]
+
+
+def _limit(value: object, name: str) -> int:
+    if type(value) is not int or value < 0:
+        raise UsageError(f"{name} must be a whole number >= 0, not {_kind(value)}")
+    return value
+
+
+def _size_problem(limit: int) -> Problem:
+    mib = 1024 * 1024
+    shown = f"{limit} bytes"
+    if limit and limit % mib == 0:
+        shown = f"{limit // mib} MiB ({shown})"
+    return Problem("", f"document is larger than the size limit of {shown}", "limit_size")
+
+
+def _depth_problem(limit: int) -> Problem:
+    return Problem("", f"nested deeper than the depth limit of {limit} levels", "limit_depth")
+
+
+def _items_problem(limit: int, what: str = "items", where: str = "list") -> Problem:
+    return Problem("", f"more {what} than the limit ({limit}) for one {where}", "limit_items")
+
+
+# JSON text reduced to its brackets and quotes, then to "(" and ")", or +1/-1 steps.
+_NOT_MARKS: Final = bytes(b for b in range(256) if b not in b'[]{}"\\')
+_NOT_BRACKETS: Final = bytes(b for b in range(256) if b not in b'[]{}"')
+_PARENS: Final = bytes.maketrans(b"[{]}", b"(())")
+_STEPS: Final = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_CHUNK: Final = 1 << 16
+
+
+def _nesting_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects deeper than *limit*.
+
+    Measured without parsing, so without recursion, and at C speed: the text is
+    reduced to its brackets, quotes and backslashes; with no more openers than
+    the limit it cannot be too deep. Otherwise escaped backslashes and quotes are
+    dropped, then strings, and the depth of the remaining brackets is measured:
+    by stripping innermost pairs, one level per pass, or for long text by
+    summing steps with `itertools.accumulate`. For text that is not valid JSON
+    the answer may be either; parsing reports it then.
+    """
+    marks = raw.translate(None, _NOT_MARKS)
+    if marks.count(b"[") + marks.count(b"{") <= limit:
+        return False
+    if b"\\" in marks:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+        marks = raw.translate(None, _NOT_BRACKETS)
+    marks = marks.replace(b'""', b"")  # strings without brackets
+    if b'"' in marks:
+        # Some string holds brackets: keep what lies outside strings (in chunks, to
+        # bound memory); a quote opens a string and the next one closes it.
+        kept: list[bytes] = []
+        inside = 0
+        for start in range(0, len(marks), _CHUNK):
+            parts = marks[start : start + _CHUNK].split(b'"')
+            kept.append(b"".join(parts[inside::2]))
+            inside ^= (len(parts) - 1) & 1
+        marks = b"".join(kept)
+    if len(marks) > _CHUNK:
+        steps = memoryview(marks.translate(_STEPS)).cast("b")
+        return max(itertools.accumulate(steps), default=0) > limit
+    pairs = marks.translate(_PARENS)
+    for level in range(limit + 1):
+        inner = pairs.replace(b"()", b"")
+        if len(inner) == len(pairs):  # all gone, or unbalanced (not valid JSON)
+            return level + pairs.count(b"(") > limit
+        pairs = inner
+    return True
 
 
 # -- scalar hooks: strict, never coercing -----------------------------------------
@@ -220,6 +348,9 @@ def _structure_responses(value: object, conv: cattrs.Converter) -> Responses:
     items = tuple[ItemResponse, ...]
     if type(value) is not dict:
         return conv.structure(value, items)
+    limit = _items_limit()
+    if len(value) > limit:
+        raise ValidationError([_items_problem(limit, "scales", "set of responses")])
     hook = conv.get_structure_hook(items)
     scales: dict[str, tuple[ItemResponse, ...]] = {}
     errors: list[Problem] = []
@@ -272,6 +403,8 @@ def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, object], t
     def structure(value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list and type(value) is not tuple:
             raise _fail("a list")
+        if len(value) > (_items_limit() if _overriding else MAX_ITEMS):
+            raise ValidationError([_items_problem(_items_limit())])
         out = []
         errors: list[Problem] = []
         for i, x in enumerate(value):
@@ -386,14 +519,78 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object],
             raise _fail(expected)
         if names.issuperset(value):
             return inner(value, cls)
-        problems = [Problem(str(k), "unexpected key", "extra") for k in value if k not in names]
+        limit = _items_limit()
+        if len(value) > limit:
+            raise ValidationError([_items_problem(limit, "keys", "object")])
+        problems = [
+            Problem(_shown_key(k), "unexpected key", "extra") for k in value if k not in names
+        ]
         try:
             inner({k: v for k, v in value.items() if k in names}, cls)
         except Exception as exc:  # report the other problems of this object too
             problems = _problems(exc, "", cls) + problems
         raise ValidationError(problems)
 
-    return structure
+    step = _self_nesting(cls)
+    return structure if step is None else _counted(structure, step)
+
+
+def _self_nesting(cls: type) -> int | None:
+    """The JSON levels from an object of *cls* down to one of *cls* nested in it.
+
+    ``None`` if no model inside *cls* can hold another *cls*. A session's
+    amendment holds the original session three levels down (``amendments``, the
+    amendment, ``original``), so structuring can recurse as deep as the input:
+    `_counted` bounds it.
+    """
+    queue: collections.deque[tuple[object, int]] = collections.deque([(cls, 0)])
+    done: set[object] = set()
+    while queue:
+        tp, level = queue.popleft()
+        if tp is cls and level:
+            return level
+        if tp in done:
+            continue
+        done.add(tp)
+        args = getattr(tp, "__args__", ())
+        if isinstance(tp, type) and attrs.has(tp):
+            try:
+                attrs.resolve_types(tp)
+            except Exception:  # unresolvable annotations: no model to follow
+                continue
+            queue.extend((a.type, level + 1) for a in attrs.fields(tp))
+        elif _is_union(tp):
+            queue.extendleft((a, level) for a in args)  # a union adds no level
+        elif getattr(tp, "__origin__", None) in (tuple, frozenset, list, dict):
+            queue.extend((a, level + 1) for a in args)
+    return None
+
+
+def _is_union(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is typing.Union or type(tp) is types.UnionType
+
+
+def _counted(
+    structure: Callable[[object, object], Any], step: int
+) -> Callable[[object, object], Any]:
+    """Wrap the structure hook of a self-nesting model with a depth count.
+
+    Each nested copy adds *step* levels; past the depth limit the input is
+    refused before Python's recursion limit could be reached.
+    """
+    local = threading.local()
+
+    def counted(value: object, tp: object) -> Any:
+        depth: int = getattr(local, "depth", 0) + step
+        if depth > (_depth_limit() if _overriding else MAX_DEPTH):
+            raise ValidationError([_depth_problem(_depth_limit())])
+        local.depth = depth
+        try:
+            return structure(value, tp)
+        finally:
+            local.depth = depth - step
+
+    return counted
 
 
 def make_converter(*, detailed: bool = True) -> cattrs.Converter:
@@ -473,13 +670,26 @@ def _fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
 # -- errors -------------------------------------------------------------------------
 
 
+_KEY_SHOWN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+
+
+def _shown_key(key: object) -> str:
+    """An unexpected key as a path may show it: a field-like name, else a placeholder.
+
+    A key can be anything a document holds, patient text included, or text that
+    cannot even be printed; only names that look like field names are repeated.
+    """
+    text = str(key)
+    return text if _KEY_SHOWN.match(text) else "<unexpected key>"
+
+
 def _problems(exc: BaseException, path: str, tp: Any) -> list[Problem]:
     """Turn whatever structuring raised into located problems."""
     if isinstance(exc, ValidationError):
         return [p.prefixed(path) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
-            Problem(_join(path, str(k)), "unexpected key", "extra")
+            Problem(_join(path, _shown_key(k)), "unexpected key", "extra")
             for k in sorted(exc.extra_fields, key=str)
         ]
     if isinstance(exc, ClassValidationError | IterableValidationError):
@@ -496,7 +706,7 @@ def _problems(exc: BaseException, path: str, tp: Any) -> list[Problem]:
     if isinstance(exc, KeyError):
         return [Problem(path, "required", "required")]
     if isinstance(exc, RecursionError):
-        return [Problem(path, "nested too deeply", "depth")]
+        return [_depth_problem(_depth_limit()).prefixed(path)]
     return [Problem(path, f"expected {_describe(tp)}", "type")]
 
 
@@ -513,20 +723,49 @@ def to_dict(obj: attrs.AttrsInstance) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, **data}
 
 
+def _depth_limit() -> int:
+    limits = _limits.get()
+    return MAX_DEPTH if limits is None else limits[1]
+
+
+# The migration running in this context, described; migrations must not read documents.
+_migrating: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "medmassage_migrating", default=None
+)
+
+
+class _ReentrantMigration(SchemaVersionError):
+    """A migration read a document that needs migrating (it would recurse)."""
+
+
+def _describe_migration(model: type, version: int, fn: object) -> str:
+    name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    module = getattr(fn, "__module__", None)
+    where = f"{module}.{name}" if module else str(name)
+    return f"the migration of {model.__name__} from schema version {version} ({where})"
+
+
+def _version_error(model: type, message: str, code: str = "schema_version") -> SchemaVersionError:
+    return SchemaVersionError([Problem("schema_version", message, code)], model.__name__)
+
+
 def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
     version = data.get("schema_version")
     if type(version) is not int:
-        raise SchemaVersionError(
-            [Problem("schema_version", "expected an integer schema_version", "schema_version")],
-            model.__name__,
-        )
+        raise _version_error(model, "expected an integer schema_version")
     if version > target:
-        raise SchemaVersionError(
+        raise _version_error(
+            model, f"document is schema version {version}; this medmassage reads up to {target}"
+        )
+    running = _migrating.get()
+    if running is not None and version < target:
+        raise _ReentrantMigration(
             [
                 Problem(
                     "schema_version",
-                    f"document is schema version {version}; this medmassage reads up to {target}",
-                    "schema_version",
+                    f"{running} read a document that needs migrating; a migration must not "
+                    "call from_dict or from_json on one",
+                    "migration",
                 )
             ],
             model.__name__,
@@ -534,39 +773,99 @@ def _migrate(model: type, data: dict[str, Any], target: int) -> dict[str, Any]:
     while version < target:
         migration = _migrations.get((model.__qualname__, version))
         if migration is None:
-            raise SchemaVersionError(
-                [
-                    Problem(
-                        "schema_version",
-                        f"no migration of {model.__name__} from schema version {version}",
-                        "schema_version",
-                    )
-                ],
-                model.__name__,
+            raise _version_error(
+                model, f"no migration of {model.__name__} from schema version {version}"
             )
-        data = migration(dict(data))
+        what = _describe_migration(model, version, migration)
+        token = _migrating.set(what)
+        try:
+            result: object = migration(dict(data))
+        except _ReentrantMigration as exc:
+            raise SchemaVersionError(exc.problems, model.__name__) from None
+        except Exception as exc:  # any failure of application code, reported as the migration's
+            raise _version_error(
+                model, f"{what} failed: it raised {type(exc).__name__}", "migration"
+            ) from exc
+        finally:
+            _migrating.reset(token)
+        if not isinstance(result, Mapping):
+            raise _version_error(
+                model,
+                f"{what} returned {type(result).__name__}, not a mapping (a JSON object)",
+                "migration",
+            )
+        data = dict(result)
+        returned = data.get("schema_version", version)
+        if type(returned) is not int or returned not in (version, version + 1):
+            raise _version_error(
+                model,
+                f"{what} returned schema_version {_kind(returned)}; expected {version + 1}",
+                "migration",
+            )
         version += 1
         data["schema_version"] = version
     return data
 
 
+def _check_model(model: object) -> None:
+    """Refuse anything but a model class (called until the model's hook is cached)."""
+    if not (isinstance(model, type) and attrs.has(model)):
+        raise UsageError(f"expected a model class such as medmassage.Case, not {_kind(model)}")
+
+
 def from_dict(
-    model: type[T], data: Mapping[str, Any], *, target_version: int = SCHEMA_VERSION
+    model: type[T],
+    data: Mapping[str, Any],
+    *,
+    target_version: int = SCHEMA_VERSION,
+    max_depth: int | None = None,
+    max_items: int | None = None,
 ) -> T:
     """Build a validated *model* from JSON-ready *data* (migrating older versions).
 
+    Args:
+        model: The model class, such as `medmassage.Case`.
+        data: The document, as `json.load` returns it.
+        target_version: The schema version to migrate to and read as.
+        max_depth: The depth limit (default `MAX_DEPTH`). The data is already
+            parsed, so it is enforced where structuring follows the nesting:
+            through models that contain themselves (an amendment's original
+            session). Nesting anywhere else is refused as the wrong type.
+        max_items: The most items in any list (default `MAX_ITEMS`).
+
     Raises:
-        ValidationError: Listing every problem with its path.
+        ValidationError: Listing every problem with its path; limits broken
+            have the codes ``limit_depth`` and ``limit_items``.
         SchemaVersionError: If ``schema_version`` is missing, too new, or cannot
-            be migrated.
+            be migrated, or a migration failed.
+        UsageError: If *model* is not a model class, or *target_version* or a
+            limit is not a whole number.
     """
+    if type(target_version) is not int:
+        raise UsageError(
+            f"target_version must be a whole number (a schema version), not {_kind(target_version)}"
+        )
+    try:
+        known = model in _fast_hooks
+    except TypeError:  # unhashable: not a class
+        known = False
+    if not known:
+        _check_model(model)
     if not isinstance(data, Mapping):
         raise ValidationError([Problem("", "expected a JSON object", "type")], model.__name__)
-    return _structure_document(model, dict(data), target_version)
+    return _structure_document(model, dict(data), target_version, max_depth, max_items)
 
 
-def _structure_document(model: type[T], data: dict[str, Any], target_version: int) -> T:
+def _structure_document(
+    model: type[T],
+    data: dict[str, Any],
+    target_version: int,
+    max_depth: int | None = None,
+    max_items: int | None = None,
+) -> T:
     """Structure a top-level document that this module owns (and may change)."""
+    if max_depth is not None or max_items is not None:
+        return _with_limits(model, data, target_version, max_depth, max_items)
     if data.get("schema_version") != target_version or type(data["schema_version"]) is not int:
         data = _migrate(model, data, target_version)
     del data["schema_version"]
@@ -584,9 +883,35 @@ def _structure_document(model: type[T], data: dict[str, Any], target_version: in
     except (ClassValidationError, IterableValidationError) as exc:
         raise ValidationError(_problems(exc, "", model), model.__name__) from None
     except RecursionError:
-        raise ValidationError([Problem("", "nested too deeply", "depth")], model.__name__) from None
+        # Not reached within the depth limit; kept for callers already deep in the stack.
+        raise ValidationError([_depth_problem(_depth_limit())], model.__name__) from None
     finally:
         types_checked.reset(token)
+
+
+def _with_limits(
+    model: type[T],
+    data: dict[str, Any],
+    target_version: int,
+    max_depth: int | None,
+    max_items: int | None,
+) -> T:
+    """`_structure_document` with limits of this call's own."""
+    global _overriding
+    token = _limits.set(
+        (
+            MAX_ITEMS if max_items is None else _limit(max_items, "max_items"),
+            MAX_DEPTH if max_depth is None else _limit(max_depth, "max_depth"),
+        )
+    )
+    with _overriding_lock:
+        _overriding += 1
+    try:
+        return _structure_document(model, data, target_version)
+    finally:
+        with _overriding_lock:
+            _overriding -= 1
+        _limits.reset(token)
 
 
 # Built once: json.dumps with any non-default option builds a new encoder per call.
@@ -600,36 +925,176 @@ def to_json(obj: attrs.AttrsInstance, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
+class _ConstantError(ValueError):
+    """NaN, Infinity or -Infinity in JSON text."""
+
+
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not allowed")
+    raise _ConstantError(name)
 
 
-# Built once: json.loads with any option builds a new decoder per call.
+# Built once: json.loads with any option builds a new decoder per call. Its scanner
+# is called directly (`_loads`), which skips two regular-expression matches per call.
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+_SCAN: Final[Callable[[str, int], tuple[object, int]]] = _DECODER.scan_once  # type: ignore[attr-defined]
+_SPACE: Final = re.compile(r"[ \t\n\r]*")
 
 
-def from_json(model: type[T], text: str | bytes) -> T:
+def _loads(text: str) -> object:
+    """Parse JSON text as ``_DECODER.decode`` does (same result, same errors)."""
+    end = 0
+    if text and text[0] in " \t\n\r":
+        end = _SPACE.match(text).end()  # type: ignore[union-attr]  # always matches
+    try:
+        value, end = _SCAN(text, end)
+    except StopIteration as exc:
+        raise json.JSONDecodeError("Expecting value", text, exc.value) from None
+    if end != len(text):
+        end = _SPACE.match(text, end).end()  # type: ignore[union-attr]  # always matches
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+_WIDE: Final = (
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """Name UTF-16 or UTF-32 text, by its byte order mark or the zero bytes of ASCII."""
+    for mark, name in _WIDE:
+        if raw.startswith(mark):
+            return name
+    head = raw[:4]
+    if len(head) == 4 and b"\x00" in head:
+        if head[:3] == b"\x00\x00\x00":
+            return "UTF-32 (big-endian)"
+        if head[1:] == b"\x00\x00\x00":
+            return "UTF-32 (little-endian)"
+        return "UTF-16 (big-endian)" if head[0] == 0 else "UTF-16 (little-endian)"
+    return None
+
+
+def _encoding_problem(raw: bytes, offset: int | None) -> Problem:
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        message = f"expected UTF-8 text, not {wide}; convert the file to UTF-8"
+    else:
+        message = f"expected UTF-8 text; byte {offset} is not valid UTF-8"
+    return Problem("", message, "encoding")
+
+
+def _parse_json(
+    text: str | bytes | bytearray | memoryview,
+    model: str | None,
+    max_size: int | None = None,
+    max_depth: int | None = None,
+) -> object:
+    """Check JSON text against the size and depth limits, then parse it.
+
+    UTF-8 bytes (a leading byte order mark is skipped) or a `str`. Every
+    failure is a `ValidationError` with one problem at the root: ``limit_size``,
+    ``limit_depth``, ``encoding`` (UTF-16 and UTF-32 are named) or ``json``
+    (with the line and column).
+    """
+    size_limit = MAX_DOCUMENT_SIZE if max_size is None else _limit(max_size, "max_size")
+    depth_limit = MAX_DEPTH if max_depth is None else _limit(max_depth, "max_depth")
+    raw: bytes | None = None
+    if type(text) is bytes:
+        raw = text
+    elif isinstance(text, bytearray | memoryview):
+        raw = bytes(text)
+    elif not isinstance(text, str):
+        raise ValidationError([Problem("", "expected JSON text (str or bytes)", "type")], model)
+    if raw is not None:
+        if len(raw) > size_limit:
+            raise ValidationError([_size_problem(size_limit)], model)
+        if _nesting_exceeds(raw, depth_limit):
+            raise ValidationError([_depth_problem(depth_limit)], model)
+        try:
+            string = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError([_encoding_problem(raw, exc.start)], model) from None
+        if string.startswith("\ufeff"):
+            string = string[1:]
+    else:
+        string = typing.cast(str, text)
+        if len(string) > size_limit:
+            raise ValidationError([_size_problem(size_limit)], model)
+        if string.count("[") + string.count("{") > depth_limit and _nesting_exceeds(
+            string.encode("utf-8", "surrogatepass"), depth_limit
+        ):
+            raise ValidationError([_depth_problem(depth_limit)], model)
+    try:
+        return _loads(string)
+    except json.JSONDecodeError as exc:
+        if raw is not None and _wide_encoding(raw) is not None:
+            problem = _encoding_problem(raw, None)
+        else:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            problem = Problem("", f"not valid JSON: {where}: {exc.msg}", "json")
+    except _ConstantError:
+        problem = Problem("", "not valid JSON: NaN, Infinity and -Infinity are not allowed", "json")
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        problem = Problem("", "not valid JSON: a number has too many digits", "json")
+    except RecursionError:  # not reached within the depth limit; kept as a backstop
+        problem = _depth_problem(depth_limit)
+    raise ValidationError([problem], model)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return "a number"
+
+
+def from_json(
+    model: type[T],
+    text: str | bytes,
+    *,
+    max_size: int | None = None,
+    max_depth: int | None = None,
+    max_items: int | None = None,
+) -> T:
     """Parse a JSON document into a validated *model*.
 
+    The text is UTF-8 (a leading byte order mark is allowed) or a `str`. Before
+    anything is parsed, its size and nesting are checked against the limits;
+    the limits are checked in `from_dict` too (see :doc:`/concepts/limits`).
+
+    Args:
+        model: The model class, such as `medmassage.Case`.
+        text: The JSON document.
+        max_size: The size limit in bytes, characters for a `str` (default
+            `MAX_DOCUMENT_SIZE`).
+        max_depth: The most levels of nested arrays and objects (default `MAX_DEPTH`).
+        max_items: The most items in any list (default `MAX_ITEMS`).
+
     Raises:
-        ValidationError: For malformed JSON (invalid UTF-8, syntax errors, NaN or
-            Infinity, nesting too deep for the parser) as for invalid content.
+        ValidationError: For malformed JSON (invalid UTF-8, UTF-16 or UTF-32,
+            syntax errors with their line and column, NaN or Infinity), for
+            broken limits (codes ``limit_size``, ``limit_depth``,
+            ``limit_items``) as for invalid content.
+        SchemaVersionError: As `from_dict`.
+        UsageError: If *model* is not a model class, or a limit is not a whole number.
     """
     try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8")
-        if not isinstance(text, str):
-            raise TypeError
-        data = _DECODER.decode(text)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            [Problem("", "expected UTF-8 text", "encoding")], model.__name__
-        ) from None
-    except (ValueError, TypeError, RecursionError):
-        raise ValidationError(
-            [Problem("", "expected a well-formed JSON document without NaN or Infinity", "json")],
-            model.__name__,
-        ) from None
+        known = model in _fast_hooks
+    except TypeError:  # unhashable: not a class
+        known = False
+    if not known:
+        _check_model(model)
+    data = _parse_json(text, model.__name__, max_size, max_depth)
     if type(data) is not dict:
-        raise ValidationError([Problem("", "expected a JSON object", "type")], model.__name__)
-    return _structure_document(model, data, SCHEMA_VERSION)
+        raise ValidationError(
+            [Problem("", f"expected a JSON object, not {_json_kind(data)}", "type")], model.__name__
+        )
+    return _structure_document(model, data, SCHEMA_VERSION, max_depth, max_items)

@@ -20,10 +20,10 @@ from typing import Final
 import attrs
 
 from ..anatomy import BodyRegion, Laterality
+from ..codes import CodeSet
 from ..contraindications import (
     MAX_GESTATION_WEEKS,
     Action,
-    CodeSet,
     Finding,
     ScreeningContext,
     Severity,

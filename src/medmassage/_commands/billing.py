@@ -6,15 +6,19 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from ._io import InputError, fail, load_sessions
+from ..exceptions import Problem
+from ._io import InputError, epilog, fail, load_sessions, shown
 
 if TYPE_CHECKING:
     from ..billing import SessionBill
+    from ..sessions import Session
 
 HELP = (
     "print the timed units per CPT code for a session or each session of a case "
     "(8-minute rule by default)"
 )
+
+EPILOG = epilog({})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,14 +50,65 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _mapping(items: list[str]) -> dict[str, str | None]:
+    """Parse the ``--map`` values, checking each key's and code's form.
+
+    Raises:
+        InputError: Naming the flag and its value.
+    """
+    from ..cpt import check_cpt_format
+    from ..exceptions import ValidationError
+    from ..modalities import check_key
+
     mapping: dict[str, str | None] = {}
     for item in items:
-        modality, sep, cpt = item.partition("=")
-        if not sep or not modality.strip() or not cpt.strip():
-            raise InputError(f"--map {item!r}: expected MODALITY=CPT, e.g. core.deep_tissue=97140")
-        value = cpt.strip()
-        mapping[modality.strip()] = None if value.lower() == "none" else value
+        modality, sep, cpt = (part.strip() for part in item.partition("="))
+        if not sep or not modality or not cpt:
+            raise InputError(
+                f"--map {shown(item)}: expected MODALITY=CPT, e.g. core.deep_tissue=97140"
+            )
+        problems: list[Problem] = []
+        check_key(problems, "", modality)
+        if problems:
+            raise InputError(
+                f"--map {shown(item)}: {shown(modality)} is not a modality key "
+                "(such as core.deep_tissue)"
+            )
+        if cpt.lower() == "none":
+            mapping[modality] = None
+            continue
+        try:
+            mapping[modality] = check_cpt_format(cpt)
+        except ValidationError:
+            raise InputError(
+                f"--map {shown(item)}: expected a five-character CPT code such as 97140, or none"
+            ) from None
     return mapping
+
+
+def _check_mapped(mapping: dict[str, str | None], sessions: list[Session]) -> None:
+    """Refuse a ``--map`` of a modality no session uses and no installed modality has.
+
+    Such a mapping would be silently ignored, and its time billed under the
+    default code: most likely a misspelt key.
+    """
+    from ..plugins import get_default_registry
+
+    used = {segment.modality for s in sessions for segment in s.segments}
+    known = set(get_default_registry().modalities)
+    for key in mapping:
+        if key not in used and key not in known:
+            raise InputError(
+                f"--map {shown(key)}={mapping[key] or 'none'}: no session uses modality "
+                f"{shown(key)} and no installed modality has that key"
+            )
+
+
+def _check_diagnoses(codes: list[str]) -> None:
+    from ..codes import is_icd10cm_format
+
+    for code in codes:
+        if not is_icd10cm_format(code):
+            raise InputError(f"--dx {shown(code)}: expected an ICD-10-CM code such as M54.50")
 
 
 def render(bill: SessionBill) -> str:
@@ -86,12 +141,18 @@ def render(bill: SessionBill) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the session's units; exit 0, or 2 on bad input."""
-    from ..billing import bill_session
-    from ..exceptions import MedmassageError
+    from ..billing import bill_session, get_billing_policy
+    from ..exceptions import MedmassageError, UnknownCodeError
 
     try:
         mapping = _mapping(args.map)
+        _check_diagnoses(args.dx)
+        try:
+            get_billing_policy(args.policy)
+        except MedmassageError as exc:
+            raise InputError(f"--policy {shown(args.policy)}: {exc}") from None
         sessions, plan_diagnoses = load_sessions(args.file)
+        _check_mapped(mapping, sessions)
     except InputError as exc:
         return fail(str(exc))
     diagnoses = args.dx or plan_diagnoses
@@ -100,6 +161,13 @@ def run(args: argparse.Namespace) -> int:
             bill_session(s, policy=args.policy, mapping=mapping or None, diagnoses=diagnoses)
             for s in sessions
         ]
+    except UnknownCodeError as exc:
+        if exc.system == "modality CPT mapping":
+            return fail(
+                f"{args.file}: modality {exc.code} has no default CPT code; bill it with "
+                f"--map {exc.code}=CPT, or --map {exc.code}=none if it is not billed"
+            )
+        return fail(f"{args.file}: {exc}")
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
     if args.json:

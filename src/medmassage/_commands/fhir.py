@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
+from pathlib import Path
 
-from ._io import InputError, fail, load
+from ._io import (
+    EXIT_IOERR,
+    InputError,
+    OutputError,
+    check_output,
+    epilog,
+    fail,
+    load,
+    parse_date,
+    shown,
+    write_output,
+)
 
 HELP = "export a case file as a FHIR R4 collection Bundle (JSON)"
+
+EPILOG = epilog(
+    {EXIT_IOERR: "OUT could not be written (an existing OUT is left as it was)"}, writes=True
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's arguments."""
     parser.add_argument("file", metavar="FILE", help="a Case JSON document ('-' for stdin)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write here (a .json file) instead of stdout"
+    )
     parser.add_argument(
         "--include-identity",
         action="store_true",
@@ -30,26 +47,41 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="leave out the DetectedIssue resources of contraindication screening",
     )
     parser.add_argument(
-        "--on", metavar="DATE", help="screening date, YYYY-MM-DD (default: the plan's start)"
+        "--on",
+        metavar="DATE",
+        help="screening date, YYYY-MM-DD (default: the latest session's date, else the "
+        "plan's start)",
     )
 
 
+def _check_suffix(output: str | None) -> None:
+    """Refuse an OUT whose suffix says it is not JSON (``bundle.xml``, ``bundle.pdf``)."""
+    if not output or output == "-":
+        return
+    suffix = Path(output).suffix.lower()
+    if suffix and suffix != ".json":
+        raise InputError(
+            f"-o {shown(output)}: cannot write {shown(suffix)} files; "
+            "the bundle is FHIR JSON (.json)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
-    """Write the bundle; exit 0, or 2 on bad input."""
+    """Write the bundle; exit 0, 2 on bad input, or 74 if OUT could not be written."""
     from ..cases import Case
     from ..exceptions import MedmassageError
     from ..fhir import case_bundle
     from ..screening import screen
 
     try:
+        on = None if args.on is None else parse_date("--on", args.on)
+        _check_suffix(args.output)
+        check_output(args.output, args.file)
         case = load(Case, args.file)
-        on = dt.date.fromisoformat(args.on) if args.on else case.plan.start_date
     except InputError as exc:
         return fail(str(exc))
-    except ValueError:
-        return fail(f"--on {args.on!r}: expected a date as YYYY-MM-DD")
     try:
-        assessment = None if args.no_screening else screen(case.patient, case.plan, on=on)
+        assessment = None if args.no_screening else screen(case, on=on)
         bundle = case_bundle(
             case,
             include_identity=args.include_identity,
@@ -59,15 +91,16 @@ def run(args: argparse.Namespace) -> int:
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as exc:
-            return fail(f"{args.output}: cannot write file ({exc.strerror})")
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_output(args.output, text)
+    except OutputError as exc:
+        print(f"medmassage: {exc}", file=sys.stderr)
+        return EXIT_IOERR
+    if args.output != "-":
         entries = bundle.get("entry")
         count = len(entries) if isinstance(entries, list) else 0
         print(f"wrote {args.output} ({count} resources)", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0

@@ -6,22 +6,46 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Final
 
-from ._io import InputError, fail, load
+from ._io import (
+    EXIT_IOERR,
+    InputError,
+    OutputError,
+    check_output,
+    epilog,
+    fail,
+    load,
+    parse_date,
+    shown,
+    write_output,
+)
 
 HELP = "write a case's progress report for the referring physician (HTML or Markdown)"
+
+#: The format of each output file suffix this command writes.
+SUFFIXES: Final = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+_NAMES: Final = {"html": "HTML", "md": "Markdown"}
+
+EPILOG = epilog(
+    {EXIT_IOERR: "OUT could not be written (an existing OUT is left as it was)"}, writes=True
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's arguments."""
     parser.add_argument("file", metavar="FILE", help="case JSON file ('-' for standard input)")
     parser.add_argument(
-        "-o", "--output", metavar="OUT", help="write here (default: standard output)"
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write here: .html, .htm, .md or .markdown (default: standard output)",
     )
     parser.add_argument(
         "--format",
         choices=("html", "md"),
-        help="output format (default: from OUT's extension, else html)",
+        help="output format (default: from OUT's suffix, else html); must agree with OUT's",
     )
     parser.add_argument(
         "--as-of", metavar="DATE", help="report date, YYYY-MM-DD (default: the last session)"
@@ -40,45 +64,56 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    if args.output and Path(args.output).suffix.lower() in (".md", ".markdown"):
-        return "md"
-    return "html"
+    """The output format, from ``--format`` and OUT's suffix, which must agree.
+
+    Raises:
+        InputError: If OUT has a suffix this command cannot write, or one that
+            contradicts ``--format``.
+    """
+    chosen: str | None = args.format
+    if args.output and args.output != "-":
+        suffix = Path(args.output).suffix.lower()
+        if suffix:
+            inferred = SUFFIXES.get(suffix)
+            if inferred is None:
+                raise InputError(
+                    f"-o {shown(args.output)}: cannot write {shown(suffix)} files; the report "
+                    "is HTML (.html, .htm) or Markdown (.md, .markdown)"
+                )
+            if chosen is not None and chosen != inferred:
+                raise InputError(
+                    f"--format {chosen} contradicts -o {shown(args.output)} "
+                    f"(a {suffix} file is {_NAMES[inferred]}); drop --format or change the suffix"
+                )
+            return inferred
+    return chosen or "html"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build and write the report; exit 0 on success, 2 on bad input."""
+    """Build and write the report; exit 0 on success, 2 on bad input, 74 if OUT failed."""
     from ..cases import Case
     from ..exceptions import MedmassageError
     from ..report import build_report, render_html, render_markdown
 
-    as_of: dt.date | None = None
-    if args.as_of is not None:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            return fail(f"--as-of: expected a date YYYY-MM-DD, got {args.as_of!r}")
     try:
+        as_of: dt.date | None = None if args.as_of is None else parse_date("--as-of", args.as_of)
+        form = _format(args)
+        check_output(args.output, args.file)
         case = load(Case, args.file)
     except InputError as exc:
         return fail(str(exc))
-    registry = None
+    from ..plugins import get_default_registry
+
+    registry = get_default_registry()
     screening = None
     notes: list[str] = []
-    try:
-        from ..plugins import get_default_registry
-
-        registry = get_default_registry()
-    except (ImportError, MedmassageError) as exc:
-        print(f"medmassage: plugins unavailable, using built-ins: {exc}", file=sys.stderr)
     if not args.no_screening:
-        on = as_of or max((s.start.date() for s in case.sessions), default=case.plan.start_date)
         try:
             from ..screening import screen
 
-            screening = screen(case.patient, case.plan, on=on, registry=registry)
-        except (ImportError, MedmassageError) as exc:
+            # The report's date is the screening date (screening_date's rule otherwise).
+            screening = screen(case, on=as_of, registry=registry)
+        except MedmassageError as exc:
             # Fail closed: say so in the report rather than leave the section blank.
             notes.append(
                 "Contraindication screening could not be run; treat the screening status as "
@@ -96,13 +131,15 @@ def run(args: argparse.Namespace) -> int:
         )
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
-    text = render_markdown(report) if _format(args) == "md" else render_html(report)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return fail(f"{args.output}: cannot write file ({exc.strerror})")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
+    text = render_markdown(report) if form == "md" else render_html(report)
+    if not args.output:
         sys.stdout.write(text)
+        return 0
+    try:
+        write_output(args.output, text)
+    except OutputError as exc:
+        print(f"medmassage: {exc}", file=sys.stderr)
+        return EXIT_IOERR
+    if args.output != "-":
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0

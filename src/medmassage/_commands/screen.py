@@ -4,19 +4,34 @@ FILE is a JSON object with ``schema_version``, ``patient``, ``plan`` and optiona
 ``session`` and ``practitioner``, or a whole case document (``sessions`` and
 ``practitioners``; pick a session with ``--session``).
 
-Exit status: 0 clear or modify, 1 defer, 3 indeterminate, 2 unusable input.
+Exit status: 0 clear or modify, 1 defer, 3 indeterminate, 2 unusable input (see
+``--help`` for all).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any, Final
 
-from ._io import InputError, fail, read
+from ..exceptions import Problem
+from ._io import EXIT_USAGE, InputError, epilog, fail, load_document, parse_date
+
+if TYPE_CHECKING:
+    from ..cases import Case
+    from ..sessions import Session
 
 HELP = "screen a patient and treatment plan (and optionally a session) for contraindications"
+
+EPILOG = epilog(
+    {
+        0: "clear or modify (treat, with the modifications listed)",
+        1: "defer: do not treat now",
+        3: "indeterminate: screening could not give a trustworthy answer",
+        EXIT_USAGE: "unusable input or usage; nothing was screened",
+    }
+)
 
 _EXIT = {"clear": 0, "modify": 0, "defer": 1, "indeterminate": 3}
 
@@ -28,39 +43,42 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the assessment as JSON")
     parser.add_argument(
-        "--on", metavar="DATE", help="screening date, YYYY-MM-DD (default: session date or today)"
+        "--on",
+        metavar="DATE",
+        help="screening date, YYYY-MM-DD (default: the session's date, else the latest "
+        "session's, else the plan's start; never today)",
     )
     parser.add_argument("--session", metavar="ID", help="in a case file, the session to screen")
 
 
-def _read(path: str) -> dict[str, Any]:
-    raw = read(path)
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not JSON ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a JSON object")
-    return data
+# A single session and practitioner, as the screen document holds them, and where
+# they sit in the case it is read as (to report problems where the user wrote them).
+_SINGLE: Final = (("session", "sessions"), ("practitioner", "practitioners"))
 
 
-def _load(path: str, session_id: str | None) -> tuple[Any, Any, Any, Any]:
-    """Return (patient, plan, session or None, practitioner or None)."""
+def _load(path: str, session_id: str | None) -> tuple[Case, Session | None]:
+    """Return the case and the session to screen (or None)."""
     from ..cases import Case
-    from ..exceptions import MedmassageError
+    from ..exceptions import MedmassageError, ValidationError
     from ..serialization import from_dict
 
-    data = _read(path)
-    if "session" in data or "practitioner" in data:
-        doc = {k: v for k, v in data.items() if k not in ("session", "practitioner")}
-        doc["sessions"] = [data["session"]] if data.get("session") is not None else []
-        doc["practitioners"] = [data["practitioner"]] if data.get("practitioner") else []
-        single = data.get("session") is not None
-    else:
-        doc = data
-        single = False
+    data = load_document(path)
+    doc = dict(data)
+    single = False
+    for one, many in _SINGLE:
+        if one not in data:
+            continue
+        if many in data:
+            raise InputError(f"{path}: has both {one!r} and {many!r}; give one of them")
+        value = doc.pop(one)
+        doc[many] = [] if value is None else [value]
+        single = single or (one == "session" and value is not None)
     try:
         case = from_dict(Case, doc)
+    except ValidationError as exc:
+        if any(one in data for one, _ in _SINGLE):
+            exc = ValidationError([_located(p) for p in exc.problems], exc.model)
+        raise InputError(f"{path}: {exc}") from None
     except MedmassageError as exc:
         raise InputError(f"{path}: {exc}") from None
     session = None
@@ -70,8 +88,18 @@ def _load(path: str, session_id: str | None) -> tuple[Any, Any, Any, Any]:
             raise InputError(f"{path}: no session with id {session_id!r}")
     elif single:
         session = case.sessions[0]
-    who = session.practitioner_id if session is not None else case.plan.practitioner_id
-    return case.patient, case.plan, session, case.practitioner(who)
+    return case, session
+
+
+def _located(problem: Problem) -> Problem:
+    """Put a problem of ``sessions[0]`` back at ``session``, where the file has it."""
+    for one, many in _SINGLE:
+        prefix = f"{many}[0]"
+        if problem.path == prefix or problem.path.startswith((prefix + ".", prefix + "[")):
+            return Problem(one + problem.path[len(prefix) :], problem.message, problem.code)
+        if problem.path == many:
+            return Problem(one, problem.message, problem.code)
+    return problem
 
 
 def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | None) -> str:
@@ -107,27 +135,34 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
     if assessment.violations:
         lines.append(f"violations ({len(assessment.violations)}):")
         lines.extend(f"  {v}" for v in assessment.violations)
+    if assessment.techniques and any(t.status.value != "clear" for t in assessment.techniques):
+        lines.append("techniques:")
+        lines.extend(f"  {t}" for t in assessment.techniques)
     if assessment.failures:
         lines.append(f"failures ({len(assessment.failures)}): the result is not trustworthy")
         lines.extend(f"  {x}" for x in assessment.failures)
+    if assessment.advisories:
+        lines.append(f"advisories ({len(assessment.advisories)}):")
+        lines.extend(f"  {a}" for a in assessment.advisories)
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     """Screen the file; the exit status reflects the assessment's status."""
+    from ..exceptions import MedmassageError
     from ..screening import screen
 
-    on = None
-    if args.on is not None:
-        try:
-            on = dt.date.fromisoformat(args.on)
-        except ValueError:
-            return fail(f"--on {args.on!r}: expected a date YYYY-MM-DD")
     try:
-        patient, plan, session, practitioner = _load(args.file, args.session)
+        on = None if args.on is None else parse_date("--on", args.on)
+        case, session = _load(args.file, args.session)
     except InputError as exc:
         return fail(str(exc))
-    result = screen(patient, plan, session=session, on=on, practitioner=practitioner)
+    patient, plan = case.patient, case.plan
+    try:
+        result = screen(case, session=session, on=on)
+    except MedmassageError as exc:  # fail closed: no answer is not a clear answer
+        print(f"medmassage: {args.file}: screening could not be run: {exc}", file=sys.stderr)
+        return _EXIT["indeterminate"]
     if args.json:
         data = result.to_dict()
         data = {"patient_id": patient.id, "plan_id": plan.id,

@@ -6,13 +6,26 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._io import InputError, fail, load
+from ._io import EXIT_USAGE, InputError, UnreadableError, epilog, fail, load
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..advisories import Advisory
     from ..cases import Case
     from ..diagnosis import Diagnosis
 
 HELP = "validate case files (or every *.json in a folder) and print a readable summary"
+
+EPILOG = epilog(
+    {
+        1: "some file is invalid (listed as INVALID with its problems) or has error-level "
+        "findings (listed as ERRORS: an outcome measure that cannot be scored, a screening "
+        "that could not be completed)",
+        EXIT_USAGE: "no JSON file found, or a file could not be read at all (missing, "
+        "no permission)",
+    }
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,8 +52,13 @@ def _diagnosis(d: Diagnosis) -> str:
     return f"{d.code} ({site})"
 
 
-def summarise(case: Case) -> str:
-    """Return a readable, identity-free summary of a case."""
+def summarise(case: Case, advisories: Sequence[Advisory] | None = None) -> str:
+    """Return a readable, identity-free summary of a case.
+
+    Args:
+        case: The case.
+        advisories: Its advisories, if already computed (default: `medmassage.check`).
+    """
     from ..checks import check
 
     plan = case.plan
@@ -88,29 +106,55 @@ def summarise(case: Case) -> str:
         "  minutes by modality: "
         + (", ".join(f"{k} {v:g}" for k, v in sorted(minutes.items())) or "none")
     )
-    advisories = check(case)
+    if advisories is None:
+        advisories = check(case)
     lines.append(f"  advisories: {len(advisories)}")
     lines.extend(f"    - {a}" for a in advisories)
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate each file; exit 0 when all are valid, 1 otherwise."""
+    """Validate each file; exit 0 when all are valid, 1 if one is invalid, 2 if one is unreadable.
+
+    A file that cannot be read at all (missing, a folder, no permission) is
+    reported on standard error and makes the status 2; the others are still
+    validated.
+    """
     from ..cases import Case
 
     files = _files(args.paths)
     if not files:
         return fail("no JSON files found")
-    bad = 0
+    bad = unreadable = 0
     for f in files:
         try:
             case = load(Case, f)
+        except UnreadableError as exc:
+            unreadable += 1
+            fail(str(exc))
+            continue
         except InputError as exc:
             bad += 1
             print(f"INVALID {exc}")
             continue
-        print(f"OK {f}")
+        from ..advisories import AdvisoryLevel
+        from ..checks import check
+
+        advisories = check(case)
+        errors = [a for a in advisories if a.level is AdvisoryLevel.ERROR]
+        if errors:
+            # Valid as data, unusable as it stands (an unscorable measure, a screening
+            # that could not be completed): not OK.
+            bad += 1
+            print(f"ERRORS {f}: {len(errors)} error-level finding(s)")
+            if args.quiet:
+                print("\n".join(f"    - {a}" for a in errors))
+        else:
+            print(f"OK {f}")
         if not args.quiet:
-            print(summarise(case))
-    print(f"{len(files) - bad} valid, {bad} invalid")
+            print(summarise(case, advisories))
+    valid = len(files) - bad - unreadable
+    print(f"{valid} valid, {bad} invalid" + (f", {unreadable} unreadable" if unreadable else ""))
+    if unreadable:
+        return EXIT_USAGE
     return 1 if bad else 0
