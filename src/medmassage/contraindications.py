@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -485,8 +486,6 @@ class Policy:
         findings: Sequence[Finding],
         failures: Sequence[RuleFailure] = (),
         violations: Sequence[Violation] = (),
-        *,
-        techniques: Sequence[TechniqueStatus] = (),
     ) -> ScreeningStatus:
         """Derive the status of an assessment (see the class docstring)."""
         if failures:
@@ -499,8 +498,6 @@ class Policy:
                 return ScreeningStatus.DEFER
             if f.severity is not Severity.INFORMATION:
                 status = ScreeningStatus.MODIFY
-        if not techniques and any(f.severity is Severity.ABSOLUTE for f in findings):
-            return ScreeningStatus.DEFER  # modality-scoped, but no planned technique to scope
         return status
 
 
@@ -544,10 +541,7 @@ def _case_conditions(
             key = (d.coding.system, d.coding.code, d.region, d.laterality)
             entry = found.get(key)
             if entry is None:
-                condition = Condition(
-                    code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality
-                )
-                found[key] = (condition, [f"{prefix}[{i}]"])
+                found[key] = (_as_condition(d), [f"{prefix}[{i}]"])
             else:
                 entry[1].append(f"{prefix}[{i}]")
     if len(found) > 1:
@@ -560,6 +554,22 @@ def _case_conditions(
     conditions = tuple(c for c, _ in found.values())
     origins = tuple(tuple(where) for _, where in found.values())
     return conditions, origins
+
+
+# Diagnosis -> the Condition screening sees, by identity (the diagnosis is kept, so its
+# id cannot be reused while the entry lives); bounded, cleared when full.
+_CONDITIONS: dict[int, tuple[Diagnosis, Condition]] = {}
+
+
+def _as_condition(d: Diagnosis) -> Condition:
+    cached = _CONDITIONS.get(id(d))
+    if cached is not None and cached[0] is d:
+        return cached[1]
+    condition = Condition(code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality)
+    if len(_CONDITIONS) >= 8192:
+        _CONDITIONS.clear()
+    _CONDITIONS[id(d)] = (d, condition)
+    return condition
 
 
 #: Weeks of gestation past which a pregnancy record is taken to be out of date.
@@ -1425,11 +1435,6 @@ class Assessment:
         policy: The policy that classified the findings.
         plan: The plan screened.
         modalities: The modalities known when screening.
-        plan_conflicts: Planned techniques that a finding rules out or limits
-            (derived; see `check_plan`).
-        techniques: The status of each planned technique (derived): a
-            modality-scoped finding (no lymphatic drainage with heart failure)
-            defers the techniques of that modality, not the whole plan.
         status: Derived by the policy from the other fields (see `Policy`).
     """
 
@@ -1441,29 +1446,32 @@ class Assessment:
     policy: Policy = attrs.field(factory=default_policy, repr=False, eq=False)
     plan: TreatmentPlan | None = attrs.field(default=None, repr=False, eq=False)
     modalities: Mapping[str, Modality] = attrs.field(factory=dict, repr=False, eq=False)
-    plan_conflicts: tuple[PlanConflict, ...] = attrs.field(init=False)
-    techniques: tuple[TechniqueStatus, ...] = attrs.field(init=False)
     status: ScreeningStatus = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        setter = object.__setattr__
-        plan = self.plan
-        conflicts = (
-            check_plan(self.findings, plan, self.modalities)
-            if plan is not None and self.findings
-            else ()
+        object.__setattr__(
+            self, "status", self.policy.status(self.findings, self.failures, self.violations)
         )
-        setter(self, "plan_conflicts", conflicts)
-        techniques = _technique_statuses(
-            self.findings, self.failures, conflicts, plan, self.modalities
-        )
-        setter(self, "techniques", techniques)
-        setter(
-            self,
-            "status",
-            self.policy.status(
-                self.findings, self.failures, self.violations, techniques=techniques
-            ),
+
+    @functools.cached_property
+    def plan_conflicts(self) -> tuple[PlanConflict, ...]:
+        """Planned techniques that a finding rules out or limits (computed on first use).
+
+        See `check_plan`.
+        """
+        if self.plan is None or not self.findings:
+            return ()
+        return check_plan(self.findings, self.plan, self.modalities)
+
+    @functools.cached_property
+    def techniques(self) -> tuple[TechniqueStatus, ...]:
+        """The status of each planned technique (computed on first use).
+
+        A modality-scoped finding (no lymphatic drainage with heart failure) defers
+        the techniques of that modality, not the whole plan; see `TechniqueStatus`.
+        """
+        return _technique_statuses(
+            self.findings, self.failures, self.plan_conflicts, self.plan, self.modalities
         )
 
     @property
