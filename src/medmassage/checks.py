@@ -239,7 +239,7 @@ def _screening(case: Case, registry: Registry) -> list[Advisory]:
     from .screening import screen
 
     out: list[Advisory] = []
-    plan_result = screen(case, session=None, on=case.plan.start_date, registry=registry)
+    plan_result = screen(case, registry=registry)  # the one date rule: the latest session
     results = [("plan", plan_result)]
     for i, session in enumerate(case.sessions):
         if session.status is SessionStatus.COMPLETED:
