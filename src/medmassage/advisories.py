@@ -41,21 +41,30 @@ class Advisory:
         path: Where in the record (empty for the record as a whole).
         message: What was noticed (never a patient's identifying values).
         level: Info, warning or error.
+        source: The rule or citation behind it, when it rests on one (a billing
+            edit's manual section, a plan-of-care rule).
+
+    Kinds of advisory with more to say subclass it (a billing coding edit names
+    the CPT codes involved), so one list can hold them all.
     """
 
     code: str
     path: str
     message: str
     level: AdvisoryLevel = AdvisoryLevel.WARNING
+    source: str = ""
 
     def __str__(self) -> str:
         return f"{self.level.value}: {self.path or '<root>'}: {self.message} [{self.code}]"
 
-    def to_dict(self) -> dict[str, str]:
-        """Return a JSON-ready dictionary."""
-        return {
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dictionary (subclasses add their own fields)."""
+        out: dict[str, object] = {
             "code": self.code,
             "level": self.level.value,
             "path": self.path,
             "message": self.message,
         }
+        if self.source:
+            out["source"] = self.source
+        return out
