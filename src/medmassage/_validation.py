@@ -274,10 +274,13 @@ def _mapping_types(tp: Any) -> tuple[Any, Any] | None:
     """The key and value types of an immutable mapping class such as ``ScaleResponses``."""
     if not (isinstance(tp, type) and issubclass(tp, Mapping)):
         return None
-    for base in getattr(tp, "__orig_bases__", ()):
-        if typing.get_origin(base) is Mapping:
-            key, value = typing.get_args(base)
-            return key, value
+    for klass in tp.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, Mapping):
+                args = typing.get_args(base)
+                if len(args) == 2 and not any(isinstance(a, typing.TypeVar) for a in args):
+                    return args[0], args[1]
     return None  # pragma: no cover - every such class names its types
 
 

@@ -28,11 +28,11 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from typing import NoReturn
+from collections.abc import Mapping
 
 import attrs
 
+from ._frozen import FrozenMap
 from ._validation import Model, check_aware, check_side, check_text, instant_key
 from .anatomy import BodyRegion, Laterality
 from .exceptions import Problem
@@ -46,7 +46,7 @@ __all__ = ["ItemResponse", "OutcomeMeasure", "PhysicalMeasurement", "Responses",
 ItemResponse = int | float | bool | str | None
 
 
-class ScaleResponses(Mapping[str, tuple[ItemResponse, ...]]):
+class ScaleResponses(FrozenMap[str, tuple[ItemResponse, ...]]):
     """The answers of an instrument made of separate scales: scale name to item responses.
 
     An immutable, hashable mapping that keeps its order (BCTQ ``{"sss": (...),
@@ -56,57 +56,7 @@ class ScaleResponses(Mapping[str, tuple[ItemResponse, ...]]):
         scales: The scales and their responses (a mapping, or pairs).
     """
 
-    __slots__ = ("_hash", "_scales")
-
-    _scales: dict[str, tuple[ItemResponse, ...]]
-    _hash: int | None
-
-    def __init__(
-        self,
-        scales: Mapping[str, tuple[ItemResponse, ...]]
-        | tuple[tuple[str, tuple[ItemResponse, ...]], ...] = (),
-        /,
-    ) -> None:
-        object.__setattr__(self, "_scales", dict(scales))
-        object.__setattr__(self, "_hash", None)
-
-    def __getitem__(self, name: str) -> tuple[ItemResponse, ...]:
-        return self._scales[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._scales)
-
-    def __len__(self) -> int:
-        return len(self._scales)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._scales
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is ScaleResponses:
-            return self._scales == other._scales
-        if isinstance(other, Mapping):
-            return self._scales == dict(other.items())
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        value = self._hash
-        if value is None:
-            value = hash(frozenset(self._scales.items()))
-            object.__setattr__(self, "_hash", value)
-        return value
-
-    def __repr__(self) -> str:
-        return f"ScaleResponses({self._scales!r})"
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (ScaleResponses, (self._scales,))
-
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError("ScaleResponses is immutable")
-
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError("ScaleResponses is immutable")
+    __slots__ = ()
 
 
 #: The answers of one administration: a sequence in item order, or, for
