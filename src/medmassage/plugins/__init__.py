@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from .codes import CodeSet
-from .contraindications import Rule, RuleFailure, RuleSet, check_rule
-from .exceptions import (
+from ..codes import CodeSet
+from ..contraindications import Rule, RuleFailure, RuleSet, check_rule
+from ..exceptions import (
     PluginConflictError,
     PluginError,
     PluginIncompatibleError,
@@ -53,13 +53,13 @@ from .exceptions import (
     UnknownCodeError,
     UsageError,
 )
-from .modalities import _KEY as _KEY_RE
-from .modalities import BUILTIN_MODALITIES, Modality
+from ..modalities import _KEY as _KEY_RE
+from ..modalities import BUILTIN_MODALITIES, Modality
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-    from .instruments import Instrument
+    from ..instruments import Instrument
 
 __all__ = [
     "BUILTIN_DISTRIBUTION",
@@ -438,7 +438,7 @@ def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
         if not isinstance(obj, Modality):
             return [("type", f"expected a medmassage.Modality, got {type(obj).__name__}")]
     elif group == INSTRUMENTS_GROUP:
-        from .instruments import Instrument
+        from ..instruments import Instrument
 
         if not isinstance(obj, Instrument):
             return [("type", f"expected a medmassage.Instrument, got {type(obj).__name__}")]
@@ -574,8 +574,8 @@ def make_registry(
         UsageError: If *block* names a built-in rule or medmassage itself.
         ExceptionGroup: In strict mode, of every failure's `PluginError`.
     """
-    from ._builtin.rules import BUILTIN_RULES
-    from .instruments import builtin_instruments
+    from .._builtin.rules import BUILTIN_RULES
+    from ..instruments import builtin_instruments
 
     blocked = frozenset(block)
     core_blocked = sorted(
