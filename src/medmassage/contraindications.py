@@ -414,7 +414,7 @@ class Policy:
     or a session segment that breaks a finding (when `violations_defer`), makes
     it *defer*; an absolute finding limited to some modalities (no lymphatic
     drainage with heart failure) defers the techniques of those modalities
-    (`Assessment.techniques`) and makes the whole *modify*, as a local or
+    (``Assessment.techniques``) and makes the whole *modify*, as a local or
     relative finding does: the plan changes, treatment goes on; information
     alone is *clear*. Per technique, a finding that forbids it (absolute, or
     avoid its region or modality) makes it *defer*, one that limits or
