@@ -269,27 +269,24 @@ def _run(code: str) -> dict[str, object]:
     return result
 
 
-def test_import_loads_no_table_and_first_lookup_is_fast() -> None:
+def test_import_loads_no_table() -> None:
+    """Importing medmassage loads no code table; the first lookup does (timed in benchmarks/)."""
     result = _run(
         """
-        import json, sys, time
+        import json, sys
         import medmassage, medmassage.codes, medmassage.diagnosis
         loaded_at_import = "medmassage._icd10cm" in sys.modules
-        t = time.perf_counter()
         medmassage.codes.lookup_icd10cm("M54.50")
-        first = time.perf_counter() - t
         print(json.dumps({
             "loaded_at_import": loaded_at_import,
-            "first": first,
+            "loaded_after_lookup": "medmassage._icd10cm" in sys.modules,
             "simple_icd_10_cm": "simple_icd_10_cm" in sys.modules,
         }))
         """
     )
     assert result["loaded_at_import"] is False
+    assert result["loaded_after_lookup"] is True
     assert result["simple_icd_10_cm"] is False
-    first = result["first"]
-    assert isinstance(first, float)
-    assert first < 1.0
 
 
 def test_format_problem_is_validation_error_not_lookup() -> None:

@@ -98,6 +98,20 @@ PLUGIN_SOURCE = textwrap.dedent(
     HEAT = HeatRule()
     EXPLODING = HeatRule(id="spa.exploding", explode=True)
     NO_API = NoApiRule()
+
+
+    @attrs.frozen(kw_only=True)
+    class FlatRate:
+        name: str = "spa.flat"
+        api_version: int = 1
+        description: str = "one unit per code with any minutes"
+
+        def units(self, minutes_by_code):
+            return {code: 1 if minutes > 0 else 0 for code, minutes in minutes_by_code.items()}
+
+
+    FLAT = FlatRate()
+    FLAT_FUTURE = FlatRate(name="spa.flat_future", api_version=9)
     """
 )
 
@@ -526,3 +540,89 @@ def test_validate_plugin_api_and_key_types() -> None:
 def test_failure_str_is_its_message() -> None:
     reg = build(ep("spa.wrong", "NOT_A_MODALITY"))
     assert str(reg.failures[0]) == reg.failures[0].message
+
+
+# -- one registry for four groups; pickling; the fingerprint ---------------------------------
+
+
+def test_billing_policies_are_a_registry_group() -> None:
+    """A billing-policy entry point loads through the one registry, with its source."""
+    from medmassage.plugins import BILLING_POLICIES_GROUP
+
+    reg = build(
+        ep("spa.flat", "FLAT", BILLING_POLICIES_GROUP),
+        ep("spa.flat_future", "FLAT_FUTURE", BILLING_POLICIES_GROUP),
+        ep("spa.not_a_policy", "NOT_A_MODALITY", BILLING_POLICIES_GROUP),
+    )
+    assert {"cms", "per_code", "spa.flat"} <= set(reg.billing_policies)
+    assert reg.billing_policy("spa.flat").units({"97140": 3.0}) == {"97140": 1}
+    assert reg.source(BILLING_POLICIES_GROUP, "spa.flat").distribution == "spa-plugin"
+    kinds = {f.name: f.kind for f in reg.failures}
+    assert kinds == {"spa.flat_future": "api", "spa.not_a_policy": "type"}
+    with pytest.raises(PluginIncompatibleError):
+        reg.billing_policy("spa.flat_future")  # the failure, not "unknown"
+    with pytest.raises(UnknownCodeError, match=r"available policies: cms, per_code, spa\.flat"):
+        reg.billing_policy("spa.none")
+
+
+def test_a_plugin_cannot_silently_replace_a_builtin() -> None:
+    """An instrument coded 'odi' from a plugin conflicts with the built-in; prefer decides."""
+    from medmassage.instruments import builtin_instruments
+
+    builtin_odi = builtin_instruments()["odi"]
+    other = attrs.evolve(builtin_odi, name="Another ODI")
+    contested = registry_from(instruments=[other])
+    assert contested.instruments["odi"] is builtin_odi
+    (failure,) = contested.failures
+    assert failure.kind == "conflict"
+    assert "medmassage[odi]" in failure.message
+    preferred = registry_from(instruments=[other], prefer={"odi": "<test>"})
+    assert preferred.instruments["odi"] is other
+    assert not preferred.failures
+    assert "medmassage[odi]" in preferred.disabled
+
+
+def test_registry_pickles_and_keeps_working() -> None:
+    """A registry (with plugins) round-trips through pickle and screens the same."""
+    import pickle
+
+    reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
+    patient, plan = example_patient_and_plan()
+    before = screen(patient, plan, registry=reg)
+    copy = pickle.loads(pickle.dumps(reg))
+    assert copy == reg
+    assert copy.fingerprint() == reg.fingerprint()
+    assert screen(patient, plan, registry=copy) == before
+    assert pickle.loads(pickle.dumps(before)).status is before.status
+
+
+def test_policy_and_assessment_pickle() -> None:
+    """A reclassifying Policy, and an Assessment made under it, survive pickle."""
+    import pickle
+
+    from medmassage.contraindications import Policy, Severity
+
+    policy = Policy(severities={"core.herniated_disc": Severity.RELATIVE})
+    assert pickle.loads(pickle.dumps(policy)) == policy
+    patient, plan = example_patient_and_plan()
+    result = screen(patient, plan, policy=policy, registry=registry_from())
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy == result
+    assert copy.policy.severities == {"core.herniated_disc": Severity.RELATIVE}
+    assert copy.techniques == result.techniques
+
+
+def test_fingerprint_identifies_content() -> None:
+    """Same content, same fingerprint; another plugin, version or failure, another one."""
+    base = build(ep("spa.hot_stone", "HOT_STONE"))
+    assert base.fingerprint() == build(ep("spa.hot_stone", "HOT_STONE")).fingerprint()
+    assert base.fingerprint().startswith("sha256:")
+    other_version = build(
+        entry_point("spa.hot_stone", f"{MOD}:HOT_STONE", MODALITIES_GROUP,
+                    distribution="spa-plugin", version="0.4")
+    )  # fmt: skip
+    with_rule = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
+    with_failure = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.future", "FUTURE"))
+    prints = {r.fingerprint() for r in (base, other_version, with_rule, with_failure)}
+    assert len(prints) == 4
+    assert base.to_dict()["fingerprint"] == base.fingerprint()

@@ -32,11 +32,11 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
+from ._frozen import FrozenMap
 from .advisories import Advisory, AdvisoryLevel
 from .anatomy import BodyRegion, Laterality, regions_overlap
 from .codes import ICD10CM
@@ -392,7 +392,7 @@ def _freeze_severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
         raise ValidationError(
             [Problem("severities", "expected a mapping of rule id to Severity", "type")], "Policy"
         )
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 def _mmhg(value: float) -> Callable[[], Pressure]:

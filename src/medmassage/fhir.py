@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import Final, TypeAlias
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from ._validation import after
 from .anatomy import BodyRegion, Laterality
@@ -52,6 +52,10 @@ from .plans import Goal, PlannedTechnique, PlanStatus, TreatmentPlan
 from .practitioners import Practitioner
 from .sessions import Session, SessionStatus, TechniqueSegment
 from .units import Angle, Length, Pressure
+
+if TYPE_CHECKING:
+    from .modalities import Modality
+    from .plugins import Registry
 
 __all__ = [
     "ACTION_SYSTEM",
@@ -219,14 +223,21 @@ def measurement_quantity(measure: Pressure | Angle | Length) -> dict[str, object
     return {"value": _round(measure.cm), "unit": "cm", "system": _UCUM, "code": "cm"}
 
 
-def _modality_concept(modality: str) -> dict[str, object]:
-    from .cpt import cpt_for_modality
-    from .modalities import BUILTIN_MODALITIES
+def _modalities(registry: Registry | None) -> Mapping[str, Modality]:
+    if registry is None:
+        from .plugins import get_default_registry
 
-    known = BUILTIN_MODALITIES.get(modality)
+        registry = get_default_registry()
+    return registry.modalities
+
+
+def _modality_concept(modality: str, modalities: Mapping[str, Modality]) -> dict[str, object]:
+    from .cpt import cpt_for_modality
+
+    known = modalities.get(modality)
     codings = [_coding(MODALITY_SYSTEM, modality, known.name if known else None)]
     try:
-        cpt = cpt_for_modality(modality)
+        cpt = cpt_for_modality(known if known is not None else modality)
     except UnknownCodeError:
         cpt = None
     if cpt is not None:
@@ -426,7 +437,9 @@ def goal_resource(
     }
 
 
-def _activity(technique: PlannedTechnique, plan: TreatmentPlan) -> dict[str, object]:
+def _activity(
+    technique: PlannedTechnique, plan: TreatmentPlan, modalities: Mapping[str, Modality]
+) -> dict[str, object]:
     side = f" ({technique.laterality.value})" if technique.laterality else ""
     description = (
         f"{technique.modality}, {technique.region.display}{side}, "
@@ -436,7 +449,7 @@ def _activity(technique: PlannedTechnique, plan: TreatmentPlan) -> dict[str, obj
     return {
         "detail": {
             "kind": "ServiceRequest",
-            "code": _modality_concept(technique.modality),
+            "code": _modality_concept(technique.modality, modalities),
             "status": _ACTIVITY_STATUS[plan.status],
             "scheduledTiming": {
                 "repeat": {
@@ -452,7 +465,9 @@ def _activity(technique: PlannedTechnique, plan: TreatmentPlan) -> dict[str, obj
     }
 
 
-def care_plan_resource(plan: TreatmentPlan, *, include_notes: bool = False) -> Resource:
+def care_plan_resource(
+    plan: TreatmentPlan, *, include_notes: bool = False, registry: Registry | None = None
+) -> Resource:
     """Return the FHIR ``CarePlan`` of a treatment *plan*.
 
     Intent ``plan``; ``addresses`` the diagnoses' ``Condition`` resources;
@@ -461,7 +476,10 @@ def care_plan_resource(plan: TreatmentPlan, *, include_notes: bool = False) -> R
     side, minutes and Walton grades in a generated description, since R4's
     activity detail has no body site); ``goal`` references the `goal_resource`
     of each goal. Precautions are free text, exported only with *include_notes*.
+    Modality names (and a plugin modality's declared CPT code) come from
+    *registry* (default: `medmassage.plugins.get_default_registry`).
     """
+    modalities = _modalities(registry)
     out: Resource = {
         "resourceType": "CarePlan",
         "id": resource_uuid("CarePlan", plan.id),
@@ -472,7 +490,7 @@ def care_plan_resource(plan: TreatmentPlan, *, include_notes: bool = False) -> R
         "period": {"start": plan.start_date.isoformat(), "end": plan.end_date.isoformat()},
         "author": _ref("Practitioner", plan.practitioner_id),
         "addresses": [_condition_ref(d, plan.patient_id) for d in plan.diagnoses],
-        "activity": [_activity(t, plan) for t in plan.techniques],
+        "activity": [_activity(t, plan, modalities) for t in plan.techniques],
     }
     if plan.referral is not None:
         out["basedOn"] = [_ref("ServiceRequest", plan.referral.id)]
@@ -484,14 +502,18 @@ def care_plan_resource(plan: TreatmentPlan, *, include_notes: bool = False) -> R
 
 
 def _procedure(
-    session: Session, index: int, segment: TechniqueSegment, start: dt.datetime
+    session: Session,
+    index: int,
+    segment: TechniqueSegment,
+    start: dt.datetime,
+    modalities: Mapping[str, Modality],
 ) -> Resource:
     end = after(start, dt.timedelta(minutes=segment.duration.minutes))
     out: Resource = {
         "resourceType": "Procedure",
         "id": resource_uuid("Procedure", session.id, str(index)),
         "status": "completed",
-        "code": _modality_concept(segment.modality),
+        "code": _modality_concept(segment.modality, modalities),
         "subject": _patient_ref(session.patient_id),
         "performedPeriod": {
             "start": _datetime(start, "session.start"),
@@ -505,7 +527,7 @@ def _procedure(
     return out
 
 
-def procedure_resources(session: Session) -> list[Resource]:
+def procedure_resources(session: Session, *, registry: Registry | None = None) -> list[Resource]:
     """Return one FHIR ``Procedure`` per technique segment of a completed *session*.
 
     Segments are taken to follow each other from the session's start, so each
@@ -514,17 +536,18 @@ def procedure_resources(session: Session) -> list[Resource]:
     (with its CPT code as a second coding when known); the body site is the
     region with its side. Walton grade, measured pressure and feedback need
     extensions and are not exported. A session that did not take place has no
-    procedures.
+    procedures. Modality names come from *registry* (default: the default registry).
 
     Raises:
         UsageError: If the session's start is not time-zone-aware.
     """
     if session.status is not SessionStatus.COMPLETED:
         return []
+    modalities = _modalities(registry)
     out: list[Resource] = []
     start = session.start
     for i, segment in enumerate(session.segments):
-        out.append(_procedure(session, i, segment, start))
+        out.append(_procedure(session, i, segment, start, modalities))
         start = after(start, dt.timedelta(minutes=segment.duration.minutes))
     return out
 
@@ -690,7 +713,7 @@ def case_bundle(
     include_identity: bool = False,
     include_notes: bool = False,
     assessment: Assessment | None = None,
-    registry: InstrumentSource | None = None,
+    registry: Registry | None = None,
 ) -> Resource:
     """Return a FHIR ``collection`` Bundle of a whole *case*.
 
@@ -709,7 +732,8 @@ def case_bundle(
             instructions, plan precautions, outcome notes). SOAP notes and
             adverse reactions are never exported.
         assessment: A screening assessment whose findings become DetectedIssues.
-        registry: Where to find instruments (plugins); the built-ins by default.
+        registry: Where to find modalities and instruments (plugins); by default
+            `medmassage.plugins.get_default_registry`.
     """
     patient, plan = case.patient, case.plan
     pid = patient.id
@@ -743,9 +767,13 @@ def case_bundle(
         )
         for g in plan.goals
     )
-    resources.append(care_plan_resource(plan, include_notes=include_notes))
+    if registry is None:
+        from .plugins import get_default_registry
+
+        registry = get_default_registry()
+    resources.append(care_plan_resource(plan, include_notes=include_notes, registry=registry))
     for session in case.sessions:
-        resources.extend(procedure_resources(session))
+        resources.extend(procedure_resources(session, registry=registry))
         resources.extend(
             observation_resources(session, registry=registry, include_notes=include_notes)
         )

@@ -1,9 +1,10 @@
-"""Plugins: entry-point discovery, loading and the immutable `Registry`.
+"""Plugins: one registry for every extension point.
 
-Other distributions add modalities, contraindication rules and outcome
-instruments through three entry-point groups. An entry point resolves to an
-*object* (a `medmassage.Modality`, a `medmassage.contraindications.Rule`, a
-`medmassage.instruments.Instrument`), and its name is the object's key::
+Other distributions add modalities, contraindication rules, outcome instruments
+and billing policies through four entry-point groups. An entry point resolves to
+an *object* (a `medmassage.Modality`, a `medmassage.contraindications.Rule`, a
+`medmassage.instruments.Instrument`, a `medmassage.billing.BillingPolicy`), and
+its name is the object's key (``code``, ``id``, ``code``, ``name``)::
 
     [project.entry-points."medmassage.modalities"]
     "cupping.dry_cupping" = "medmassage_cupping:DRY_CUPPING"
@@ -11,25 +12,36 @@ instruments through three entry-point groups. An entry point resolves to an
     [project.entry-points."medmassage.contraindications"]
     "cupping.anticoagulants" = "medmassage_cupping.rules:ANTICOAGULANTS"
 
-Built-ins are registered in code, not through entry points, and the ``core.``
+    [project.entry-points."medmassage.billing_policies"]
+    "acme.payer" = "medmassage_acme:PAYER_POLICY"
+
+Built-ins are registered in code, not through entry points; the ``core.``
 namespace is reserved for them.
 
-Loading happens in two phases. `discover` reads package metadata only (nothing is
-imported). `make_registry` imports each entry point, validates the object
-(type, key, declared ``api_version``), resolves keys supplied by two
-distributions and returns a `Registry`: an immutable value holding the
-modalities, rules and instruments, which distribution supplied each, what was
-disabled and every failure. Failures are collected, not raised one at a time;
-each names ``distribution[entry-point]``, the group and the cause. A key
-supplied by two distributions is a failure unless the application says which
-to prefer (never "last one wins"). A rule plugin that failed makes every
-screening *indeterminate*.
+`make_registry` works in four phases: *discover* reads package metadata only
+(`discover`: nothing is imported), *filter* applies the autoload switch and the
+allow- and block-lists, *load* imports each selected entry point and checks the
+object against its group's protocol (type, key, declared ``api_version``; a
+rule's ICD-10-CM trigger patterns must match a code), *resolve* keeps one object
+per key. The result is a `Registry`: an immutable value holding the four groups,
+which distribution supplied each object, what was disabled and every failure.
+Failures are collected, not raised one at a time; each names
+``distribution[entry-point]``, the group and the cause. A key supplied by two
+distributions (the built-ins count as ``medmassage``) is a failure unless the
+application says which to prefer (never "last one wins"). A rule plugin that
+failed makes every screening *indeterminate*.
 
-Nothing happens at import: `get_default_registry` builds the default registry
-on first use and caches it. Environment variables control the default:
+Every public function of medmassage that takes ``registry=None`` uses the
+default registry: screening, checks, instruments, billing, the report, the FHIR
+export and every command. Nothing happens at import: `get_default_registry`
+builds it on first use and caches it. Environment variables control the default:
 ``MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD=1`` loads no third-party plugins and
 ``MEDMASSAGE_PLUGINS=name,dist`` loads only those entry-point or distribution
 names. Built-in safety rules cannot be disabled.
+
+A registry pickles (a worker process can be sent one) and
+`Registry.fingerprint` identifies its content, so results computed in different
+processes can be compared.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ from ._model import PluginFailure, PluginInfo, Source
 from ._registry import Registry
 
 __all__ = [
+    "BILLING_POLICIES_GROUP",
     "BUILTIN_DISTRIBUTION",
     "GROUPS",
     "INSTRUMENTS_GROUP",
@@ -77,14 +90,14 @@ MODALITIES_GROUP: Final = _model.MODALITIES_GROUP
 RULES_GROUP: Final = _model.RULES_GROUP
 #: Entry-point group of outcome instruments.
 INSTRUMENTS_GROUP: Final = _model.INSTRUMENTS_GROUP
+#: Entry-point group of billing policies.
+BILLING_POLICIES_GROUP: Final = _model.BILLING_POLICIES_GROUP
 #: Every group, in the order they are listed.
 GROUPS: Final = _model.GROUPS
 #: The distribution name recorded as the source of built-ins.
 BUILTIN_DISTRIBUTION: Final = _model.BUILTIN_DISTRIBUTION
 #: The distribution name recorded for objects an application passes in code.
 APPLICATION: Final = _model.APPLICATION
-
-#: The plugin API version this medmassage implements. Bumped only on breaking
 
 
 @functools.cache
@@ -102,11 +115,12 @@ def get_default_registry() -> Registry:
 def report(registry: Registry | None = None) -> str:
     """Return a readable listing of *registry*: every entry, its source, and failures."""
     reg = get_default_registry() if registry is None else registry
-    lines = [f"medmassage plugin API {PLUGIN_API_VERSION}"]
+    lines = [f"medmassage plugin API {PLUGIN_API_VERSION}; registry {reg.fingerprint()}"]
     for title, group, keys in (
         ("modalities", MODALITIES_GROUP, reg.modalities),
         ("contraindication rules", RULES_GROUP, reg.rules),
         ("instruments", INSTRUMENTS_GROUP, reg.instruments),
+        ("billing policies", BILLING_POLICIES_GROUP, reg.billing_policies),
     ):
         lines.append(f"{title} ({len(keys)}):")
         for key in sorted(keys):

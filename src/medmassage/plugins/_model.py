@@ -24,8 +24,17 @@ MODALITIES_GROUP: Final = "medmassage.modalities"
 RULES_GROUP: Final = "medmassage.contraindications"
 #: Entry-point group of outcome instruments.
 INSTRUMENTS_GROUP: Final = "medmassage.instruments"
+#: Entry-point group of billing policies.
+BILLING_POLICIES_GROUP: Final = "medmassage.billing_policies"
 #: Every group, in the order they are listed.
-GROUPS: Final = (MODALITIES_GROUP, RULES_GROUP, INSTRUMENTS_GROUP)
+GROUPS: Final = (MODALITIES_GROUP, RULES_GROUP, INSTRUMENTS_GROUP, BILLING_POLICIES_GROUP)
+#: The attribute that holds an object's key, per group.
+KEY_ATTRIBUTE: Final = {
+    MODALITIES_GROUP: "code",
+    RULES_GROUP: "id",
+    INSTRUMENTS_GROUP: "code",
+    BILLING_POLICIES_GROUP: "name",
+}
 #: The distribution name recorded as the source of built-ins.
 BUILTIN_DISTRIBUTION: Final = "medmassage"
 #: The distribution name recorded for objects an application passes in code.

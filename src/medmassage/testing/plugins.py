@@ -20,6 +20,7 @@ from ..contraindications import Rule
 from ..exceptions import PluginValidationError
 from ..modalities import Modality
 from ..plugins import (
+    BILLING_POLICIES_GROUP,
     GROUPS,
     INSTRUMENTS_GROUP,
     MODALITIES_GROUP,
@@ -28,10 +29,12 @@ from ..plugins import (
     make_registry,
     validate_plugin,
 )
+from ..plugins._model import KEY_ATTRIBUTE
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from ..billing import BillingPolicy
     from ..instruments import Instrument
     from ..patient import Patient
     from ..plans import TreatmentPlan
@@ -75,6 +78,7 @@ def registry_from(
     modalities: Iterable[Modality] = (),
     rules: Iterable[Rule] = (),
     instruments: Iterable[Instrument] = (),
+    billing_policies: Iterable[BillingPolicy] = (),
     entry_points: Iterable[EntryPoint] | None = None,
     prefer: Mapping[str, str] | None = None,
     distribution: str = "<test>",
@@ -90,6 +94,7 @@ def registry_from(
         modalities=modalities,
         rules=rules,
         instruments=instruments,
+        billing_policies=billing_policies,
         autoload=False,
         # the environment's allow-list does not apply: every injected entry point is wanted
         allow=() if injected is None else [ep.name for ep in injected],
@@ -104,9 +109,9 @@ def check_plugin(obj: object, group: str | None = None) -> None:
     """Check *obj* against the protocol of its plugin group.
 
     Args:
-        obj: A modality, contraindication rule or instrument.
+        obj: A modality, contraindication rule, instrument or billing policy.
         group: The entry-point group; by default inferred (a `Modality`, an
-            `Instrument`, else a rule).
+            `Instrument`, a billing policy (an object with ``units``), else a rule).
 
     Raises:
         PluginValidationError: Listing every problem found.
@@ -118,11 +123,13 @@ def check_plugin(obj: object, group: str | None = None) -> None:
             group = MODALITIES_GROUP
         elif isinstance(obj, Instrument):
             group = INSTRUMENTS_GROUP
+        elif callable(getattr(obj, "units", None)) and not callable(getattr(obj, "evaluate", None)):
+            group = BILLING_POLICIES_GROUP
         else:
             group = RULES_GROUP
     problems = validate_plugin(group, obj)
     if group in GROUPS:
-        key = getattr(obj, "id" if group == RULES_GROUP else "code", None)
+        key = getattr(obj, KEY_ATTRIBUTE[group], None)
         if isinstance(key, str) and key.startswith("core."):
             problems.append(("name", "the 'core.' namespace is reserved for built-ins"))
     if problems:
