@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..instruments import (
+from .. import (
     Band,
     Direction,
     InputKind,

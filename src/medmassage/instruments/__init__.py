@@ -9,8 +9,9 @@ an instrument without writing scoring code.
 
 The built-in instruments (NPRS, VAS, ODI 2.1a, NDI, QuickDASH, LEFS, BCTQ,
 HIT-6, FIQR, PSFS, FFI, JFLS-20, RMDQ, pressure pain threshold and range of
-motion) live in ``medmassage._builtin.instruments`` and are loaded on first
-use. No copyrighted item wording is shipped: items are referenced by number.
+motion) live in the private ``medmassage.instruments._catalogue`` and are
+loaded on first use. No copyrighted item wording is shipped: items are
+referenced by number.
 
 >>> from medmassage.instruments import get_instrument
 >>> odi = get_instrument("odi")
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Final, Literal, Protocol, TypeAlias, runtime_c
 
 import attrs
 
-from .exceptions import (
+from ..exceptions import (
     MedmassageError,
     Problem,
     ScoringError,
@@ -44,10 +45,10 @@ from .exceptions import (
     UsageError,
     ValidationError,
 )
-from .units import Angle, Measure, MeasureLike, Pressure, SupportsQuantity
+from ..units import Angle, Measure, MeasureLike, Pressure, SupportsQuantity
 
 if TYPE_CHECKING:
-    from .outcomes import OutcomeMeasure
+    from ..outcomes import OutcomeMeasure
 
 __all__ = [
     "Band",
@@ -1047,7 +1048,7 @@ class InstrumentSource(Protocol):
 @functools.cache
 def builtin_instruments() -> Mapping[str, Instrument]:
     """Return the built-in instruments by code (loaded on first call, then cached)."""
-    from ._builtin.instruments import BUILTIN_INSTRUMENTS
+    from ._catalogue import BUILTIN_INSTRUMENTS
 
     return {inst.code: inst for inst in BUILTIN_INSTRUMENTS}
 
