@@ -438,7 +438,7 @@ def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
         if not isinstance(obj, Modality):
             return [("type", f"expected a medmassage.Modality, got {type(obj).__name__}")]
     elif group == INSTRUMENTS_GROUP:
-        from .instruments import Instrument
+        from .instruments._scoring import Instrument
 
         if not isinstance(obj, Instrument):
             return [("type", f"expected a medmassage.Instrument, got {type(obj).__name__}")]
@@ -575,7 +575,7 @@ def make_registry(
         ExceptionGroup: In strict mode, of every failure's `PluginError`.
     """
     from ._builtin.rules import BUILTIN_RULES
-    from .instruments import builtin_instruments
+    from .instruments._catalogue import BUILTIN_INSTRUMENTS
 
     blocked = frozenset(block)
     core_blocked = sorted(
@@ -609,9 +609,9 @@ def make_registry(
     for r in BUILTIN_RULES:
         found[RULES_GROUP][r.id] = r
         sources[(RULES_GROUP, r.id)] = Source(distribution=BUILTIN_DISTRIBUTION, version=version)
-    for code, inst in builtin_instruments().items():
-        found[INSTRUMENTS_GROUP][code] = inst
-        sources[(INSTRUMENTS_GROUP, code)] = Source(
+    for inst in BUILTIN_INSTRUMENTS:
+        found[INSTRUMENTS_GROUP][inst.code] = inst
+        sources[(INSTRUMENTS_GROUP, inst.code)] = Source(
             distribution=BUILTIN_DISTRIBUTION, version=version
         )
 
