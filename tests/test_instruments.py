@@ -31,9 +31,9 @@ from medmassage.instruments import (
     Instrument,
     Mcid,
     ResponseSpec,
-    Rule,
     Scale,
     Score,
+    ScoringRule,
     builtin_instruments,
     get_instrument,
 )
@@ -95,7 +95,7 @@ def _custom(code: str = "acme.pain") -> Instrument:
         kind=InputKind.ITEMS,
         item_count=2,
         response=ResponseSpec.numeric(0, 4),
-        scales=(Scale(name="total", label="Pain", rule=Rule.SUM, score_range=(0, 8)),),
+        scales=(Scale(name="total", label="Pain", rule=ScoringRule.SUM, score_range=(0, 8)),),
         primary="total",
         missing_rule="all items required",
         score_range=(0, 8),
@@ -116,6 +116,32 @@ def test_registry_is_asked_first_then_builtins() -> None:
     with pytest.raises(UnknownCodeError):
         get_instrument("nope", registry=source)
     assert custom.score([1, 3]).value == 4
+
+
+def test_rule_is_a_deprecated_alias_of_scoring_rule() -> None:
+    import medmassage.instruments as instruments
+
+    message = r"^medmassage\.instruments\.Rule is deprecated; use ScoringRule$"
+    with pytest.warns(DeprecationWarning, match=message):
+        alias = instruments.Rule
+    assert alias is ScoringRule
+    with pytest.warns(DeprecationWarning, match=message):
+        from medmassage.instruments import Rule
+    assert Rule is ScoringRule
+    assert Rule.SUM is ScoringRule.SUM
+    assert "Rule" not in instruments.__all__
+    assert "ScoringRule" in instruments.__all__
+
+
+def test_star_import_and_unknown_names_do_not_touch_the_deprecated_alias() -> None:
+    namespace: dict[str, object] = {}
+    exec("from medmassage.instruments import *", namespace)  # warnings are errors here
+    assert "ScoringRule" in namespace
+    assert "Rule" not in namespace
+    import medmassage.instruments as instruments
+
+    with pytest.raises(AttributeError, match="has no attribute 'Rules'"):
+        _ = instruments.Rules  # type: ignore[attr-defined]
 
 
 # -- definitions cite their sources --------------------------------------------------
@@ -142,7 +168,9 @@ def test_instrument_definitions_are_validated() -> None:
     with pytest.raises(ValidationError, match="items"):
         attrs.evolve(
             _custom(),
-            scales=(Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), items=(1, 3)),),
+            scales=(
+                Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8), items=(1, 3)),
+            ),
             primary="t",
         )
 
@@ -879,8 +907,8 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
+                    Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8)),
+                    Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8)),
                 ),
                 "primary": "t",
             },
@@ -889,7 +917,13 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SCALES_SUM, score_range=(0, 8), of=("x",)),
+                    Scale(
+                        name="t",
+                        label="t",
+                        rule=ScoringRule.SCALES_SUM,
+                        score_range=(0, 8),
+                        of=("x",),
+                    ),
                 ),
                 "primary": "t",
             },
@@ -898,7 +932,13 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), max_missing=-1),
+                    Scale(
+                        name="t",
+                        label="t",
+                        rule=ScoringRule.SUM,
+                        score_range=(0, 8),
+                        max_missing=-1,
+                    ),
                 ),
                 "primary": "t",
             },
@@ -909,7 +949,9 @@ def test_response_spec_validation_and_parse() -> None:
             {
                 "kind": InputKind.SCALES,
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), items=(2,)),
+                    Scale(
+                        name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8), items=(2,)
+                    ),
                 ),
                 "primary": "t",
             },
@@ -932,7 +974,9 @@ def test_separate_scales_must_cover_every_item() -> None:
         attrs.evolve(
             _custom(),
             kind=InputKind.SCALES,
-            scales=(Scale(name="a", label="a", rule=Rule.SUM, score_range=(0, 4), items=(1,)),),
+            scales=(
+                Scale(name="a", label="a", rule=ScoringRule.SUM, score_range=(0, 4), items=(1,)),
+            ),
             primary="a",
         )
     assert "item_count" in info.value.paths

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import warnings
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..exceptions import UnknownCodeError, UsageError
 from ._scoring import Change, Instrument, InstrumentSource, Score
@@ -41,8 +42,8 @@ from ._spec import (
     InputKind,
     Mcid,
     ResponseSpec,
-    Rule,
     Scale,
+    ScoringRule,
     _show,
 )
 
@@ -57,9 +58,9 @@ __all__ = [
     "Mcid",
     "ResponseSpec",
     "Responses",
-    "Rule",
     "Scale",
     "Score",
+    "ScoringRule",
     "builtin_instruments",
     "get_instrument",
 ]
@@ -69,6 +70,24 @@ __all__ = [
 #: for single-item instruments also a bare number; for measured instruments a
 #: pressure or angle (or a sequence of repeated trials).
 Responses: TypeAlias = _Responses
+
+if TYPE_CHECKING:
+    # The deprecated alias, for type checkers. At run time `__getattr__` resolves it
+    # and warns; a module __getattr__ seen by type checkers would let every misspelt
+    # attribute of this module type-check.
+    Rule = ScoringRule
+else:
+
+    def __getattr__(name: str) -> object:
+        """Resolve the deprecated alias ``Rule`` of `ScoringRule`, with a warning."""
+        if name == "Rule":
+            warnings.warn(
+                "medmassage.instruments.Rule is deprecated; use ScoringRule",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return ScoringRule
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache

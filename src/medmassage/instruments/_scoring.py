@@ -2,7 +2,7 @@
 
 An `Instrument` validates its own definition, collects and checks the answers of
 one administration against its `ResponseSpec` items, applies each scale's
-`Rule` and missing-item limit, then the composite scales; `Instrument.change`
+`ScoringRule` and missing-item limit, then the composite scales; `Instrument.change`
 compares two scores against an `Mcid`. The public home of every name here is
 `medmassage.instruments`.
 """
@@ -34,8 +34,8 @@ from ._spec import (
     InputKind,
     Mcid,
     ResponseSpec,
-    Rule,
     Scale,
+    ScoringRule,
     _BadResponse,
     _show,
 )
@@ -356,7 +356,7 @@ class Instrument:
                     continue
                 parts = [results[c] for c in scale.of]
                 total = math.fsum(parts)
-                if scale.rule is Rule.SCALES_MEAN:
+                if scale.rule is ScoringRule.SCALES_MEAN:
                     total /= len(parts)
                 results[scale.name] = total * scale.weight
                 continue
@@ -404,15 +404,15 @@ class Instrument:
         total = math.fsum(answered)
         spec = self._specs[scale.items[0] - 1] if scale.items else self.response
         rule = scale.rule
-        if rule is Rule.SUM:
+        if rule is ScoringRule.SUM:
             result = total
-        elif rule is Rule.PRORATED_SUM:
+        elif rule is ScoringRule.PRORATED_SUM:
             result = total * count / k
-        elif rule is Rule.PERCENT_OF_MAX:
+        elif rule is ScoringRule.PERCENT_OF_MAX:
             result = (total - k * spec.low) / (k * (spec.high - spec.low)) * 100.0
-        elif rule is Rule.MEAN:
+        elif rule is ScoringRule.MEAN:
             result = total / k
-        else:  # Rule.MEAN_RESCALED
+        else:  # ScoringRule.MEAN_RESCALED
             result = (total / k - spec.low) / (spec.high - spec.low) * 100.0
         return result * scale.weight
 

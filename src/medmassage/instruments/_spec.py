@@ -38,11 +38,15 @@ class ChangeDirection(enum.Enum):
     UNCHANGED = "unchanged"
 
 
-class Rule(enum.Enum):
+class ScoringRule(enum.Enum):
     """How a scale's score is computed from its items (or from other scales).
 
     ``n`` is the scale's number of items, ``k`` the number answered, ``S`` the
     sum of the answered items, ``lo``/``hi`` an item's lowest/highest value.
+
+    It was called ``Rule``, a name it shared with the screening rule protocol
+    `medmassage.contraindications.Rule`; ``medmassage.instruments.Rule`` still
+    works, as a deprecated alias that warns.
     """
 
     #: ``S`` (LEFS, HIT-6, RMDQ).
@@ -218,11 +222,11 @@ class Scale:
     Attributes:
         name: Short identifier (``"total"``, ``"sss"``, ``"function"``).
         label: Human name for reports.
-        rule: How the score is computed (see `Rule`).
+        rule: How the score is computed (see `ScoringRule`).
         items: The 1-based numbers of the items in this scale, in the
             instrument's item order; empty means every item given (PSFS, whose
             number of items varies).
-        of: For `Rule.SCALES_SUM` / `Rule.SCALES_MEAN`: the names of the
+        of: For `ScoringRule.SCALES_SUM` / `ScoringRule.SCALES_MEAN`: the names of the
             component scales (declared earlier).
         max_missing: How many of the scale's items may be unanswered before the
             scale cannot be scored (a scale with no item answered never is).
@@ -235,7 +239,7 @@ class Scale:
 
     name: str
     label: str
-    rule: Rule
+    rule: ScoringRule
     score_range: tuple[float, float]
     items: tuple[int, ...] = ()
     of: tuple[str, ...] = ()
@@ -246,7 +250,7 @@ class Scale:
     @property
     def composite(self) -> bool:
         """Whether this scale is computed from other scales rather than items."""
-        return self.rule in (Rule.SCALES_SUM, Rule.SCALES_MEAN)
+        return self.rule in (ScoringRule.SCALES_SUM, ScoringRule.SCALES_MEAN)
 
 
 @attrs.frozen(kw_only=True, slots=True)

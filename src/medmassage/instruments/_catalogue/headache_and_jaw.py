@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Band, Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Band, Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
 
 __all__ = ["HIT6", "JFLS20"]
@@ -22,7 +22,11 @@ HIT6 = Instrument(
     ),
     scales=(
         Scale(
-            name="total", label="Impact", rule=Rule.SUM, score_range=(36, 78), items=_items(1, 6)
+            name="total",
+            label="Impact",
+            rule=ScoringRule.SUM,
+            score_range=(36, 78),
+            items=_items(1, 6),
         ),
     ),
     primary="total",
@@ -97,7 +101,7 @@ JFLS20 = Instrument(
         Scale(
             name="global",
             label="Global limitation",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(0, 10),
             items=_items(1, 20),
             max_missing=2,
@@ -105,7 +109,7 @@ JFLS20 = Instrument(
         Scale(
             name="mastication",
             label="Mastication",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(0, 10),
             items=_items(1, 6),
             max_missing=2,
@@ -113,7 +117,7 @@ JFLS20 = Instrument(
         Scale(
             name="mobility",
             label="Vertical jaw mobility",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(0, 10),
             items=_items(7, 10),
             max_missing=1,
@@ -121,7 +125,7 @@ JFLS20 = Instrument(
         Scale(
             name="communication",
             label="Emotional and verbal expression",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(0, 10),
             items=_items(13, 20),
             max_missing=2,

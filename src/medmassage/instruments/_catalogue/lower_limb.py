@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
 
 __all__ = ["LEFS", "FFI"]
@@ -20,7 +20,11 @@ LEFS = Instrument(
     response=ResponseSpec.numeric(0, 4),
     scales=(
         Scale(
-            name="total", label="Function", rule=Rule.SUM, score_range=(0, 80), items=_items(1, 20)
+            name="total",
+            label="Function",
+            rule=ScoringRule.SUM,
+            score_range=(0, 80),
+            items=_items(1, 20),
         ),
     ),
     primary="total",
@@ -74,7 +78,7 @@ FFI = Instrument(
         Scale(
             name="pain",
             label="Pain",
-            rule=Rule.PERCENT_OF_MAX,
+            rule=ScoringRule.PERCENT_OF_MAX,
             score_range=(0, 100),
             items=_items(1, 9),
             max_missing=4,
@@ -82,7 +86,7 @@ FFI = Instrument(
         Scale(
             name="disability",
             label="Disability",
-            rule=Rule.PERCENT_OF_MAX,
+            rule=ScoringRule.PERCENT_OF_MAX,
             score_range=(0, 100),
             items=_items(10, 18),
             max_missing=4,
@@ -90,7 +94,7 @@ FFI = Instrument(
         Scale(
             name="activity",
             label="Activity limitation",
-            rule=Rule.PERCENT_OF_MAX,
+            rule=ScoringRule.PERCENT_OF_MAX,
             score_range=(0, 100),
             items=_items(19, 23),
             max_missing=2,
@@ -98,7 +102,7 @@ FFI = Instrument(
         Scale(
             name="total",
             label="FFI total",
-            rule=Rule.SCALES_MEAN,
+            rule=ScoringRule.SCALES_MEAN,
             score_range=(0, 100),
             of=("pain", "disability", "activity"),
         ),

@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import OSTELO_2008, _items
 
 __all__ = ["NPRS", "VAS", "FIQR"]
@@ -18,7 +18,9 @@ NPRS = Instrument(
     kind=InputKind.ITEMS,
     item_count=1,
     response=ResponseSpec.numeric(0, 10),
-    scales=(Scale(name="total", label="Pain", rule=Rule.MEAN, score_range=(0, 10), items=(1,)),),
+    scales=(
+        Scale(name="total", label="Pain", rule=ScoringRule.MEAN, score_range=(0, 10), items=(1,)),
+    ),
     primary="total",
     missing_rule="the single rating is required",
     score_range=(0, 10),
@@ -80,7 +82,9 @@ VAS = Instrument(
     kind=InputKind.ITEMS,
     item_count=1,
     response=ResponseSpec.numeric(0, 100, integer=False),
-    scales=(Scale(name="total", label="Pain", rule=Rule.MEAN, score_range=(0, 100), items=(1,)),),
+    scales=(
+        Scale(name="total", label="Pain", rule=ScoringRule.MEAN, score_range=(0, 100), items=(1,)),
+    ),
     primary="total",
     missing_rule="the single measurement is required",
     score_range=(0, 100),
@@ -142,7 +146,7 @@ FIQR = Instrument(
         Scale(
             name="function",
             label="Function",
-            rule=Rule.PRORATED_SUM,
+            rule=ScoringRule.PRORATED_SUM,
             score_range=(0, 30),
             items=_items(1, 9),
             weight=1 / 3,
@@ -151,7 +155,7 @@ FIQR = Instrument(
         Scale(
             name="overall",
             label="Overall impact",
-            rule=Rule.PRORATED_SUM,
+            rule=ScoringRule.PRORATED_SUM,
             score_range=(0, 20),
             items=_items(10, 11),
             max_missing=1,
@@ -159,7 +163,7 @@ FIQR = Instrument(
         Scale(
             name="symptoms",
             label="Symptoms",
-            rule=Rule.PRORATED_SUM,
+            rule=ScoringRule.PRORATED_SUM,
             score_range=(0, 50),
             items=_items(12, 21),
             weight=1 / 2,
@@ -168,7 +172,7 @@ FIQR = Instrument(
         Scale(
             name="total",
             label="FIQR total",
-            rule=Rule.SCALES_SUM,
+            rule=ScoringRule.SCALES_SUM,
             score_range=(0, 100),
             of=("function", "overall", "symptoms"),
         ),

@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import ABBOTT_SCHMITT_2014
 
 __all__ = ["PSFS"]
@@ -20,7 +20,7 @@ PSFS = Instrument(
     min_items=3,
     item_noun="activity",
     response=ResponseSpec.numeric(0, 10),
-    scales=(Scale(name="total", label="Function", rule=Rule.MEAN, score_range=(0, 10)),),
+    scales=(Scale(name="total", label="Function", rule=ScoringRule.MEAN, score_range=(0, 10)),),
     primary="total",
     missing_rule="every named activity (3 to 5) must be rated",
     score_range=(0, 10),

@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 
 __all__ = ["PPT", "ROM"]
 
@@ -19,7 +19,12 @@ PPT = Instrument(
     item_noun="trial",
     response=ResponseSpec.numeric(0, 2000, integer=False),
     scales=(
-        Scale(name="total", label="Pressure pain threshold", rule=Rule.MEAN, score_range=(0, 2000)),
+        Scale(
+            name="total",
+            label="Pressure pain threshold",
+            rule=ScoringRule.MEAN,
+            score_range=(0, 2000),
+        ),
     ),
     primary="total",
     missing_rule="at least one trial is required; 3 trials averaged are recommended (Walton 2014)",
@@ -55,7 +60,11 @@ ROM = Instrument(
     item_count=0,
     item_noun="trial",
     response=ResponseSpec.numeric(-180, 180, integer=False),
-    scales=(Scale(name="total", label="Range of motion", rule=Rule.MEAN, score_range=(-180, 180)),),
+    scales=(
+        Scale(
+            name="total", label="Range of motion", rule=ScoringRule.MEAN, score_range=(-180, 180)
+        ),
+    ),
     primary="total",
     missing_rule="at least one measurement is required",
     score_range=(-180, 180),

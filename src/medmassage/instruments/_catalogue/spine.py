@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Band, Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Band, Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import ABBOTT_SCHMITT_2014, OSTELO_2008, _items
 
 __all__ = ["ODI", "NDI", "RMDQ"]
@@ -23,7 +23,7 @@ ODI = Instrument(
         Scale(
             name="total",
             label="Disability",
-            rule=Rule.PERCENT_OF_MAX,
+            rule=ScoringRule.PERCENT_OF_MAX,
             score_range=(0, 100),
             items=_items(1, 10),
             max_missing=2,
@@ -96,7 +96,7 @@ NDI = Instrument(
         Scale(
             name="total",
             label="Neck disability (raw, 0-50)",
-            rule=Rule.PRORATED_SUM,
+            rule=ScoringRule.PRORATED_SUM,
             score_range=(0, 50),
             items=_items(1, 10),
             max_missing=2,
@@ -104,7 +104,7 @@ NDI = Instrument(
         Scale(
             name="percent",
             label="Neck disability (%)",
-            rule=Rule.PERCENT_OF_MAX,
+            rule=ScoringRule.PERCENT_OF_MAX,
             score_range=(0, 100),
             items=_items(1, 10),
             max_missing=2,
@@ -174,7 +174,7 @@ RMDQ = Instrument(
         Scale(
             name="total",
             label="Disability",
-            rule=Rule.SUM,
+            rule=ScoringRule.SUM,
             score_range=(0, 24),
             items=_items(1, 24),
             max_missing=23,

@@ -6,7 +6,7 @@ See the package docstring for the sources and conventions every instrument follo
 from __future__ import annotations
 
 from .._scoring import Instrument
-from .._spec import Direction, InputKind, Mcid, ResponseSpec, Rule, Scale
+from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
 
 __all__ = ["QUICKDASH", "BCTQ"]
@@ -22,7 +22,7 @@ QUICKDASH = Instrument(
         Scale(
             name="total",
             label="Disability/symptoms",
-            rule=Rule.MEAN_RESCALED,
+            rule=ScoringRule.MEAN_RESCALED,
             score_range=(0, 100),
             items=_items(1, 11),
             max_missing=1,
@@ -89,7 +89,7 @@ BCTQ = Instrument(
         Scale(
             name="sss",
             label="Symptom Severity Scale",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(1, 5),
             items=_items(1, 11),
             max_missing=1,
@@ -97,7 +97,7 @@ BCTQ = Instrument(
         Scale(
             name="fss",
             label="Functional Status Scale",
-            rule=Rule.MEAN,
+            rule=ScoringRule.MEAN,
             score_range=(1, 5),
             items=_items(12, 19),
             max_missing=1,
