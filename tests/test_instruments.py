@@ -6,8 +6,10 @@ the one it checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import pickle
+from collections.abc import Iterator
 from fractions import Fraction
 
 import attrs
@@ -15,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from medmassage import plugins
 from medmassage.exceptions import (
     MedmassageError,
     ScoringError,
@@ -22,6 +25,7 @@ from medmassage.exceptions import (
     UsageError,
     ValidationError,
 )
+from medmassage.fhir import observation_resources
 from medmassage.instruments import (
     Band,
     Change,
@@ -37,11 +41,26 @@ from medmassage.instruments import (
     builtin_instruments,
     get_instrument,
 )
-from medmassage.units import Angle, Pressure
+from medmassage.outcomes import OutcomeMeasure
+from medmassage.plans import TreatmentPlan
+from medmassage.plugins import get_default_registry
+from medmassage.progress import track
+from medmassage.sessions import Session, SessionStatus
+from medmassage.testing.plugins import example_patient_and_plan, registry_from
+from medmassage.units import Angle, Duration, Pressure
 
 CODES = (
     "nprs vas odi ndi quickdash lefs bctq hit6 fiqr psfs ffi jfls20 rmdq ppt rom".split()  # noqa: SIM905
 )
+
+
+@pytest.fixture(autouse=True)
+def _builtins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The default registry without whatever plugins this environment has installed."""
+    monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    get_default_registry.cache_clear()
+    yield
+    get_default_registry.cache_clear()
 
 
 def score(code: str, responses: object) -> Score:
@@ -116,6 +135,86 @@ def test_registry_is_asked_first_then_builtins() -> None:
     with pytest.raises(UnknownCodeError):
         get_instrument("nope", registry=source)
     assert custom.score([1, 3]).value == 4
+
+
+def test_a_registry_of_plugins_is_asked_first_then_builtins() -> None:
+    custom = _custom()
+    registry = registry_from(instruments=[custom])
+    # The registry knows the code: its instrument.
+    assert get_instrument("ACME.pain", registry) is custom
+    assert get_instrument("odi", registry) is builtin_instruments()["odi"]
+    # The registry does not know the code, nor do the built-ins.
+    with pytest.raises(UnknownCodeError, match="did you mean odi"):
+        get_instrument("odl", registry)
+
+
+def test_no_registry_means_the_default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    custom = _custom()
+    # The default registry of this test (no plugin installed) does not know it ...
+    with pytest.raises(UnknownCodeError):
+        get_instrument("acme.pain")
+    assert get_instrument("odi") is builtin_instruments()["odi"]
+    # ... a default registry with the plugin does.
+    default = registry_from(instruments=[custom])
+    asked: list[str] = []
+
+    class Spy:
+        def instrument(self, code: str) -> Instrument:
+            asked.append(code)
+            return default.instrument(code)
+
+    spy = Spy()
+    monkeypatch.setattr(plugins, "get_default_registry", lambda: spy)
+    assert get_instrument("acme.pain") is custom
+    assert get_instrument("acme.pain", None) is custom
+    assert get_instrument("ndi") is builtin_instruments()["ndi"]
+    assert asked == ["acme.pain", "acme.pain", "ndi"]
+
+
+def test_callers_passing_no_registry_find_a_plugin_instrument(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    custom = _custom()
+    monkeypatch.setattr(
+        plugins, "get_default_registry", lambda: registry_from(instruments=[custom])
+    )
+    plan, sessions = _one_measure_course("acme.pain", [[1, 3], [0, 1]])
+    progress = track(plan, sessions)
+    assert not progress.unscored
+    (series,) = progress.series
+    assert series.instrument is custom
+    assert [p.value for p in series.points] == [4, 1]
+    (observation,) = observation_resources(sessions[0])
+    quantity = observation["valueQuantity"]
+    assert isinstance(quantity, dict)
+    assert quantity["value"] == 4
+    # An explicit registry without the plugin: the built-ins only, so unscored.
+    assert track(plan, sessions, registry=registry_from()).unscored
+
+
+def _one_measure_course(code: str, answers: list[list[int]]) -> tuple[TreatmentPlan, list[Session]]:
+    _, plan = example_patient_and_plan()
+    start = dt.datetime.combine(plan.start_date, dt.time(9), dt.UTC)
+    sessions = [
+        Session(
+            id=f"s-{i}",
+            patient_id=plan.patient_id,
+            practitioner_id="pr-1",
+            plan_id=plan.id,
+            start=start + dt.timedelta(days=3 * i),
+            duration=Duration(30, "min"),
+            status=SessionStatus.COMPLETED,
+            outcomes=(
+                OutcomeMeasure(
+                    instrument=code,
+                    taken_at=start + dt.timedelta(days=3 * i),
+                    responses=tuple(items),
+                ),
+            ),
+        )
+        for i, items in enumerate(answers)
+    ]
+    return plan, sessions
 
 
 def test_rule_is_a_deprecated_alias_of_scoring_rule() -> None:

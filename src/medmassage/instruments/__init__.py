@@ -11,7 +11,9 @@ The built-in instruments (NPRS, VAS, ODI 2.1a, NDI, QuickDASH, LEFS, BCTQ,
 HIT-6, FIQR, PSFS, FFI, JFLS-20, RMDQ, pressure pain threshold and range of
 motion) live in the private ``medmassage.instruments._catalogue`` and are
 loaded on first use. No copyrighted item wording is shipped: items are
-referenced by number.
+referenced by number. `get_instrument` looks a code up in a registry, by
+default the one of the built-ins and the installed plugins
+(`medmassage.plugins.get_default_registry`).
 
 >>> from medmassage.instruments import get_instrument
 >>> odi = get_instrument("odi")
@@ -103,8 +105,11 @@ def get_instrument(code: str, registry: InstrumentSource | None = None) -> Instr
 
     Args:
         code: The instrument code, e.g. ``"odi"``.
-        registry: Where to look first (a plugin registry); the built-ins are
-            searched if it does not know the code.
+        registry: Where to look first: a plugin `medmassage.plugins.Registry` or
+            any `InstrumentSource`. ``None`` (the default) means the default
+            registry, `medmassage.plugins.get_default_registry`: the built-ins
+            and the installed plugins. The built-ins are searched if it does not
+            know the code.
 
     Raises:
         UnknownCodeError: If no instrument has that code (with close matches).
@@ -113,11 +118,15 @@ def get_instrument(code: str, registry: InstrumentSource | None = None) -> Instr
     if not isinstance(code, str):
         raise UsageError(f"instrument code: expected a string, got {_show(code)}")
     key = code.strip().lower()
-    if registry is not None:
-        try:
-            return registry.instrument(key)
-        except UnknownCodeError:
-            pass
+    if registry is None:
+        # The registry is a lower layer that imports this package's private modules.
+        from ..plugins import get_default_registry
+
+        registry = get_default_registry()
+    try:
+        return registry.instrument(key)
+    except UnknownCodeError:
+        pass
     builtins = builtin_instruments()
     found = builtins.get(key)
     if found is not None:
