@@ -6,8 +6,10 @@ the one it checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import pickle
+from collections.abc import Iterator
 from fractions import Fraction
 
 import attrs
@@ -15,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from medmassage import plugins
 from medmassage.exceptions import (
     MedmassageError,
     ScoringError,
@@ -22,6 +25,7 @@ from medmassage.exceptions import (
     UsageError,
     ValidationError,
 )
+from medmassage.fhir import observation_resources
 from medmassage.instruments import (
     Band,
     Change,
@@ -31,17 +35,32 @@ from medmassage.instruments import (
     Instrument,
     Mcid,
     ResponseSpec,
-    Rule,
     Scale,
     Score,
+    ScoringRule,
     builtin_instruments,
     get_instrument,
 )
-from medmassage.units import Angle, Pressure
+from medmassage.outcomes import OutcomeMeasure
+from medmassage.plans import TreatmentPlan
+from medmassage.plugins import get_default_registry
+from medmassage.progress import track
+from medmassage.sessions import Session, SessionStatus
+from medmassage.testing.plugins import example_patient_and_plan, registry_from
+from medmassage.units import Angle, Duration, Pressure
 
 CODES = (
     "nprs vas odi ndi quickdash lefs bctq hit6 fiqr psfs ffi jfls20 rmdq ppt rom".split()  # noqa: SIM905
 )
+
+
+@pytest.fixture(autouse=True)
+def _builtins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The default registry without whatever plugins this environment has installed."""
+    monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    get_default_registry.cache_clear()
+    yield
+    get_default_registry.cache_clear()
 
 
 def score(code: str, responses: object) -> Score:
@@ -95,7 +114,7 @@ def _custom(code: str = "acme.pain") -> Instrument:
         kind=InputKind.ITEMS,
         item_count=2,
         response=ResponseSpec.numeric(0, 4),
-        scales=(Scale(name="total", label="Pain", rule=Rule.SUM, score_range=(0, 8)),),
+        scales=(Scale(name="total", label="Pain", rule=ScoringRule.SUM, score_range=(0, 8)),),
         primary="total",
         missing_rule="all items required",
         score_range=(0, 8),
@@ -116,6 +135,112 @@ def test_registry_is_asked_first_then_builtins() -> None:
     with pytest.raises(UnknownCodeError):
         get_instrument("nope", registry=source)
     assert custom.score([1, 3]).value == 4
+
+
+def test_a_registry_of_plugins_is_asked_first_then_builtins() -> None:
+    custom = _custom()
+    registry = registry_from(instruments=[custom])
+    # The registry knows the code: its instrument.
+    assert get_instrument("ACME.pain", registry) is custom
+    assert get_instrument("odi", registry) is builtin_instruments()["odi"]
+    # The registry does not know the code, nor do the built-ins.
+    with pytest.raises(UnknownCodeError, match="did you mean odi"):
+        get_instrument("odl", registry)
+
+
+def test_no_registry_means_the_default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    custom = _custom()
+    # The default registry of this test (no plugin installed) does not know it ...
+    with pytest.raises(UnknownCodeError):
+        get_instrument("acme.pain")
+    assert get_instrument("odi") is builtin_instruments()["odi"]
+    # ... a default registry with the plugin does.
+    default = registry_from(instruments=[custom])
+    asked: list[str] = []
+
+    class Spy:
+        def instrument(self, code: str) -> Instrument:
+            asked.append(code)
+            return default.instrument(code)
+
+    spy = Spy()
+    monkeypatch.setattr(plugins, "get_default_registry", lambda: spy)
+    assert get_instrument("acme.pain") is custom
+    assert get_instrument("acme.pain", None) is custom
+    assert get_instrument("ndi") is builtin_instruments()["ndi"]
+    assert asked == ["acme.pain", "acme.pain", "ndi"]
+
+
+def test_callers_passing_no_registry_find_a_plugin_instrument(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    custom = _custom()
+    monkeypatch.setattr(
+        plugins, "get_default_registry", lambda: registry_from(instruments=[custom])
+    )
+    plan, sessions = _one_measure_course("acme.pain", [[1, 3], [0, 1]])
+    progress = track(plan, sessions)
+    assert not progress.unscored
+    (series,) = progress.series
+    assert series.instrument is custom
+    assert [p.value for p in series.points] == [4, 1]
+    (observation,) = observation_resources(sessions[0])
+    quantity = observation["valueQuantity"]
+    assert isinstance(quantity, dict)
+    assert quantity["value"] == 4
+    # An explicit registry without the plugin: the built-ins only, so unscored.
+    assert track(plan, sessions, registry=registry_from()).unscored
+
+
+def _one_measure_course(code: str, answers: list[list[int]]) -> tuple[TreatmentPlan, list[Session]]:
+    _, plan = example_patient_and_plan()
+    start = dt.datetime.combine(plan.start_date, dt.time(9), dt.UTC)
+    sessions = [
+        Session(
+            id=f"s-{i}",
+            patient_id=plan.patient_id,
+            practitioner_id="pr-1",
+            plan_id=plan.id,
+            start=start + dt.timedelta(days=3 * i),
+            duration=Duration(30, "min"),
+            status=SessionStatus.COMPLETED,
+            outcomes=(
+                OutcomeMeasure(
+                    instrument=code,
+                    taken_at=start + dt.timedelta(days=3 * i),
+                    responses=tuple(items),
+                ),
+            ),
+        )
+        for i, items in enumerate(answers)
+    ]
+    return plan, sessions
+
+
+def test_rule_is_a_deprecated_alias_of_scoring_rule() -> None:
+    import medmassage.instruments as instruments
+
+    message = r"^medmassage\.instruments\.Rule is deprecated; use ScoringRule$"
+    with pytest.warns(DeprecationWarning, match=message):
+        alias = instruments.Rule
+    assert alias is ScoringRule
+    with pytest.warns(DeprecationWarning, match=message):
+        from medmassage.instruments import Rule
+    assert Rule is ScoringRule
+    assert Rule.SUM is ScoringRule.SUM
+    assert "Rule" not in instruments.__all__
+    assert "ScoringRule" in instruments.__all__
+
+
+def test_star_import_and_unknown_names_do_not_touch_the_deprecated_alias() -> None:
+    namespace: dict[str, object] = {}
+    exec("from medmassage.instruments import *", namespace)  # warnings are errors here
+    assert "ScoringRule" in namespace
+    assert "Rule" not in namespace
+    import medmassage.instruments as instruments
+
+    with pytest.raises(AttributeError, match="has no attribute 'Rules'"):
+        _ = instruments.Rules  # type: ignore[attr-defined]
 
 
 # -- definitions cite their sources --------------------------------------------------
@@ -142,7 +267,9 @@ def test_instrument_definitions_are_validated() -> None:
     with pytest.raises(ValidationError, match="items"):
         attrs.evolve(
             _custom(),
-            scales=(Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), items=(1, 3)),),
+            scales=(
+                Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8), items=(1, 3)),
+            ),
             primary="t",
         )
 
@@ -879,8 +1006,8 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8)),
+                    Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8)),
+                    Scale(name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8)),
                 ),
                 "primary": "t",
             },
@@ -889,7 +1016,13 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SCALES_SUM, score_range=(0, 8), of=("x",)),
+                    Scale(
+                        name="t",
+                        label="t",
+                        rule=ScoringRule.SCALES_SUM,
+                        score_range=(0, 8),
+                        of=("x",),
+                    ),
                 ),
                 "primary": "t",
             },
@@ -898,7 +1031,13 @@ def test_response_spec_validation_and_parse() -> None:
         (
             {
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), max_missing=-1),
+                    Scale(
+                        name="t",
+                        label="t",
+                        rule=ScoringRule.SUM,
+                        score_range=(0, 8),
+                        max_missing=-1,
+                    ),
                 ),
                 "primary": "t",
             },
@@ -909,7 +1048,9 @@ def test_response_spec_validation_and_parse() -> None:
             {
                 "kind": InputKind.SCALES,
                 "scales": (
-                    Scale(name="t", label="t", rule=Rule.SUM, score_range=(0, 8), items=(2,)),
+                    Scale(
+                        name="t", label="t", rule=ScoringRule.SUM, score_range=(0, 8), items=(2,)
+                    ),
                 ),
                 "primary": "t",
             },
@@ -932,7 +1073,9 @@ def test_separate_scales_must_cover_every_item() -> None:
         attrs.evolve(
             _custom(),
             kind=InputKind.SCALES,
-            scales=(Scale(name="a", label="a", rule=Rule.SUM, score_range=(0, 4), items=(1,)),),
+            scales=(
+                Scale(name="a", label="a", rule=ScoringRule.SUM, score_range=(0, 4), items=(1,)),
+            ),
             primary="a",
         )
     assert "item_count" in info.value.paths

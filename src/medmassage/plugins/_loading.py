@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
     from ..billing import BillingPolicy
-    from ..instruments import Instrument
+    from ..instruments._scoring import Instrument
 
 # -- validation ------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
         if not isinstance(obj, Modality):
             return [("type", f"expected a medmassage.Modality, got {type(obj).__name__}")]
     elif group == INSTRUMENTS_GROUP:
-        from ..instruments import Instrument
+        from ..instruments._scoring import Instrument
 
         if not isinstance(obj, Instrument):
             return [("type", f"expected a medmassage.Instrument, got {type(obj).__name__}")]
@@ -228,13 +228,13 @@ def _builtins() -> list[_Candidate]:
     """The objects medmassage supplies itself, as candidates from ``medmassage``."""
     from .._builtin.rules import BUILTIN_RULES
     from ..billing import CMS_8_MINUTE_RULE, PER_CODE_MIDPOINT
-    from ..instruments import builtin_instruments
+    from ..instruments._catalogue import BUILTIN_INSTRUMENTS
 
     version = _builtin_version()
     given: list[tuple[str, object]] = [
         *((MODALITIES_GROUP, m) for m in BUILTIN_MODALITIES.values()),
         *((RULES_GROUP, r) for r in BUILTIN_RULES),
-        *((INSTRUMENTS_GROUP, i) for i in builtin_instruments().values()),
+        *((INSTRUMENTS_GROUP, i) for i in BUILTIN_INSTRUMENTS),
         *((BILLING_POLICIES_GROUP, p) for p in (CMS_8_MINUTE_RULE, PER_CODE_MIDPOINT)),
     ]
     out: list[_Candidate] = []

@@ -27,7 +27,7 @@ from ._model import (
 
 if TYPE_CHECKING:
     from ..billing import BillingPolicy
-    from ..instruments import Instrument
+    from ..instruments._scoring import Instrument
 
 
 def _modalities(value: Mapping[str, Modality]) -> Mapping[str, Modality]:

@@ -1,0 +1,45 @@
+"""The built-in outcome instruments, each a declarative `Instrument` citing its source.
+
+Scoring rules, missing-item rules, bands and MCIDs follow the sources collected in
+the project's clinical reference (section 1); each instrument's ``source``,
+``notes`` and MCIDs cite the primary publication. Where a rule could not be
+confirmed in a retrievable source the instrument says UNCONFIRMED and uses the
+conservative convention documented in its ``missing_rule``.
+
+No item wording is shipped (several instruments are copyrighted): items are
+referred to by number, in the order of the published form.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._scoring import Instrument
+from .headache_and_jaw import HIT6, JFLS20
+from .lower_limb import FFI, LEFS
+from .pain import FIQR, NPRS, VAS
+from .patient_specific import PSFS
+from .physical import PPT, ROM
+from .spine import NDI, ODI, RMDQ
+from .upper_limb import BCTQ, QUICKDASH
+
+__all__ = ["BUILTIN_INSTRUMENTS"]
+
+#: Every built-in instrument, in a stable order.
+BUILTIN_INSTRUMENTS: Final[tuple[Instrument, ...]] = (
+    NPRS,
+    VAS,
+    ODI,
+    NDI,
+    QUICKDASH,
+    LEFS,
+    BCTQ,
+    HIT6,
+    FIQR,
+    PSFS,
+    FFI,
+    JFLS20,
+    RMDQ,
+    PPT,
+    ROM,
+)
