@@ -1,26 +1,6 @@
-"""Billing: timed-code units, coding edits and plan-of-care compliance.
+"""The billing engine in one module (split into private modules next).
 
-Timed CPT codes (97124 massage, 97140 manual therapy, ...) are billed in
-15-minute units. How minutes become units is a payer's rule, so it is a
-*billing policy*: an object with a ``name``, an ``api_version`` and a
-``units(minutes_by_code)`` method. Two are built in:
-
-* ``cms``: the CMS "8-minute rule" (Medicare Claims Processing Manual, IOM
-  100-04, ch. 5 s. 20.2 C, in force since transmittal AB-00-14, 2000-04-01);
-* ``per_code``: the CPT mid-point rule applied to each code on its own, as many
-  commercial payers do.
-
-Others come from plugins through the entry-point group
-``medmassage.billing_policies`` (`discover_billing_policies`).
-
->>> timed_units({"97112": 24, "97110": 23})
-{'97112': 2, '97110': 1}
->>> timed_units({"97112": 10, "97110": 10}, policy="per_code")
-{'97112': 1, '97110': 1}
-
-Coding edits (`coding_edits`, `diagnosis_edits`) are warnings for a person to
-review, never blocks. `plan_of_care_status` checks a plan of care against
-Medicare's certification and progress-report rules and a referral's limits.
+The public face is `medmassage.billing`.
 """
 
 from __future__ import annotations
@@ -34,10 +14,10 @@ from typing import Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from .anatomy import BodyRegion, Laterality
-from .cpt import CPT_CODES, check_cpt_format, cpt_for_modality
-from .diagnosis import Referral
-from .exceptions import (
+from ..anatomy import BodyRegion, Laterality
+from ..cpt import CPT_CODES, check_cpt_format, cpt_for_modality
+from ..diagnosis import Referral
+from ..exceptions import (
     PluginConflictError,
     PluginError,
     PluginIncompatibleError,
@@ -47,41 +27,9 @@ from .exceptions import (
     UnknownCodeError,
     ValidationError,
 )
-from .plans import TreatmentPlan
-from .sessions import Session, SessionStatus
-from .units import Duration
-
-__all__ = [
-    "BILLING_POLICY_API_VERSION",
-    "BILLING_POLICY_GROUP",
-    "CMS_8_MINUTE_RULE",
-    "MEDICARE_PLAN_OF_CARE",
-    "PER_CODE_MIDPOINT",
-    "BillingPolicy",
-    "Certification",
-    "CmsEightMinuteRule",
-    "CodingEdit",
-    "ComplianceFinding",
-    "PerCodeMidpointRule",
-    "PlanOfCarePolicy",
-    "PlanOfCareStatus",
-    "PolicyDiscovery",
-    "PolicyEntryPoint",
-    "PolicyLoadReport",
-    "SessionBill",
-    "bill_session",
-    "coding_edits",
-    "daily_units",
-    "diagnosis_edits",
-    "discover_billing_policies",
-    "get_billing_policy",
-    "load_billing_policies",
-    "plan_of_care_status",
-    "session_minutes",
-    "session_units",
-    "timed_units",
-    "total_units_for_minutes",
-]
+from ..plans import TreatmentPlan
+from ..sessions import Session, SessionStatus
+from ..units import Duration
 
 #: The entry-point group billing-policy plugins register under.
 BILLING_POLICY_GROUP: Final = "medmassage.billing_policies"
@@ -843,7 +791,7 @@ def diagnosis_edits(diagnoses: Iterable[object]) -> tuple[CodingEdit, ...]:
         ValidationError: If an item is not a diagnosis, coding or ICD-10-CM code
             in form (path ``diagnoses[i]``).
     """
-    from .codes import ICD10CM, is_icd10cm_format, lookup_icd10cm
+    from ..codes import ICD10CM, is_icd10cm_format, lookup_icd10cm
 
     edits: list[CodingEdit] = []
     for i, item in enumerate(diagnoses):
