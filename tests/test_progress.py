@@ -15,9 +15,9 @@ import attrs
 import pytest
 
 import medmassage as mm
-from medmassage.billing import Certification, PlanOfCarePolicy
 from medmassage.exceptions import UnknownCodeError, ValidationError
 from medmassage.instruments import ChangeDirection, Mcid
+from medmassage.plan_of_care import Certification, PlanOfCarePolicy
 from medmassage.progress import Trend, care_timing, track
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lumbar_disc_herniation.json"

@@ -45,7 +45,7 @@ from .progress import (
 from .sessions import SessionStatus
 
 if TYPE_CHECKING:
-    from .billing import Certification, PlanOfCarePolicy
+    from .plan_of_care import Certification, PlanOfCarePolicy
 
 __all__ = [
     "AssessmentLike",
@@ -308,7 +308,7 @@ def build_report(
             `medmassage.contraindications.Assessment`, or findings with
             ``rule_id``, ``severity``, ``action`` and ``rationale``.
         progress_reports: Dates of earlier progress reports (for the timing).
-        certifications: Plan-of-care certifications (`medmassage.billing.Certification`).
+        certifications: Plan-of-care certifications (`medmassage.plan_of_care.Certification`).
         policy: The plan-of-care policy (default: Medicare's).
         registry: Where to look instruments up (plugins).
         populations: MCID population per instrument code.

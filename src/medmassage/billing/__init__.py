@@ -1,4 +1,4 @@
-"""Billing: timed-code units, coding edits and plan-of-care compliance.
+"""Billing: timed-code units and coding edits.
 
 Timed CPT codes (97124 massage, 97140 manual therapy, ...) are billed in
 15-minute units. How minutes become units is a payer's rule, so it is a
@@ -19,24 +19,30 @@ Others come from plugins through the entry-point group
 {'97112': 1, '97110': 1}
 
 Coding edits (`coding_edits`, `diagnosis_edits`) are warnings for a person to
-review, never blocks. `plan_of_care_status` checks a plan of care against
-Medicare's certification and progress-report rules and a referral's limits.
+review, never blocks. `bill_session` gives a session's units and edits together.
+
+Plan-of-care compliance (certification, progress reports, a referral's limits)
+is `medmassage.plan_of_care`; its names are still importable from here.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+# Plan-of-care compliance moved to medmassage.plan_of_care; importable from here
+# as before, but no longer part of this module's API (not in __all__).
+from ..plan_of_care import MEDICARE_PLAN_OF_CARE as MEDICARE_PLAN_OF_CARE
+from ..plan_of_care import Certification as Certification
+from ..plan_of_care import ComplianceFinding as ComplianceFinding
+from ..plan_of_care import PlanOfCarePolicy as PlanOfCarePolicy
+from ..plan_of_care import PlanOfCareStatus as PlanOfCareStatus
+from ..plan_of_care import plan_of_care_status as plan_of_care_status
 from . import _billing
 from ._billing import (
     BillingPolicy,
-    Certification,
     CmsEightMinuteRule,
     CodingEdit,
-    ComplianceFinding,
     PerCodeMidpointRule,
-    PlanOfCarePolicy,
-    PlanOfCareStatus,
     PolicyDiscovery,
     PolicyEntryPoint,
     PolicyLoadReport,
@@ -48,7 +54,6 @@ from ._billing import (
     discover_billing_policies,
     get_billing_policy,
     load_billing_policies,
-    plan_of_care_status,
     session_minutes,
     session_units,
     timed_units,
@@ -66,26 +71,16 @@ BILLING_POLICY_API_VERSION: Final = _billing.BILLING_POLICY_API_VERSION
 CMS_8_MINUTE_RULE: Final = _billing.CMS_8_MINUTE_RULE
 #: The per-code mid-point rule (policy ``per_code``).
 PER_CODE_MIDPOINT: Final = _billing.PER_CODE_MIDPOINT
-#: Medicare Part B outpatient therapy rules (Benefit Policy Manual ch. 15 s. 220):
-#: certification within 30 days of the first treatment (s. 220.1.3), valid for
-#: the plan's duration or 90 calendar days, whichever is less (s. 220.1.3),
-#: a progress report at least once every 10 treatment days (s. 220.3 D).
-MEDICARE_PLAN_OF_CARE: Final = _billing.MEDICARE_PLAN_OF_CARE
 
 __all__ = [
     "BILLING_POLICY_API_VERSION",
     "BILLING_POLICY_GROUP",
     "CMS_8_MINUTE_RULE",
-    "MEDICARE_PLAN_OF_CARE",
     "PER_CODE_MIDPOINT",
     "BillingPolicy",
-    "Certification",
     "CmsEightMinuteRule",
     "CodingEdit",
-    "ComplianceFinding",
     "PerCodeMidpointRule",
-    "PlanOfCarePolicy",
-    "PlanOfCareStatus",
     "PolicyDiscovery",
     "PolicyEntryPoint",
     "PolicyLoadReport",
@@ -97,7 +92,6 @@ __all__ = [
     "discover_billing_policies",
     "get_billing_policy",
     "load_billing_policies",
-    "plan_of_care_status",
     "session_minutes",
     "session_units",
     "timed_units",
