@@ -37,40 +37,36 @@ from ..plan_of_care import ComplianceFinding as ComplianceFinding
 from ..plan_of_care import PlanOfCarePolicy as PlanOfCarePolicy
 from ..plan_of_care import PlanOfCareStatus as PlanOfCareStatus
 from ..plan_of_care import plan_of_care_status as plan_of_care_status
-from . import _billing
-from ._billing import (
-    BillingPolicy,
-    CmsEightMinuteRule,
-    CodingEdit,
-    PerCodeMidpointRule,
+from . import _policies
+from ._bill import SessionBill, bill_session
+from ._discovery import (
     PolicyDiscovery,
     PolicyEntryPoint,
     PolicyLoadReport,
-    SessionBill,
-    bill_session,
-    coding_edits,
-    daily_units,
-    diagnosis_edits,
     discover_billing_policies,
     get_billing_policy,
     load_billing_policies,
-    session_minutes,
-    session_units,
-    timed_units,
+)
+from ._edits import CodingEdit, coding_edits, diagnosis_edits
+from ._policies import (
+    BillingPolicy,
+    CmsEightMinuteRule,
+    PerCodeMidpointRule,
     total_units_for_minutes,
 )
+from ._units import daily_units, session_minutes, session_units, timed_units
 
 # Constants are bound here, not imported, so that the API reference documents
 # them (autodoc reads ``#:`` comments from this module's source).
 
 #: The entry-point group billing-policy plugins register under.
-BILLING_POLICY_GROUP: Final = _billing.BILLING_POLICY_GROUP
+BILLING_POLICY_GROUP: Final = _policies.BILLING_POLICY_GROUP
 #: The billing-policy API version this medmassage supports.
-BILLING_POLICY_API_VERSION: Final = _billing.BILLING_POLICY_API_VERSION
+BILLING_POLICY_API_VERSION: Final = _policies.BILLING_POLICY_API_VERSION
 #: The CMS 8-minute rule (policy ``cms``).
-CMS_8_MINUTE_RULE: Final = _billing.CMS_8_MINUTE_RULE
+CMS_8_MINUTE_RULE: Final = _policies.CMS_8_MINUTE_RULE
 #: The per-code mid-point rule (policy ``per_code``).
-PER_CODE_MIDPOINT: Final = _billing.PER_CODE_MIDPOINT
+PER_CODE_MIDPOINT: Final = _policies.PER_CODE_MIDPOINT
 
 __all__ = [
     "BILLING_POLICY_API_VERSION",
