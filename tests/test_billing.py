@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from medmassage import billing
+from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.billing import (
     BILLING_POLICY_GROUP,
@@ -671,6 +672,37 @@ def test_coding_edit_is_frozen() -> None:
     edit = CodingEdit(code="x", message="m", source="s")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         edit.code = "y"  # type: ignore[misc]
+
+
+def test_coding_edit_is_an_advisory() -> None:
+    """One soft-finding shape: a coding edit is an Advisory, a warning, with its extras."""
+    session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
+    (edit,) = coding_edits(session)
+    assert isinstance(edit, Advisory)
+    assert edit.level is AdvisoryLevel.WARNING
+    assert edit.path == "segments[1]"
+    assert str(edit).startswith("massage_and_manual_therapy_same_region at segments[1]: ")
+    assert str(edit).endswith(" (UNCONFIRMED)")
+    data = edit.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data == {
+        "code": "massage_and_manual_therapy_same_region",
+        "level": "warning",
+        "path": "segments[1]",
+        "message": edit.message,
+        "source": edit.source,
+        "cpt_codes": ["97124", "97140"],
+        "confirmed": False,
+    }
+    plain = CodingEdit(code="x", message="m", source="s")
+    assert (plain.path, plain.cpt_codes, plain.confirmed) == ("", (), True)
+    assert str(plain) == "x: m"
+
+
+def test_coding_edit_level_must_be_an_advisory_level() -> None:
+    with pytest.raises(ValidationError) as info:
+        CodingEdit(code="x", message="m", source="s", level="warning")  # type: ignore[arg-type]
+    assert info.value.paths == ("level",)
 
 
 def test_diagnosis_edits_flag_non_billable_headers() -> None:

@@ -7,11 +7,13 @@ section 5).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pytest
 
 from medmassage import plan_of_care
+from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion
 from medmassage.codes import Coding
 from medmassage.diagnosis import Diagnosis, Provider, ProviderRole, Referral
@@ -20,6 +22,7 @@ from medmassage.modalities import PressureGrade
 from medmassage.plan_of_care import (
     MEDICARE_PLAN_OF_CARE,
     Certification,
+    ComplianceFinding,
     PlanOfCarePolicy,
     plan_of_care_status,
 )
@@ -387,6 +390,67 @@ def test_compliance_finding_text() -> None:
     (finding,) = status.findings
     assert str(finding).startswith("error certification_overdue: ")
     assert finding.due == DAY0 + dt.timedelta(days=30)
+
+
+def test_compliance_finding_is_an_advisory() -> None:
+    """One soft-finding shape: a compliance finding is an Advisory keeping its level and due."""
+    status = plan_of_care_status(_plan(), _visits([0]), as_of=DAY0 + dt.timedelta(days=31))
+    (finding,) = status.findings
+    assert isinstance(finding, Advisory)
+    assert finding.level is AdvisoryLevel.ERROR
+    assert finding.path == ""
+    data = finding.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data == {
+        "code": "certification_overdue",
+        "level": "error",
+        "path": "",
+        "message": finding.message,
+        "source": MEDICARE_PLAN_OF_CARE.source,
+        "due": "2026-04-01",
+    }
+    warning = ComplianceFinding(
+        code="visits_exhausted", level=AdvisoryLevel.WARNING, message="m", source="s"
+    )
+    assert str(warning) == "warning visits_exhausted: m"
+    assert warning.to_dict()["due"] is None
+
+
+def test_compliance_finding_level_must_be_an_advisory_level() -> None:
+    """A level given as the old string would never compare equal to AdvisoryLevel.ERROR."""
+    with pytest.raises(ValidationError) as info:
+        ComplianceFinding(code="x", level="error", message="m", source="s")  # type: ignore[arg-type]
+    assert info.value.paths == ("level",)
+
+
+def test_findings_sort_errors_first_and_decide_compliance() -> None:
+    referral = _referral(visits_authorized=1, expires_on=DAY0 + dt.timedelta(days=3))
+    status = plan_of_care_status(
+        _plan(referral=referral),
+        _visits([0, 2, 5]),
+        as_of=DAY0 + dt.timedelta(days=6),
+        policy=PlanOfCarePolicy(name="visits-only"),
+    )
+    levels = [f.level for f in status.findings]
+    assert levels == sorted(levels, key=[AdvisoryLevel.ERROR, AdvisoryLevel.WARNING].index)
+    assert AdvisoryLevel.ERROR in levels
+    assert AdvisoryLevel.WARNING in levels
+    assert not status.compliant
+
+
+def test_the_progress_report_states_plan_of_care_findings() -> None:
+    """The report lists warnings and errors (their level, an AdvisoryLevel, as a word)."""
+    from pathlib import Path
+
+    import medmassage as mm
+    from medmassage.report import build_report
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "lumbar_disc_herniation.json"
+    report = build_report(mm.from_json(mm.Case, example.read_bytes()))
+    assert report.timing.findings
+    for finding in report.timing.findings:
+        line = f"Plan of care ({finding.level.value}): {finding.message}."
+        assert line in report.plan_forward
 
 
 def test_every_public_name_is_documented() -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Final, Literal
+from typing import Final
 
 import attrs
 
+from .advisories import Advisory, AdvisoryLevel
 from .diagnosis import Referral
 from .exceptions import Problem, ValidationError
 from .plans import TreatmentPlan
@@ -132,8 +133,11 @@ class Certification:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class ComplianceFinding:
+class ComplianceFinding(Advisory):
     """One plan-of-care compliance finding.
+
+    A compliance finding is an `~medmassage.checks.Advisory` (the one shape of a
+    soft finding) that may carry the date something is due.
 
     Attributes:
         code: A stable identifier: ``certification_due``, ``certification_overdue``,
@@ -142,21 +146,35 @@ class ComplianceFinding:
             ``progress_report_overdue``, ``treatment_before_referral``,
             ``treatment_after_referral_expired``, ``referral_expired``,
             ``visits_exhausted`` or ``visits_exceeded``.
-        level: ``"error"`` (a rule is broken), ``"warning"`` (due now or soon)
-            or ``"info"``.
+        level: `~medmassage.checks.AdvisoryLevel.ERROR` (a rule is broken),
+            `~medmassage.checks.AdvisoryLevel.WARNING` (due now or soon) or
+            `~medmassage.checks.AdvisoryLevel.INFO`.
         message: What was found. No patient data.
         source: The rule's citation.
+        path: Empty: a finding concerns the plan of care as a whole.
         due: The date something is due, if any.
     """
 
-    code: str
-    level: Literal["error", "warning", "info"]
-    message: str
+    level: AdvisoryLevel
+    path: str = ""
     source: str
     due: dt.date | None = None
 
+    def __attrs_post_init__(self) -> None:
+        level: object = self.level
+        if not isinstance(level, AdvisoryLevel):
+            raise ValidationError(
+                [Problem("level", "expected an AdvisoryLevel", "type")], "ComplianceFinding"
+            )
+
     def __str__(self) -> str:
-        return f"{self.level} {self.code}: {self.message}"
+        return f"{self.level.value} {self.code}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dictionary (the advisory's fields and ``due``, ISO 8601)."""
+        out = super().to_dict()
+        out["due"] = None if self.due is None else self.due.isoformat()
+        return out
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -194,7 +212,7 @@ class PlanOfCareStatus:
     @property
     def compliant(self) -> bool:
         """Whether no finding is an error."""
-        return not any(f.level == "error" for f in self.findings)
+        return not any(f.level is AdvisoryLevel.ERROR for f in self.findings)
 
 
 def plan_of_care_status(
@@ -293,7 +311,7 @@ def plan_of_care_status(
                 findings.append(
                     ComplianceFinding(
                         code="certification_overdue",
-                        level="error",
+                        level=AdvisoryLevel.ERROR,
                         message=(
                             f"no certification covering the first treatment ({first}) was "
                             f"signed by {due}, {policy.certification_due_days} days after it"
@@ -306,7 +324,7 @@ def plan_of_care_status(
                 findings.append(
                     ComplianceFinding(
                         code="certification_due",
-                        level="warning",
+                        level=AdvisoryLevel.WARNING,
                         message=f"the plan of care must be certified by {due}",
                         source=src,
                         due=due,
@@ -324,7 +342,7 @@ def plan_of_care_status(
             findings.append(
                 ComplianceFinding(
                     code="certification_capped",
-                    level="warning",
+                    level=AdvisoryLevel.WARNING,
                     message=(
                         f"certification {i + 1} covers {cert.start} to {cert.end} but is "
                         f"valid only through {last}: at most "
@@ -342,7 +360,7 @@ def plan_of_care_status(
         findings.append(
             ComplianceFinding(
                 code="uncertified_treatment",
-                level="error",
+                level=AdvisoryLevel.ERROR,
                 message=(
                     f"{len(uncovered)} treatment day(s) fall outside every valid certified "
                     f"period, the first on {uncovered[0]}; recertify the plan"
@@ -359,7 +377,7 @@ def plan_of_care_status(
         findings.append(
             ComplianceFinding(
                 code="recertification_due",
-                level="warning",
+                level=AdvisoryLevel.WARNING,
                 message=f"the certification ends on {certified_through}; recertify to continue",
                 source=src,
                 due=certified_through,
@@ -389,7 +407,7 @@ def plan_of_care_status(
         findings.extend(
             ComplianceFinding(
                 code="progress_report_overdue",
-                level="error",
+                level=AdvisoryLevel.ERROR,
                 message=(
                     f"treatment on {day} was treatment day {every + 1} without a progress report"
                 ),
@@ -401,7 +419,7 @@ def plan_of_care_status(
             findings.append(
                 ComplianceFinding(
                     code="progress_report_due",
-                    level="warning",
+                    level=AdvisoryLevel.WARNING,
                     message=(
                         f"{since} treatment days since the last progress report; write one "
                         "before the next treatment day"
@@ -426,7 +444,7 @@ def plan_of_care_status(
             findings.append(
                 ComplianceFinding(
                     code="treatment_before_referral",
-                    level="error",
+                    level=AdvisoryLevel.ERROR,
                     message=f"{len(before)} session(s) before the referral date {ref.referred_on}",
                     source=ref_src,
                 )
@@ -435,7 +453,7 @@ def plan_of_care_status(
             findings.append(
                 ComplianceFinding(
                     code="treatment_after_referral_expired",
-                    level="error",
+                    level=AdvisoryLevel.ERROR,
                     message=(
                         f"{len(after)} session(s) after the referral expired on {ref.expires_on}"
                     ),
@@ -446,7 +464,7 @@ def plan_of_care_status(
             findings.append(
                 ComplianceFinding(
                     code="referral_expired",
-                    level="warning",
+                    level=AdvisoryLevel.WARNING,
                     message=f"the referral expired on {ref.expires_on}; obtain a new one",
                     source=ref_src,
                     due=ref.expires_on,
@@ -458,7 +476,7 @@ def plan_of_care_status(
                 findings.append(
                     ComplianceFinding(
                         code="visits_exceeded",
-                        level="error",
+                        level=AdvisoryLevel.ERROR,
                         message=(
                             f"{used_count} visits used of {authorized} authorized "
                             f"({-remaining} beyond the authorization)"
@@ -470,12 +488,12 @@ def plan_of_care_status(
                 findings.append(
                     ComplianceFinding(
                         code="visits_exhausted",
-                        level="warning",
+                        level=AdvisoryLevel.WARNING,
                         message=f"all {authorized} authorized visits are used",
                         source=ref_src,
                     )
                 )
-    order = {"error": 0, "warning": 1, "info": 2}
+    order = {AdvisoryLevel.ERROR: 0, AdvisoryLevel.WARNING: 1, AdvisoryLevel.INFO: 2}
     findings.sort(key=lambda f: order[f.level])
     return PlanOfCareStatus(
         as_of=as_of,

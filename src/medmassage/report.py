@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from ._validation import redacted
+from .advisories import AdvisoryLevel
 from .anatomy import BodyRegion, Laterality
 from .cases import Case
 from .diagnosis import Diagnosis, Referral
@@ -478,8 +479,8 @@ def _plan_forward(
             "is needed to continue beyond it."
         )
     for finding in timing.findings:
-        if finding.level in ("error", "warning"):
-            out.append(f"Plan of care ({finding.level}): {finding.message}.")
+        if finding.level in (AdvisoryLevel.ERROR, AdvisoryLevel.WARNING):
+            out.append(f"Plan of care ({finding.level.value}): {finding.message}.")
     if any(s.severity == "absolute" for s in screening):
         out.append("An absolute contraindication was found: see the screening findings.")
     out.extend(str(n) for n in notes)

@@ -10,6 +10,7 @@ from typing import Final
 
 import attrs
 
+from ..advisories import Advisory, AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality
 from ..cpt import cpt_for_modality
 from ..exceptions import Problem, UnknownCodeError, ValidationError
@@ -22,30 +23,48 @@ from ._units import _completed, session_minutes
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class CodingEdit:
+class CodingEdit(Advisory):
     """A coding problem to review before a claim is sent (a warning, not a block).
+
+    A coding edit is an `~medmassage.checks.Advisory` (the one shape of a soft
+    finding) that also names the CPT codes involved and whether its rule is
+    confirmed.
 
     Attributes:
         code: A stable identifier of the edit (``massage_and_manual_therapy_same_region``,
             ``minutes_counted_twice``, ``minutes_exceed_session``, ...).
         message: What was found and what to do. No patient data.
+        level: `~medmassage.checks.AdvisoryLevel.WARNING`: an edit is for a person
+            to review, never a block.
         source: The rule's citation.
         cpt_codes: The CPT codes involved.
-        path: Where in the input (``segments[2]``), if one place.
+        path: Where in the input (``segments[2]``), if one place; empty otherwise.
         confirmed: ``False`` when the rule rests on an UNCONFIRMED source.
     """
 
-    code: str
-    message: str
+    path: str = ""
     source: str
     cpt_codes: tuple[str, ...] = ()
-    path: str = ""
     confirmed: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        level: object = self.level
+        if not isinstance(level, AdvisoryLevel):
+            raise ValidationError(
+                [Problem("level", "expected an AdvisoryLevel", "type")], "CodingEdit"
+            )
 
     def __str__(self) -> str:
         where = f" at {self.path}" if self.path else ""
         flag = " (UNCONFIRMED)" if not self.confirmed else ""
         return f"{self.code}{where}: {self.message}{flag}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dictionary (the advisory's fields, ``cpt_codes``, ``confirmed``)."""
+        out = super().to_dict()
+        out["cpt_codes"] = list(self.cpt_codes)
+        out["confirmed"] = self.confirmed
+        return out
 
 
 _PAIR_SOURCE: Final = (
