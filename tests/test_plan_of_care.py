@@ -21,8 +21,8 @@ from medmassage.exceptions import ValidationError
 from medmassage.modalities import PressureGrade
 from medmassage.plan_of_care import (
     MEDICARE_PLAN_OF_CARE,
-    Certification,
     ComplianceFinding,
+    PlanCertification,
     PlanOfCarePolicy,
     plan_of_care_status,
 )
@@ -117,7 +117,7 @@ def test_certification_due_within_30_days_of_first_treatment() -> None:
 
 
 def test_certification_signed_in_time() -> None:
-    cert = Certification(
+    cert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=30),
         start=DAY0,
         end=DAY0 + dt.timedelta(days=89),
@@ -142,7 +142,7 @@ def test_certification_signed_in_time() -> None:
 
 def test_certification_valid_at_most_90_days() -> None:
     """s. 220.1.3: valid for the plan's duration or 90 calendar days, whichever is less."""
-    too_long = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=120))
+    too_long = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=120))
     status = plan_of_care_status(
         _plan(weeks=20),
         _visits([0, 89, 90]),
@@ -153,7 +153,7 @@ def test_certification_valid_at_most_90_days() -> None:
     assert _finding_codes(status) == ["uncertified_treatment", "certification_capped"]
     assert status.certified_through == DAY0 + dt.timedelta(days=89)  # day 90 counting day 1
     assert "first on 2026-05-31" in status.findings[0].message
-    beyond_plan = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=60))
+    beyond_plan = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=60))
     status = plan_of_care_status(
         _plan(weeks=4), _visits([0]), as_of=DAY0, certifications=[beyond_plan]
     )
@@ -162,8 +162,8 @@ def test_certification_valid_at_most_90_days() -> None:
 
 
 def test_treatment_outside_certified_period() -> None:
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
-    recert = Certification(
+    cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
+    recert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=88),
         start=DAY0 + dt.timedelta(days=90),
         end=DAY0 + dt.timedelta(days=120),
@@ -183,7 +183,7 @@ def test_treatment_outside_certified_period() -> None:
 
 
 def test_recertification_due_soon() -> None:
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
+    cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
     status = plan_of_care_status(
         _plan(weeks=20),
         _visits([0]),
@@ -196,7 +196,7 @@ def test_recertification_due_soon() -> None:
 
 def test_progress_report_every_10_treatment_days() -> None:
     """s. 220.3 D: at least once every 10 treatment days, counting from the first day."""
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
+    cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
     ten = _visits(list(range(0, 20, 2)))  # 10 treatment days
     as_of = DAY0 + dt.timedelta(days=20)
     status = plan_of_care_status(_plan(), ten, as_of=as_of, certifications=[cert])
@@ -355,15 +355,15 @@ def test_plan_of_care_argument_types() -> None:
 
 def test_certification_validation() -> None:
     with pytest.raises(ValidationError) as info:
-        Certification(signed_on=DAY0, start=DAY0, end=DAY0 - dt.timedelta(days=1))
+        PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 - dt.timedelta(days=1))
     assert info.value.paths == ("end",)
     with pytest.raises(ValidationError):
-        Certification(signed_on="2026-03-02", start=DAY0, end=DAY0)  # type: ignore[arg-type]
+        PlanCertification(signed_on="2026-03-02", start=DAY0, end=DAY0)  # type: ignore[arg-type]
 
 
 def test_progress_report_on_a_day_without_treatment() -> None:
     """A report written between visits closes the period; so does one after the last visit."""
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
+    cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
     visits = _visits(list(range(0, 24, 2)))  # 12 treatment days
     status = plan_of_care_status(
         _plan(),
@@ -466,6 +466,35 @@ def test_billing_still_exports_the_plan_of_care_names() -> None:
     """The plan-of-care rules moved out of billing; the old imports give the same objects."""
     from medmassage import billing
 
-    for name in plan_of_care.__all__:
+    for name in (
+        "MEDICARE_PLAN_OF_CARE",
+        "ComplianceFinding",
+        "PlanOfCarePolicy",
+        "PlanOfCareStatus",
+        "plan_of_care_status",
+    ):
         assert getattr(billing, name) is getattr(plan_of_care, name), name
         assert name not in billing.__all__
+
+
+def test_billing_certification_is_a_deprecated_alias() -> None:
+    """billing.Certification was renamed PlanCertification (practitioners has a Certification)."""
+    from medmassage import billing
+
+    with pytest.warns(DeprecationWarning, match=r"medmassage\.plan_of_care\.PlanCertification"):
+        old = billing.Certification
+    assert old is PlanCertification
+    with pytest.warns(DeprecationWarning, match="PlanCertification"):
+        from medmassage.billing import Certification
+    assert Certification is PlanCertification
+    assert "Certification" not in billing.__all__
+    with pytest.raises(AttributeError, match="no_such_name"):
+        billing.no_such_name  # noqa: B018
+
+
+def test_the_facade_keeps_the_practitioner_certification() -> None:
+    import medmassage as mm
+    from medmassage import practitioners
+
+    assert mm.Certification is practitioners.Certification
+    assert mm.PlanCertification is PlanCertification

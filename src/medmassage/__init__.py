@@ -107,7 +107,12 @@ if TYPE_CHECKING:
         RiskFlag,
         Surgery,
     )
-    from .plan_of_care import PlanOfCarePolicy, PlanOfCareStatus, plan_of_care_status
+    from .plan_of_care import (
+        PlanCertification,
+        PlanOfCarePolicy,
+        PlanOfCareStatus,
+        plan_of_care_status,
+    )
     from .plans import Comparator, Goal, PlannedTechnique, PlanStatus, TreatmentPlan
     from .plugins import (
         PLUGIN_API_VERSION,
@@ -198,6 +203,7 @@ _LAZY: dict[str, str] = {
     "lookup_cpt": "medmassage.cpt",
     "BillingPolicy": "medmassage.billing",
     "CodingEdit": "medmassage.billing",
+    "PlanCertification": "medmassage.plan_of_care",
     "PlanOfCarePolicy": "medmassage.plan_of_care",
     "PlanOfCareStatus": "medmassage.plan_of_care",
     "SessionBill": "medmassage.billing",
@@ -331,6 +337,7 @@ __all__ = [
     "OutcomeMeasure",
     "PLUGIN_API_VERSION",
     "Patient",
+    "PlanCertification",
     "PlanConflict",
     "PlanOfCarePolicy",
     "PlanOfCareStatus",

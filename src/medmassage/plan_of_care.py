@@ -27,7 +27,7 @@ from .sessions import Session, SessionStatus
 
 __all__ = [
     "MEDICARE_PLAN_OF_CARE",
-    "Certification",
+    "PlanCertification",
     "ComplianceFinding",
     "PlanOfCarePolicy",
     "PlanOfCareStatus",
@@ -103,8 +103,12 @@ MEDICARE_PLAN_OF_CARE: Final = PlanOfCarePolicy(
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Certification:
+class PlanCertification:
     """A physician's or NPP's certification of a plan of care.
+
+    Not a practitioner's certification in a modality: that is
+    `medmassage.practitioners.Certification`. This class was
+    ``medmassage.billing.Certification``, which still works as a deprecated alias.
 
     Attributes:
         signed_on: The date the certification was signed.
@@ -125,7 +129,7 @@ class Certification:
         if not p and self.end < self.start:
             p.append(Problem("end", "expected a date on or after start", "order"))
         if p:
-            raise ValidationError(p, "Certification")
+            raise ValidationError(p, "PlanCertification")
 
     def covers(self, day: dt.date) -> bool:
         """Whether *day* is inside the certified period."""
@@ -220,7 +224,7 @@ def plan_of_care_status(
     sessions: Sequence[Session],
     *,
     as_of: dt.date,
-    certifications: Sequence[Certification] = (),
+    certifications: Sequence[PlanCertification] = (),
     progress_reports: Sequence[dt.date] = (),
     referral: Referral | None = None,
     policy: PlanOfCarePolicy = MEDICARE_PLAN_OF_CARE,
@@ -286,8 +290,8 @@ def plan_of_care_status(
             visits.append(day)
     for i, cert in enumerate(certifications):
         cert_given: object = cert
-        if not isinstance(cert_given, Certification):
-            problems.append(Problem(f"certifications[{i}]", "expected a Certification", "type"))
+        if not isinstance(cert_given, PlanCertification):
+            problems.append(Problem(f"certifications[{i}]", "expected a PlanCertification", "type"))
     for i, report in enumerate(progress_reports):
         report_given: object = report
         if not isinstance(report_given, dt.date) or isinstance(report_given, dt.datetime):

@@ -39,7 +39,7 @@ from .plans import Goal, TreatmentPlan
 from .sessions import Session, SessionStatus
 
 if TYPE_CHECKING:
-    from .plan_of_care import Certification, ComplianceFinding, PlanOfCarePolicy
+    from .plan_of_care import ComplianceFinding, PlanCertification, PlanOfCarePolicy
 
 __all__ = [
     "CareTiming",
@@ -454,7 +454,7 @@ def care_timing(
     *,
     as_of: dt.date,
     progress_reports: Sequence[dt.date] = (),
-    certifications: Sequence[Certification] = (),
+    certifications: Sequence[PlanCertification] = (),
     policy: PlanOfCarePolicy | None = None,
 ) -> CareTiming:
     """Say when the next progress report, re-evaluation and re-certification are due.
@@ -469,7 +469,7 @@ def care_timing(
         sessions: The patient's sessions.
         as_of: The review date.
         progress_reports: Dates progress reports were written.
-        certifications: `medmassage.plan_of_care.Certification` objects.
+        certifications: `medmassage.plan_of_care.PlanCertification` objects.
         policy: A `medmassage.plan_of_care.PlanOfCarePolicy` (default: Medicare's).
 
     Raises:

@@ -46,7 +46,7 @@ from .progress import (
 from .sessions import SessionStatus
 
 if TYPE_CHECKING:
-    from .plan_of_care import Certification, PlanOfCarePolicy
+    from .plan_of_care import PlanCertification, PlanOfCarePolicy
 
 __all__ = [
     "AssessmentLike",
@@ -290,7 +290,7 @@ def build_report(
     include_notes: bool = False,
     screening: Iterable[FindingLike] | AssessmentLike | None = None,
     progress_reports: Sequence[dt.date] = (),
-    certifications: Sequence[Certification] = (),
+    certifications: Sequence[PlanCertification] = (),
     policy: PlanOfCarePolicy | None = None,
     registry: InstrumentSource | None = None,
     populations: Mapping[str, str] | None = None,
@@ -309,7 +309,7 @@ def build_report(
             `medmassage.contraindications.Assessment`, or findings with
             ``rule_id``, ``severity``, ``action`` and ``rationale``.
         progress_reports: Dates of earlier progress reports (for the timing).
-        certifications: Plan-of-care certifications (`medmassage.plan_of_care.Certification`).
+        certifications: Plan-of-care certifications (`medmassage.plan_of_care.PlanCertification`).
         policy: The plan-of-care policy (default: Medicare's).
         registry: Where to look instruments up (plugins).
         populations: MCID population per instrument code.

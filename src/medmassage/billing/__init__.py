@@ -27,12 +27,13 @@ is `medmassage.plan_of_care`; its names are still importable from here.
 
 from __future__ import annotations
 
-from typing import Final
+import warnings
+from typing import TYPE_CHECKING, Final
 
 # Plan-of-care compliance moved to medmassage.plan_of_care; importable from here
-# as before, but no longer part of this module's API (not in __all__).
+# as before, but no longer part of this module's API (not in __all__). Its
+# Certification, renamed PlanCertification, is served by __getattr__ below.
 from ..plan_of_care import MEDICARE_PLAN_OF_CARE as MEDICARE_PLAN_OF_CARE
-from ..plan_of_care import Certification as Certification
 from ..plan_of_care import ComplianceFinding as ComplianceFinding
 from ..plan_of_care import PlanOfCarePolicy as PlanOfCarePolicy
 from ..plan_of_care import PlanOfCareStatus as PlanOfCareStatus
@@ -55,6 +56,12 @@ from ._policies import (
     total_units_for_minutes,
 )
 from ._units import daily_units, session_minutes, session_units, timed_units
+
+if TYPE_CHECKING:
+    # What type checkers see of the deprecated name that __getattr__ serves.
+    from ..plan_of_care import PlanCertification
+
+    Certification = PlanCertification
 
 # Constants are bound here, not imported, so that the API reference documents
 # them (autodoc reads ``#:`` comments from this module's source).
@@ -93,3 +100,19 @@ __all__ = [
     "timed_units",
     "total_units_for_minutes",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Serve the deprecated ``Certification``: `medmassage.plan_of_care.PlanCertification`."""
+    if name == "Certification":
+        from ..plan_of_care import PlanCertification
+
+        warnings.warn(
+            "medmassage.billing.Certification is deprecated: use "
+            "medmassage.plan_of_care.PlanCertification (a plan of care's certification; "
+            "medmassage.Certification is a practitioner's)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return PlanCertification
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
