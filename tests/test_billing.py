@@ -13,6 +13,7 @@ import importlib
 import itertools
 import json
 import math
+import pickle
 import sys
 import textwrap
 from collections.abc import Iterator, Mapping
@@ -968,3 +969,59 @@ def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "M54.50, M54.51, M54.59" in out
     assert main(["billing", path, "--dx", "not-a-code"]) == 2
     assert "--dx not-a-code: expected an ICD-10-CM code" in capsys.readouterr().err
+
+
+# -- immutability --------------------------------------------------------------------
+
+
+def test_every_billing_result_object_hashes() -> None:
+    """Every frozen billing class is immutable through and through, so it hashes.
+
+    PolicyDiscovery and PolicyLoadReport (plugin discovery, to be replaced by the
+    plugin registry) are left out.
+    """
+    session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
+    bill = bill_session(session, diagnoses=["M54.5"])
+    samples: list[object] = [
+        bill,
+        *bill.edits,
+        CMS_8_MINUTE_RULE,
+        PER_CODE_MIDPOINT,
+        billing.PolicyEntryPoint(name="x", value="m:obj", distribution="d"),
+    ]
+    for obj in samples:
+        assert hash(obj) == hash(attrs.evolve(obj)), type(obj).__name__  # type: ignore[misc]
+    covered = {type(obj) for obj in samples}
+    frozen = {
+        obj
+        for name in billing.__all__
+        if isinstance(obj := getattr(billing, name), type)
+        and attrs.has(obj)
+        and obj not in (billing.PolicyDiscovery, billing.PolicyLoadReport)
+    }
+    assert frozen == covered
+
+
+def test_session_bill_mappings_are_read_only_and_keep_their_order() -> None:
+    minutes = {"97140": Duration(25, "min"), "97124": Duration(15, "min")}
+    units = {"97140": 2, "97124": 1}
+    bill = billing.SessionBill(session_id="s1", policy="cms", minutes=minutes, units=units)
+    minutes["97140"] = Duration(1, "min")  # the bill holds a copy
+    assert bill.minutes["97140"] == Duration(25, "min")
+    assert list(bill.units) == ["97140", "97124"]
+    assert bill.units["97140"] == 2
+    assert bill.units == units
+    assert bill.units == {"97124": 1, "97140": 2}  # equal as a mapping, in any order
+    with pytest.raises(TypeError):
+        bill.units["97140"] = 3  # type: ignore[index]
+    assert not hasattr(bill.units, "update")
+    other = attrs.evolve(bill, units={"97124": 1, "97140": 2})
+    assert other == bill
+    assert hash(other) == hash(bill)
+    assert {bill, other} == {bill}
+    assert repr(bill.units) == "{'97140': 2, '97124': 1}"
+    assert pickle.loads(pickle.dumps(bill)) == bill
+    assert bill.to_dict()["codes"] == [
+        {"cpt": "97140", "minutes": 25, "units": 2},
+        {"cpt": "97124", "minutes": 15, "units": 1},
+    ]

@@ -498,3 +498,26 @@ def test_the_facade_keeps_the_practitioner_certification() -> None:
 
     assert mm.Certification is practitioners.Certification
     assert mm.PlanCertification is PlanCertification
+
+
+def test_every_plan_of_care_result_object_hashes() -> None:
+    """Every frozen plan-of-care class is immutable through and through, so it hashes."""
+    referral = _referral(visits_authorized=1)
+    cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=120))
+    status = plan_of_care_status(
+        _plan(weeks=20, referral=referral),
+        _visits([0, 2]),
+        as_of=DAY0 + dt.timedelta(days=3),
+        certifications=[cert],
+    )
+    assert status.findings
+    samples: list[object] = [status, *status.findings, cert, MEDICARE_PLAN_OF_CARE]
+    for obj in samples:
+        assert hash(obj) == hash(attrs.evolve(obj)), type(obj).__name__  # type: ignore[misc]
+    covered = {type(obj) for obj in samples}
+    frozen = {
+        obj
+        for name in plan_of_care.__all__
+        if isinstance(obj := getattr(plan_of_care, name), type) and attrs.has(obj)
+    }
+    assert frozen == covered

@@ -5,7 +5,8 @@ Public names are documented in `medmassage.billing`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -16,6 +17,50 @@ from ._edits import CodingEdit, coding_edits, diagnosis_edits
 from ._policies import BillingPolicy
 from ._units import session_minutes, timed_units
 
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V", bound=Hashable)
+
+
+class _FrozenMapping(Mapping[_K, _V]):
+    """A read-only mapping that keeps its order and hashes, for fields of frozen classes.
+
+    It holds its items as a tuple of pairs; lookups go through a private index.
+    It equals any mapping with the same items (a ``dict`` too, in any order) and
+    its hash does not depend on the order, as equality does not.
+    """
+
+    __slots__ = ("_index", "_items")
+
+    def __init__(self, items: Mapping[_K, _V]) -> None:
+        self._items: tuple[tuple[_K, _V], ...] = tuple(items.items())
+        self._index: dict[_K, _V] = dict(self._items)
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._index[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items))
+
+    def __repr__(self) -> str:
+        return repr(self._index)
+
+    def __reduce__(self) -> tuple[type[_FrozenMapping[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (dict(self._items),))
+
+
+def _frozen_minutes(value: Mapping[str, Duration]) -> Mapping[str, Duration]:
+    return _FrozenMapping(value)
+
+
+def _frozen_units(value: Mapping[str, int]) -> Mapping[str, int]:
+    return _FrozenMapping(value)
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class SessionBill:
@@ -24,15 +69,18 @@ class SessionBill:
     Attributes:
         session_id: The session's id.
         policy: The name of the billing policy used.
-        minutes: Timed minutes per CPT code, from the segments.
-        units: Units per CPT code.
+        minutes: Timed minutes per CPT code, from the segments (read-only).
+        units: Units per CPT code, in the order of *minutes* (read-only).
         edits: Coding edits (warnings) to review.
+
+    A bill is immutable through and through, so it hashes: *minutes* and
+    *units* are read-only mappings (any mapping given is copied).
     """
 
     session_id: str
     policy: str
-    minutes: Mapping[str, Duration]
-    units: Mapping[str, int]
+    minutes: Mapping[str, Duration] = attrs.field(converter=_frozen_minutes)
+    units: Mapping[str, int] = attrs.field(converter=_frozen_units)
     edits: tuple[CodingEdit, ...] = ()
 
     @property
