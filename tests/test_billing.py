@@ -1,9 +1,9 @@
-"""Tests of timed-code billing, coding edits and plan-of-care compliance.
+"""Tests of timed-code billing and coding edits.
 
 The CMS 8-minute rule is the Medicare Claims Processing Manual (IOM 100-04)
 ch. 5 s. 20.2 C; the worked examples are those the project's clinical reference
-lists in section 4, each cited where it is tested. Plan-of-care rules are the
-Medicare Benefit Policy Manual ch. 15 s. 220 (clinical reference section 5).
+lists in section 4, each cited where it is tested. Plan-of-care compliance is
+tested in test_plan_of_care.py.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import importlib
 import itertools
 import json
 import math
+import pickle
 import sys
 import textwrap
 from collections.abc import Iterator, Mapping
@@ -24,29 +25,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from medmassage import billing
+from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.billing import (
     BILLING_POLICY_GROUP,
     CMS_8_MINUTE_RULE,
-    MEDICARE_PLAN_OF_CARE,
     PER_CODE_MIDPOINT,
     BillingPolicy,
-    Certification,
     CodingEdit,
-    PlanOfCarePolicy,
     bill_session,
     coding_edits,
     diagnosis_edits,
     discover_billing_policies,
     get_billing_policy,
-    plan_of_care_status,
     session_minutes,
     session_units,
     timed_units,
     total_units_for_minutes,
 )
 from medmassage.codes import Coding, icd10cm_validation
-from medmassage.diagnosis import Diagnosis, Provider, ProviderRole, Referral
+from medmassage.diagnosis import Diagnosis
 from medmassage.exceptions import (
     PluginConflictError,
     PluginIncompatibleError,
@@ -55,8 +53,6 @@ from medmassage.exceptions import (
     UnknownCodeError,
     ValidationError,
 )
-from medmassage.modalities import PressureGrade
-from medmassage.plans import PlannedTechnique, TreatmentPlan
 from medmassage.sessions import Session, SessionStatus, TechniqueSegment
 from medmassage.units import Duration
 
@@ -679,6 +675,37 @@ def test_coding_edit_is_frozen() -> None:
         edit.code = "y"  # type: ignore[misc]
 
 
+def test_coding_edit_is_an_advisory() -> None:
+    """One soft-finding shape: a coding edit is an Advisory, a warning, with its extras."""
+    session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
+    (edit,) = coding_edits(session)
+    assert isinstance(edit, Advisory)
+    assert edit.level is AdvisoryLevel.WARNING
+    assert edit.path == "segments[1]"
+    assert str(edit).startswith("massage_and_manual_therapy_same_region at segments[1]: ")
+    assert str(edit).endswith(" (UNCONFIRMED)")
+    data = edit.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data == {
+        "code": "massage_and_manual_therapy_same_region",
+        "level": "warning",
+        "path": "segments[1]",
+        "message": edit.message,
+        "source": edit.source,
+        "cpt_codes": ["97124", "97140"],
+        "confirmed": False,
+    }
+    plain = CodingEdit(code="x", message="m", source="s")
+    assert (plain.path, plain.cpt_codes, plain.confirmed) == ("", (), True)
+    assert str(plain) == "x: m"
+
+
+def test_coding_edit_level_must_be_an_advisory_level() -> None:
+    with pytest.raises(ValidationError) as info:
+        CodingEdit(code="x", message="m", source="s", level="warning")  # type: ignore[arg-type]
+    assert info.value.paths == ("level",)
+
+
 def test_diagnosis_edits_flag_non_billable_headers() -> None:
     """M54.5 is a header since 2021-10-01; its billable codes are M54.50/51/59
     (clinical.md 3.1, CMS April 2026 release)."""
@@ -725,310 +752,6 @@ def test_bill_session() -> None:
         {"cpt": "97124", "minutes": 15, "units": 1},
         {"cpt": "97140", "minutes": 25, "units": 2},
     ]
-
-
-# -- plan of care --------------------------------------------------------------------
-
-DAY0 = dt.date(2026, 3, 2)
-PROVIDER = Provider(name="Dr Referrer", role=ProviderRole.PHYSICIAN, npi="1234567893")
-DX = Diagnosis(coding=Coding.icd10cm("M54.50"))
-
-
-def _plan(weeks: int = 12, referral: Referral | None = None) -> TreatmentPlan:
-    return TreatmentPlan(
-        id="plan1",
-        patient_id="p1",
-        practitioner_id="t1",
-        diagnoses=(DX,),
-        techniques=(
-            PlannedTechnique(
-                modality="core.swedish",
-                region=BodyRegion.LUMBAR_SPINE,
-                duration=Duration(30, "min"),
-                min_grade=PressureGrade.HEAVY_LOTIONING,
-                max_grade=PressureGrade.SWEDISH,
-            ),
-        ),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=weeks,
-        start_date=DAY0,
-        referral=referral,
-    )
-
-
-def _visits(days: list[int]) -> list[Session]:
-    return [
-        _session(
-            _segment("core.swedish", 30, BodyRegion.LUMBAR_SPINE),
-            id=f"v{i}",
-            plan_id="plan1",
-            start=dt.datetime.combine(DAY0 + dt.timedelta(days=d), dt.time(9), dt.UTC),
-        )
-        for i, d in enumerate(days)
-    ]
-
-
-def _finding_codes(status: billing.PlanOfCareStatus) -> list[str]:
-    return [f.code for f in status.findings]
-
-
-def test_certification_due_within_30_days_of_first_treatment() -> None:
-    """Benefit Policy Manual ch. 15 s. 220.1.3: certify within 30 days of the first treatment."""
-    sessions = _visits([0, 3, 7])
-    status = plan_of_care_status(_plan(), sessions, as_of=DAY0 + dt.timedelta(days=10))
-    assert status.first_treatment == DAY0
-    assert status.certification_due == DAY0 + dt.timedelta(days=30)
-    assert _finding_codes(status) == ["certification_due"]
-    assert status.compliant
-    late = plan_of_care_status(_plan(), sessions, as_of=DAY0 + dt.timedelta(days=31))
-    assert _finding_codes(late) == ["certification_overdue"]
-    assert not late.compliant
-
-
-def test_certification_signed_in_time() -> None:
-    cert = Certification(
-        signed_on=DAY0 + dt.timedelta(days=30),
-        start=DAY0,
-        end=DAY0 + dt.timedelta(days=89),
-    )
-    status = plan_of_care_status(
-        _plan(weeks=20),
-        _visits([0, 3, 7]),
-        as_of=DAY0 + dt.timedelta(days=40),
-        certifications=[cert],
-    )
-    assert status.findings == ()
-    assert status.certified_through == DAY0 + dt.timedelta(days=89)
-    signed_late = attrs.evolve(cert, signed_on=DAY0 + dt.timedelta(days=31))
-    status = plan_of_care_status(
-        _plan(weeks=20),
-        _visits([0]),
-        as_of=DAY0 + dt.timedelta(days=40),
-        certifications=[signed_late],
-    )
-    assert _finding_codes(status) == ["certification_overdue"]
-
-
-def test_certification_valid_at_most_90_days() -> None:
-    """s. 220.1.3: valid for the plan's duration or 90 calendar days, whichever is less."""
-    too_long = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=120))
-    status = plan_of_care_status(
-        _plan(weeks=20),
-        _visits([0, 89, 90]),
-        as_of=DAY0 + dt.timedelta(days=90),
-        certifications=[too_long],
-        progress_reports=[DAY0 + dt.timedelta(days=90)],
-    )
-    assert _finding_codes(status) == ["uncertified_treatment", "certification_capped"]
-    assert status.certified_through == DAY0 + dt.timedelta(days=89)  # day 90 counting day 1
-    assert "first on 2026-05-31" in status.findings[0].message
-    beyond_plan = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=60))
-    status = plan_of_care_status(
-        _plan(weeks=4), _visits([0]), as_of=DAY0, certifications=[beyond_plan]
-    )
-    assert _finding_codes(status) == ["certification_capped"]
-    assert status.certified_through == _plan(weeks=4).end_date
-
-
-def test_treatment_outside_certified_period() -> None:
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
-    recert = Certification(
-        signed_on=DAY0 + dt.timedelta(days=88),
-        start=DAY0 + dt.timedelta(days=90),
-        end=DAY0 + dt.timedelta(days=120),
-    )
-    sessions = _visits([0, 89, 95])
-    as_of = DAY0 + dt.timedelta(days=96)
-    status = plan_of_care_status(_plan(weeks=20), sessions, as_of=as_of, certifications=[cert])
-    assert "uncertified_treatment" in _finding_codes(status)
-    ok = plan_of_care_status(
-        _plan(weeks=20),
-        sessions,
-        as_of=as_of,
-        certifications=[cert, recert],
-        progress_reports=[DAY0 + dt.timedelta(days=89)],
-    )
-    assert ok.findings == ()
-
-
-def test_recertification_due_soon() -> None:
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
-    status = plan_of_care_status(
-        _plan(weeks=20),
-        _visits([0]),
-        as_of=DAY0 + dt.timedelta(days=85),
-        certifications=[cert],
-    )
-    assert _finding_codes(status) == ["recertification_due"]
-    assert status.findings[0].due == DAY0 + dt.timedelta(days=89)
-
-
-def test_progress_report_every_10_treatment_days() -> None:
-    """s. 220.3 D: at least once every 10 treatment days, counting from the first day."""
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
-    ten = _visits(list(range(0, 20, 2)))  # 10 treatment days
-    as_of = DAY0 + dt.timedelta(days=20)
-    status = plan_of_care_status(_plan(), ten, as_of=as_of, certifications=[cert])
-    assert status.treatment_days == 10
-    assert status.treatment_days_since_report == 10
-    assert _finding_codes(status) == ["progress_report_due"]
-    eleven = _visits(list(range(0, 22, 2)))
-    status = plan_of_care_status(
-        _plan(), eleven, as_of=as_of + dt.timedelta(2), certifications=[cert]
-    )
-    assert _finding_codes(status) == ["progress_report_overdue"]
-    assert not status.compliant
-    reported = plan_of_care_status(
-        _plan(),
-        eleven,
-        as_of=as_of + dt.timedelta(2),
-        certifications=[cert],
-        progress_reports=[DAY0 + dt.timedelta(days=18)],  # at the 10th treatment day
-    )
-    assert reported.findings == ()
-    assert reported.treatment_days_since_report == 1
-
-
-def test_two_visits_one_day_are_one_treatment_day() -> None:
-    """practiceperfectemr.com: two visits the same day by one discipline = one treatment day."""
-    sessions = _visits([0, 0, 2])
-    status = plan_of_care_status(_plan(), sessions, as_of=DAY0 + dt.timedelta(days=3))
-    assert status.treatment_days == 2
-    assert status.visits_used == 0  # no referral
-
-
-def test_progress_report_rule_can_be_switched_off() -> None:
-    policy = attrs.evolve(
-        MEDICARE_PLAN_OF_CARE,
-        name="commercial",
-        progress_report_treatment_days=None,
-        certification_due_days=None,
-    )
-    status = plan_of_care_status(
-        _plan(), _visits(list(range(0, 30, 2))), as_of=DAY0 + dt.timedelta(days=30), policy=policy
-    )
-    assert status.findings == ()
-    assert status.policy == "commercial"
-    assert status.certification_due is None
-
-
-def test_plan_of_care_policy_validation() -> None:
-    with pytest.raises(ValidationError) as info:
-        PlanOfCarePolicy(name="x", certification_max_days=0, progress_report_treatment_days=True)
-    assert set(info.value.paths) == {"certification_max_days", "progress_report_treatment_days"}
-
-
-def _referral(**kw: object) -> Referral:
-    fields: dict[str, object] = {
-        "id": "r1",
-        "referrer": PROVIDER,
-        "diagnoses": (DX,),
-        "referred_on": DAY0,
-    }
-    fields.update(kw)
-    return Referral(**fields)  # type: ignore[arg-type]
-
-
-def test_referral_visits_used_and_remaining() -> None:
-    policy = PlanOfCarePolicy(name="visits-only")
-    referral = _referral(visits_authorized=6)
-    status = plan_of_care_status(
-        _plan(referral=referral),
-        _visits([0, 2, 4, 7]),
-        as_of=DAY0 + dt.timedelta(days=8),
-        policy=policy,
-    )
-    assert (status.visits_authorized, status.visits_used, status.visits_remaining) == (6, 4, 2)
-    assert status.findings == ()
-    full = plan_of_care_status(
-        _plan(referral=referral),
-        _visits([0, 2, 4, 7, 9, 11]),
-        as_of=DAY0 + dt.timedelta(days=12),
-        policy=policy,
-    )
-    assert _finding_codes(full) == ["visits_exhausted"]
-    over = plan_of_care_status(
-        _plan(referral=referral),
-        _visits([0, 2, 4, 7, 9, 11, 14]),
-        as_of=DAY0 + dt.timedelta(days=15),
-        policy=policy,
-    )
-    assert _finding_codes(over) == ["visits_exceeded"]
-    assert over.visits_remaining == -1
-
-
-def test_expired_referral() -> None:
-    policy = PlanOfCarePolicy(name="visits-only")
-    referral = _referral(expires_on=DAY0 + dt.timedelta(days=10))
-    status = plan_of_care_status(
-        _plan(),
-        _visits([0, 5, 12]),
-        as_of=DAY0 + dt.timedelta(days=13),
-        referral=referral,
-        policy=policy,
-    )
-    assert _finding_codes(status) == ["treatment_after_referral_expired", "referral_expired"]
-    assert status.visits_used == 2
-
-
-def test_treatment_before_referral() -> None:
-    policy = PlanOfCarePolicy(name="visits-only")
-    referral = _referral(referred_on=DAY0 + dt.timedelta(days=3))
-    status = plan_of_care_status(
-        _plan(),
-        _visits([0, 5]),
-        as_of=DAY0 + dt.timedelta(days=6),
-        referral=referral,
-        policy=policy,
-    )
-    assert _finding_codes(status) == ["treatment_before_referral"]
-
-
-def test_only_completed_sessions_of_this_plan_up_to_as_of_count() -> None:
-    sessions = (
-        _visits([0, 2])
-        + [attrs.evolve(s, segments=(), status=SessionStatus.CANCELLED) for s in _visits([4])]
-        + [attrs.evolve(s, plan_id="other") for s in _visits([6])]
-        + _visits([40])
-    )
-    status = plan_of_care_status(_plan(), sessions, as_of=DAY0 + dt.timedelta(days=10))
-    assert status.treatment_days == 2
-
-
-def test_sessions_of_another_patient_are_an_error() -> None:
-    other = [attrs.evolve(s, patient_id="p2") for s in _visits([0])]
-    with pytest.raises(ValidationError) as info:
-        plan_of_care_status(_plan(), _visits([1]) + other, as_of=DAY0)
-    assert info.value.paths == ("sessions[1].patient_id",)
-
-
-def test_plan_of_care_argument_types() -> None:
-    with pytest.raises(ValidationError) as info:
-        plan_of_care_status(
-            _plan(),
-            [object()],  # type: ignore[list-item]
-            as_of=DAY0,
-            certifications=[DAY0],  # type: ignore[list-item]
-            progress_reports=["2026-03-02"],  # type: ignore[list-item]
-        )
-    assert set(info.value.paths) == {
-        "sessions[0].session",
-        "certifications[0]",
-        "progress_reports[0]",
-    }
-    with pytest.raises(ValidationError):
-        plan_of_care_status(_plan(), [], as_of=START)
-    with pytest.raises(ValidationError):
-        plan_of_care_status(None, [], as_of=DAY0)  # type: ignore[arg-type]
-
-
-def test_certification_validation() -> None:
-    with pytest.raises(ValidationError) as info:
-        Certification(signed_on=DAY0, start=DAY0, end=DAY0 - dt.timedelta(days=1))
-    assert info.value.paths == ("end",)
-    with pytest.raises(ValidationError):
-        Certification(signed_on="2026-03-02", start=DAY0, end=DAY0)  # type: ignore[arg-type]
 
 
 # -- command line --------------------------------------------------------------------
@@ -1170,37 +893,6 @@ def test_policy_objects_without_units_or_name() -> None:
         get_billing_policy(NoName())
 
 
-def test_progress_report_on_a_day_without_treatment() -> None:
-    """A report written between visits closes the period; so does one after the last visit."""
-    cert = Certification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=83))
-    visits = _visits(list(range(0, 24, 2)))  # 12 treatment days
-    status = plan_of_care_status(
-        _plan(),
-        visits,
-        as_of=DAY0 + dt.timedelta(days=30),
-        certifications=[cert],
-        progress_reports=[DAY0 + dt.timedelta(days=17)],  # after treatment day 9
-    )
-    assert status.findings == ()
-    assert status.treatment_days_since_report == 3
-    after = plan_of_care_status(
-        _plan(),
-        visits[:10],
-        as_of=DAY0 + dt.timedelta(days=30),
-        certifications=[cert],
-        progress_reports=[DAY0 + dt.timedelta(days=25)],
-    )
-    assert after.treatment_days_since_report == 0
-    assert after.findings == ()
-
-
-def test_compliance_finding_text() -> None:
-    status = plan_of_care_status(_plan(), _visits([0]), as_of=DAY0 + dt.timedelta(days=31))
-    (finding,) = status.findings
-    assert str(finding).startswith("error certification_overdue: ")
-    assert finding.due == DAY0 + dt.timedelta(days=30)
-
-
 def test_load_billing_policies_collects_failures(site: _Site) -> None:
     site.install("acme-ok", {"okp": "mm_acme_i:POLICY"}, _module("mm_acme_i", "okp"))
     site.install("acme-broken", {"brk": "mm_acme_nothere:POLICY"})
@@ -1277,3 +969,59 @@ def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "M54.50, M54.51, M54.59" in out
     assert main(["billing", path, "--dx", "not-a-code"]) == 2
     assert "--dx not-a-code: expected an ICD-10-CM code" in capsys.readouterr().err
+
+
+# -- immutability --------------------------------------------------------------------
+
+
+def test_every_billing_result_object_hashes() -> None:
+    """Every frozen billing class is immutable through and through, so it hashes.
+
+    PolicyDiscovery and PolicyLoadReport (plugin discovery, to be replaced by the
+    plugin registry) are left out.
+    """
+    session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
+    bill = bill_session(session, diagnoses=["M54.5"])
+    samples: list[object] = [
+        bill,
+        *bill.edits,
+        CMS_8_MINUTE_RULE,
+        PER_CODE_MIDPOINT,
+        billing.PolicyEntryPoint(name="x", value="m:obj", distribution="d"),
+    ]
+    for obj in samples:
+        assert hash(obj) == hash(attrs.evolve(obj)), type(obj).__name__  # type: ignore[misc]
+    covered = {type(obj) for obj in samples}
+    frozen = {
+        obj
+        for name in billing.__all__
+        if isinstance(obj := getattr(billing, name), type)
+        and attrs.has(obj)
+        and obj not in (billing.PolicyDiscovery, billing.PolicyLoadReport)
+    }
+    assert frozen == covered
+
+
+def test_session_bill_mappings_are_read_only_and_keep_their_order() -> None:
+    minutes = {"97140": Duration(25, "min"), "97124": Duration(15, "min")}
+    units = {"97140": 2, "97124": 1}
+    bill = billing.SessionBill(session_id="s1", policy="cms", minutes=minutes, units=units)
+    minutes["97140"] = Duration(1, "min")  # the bill holds a copy
+    assert bill.minutes["97140"] == Duration(25, "min")
+    assert list(bill.units) == ["97140", "97124"]
+    assert bill.units["97140"] == 2
+    assert bill.units == units
+    assert bill.units == {"97124": 1, "97140": 2}  # equal as a mapping, in any order
+    with pytest.raises(TypeError):
+        bill.units["97140"] = 3  # type: ignore[index]
+    assert not hasattr(bill.units, "update")
+    other = attrs.evolve(bill, units={"97124": 1, "97140": 2})
+    assert other == bill
+    assert hash(other) == hash(bill)
+    assert {bill, other} == {bill}
+    assert repr(bill.units) == "FrozenMap({'97140': 2, '97124': 1})"
+    assert pickle.loads(pickle.dumps(bill)) == bill
+    assert bill.to_dict()["codes"] == [
+        {"cpt": "97140", "minutes": 25, "units": 2},
+        {"cpt": "97124", "minutes": 15, "units": 1},
+    ]

@@ -248,3 +248,10 @@ def test_more_sessions_than_planned(case: mm.Case) -> None:
     assert plan.planned_sessions == 2
     found = codes(check(attrs.evolve(case, plan=plan)))
     assert ("sessions_exceed_plan", "sessions") in found
+
+
+def test_an_advisory_refuses_a_level_that_is_not_an_advisory_level() -> None:
+    """level="error" (a string) would compare unequal to every level: refused."""
+    with pytest.raises(mm.ValidationError) as info:
+        mm.Advisory(code="x", path="", message="m", level="error")  # type: ignore[arg-type]
+    assert [(p.path, p.code) for p in info.value.problems] == [("level", "type")]

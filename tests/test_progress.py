@@ -15,9 +15,9 @@ import attrs
 import pytest
 
 import medmassage as mm
-from medmassage.billing import Certification, PlanOfCarePolicy
 from medmassage.exceptions import UnknownCodeError, ValidationError
 from medmassage.instruments import ChangeDirection, Mcid
+from medmassage.plan_of_care import PlanCertification, PlanOfCarePolicy
 from medmassage.progress import Trend, care_timing, track
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lumbar_disc_herniation.json"
@@ -258,7 +258,7 @@ def test_custom_policy_and_certification(case: mm.Case) -> None:
     assert timing.policy == "payer-x"
     assert timing.progress_report_due
     assert timing.recertification_due == case.plan.end_date  # no 90-day cap in this policy
-    cert = Certification(
+    cert = PlanCertification(
         signed_on=dt.date(2026, 1, 13), start=dt.date(2026, 1, 12), end=dt.date(2026, 2, 1)
     )
     certified = care_timing(

@@ -67,6 +67,7 @@ PUBLIC_MODULES = (
     "medmassage.fhir",
     "medmassage.cpt",
     "medmassage.billing",
+    "medmassage.plan_of_care",
     "medmassage.plugins",
     "medmassage.exceptions",
     "medmassage.testing",

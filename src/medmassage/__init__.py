@@ -21,13 +21,10 @@ if TYPE_CHECKING:
     from .billing import (
         BillingPolicy,
         CodingEdit,
-        PlanOfCarePolicy,
-        PlanOfCareStatus,
         SessionBill,
         bill_session,
         coding_edits,
         get_billing_policy,
-        plan_of_care_status,
         session_units,
         timed_units,
     )
@@ -109,6 +106,12 @@ if TYPE_CHECKING:
         Pregnancy,
         RiskFlag,
         Surgery,
+    )
+    from .plan_of_care import (
+        PlanCertification,
+        PlanOfCarePolicy,
+        PlanOfCareStatus,
+        plan_of_care_status,
     )
     from .plans import Comparator, Goal, PlannedTechnique, PlanStatus, TreatmentPlan
     from .plugins import (
@@ -200,13 +203,14 @@ _LAZY: dict[str, str] = {
     "lookup_cpt": "medmassage.cpt",
     "BillingPolicy": "medmassage.billing",
     "CodingEdit": "medmassage.billing",
-    "PlanOfCarePolicy": "medmassage.billing",
-    "PlanOfCareStatus": "medmassage.billing",
+    "PlanCertification": "medmassage.plan_of_care",
+    "PlanOfCarePolicy": "medmassage.plan_of_care",
+    "PlanOfCareStatus": "medmassage.plan_of_care",
     "SessionBill": "medmassage.billing",
     "bill_session": "medmassage.billing",
     "coding_edits": "medmassage.billing",
     "get_billing_policy": "medmassage.billing",
-    "plan_of_care_status": "medmassage.billing",
+    "plan_of_care_status": "medmassage.plan_of_care",
     "session_units": "medmassage.billing",
     "timed_units": "medmassage.billing",
     "BodyRegion": "medmassage.anatomy",
@@ -333,6 +337,7 @@ __all__ = [
     "OutcomeMeasure",
     "PLUGIN_API_VERSION",
     "Patient",
+    "PlanCertification",
     "PlanConflict",
     "PlanOfCarePolicy",
     "PlanOfCareStatus",

@@ -17,6 +17,8 @@ import enum
 
 import attrs
 
+from .exceptions import Problem, ValidationError
+
 __all__ = ["Advisory", "AdvisoryLevel"]
 
 
@@ -53,6 +55,15 @@ class Advisory:
     message: str
     level: AdvisoryLevel = AdvisoryLevel.WARNING
     source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        # An old-style level string ("error") would never equal AdvisoryLevel.ERROR, and
+        # a finding that compares unequal to every level reads as harmless: refuse it.
+        level: object = self.level
+        if not isinstance(level, AdvisoryLevel):
+            raise ValidationError(
+                [Problem("level", "expected an AdvisoryLevel", "type")], type(self).__name__
+            )
 
     def __str__(self) -> str:
         return f"{self.level.value}: {self.path or '<root>'}: {self.message} [{self.code}]"

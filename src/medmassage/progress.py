@@ -39,7 +39,7 @@ from .plans import Goal, TreatmentPlan
 from .sessions import Session, SessionStatus
 
 if TYPE_CHECKING:
-    from .billing import Certification, ComplianceFinding, PlanOfCarePolicy
+    from .plan_of_care import ComplianceFinding, PlanCertification, PlanOfCarePolicy
 
 __all__ = [
     "CareTiming",
@@ -426,7 +426,7 @@ class CareTiming:
             plan's end or the policy's maximum, whichever is earlier).
         visits_authorized: Visits the referral authorizes, if it says.
         visits_remaining: Authorized visits left.
-        findings: The plan-of-care compliance findings (`medmassage.billing`).
+        findings: The plan-of-care compliance findings (`medmassage.plan_of_care`).
     """
 
     as_of: dt.date
@@ -454,13 +454,13 @@ def care_timing(
     *,
     as_of: dt.date,
     progress_reports: Sequence[dt.date] = (),
-    certifications: Sequence[Certification] = (),
+    certifications: Sequence[PlanCertification] = (),
     policy: PlanOfCarePolicy | None = None,
 ) -> CareTiming:
     """Say when the next progress report, re-evaluation and re-certification are due.
 
     The counting of treatment days and the compliance rules are those of
-    `medmassage.billing.plan_of_care_status` (two visits on one day are one
+    `medmassage.plan_of_care.plan_of_care_status` (two visits on one day are one
     treatment day; the first reporting period starts on the first day of the
     episode, Medicare Benefit Policy Manual ch. 15 s. 220.3 D).
 
@@ -469,19 +469,19 @@ def care_timing(
         sessions: The patient's sessions.
         as_of: The review date.
         progress_reports: Dates progress reports were written.
-        certifications: `medmassage.billing.Certification` objects.
-        policy: A `medmassage.billing.PlanOfCarePolicy` (default: Medicare's).
+        certifications: `medmassage.plan_of_care.PlanCertification` objects.
+        policy: A `medmassage.plan_of_care.PlanOfCarePolicy` (default: Medicare's).
 
     Raises:
         ValidationError: If an argument has the wrong type.
     """
-    from . import billing
+    from . import plan_of_care
 
-    given: object = billing.MEDICARE_PLAN_OF_CARE if policy is None else policy
-    if not isinstance(given, billing.PlanOfCarePolicy):
+    given: object = plan_of_care.MEDICARE_PLAN_OF_CARE if policy is None else policy
+    if not isinstance(given, plan_of_care.PlanOfCarePolicy):
         raise ValidationError([Problem("policy", "expected a PlanOfCarePolicy", "type")])
     chosen_policy = given
-    status = billing.plan_of_care_status(
+    status = plan_of_care.plan_of_care_status(
         plan,
         sessions,
         as_of=as_of,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from ._validation import redacted
+from .advisories import AdvisoryLevel
 from .anatomy import BodyRegion, Laterality
 from .cases import Case
 from .diagnosis import Diagnosis, Referral
@@ -45,7 +46,7 @@ from .progress import (
 from .sessions import SessionStatus
 
 if TYPE_CHECKING:
-    from .billing import Certification, PlanOfCarePolicy
+    from .plan_of_care import PlanCertification, PlanOfCarePolicy
 
 __all__ = [
     "AssessmentLike",
@@ -289,7 +290,7 @@ def build_report(
     include_notes: bool = False,
     screening: Iterable[FindingLike] | AssessmentLike | None = None,
     progress_reports: Sequence[dt.date] = (),
-    certifications: Sequence[Certification] = (),
+    certifications: Sequence[PlanCertification] = (),
     policy: PlanOfCarePolicy | None = None,
     registry: InstrumentSource | None = None,
     populations: Mapping[str, str] | None = None,
@@ -308,7 +309,7 @@ def build_report(
             `medmassage.contraindications.Assessment`, or findings with
             ``rule_id``, ``severity``, ``action`` and ``rationale``.
         progress_reports: Dates of earlier progress reports (for the timing).
-        certifications: Plan-of-care certifications (`medmassage.billing.Certification`).
+        certifications: Plan-of-care certifications (`medmassage.plan_of_care.PlanCertification`).
         policy: The plan-of-care policy (default: Medicare's).
         registry: Where to look instruments up (plugins).
         populations: MCID population per instrument code.
@@ -478,8 +479,8 @@ def _plan_forward(
             "is needed to continue beyond it."
         )
     for finding in timing.findings:
-        if finding.level in ("error", "warning"):
-            out.append(f"Plan of care ({finding.level}): {finding.message}.")
+        if finding.level in (AdvisoryLevel.ERROR, AdvisoryLevel.WARNING):
+            out.append(f"Plan of care ({finding.level.value}): {finding.message}.")
     if any(s.severity == "absolute" for s in screening):
         out.append("An absolute contraindication was found: see the screening findings.")
     out.extend(str(n) for n in notes)

@@ -1,0 +1,108 @@
+"""The session bill: a session's minutes, units and coding edits together.
+
+Public names are documented in `medmassage.billing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from .._frozen import FrozenMap
+from ..sessions import Session
+from ..units import Duration
+from ._discovery import get_billing_policy
+from ._edits import CodingEdit, coding_edits, diagnosis_edits
+from ._policies import BillingPolicy
+from ._units import session_minutes, timed_units
+
+
+def _frozen_minutes(value: Mapping[str, Duration]) -> Mapping[str, Duration]:
+    return FrozenMap(value)
+
+
+def _frozen_units(value: Mapping[str, int]) -> Mapping[str, int]:
+    return FrozenMap(value)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SessionBill:
+    """The billing view of one session: minutes, units and edits.
+
+    Attributes:
+        session_id: The session's id.
+        policy: The name of the billing policy used.
+        minutes: Timed minutes per CPT code, from the segments (read-only).
+        units: Units per CPT code, in the order of *minutes* (read-only).
+        edits: Coding edits (warnings) to review.
+
+    A bill is immutable through and through, so it hashes: *minutes* and
+    *units* are read-only mappings (any mapping given is copied).
+    """
+
+    session_id: str
+    policy: str
+    minutes: Mapping[str, Duration] = attrs.field(converter=_frozen_minutes)
+    units: Mapping[str, int] = attrs.field(converter=_frozen_units)
+    edits: tuple[CodingEdit, ...] = ()
+
+    @property
+    def total_units(self) -> int:
+        """The units of all codes."""
+        return sum(self.units.values())
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dictionary (what ``medmassage billing --json`` prints)."""
+        return {
+            "session_id": self.session_id,
+            "policy": self.policy,
+            "codes": [
+                {
+                    "cpt": code,
+                    "minutes": self.minutes[code].minutes,
+                    "units": self.units[code],
+                }
+                for code in self.units
+            ],
+            "total_units": self.total_units,
+            "edits": [
+                {
+                    "code": e.code,
+                    "message": e.message,
+                    "source": e.source,
+                    "cpt_codes": list(e.cpt_codes),
+                    "path": e.path,
+                    "confirmed": e.confirmed,
+                }
+                for e in self.edits
+            ],
+        }
+
+
+def bill_session(
+    session: Session,
+    *,
+    policy: str | BillingPolicy = "cms",
+    mapping: Mapping[str, str | None] | None = None,
+    diagnoses: Iterable[object] = (),
+) -> SessionBill:
+    """Work out a session's units per CPT code and review its coding.
+
+    Args:
+        session: The session.
+        policy: The billing policy (name or object).
+        mapping: Modality-to-CPT overrides.
+        diagnoses: Diagnoses to be claimed with it, checked by `diagnosis_edits`.
+
+    Raises:
+        UnknownCodeError: If a modality has no CPT code or the policy is unknown.
+        PluginError: If a plugin policy fails.
+    """
+    chosen = get_billing_policy(policy)
+    minutes = session_minutes(session, mapping)
+    units = timed_units(minutes, chosen)
+    edits = coding_edits(session, mapping=mapping) + diagnosis_edits(diagnoses)
+    return SessionBill(
+        session_id=session.id, policy=chosen.name, minutes=minutes, units=units, edits=edits
+    )
