@@ -14,7 +14,6 @@ import itertools
 import json
 import math
 import pickle
-import sys
 import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -36,7 +35,6 @@ from medmassage.billing import (
     bill_session,
     coding_edits,
     diagnosis_edits,
-    discover_billing_policies,
     get_billing_policy,
     session_minutes,
     session_units,
@@ -53,7 +51,10 @@ from medmassage.exceptions import (
     UnknownCodeError,
     ValidationError,
 )
+from medmassage.modalities import SWEDISH
+from medmassage.plugins import BILLING_POLICIES_GROUP, get_default_registry, make_registry
 from medmassage.sessions import Session, SessionStatus, TechniqueSegment
+from medmassage.testing.plugins import registry_from
 from medmassage.units import Duration
 
 # -- the CMS table -------------------------------------------------------------------
@@ -406,11 +407,14 @@ def test_unknown_policy_name() -> None:
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Site]:
+    monkeypatch.delenv("MEDMASSAGE_PLUGINS", raising=False)
+    monkeypatch.delenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path))
+    get_default_registry.cache_clear()
     yield _Site(tmp_path)
     monkeypatch.undo()
     importlib.invalidate_caches()
-    discover_billing_policies(refresh=True)
+    get_default_registry.cache_clear()
 
 
 class _Site:
@@ -429,6 +433,7 @@ class _Site:
             name = module.split("\n", 1)[0].removeprefix("# ")
             (self.root / f"{name}.py").write_text(textwrap.dedent(module))
         importlib.invalidate_caches()
+        get_default_registry.cache_clear()
 
 
 _POLICY_MODULE = """\
@@ -448,79 +453,87 @@ def _module(name: str, key: str, version: int = 1) -> str:
     return _POLICY_MODULE.format(name=name, key=key, version=version)
 
 
-def test_plugin_is_discovered_from_metadata_and_loaded_on_demand(site: _Site) -> None:
+def test_plugin_policy_is_found_through_the_one_registry(site: _Site) -> None:
+    """An installed billing-policy plugin is a registry entry, used by name everywhere."""
     site.install("acme-billing", {"tenths": "mm_acme_a:POLICY"}, _module("mm_acme_a", "tenths"))
-    found = discover_billing_policies(refresh=True)
-    entry = found.entry_points["tenths"]
-    assert entry.display == "acme-billing[tenths]"
-    assert "mm_acme_a" not in sys.modules  # metadata only
+    registry = get_default_registry()
+    assert registry.source(BILLING_POLICIES_GROUP, "tenths").distribution == "acme-billing"
     assert timed_units({"97140": 25}, policy="tenths") == {"97140": 2}
-    assert "mm_acme_a" in sys.modules
-    assert get_billing_policy("tenths") is get_billing_policy("tenths")  # cached
+    assert get_billing_policy("tenths") is registry.billing_policies["tenths"]
 
 
 def test_two_distributions_same_name_conflict(site: _Site) -> None:
+    """Two distributions offering one policy name: neither is used unless one is preferred."""
     site.install("acme-one", {"shared": "mm_acme_b:POLICY"}, _module("mm_acme_b", "shared"))
     site.install("acme-two", {"shared": "mm_acme_c:POLICY"}, _module("mm_acme_c", "shared"))
-    found = discover_billing_policies(refresh=True)
-    assert "shared" not in found.entry_points
-    (failure,) = found.failures
-    assert isinstance(failure, PluginConflictError)
-    assert "acme-one[shared]" in str(failure)
-    assert "acme-two[shared]" in str(failure)
-    with pytest.raises(PluginConflictError):
+    registry = get_default_registry()
+    assert "shared" not in registry.billing_policies
+    conflicts = [f for f in registry.failures if f.name == "shared"]
+    assert {f.kind for f in conflicts} == {"conflict"}
+    assert all(isinstance(f.error, PluginConflictError) for f in conflicts)
+    with pytest.raises(PluginConflictError, match=r"acme-one 1.0 \[shared\]"):
         get_billing_policy("shared")
-    assert "mm_acme_b" not in sys.modules
-    chosen = get_billing_policy("shared", prefer={"shared": "acme-two"})
-    assert chosen.name == "shared"
-    assert "mm_acme_c" in sys.modules
-    assert "mm_acme_b" not in sys.modules
+    chosen = make_registry(prefer={"shared": "acme-two"})
+    assert chosen.billing_policy("shared").name == "shared"
+    assert chosen.source(BILLING_POLICIES_GROUP, "shared").distribution == "acme-two"
 
 
-def test_preferring_a_distribution_that_does_not_provide_it(site: _Site) -> None:
-    site.install("acme-one", {"solo": "mm_acme_d:POLICY"}, _module("mm_acme_d", "solo"))
-    found = discover_billing_policies(prefer={"solo": "acme-nine"})
-    assert "solo" not in found.entry_points
-    assert "acme-nine" in str(found.failures[0])
-
-
-def test_builtin_names_cannot_be_replaced(site: _Site) -> None:
+def test_builtin_names_cannot_be_replaced_silently(site: _Site) -> None:
+    """A plugin named 'cms' conflicts with the built-in, which is kept."""
     site.install("acme-evil", {"cms": "mm_acme_e:POLICY"}, _module("mm_acme_e", "cms"))
-    found = discover_billing_policies(refresh=True)
-    (failure,) = found.failures
-    assert isinstance(failure, PluginConflictError)
-    assert "acme-evil[cms]" in str(failure)
+    registry = get_default_registry()
+    (failure,) = [f for f in registry.failures if f.name == "cms"]
+    assert failure.kind == "conflict"
+    assert "acme-evil" in failure.message
     assert get_billing_policy("cms") is CMS_8_MINUTE_RULE
 
 
 def test_import_failure_names_the_entry_point(site: _Site) -> None:
+    """A policy whose module is missing is a load failure, raised when it is asked for."""
     site.install("acme-bad", {"bad": "mm_acme_missing:POLICY"})
-    discover_billing_policies(refresh=True)
-    with pytest.raises(PluginLoadError, match=r"acme-bad\[bad\]") as info:
+    with pytest.raises(PluginLoadError, match=r"acme-bad 1.0 \[bad\]") as info:
         get_billing_policy("bad")
     assert isinstance(info.value, ImportError)
 
 
 def test_incompatible_api_version(site: _Site) -> None:
+    """A policy targeting another billing API is refused with its version."""
     site.install("acme-new", {"future": "mm_acme_f:POLICY"}, _module("mm_acme_f", "future", 99))
-    discover_billing_policies(refresh=True)
-    with pytest.raises(PluginIncompatibleError, match=r"acme-new\[future\].*api_version 99"):
+    with pytest.raises(PluginIncompatibleError, match=r"acme-new 1.0 \[future\].*API 99"):
         get_billing_policy("future")
 
 
 def test_name_must_match_entry_point(site: _Site) -> None:
+    """A policy whose name differs from its entry point is refused."""
     site.install("acme-odd", {"alias": "mm_acme_g:POLICY"}, _module("mm_acme_g", "other"))
-    discover_billing_policies(refresh=True)
-    with pytest.raises(PluginValidationError, match=r"acme-odd\[alias\]"):
+    with pytest.raises(PluginValidationError, match=r"acme-odd 1.0 \[alias\]"):
         get_billing_policy("alias")
 
 
 def test_unknown_name_lists_plugins(site: _Site) -> None:
+    """An unknown policy name lists the policies the registry has, plugins included."""
     site.install("acme-h", {"hpolicy": "mm_acme_h:POLICY"}, _module("mm_acme_h", "hpolicy"))
-    discover_billing_policies(refresh=True)
     with pytest.raises(UnknownCodeError) as info:
         get_billing_policy("nope")
     assert "hpolicy" in info.value.hint
+
+
+def test_removed_discovery_names_point_to_the_registry() -> None:
+    """billing's own plugin discovery is gone; its names say what replaced them."""
+    with pytest.raises(AttributeError, match="one plugin registry"):
+        billing.discover_billing_policies  # noqa: B018
+
+
+def test_a_plugin_modality_is_billed_under_its_declared_code() -> None:
+    """A registered modality that declares cpt_code bills under it (no mapping needed)."""
+    cupping = attrs.evolve(SWEDISH, code="spa.cupping", name="Cupping", cpt_code="97140")
+    registry = registry_from(modalities=[cupping])
+    session = _session(_segment("spa.cupping", 20))
+    assert session_units(session, registry=registry) == {"97140": 1}
+    bill = bill_session(session, registry=registry)
+    assert bill.units == {"97140": 1}
+    with pytest.raises(UnknownCodeError):
+        session_units(session, registry=registry_from())  # not registered: no code known
 
 
 # -- sessions ------------------------------------------------------------------------
@@ -893,30 +906,6 @@ def test_policy_objects_without_units_or_name() -> None:
         get_billing_policy(NoName())
 
 
-def test_load_billing_policies_collects_failures(site: _Site) -> None:
-    site.install("acme-ok", {"okp": "mm_acme_i:POLICY"}, _module("mm_acme_i", "okp"))
-    site.install("acme-broken", {"brk": "mm_acme_nothere:POLICY"})
-    site.install("acme-evil2", {"per_code": "mm_acme_j:POLICY"}, _module("mm_acme_j", "per_code"))
-    discover_billing_policies(refresh=True)
-    report = billing.load_billing_policies()
-    assert set(report.policies) == {"cms", "per_code", "okp"}
-    assert report.policies["per_code"] is PER_CODE_MIDPOINT
-    assert report.sources == {"okp": "acme-ok"}
-    assert sorted(type(f).__name__ for f in report.failures) == [
-        "PluginConflictError",
-        "PluginLoadError",
-    ]
-    with pytest.raises(ExceptionGroup) as info:
-        report.raise_for_failures()
-    assert len(info.value.exceptions) == 2
-
-
-def test_load_billing_policies_without_plugins() -> None:
-    report = billing.load_billing_policies()
-    assert set(report.policies) >= {"cms", "per_code"}
-    report.raise_for_failures()
-
-
 def test_free_text_keys_are_not_repeated() -> None:
     with pytest.raises(ValidationError) as info:
         timed_units({"Jane Doe, DOB 1970": 10})
@@ -975,11 +964,7 @@ def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_every_billing_result_object_hashes() -> None:
-    """Every frozen billing class is immutable through and through, so it hashes.
-
-    PolicyDiscovery and PolicyLoadReport (plugin discovery, to be replaced by the
-    plugin registry) are left out.
-    """
+    """Every frozen billing class is immutable through and through, so it hashes."""
     session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
     bill = bill_session(session, diagnoses=["M54.5"])
     samples: list[object] = [
@@ -987,7 +972,6 @@ def test_every_billing_result_object_hashes() -> None:
         *bill.edits,
         CMS_8_MINUTE_RULE,
         PER_CODE_MIDPOINT,
-        billing.PolicyEntryPoint(name="x", value="m:obj", distribution="d"),
     ]
     for obj in samples:
         assert hash(obj) == hash(attrs.evolve(obj)), type(obj).__name__  # type: ignore[misc]
@@ -995,9 +979,7 @@ def test_every_billing_result_object_hashes() -> None:
     frozen = {
         obj
         for name in billing.__all__
-        if isinstance(obj := getattr(billing, name), type)
-        and attrs.has(obj)
-        and obj not in (billing.PolicyDiscovery, billing.PolicyLoadReport)
+        if isinstance(obj := getattr(billing, name), type) and attrs.has(obj)
     }
     assert frozen == covered
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from .._frozen import FrozenMap
+from ..modalities import Modality
 from ..sessions import Session
 from ..units import Duration
-from ._discovery import get_billing_policy
 from ._edits import CodingEdit, coding_edits, diagnosis_edits
 from ._policies import BillingPolicy
 from ._units import session_minutes, timed_units
@@ -82,27 +82,15 @@ class SessionBill:
 
 def bill_session(
     session: Session,
-    *,
-    policy: str | BillingPolicy = "cms",
-    mapping: Mapping[str, str | None] | None = None,
-    diagnoses: Iterable[object] = (),
+    chosen: BillingPolicy,
+    mapping: Mapping[str, str | None] | None,
+    diagnoses: Iterable[object],
+    modalities: Mapping[str, Modality],
 ) -> SessionBill:
-    """Work out a session's units per CPT code and review its coding.
-
-    Args:
-        session: The session.
-        policy: The billing policy (name or object).
-        mapping: Modality-to-CPT overrides.
-        diagnoses: Diagnoses to be claimed with it, checked by `diagnosis_edits`.
-
-    Raises:
-        UnknownCodeError: If a modality has no CPT code or the policy is unknown.
-        PluginError: If a plugin policy fails.
-    """
-    chosen = get_billing_policy(policy)
-    minutes = session_minutes(session, mapping)
+    """A session's bill (see the public `medmassage.billing.bill_session`)."""
+    minutes = session_minutes(session, mapping, modalities)
     units = timed_units(minutes, chosen)
-    edits = coding_edits(session, mapping=mapping) + diagnosis_edits(diagnoses)
+    edits = coding_edits(session, mapping, None, modalities) + diagnosis_edits(diagnoses)
     return SessionBill(
         session_id=session.id, policy=chosen.name, minutes=minutes, units=units, edits=edits
     )

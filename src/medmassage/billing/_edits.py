@@ -12,12 +12,12 @@ import attrs
 
 from ..advisories import Advisory
 from ..anatomy import BodyRegion, Laterality
-from ..cpt import cpt_for_modality
 from ..exceptions import Problem, UnknownCodeError, ValidationError
+from ..modalities import Modality
 from ..sessions import Session
 from ..units import Duration
 from ._policies import _seconds_by_code
-from ._units import _completed, session_minutes
+from ._units import _completed, cpt_of, session_minutes
 
 # -- coding edits --------------------------------------------------------------------
 
@@ -75,37 +75,20 @@ _SAME_MINUTES_SOURCE: Final = (
 
 def coding_edits(
     session: Session,
-    *,
-    mapping: Mapping[str, str | None] | None = None,
-    claimed: Mapping[str, int | Duration] | None = None,
+    mapping: Mapping[str, str | None] | None,
+    claimed: Mapping[str, int | Duration] | None,
+    modalities: Mapping[str, Modality],
 ) -> tuple[CodingEdit, ...]:
-    """Review the coding of a session and return the edits found (warnings).
-
-    Checks:
-
-    * ``massage_and_manual_therapy_same_region``: 97124 and 97140 both coded for
-      the same region (and side) in one session (UNCONFIRMED as an official
-      NCCI edit; see `CodingEdit.confirmed`).
-    * ``minutes_counted_twice``: the *claimed* minutes of timed codes add up to
-      more than the documented treatment minutes, so some minutes are claimed
-      under two codes; or a code is claimed for more minutes than documented.
-    * ``minutes_exceed_session``: the claimed (or documented) timed minutes
-      exceed the session's length.
-
-    Args:
-        session: The session.
-        mapping: Modality-to-CPT overrides (`medmassage.cpt.cpt_for_modality`).
-        claimed: Minutes per CPT code as they are to be claimed, if they differ
-            from what the segments document.
-    """
+    """Review a session's coding (see the public `medmassage.billing.coding_edits`)."""
     documented = {
-        code: round(d.minutes * 60) for code, d in session_minutes(session, mapping).items()
+        code: round(d.minutes * 60)
+        for code, d in session_minutes(session, mapping, modalities).items()
     }
     edits: list[CodingEdit] = []
     regions: dict[tuple[BodyRegion, Laterality | None], dict[str, int]] = {}
     if _completed(session):
         for i, segment in enumerate(session.segments):
-            code = cpt_for_modality(segment.modality, mapping)
+            code = cpt_of(segment.modality, mapping, modalities)
             if code in ("97124", "97140"):
                 regions.setdefault((segment.region, segment.laterality), {}).setdefault(code, i)
     for (region, laterality), codes in regions.items():

@@ -15,7 +15,12 @@ from typing import Final, Protocol, runtime_checkable
 import attrs
 
 from ..cpt import CPT_CODES, check_cpt_format
-from ..exceptions import Problem, ValidationError
+from ..exceptions import (
+    PluginIncompatibleError,
+    PluginValidationError,
+    Problem,
+    ValidationError,
+)
 from ..units import Duration
 
 #: The entry-point group billing-policy plugins register under.
@@ -230,3 +235,28 @@ _BUILTIN: Final[Mapping[str, BillingPolicy]] = {
     CMS_8_MINUTE_RULE.name: CMS_8_MINUTE_RULE,
     PER_CODE_MIDPOINT.name: PER_CODE_MIDPOINT,
 }
+
+
+def check_policy(obj: object, where: str = "billing policy object") -> BillingPolicy:
+    """Check that *obj* is a usable billing policy (name, api_version, units) and return it.
+
+    Raises:
+        PluginIncompatibleError: If its ``api_version`` is missing or unsupported.
+        PluginValidationError: If it lacks a non-empty ``name`` or ``units``.
+    """
+    version = getattr(obj, "api_version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PluginIncompatibleError(f"{where}: the policy declares no integer api_version")
+    if version != BILLING_POLICY_API_VERSION:
+        raise PluginIncompatibleError(
+            f"{where}: api_version {version} is not supported "
+            f"(this medmassage supports {BILLING_POLICY_API_VERSION})"
+        )
+    if not isinstance(obj, BillingPolicy) or not callable(getattr(obj, "units", None)):
+        raise PluginValidationError(
+            f"{where}: expected an object with name, api_version and units(minutes_by_code)"
+        )
+    name: object = obj.name
+    if not isinstance(name, str) or not name:
+        raise PluginValidationError(f"{where}: expected a non-empty string name")
+    return obj

@@ -13,37 +13,19 @@ from collections.abc import Iterable, Mapping
 
 from ..cpt import cpt_for_modality
 from ..exceptions import PluginValidationError, Problem, ValidationError
+from ..modalities import Modality
 from ..sessions import Session, SessionStatus
 from ..units import Duration
-from ._discovery import get_billing_policy
 from ._policies import BillingPolicy, _seconds, _seconds_by_code
 
 # -- timed minutes ------------------------------------------------------------------
 
 
 def timed_units(
-    minutes_by_code: Mapping[str, int | Duration], policy: str | BillingPolicy = "cms"
+    minutes_by_code: Mapping[str, int | Duration], chosen: BillingPolicy
 ) -> dict[str, int]:
-    """Return the units to bill for each timed CPT code.
-
-    Args:
-        minutes_by_code: Minutes of each timed CPT code, as whole minutes (an
-            `int`) or a `Duration` (counted to the second).
-        policy: A policy name (``"cms"``, ``"per_code"``, a plugin's name) or a
-            policy object.
-
-    Returns:
-        Units per code, in the input's order, with every input code present
-        (0 when a code is not billed).
-
-    Raises:
-        ValidationError: If a key is not a CPT code, is an untimed code (97010,
-            97161-97163), or a value is not non-negative minutes.
-        UnknownCodeError: If no policy has that name.
-        PluginError: If a plugin policy fails to load or returns a malformed result.
-    """
+    """Apply the policy object *chosen* (see the public `medmassage.billing.timed_units`)."""
     seconds = _seconds_by_code(minutes_by_code)
-    chosen = get_billing_policy(policy)
     minutes = {code: s / 60 for code, s in seconds.items()}
     result: object = chosen.units(minutes)
     if (
@@ -77,24 +59,28 @@ def _check_session(session: object) -> None:
         raise ValidationError([Problem("session", "expected a Session", "type")])
 
 
+def cpt_of(
+    modality: str,
+    mapping: Mapping[str, str | None] | None,
+    modalities: Mapping[str, Modality],
+) -> str | None:
+    """The CPT code of *modality*: *mapping*, the registered modality's own, the default."""
+    known = modalities.get(modality)
+    return cpt_for_modality(known if known is not None else modality, mapping)
+
+
 def session_minutes(
-    session: Session, mapping: Mapping[str, str | None] | None = None
+    session: Session,
+    mapping: Mapping[str, str | None] | None,
+    modalities: Mapping[str, Modality],
 ) -> dict[str, Duration]:
-    """Return the minutes of each CPT code in a session, from its technique segments.
-
-    Each segment's modality is mapped to its CPT code (`medmassage.cpt.cpt_for_modality`:
-    *mapping*, then the default mapping); segments mapped to ``None`` are not
-    timed-code time. A session that did not take place has no minutes.
-
-    Raises:
-        UnknownCodeError: If a segment's modality has no CPT code.
-    """
+    """Minutes per CPT code (see the public `medmassage.billing.session_minutes`)."""
     _check_session(session)
     seconds: dict[str, int] = {}
     if _completed(session):
         for i, segment in enumerate(session.segments):
             try:
-                code = cpt_for_modality(segment.modality, mapping)
+                code = cpt_of(segment.modality, mapping, modalities)
             except ValidationError as exc:
                 raise exc.prefixed(f"segments[{i}]") from None
             if code is not None:
@@ -110,59 +96,21 @@ def _duration(seconds: int) -> Duration:
 
 def session_units(
     session: Session,
-    policy: str | BillingPolicy = "cms",
-    mapping: Mapping[str, str | None] | None = None,
+    chosen: BillingPolicy,
+    mapping: Mapping[str, str | None] | None,
+    modalities: Mapping[str, Modality],
 ) -> dict[str, int]:
-    """Return the units per CPT code for a session (`session_minutes` then `timed_units`).
-
-    CMS counts minutes per day: for a patient seen more than once on a day, use
-    `daily_units`.
-
-    >>> import datetime as dt
-    >>> from medmassage.anatomy import BodyRegion
-    >>> from medmassage.sessions import Session, TechniqueSegment
-    >>> from medmassage.units import Duration
-    >>> s = Session(
-    ...     id="s1", patient_id="p1", practitioner_id="t1",
-    ...     start=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc), duration=Duration(60, "min"),
-    ...     segments=(
-    ...         TechniqueSegment(modality="core.myofascial_release", region=BodyRegion.NECK,
-    ...                          duration=Duration(35, "min")),
-    ...         TechniqueSegment(modality="core.swedish", region=BodyRegion.THORACIC_SPINE,
-    ...                          duration=Duration(7, "min")),
-    ...     ),
-    ... )
-    >>> session_units(s)
-    {'97140': 2, '97124': 1}
-
-    Raises:
-        UnknownCodeError: If a modality has no CPT code or the policy is unknown.
-    """
-    minutes = session_minutes(session, mapping)
-    return timed_units(minutes, policy)
+    """Units per CPT code of a session (see the public `medmassage.billing.session_units`)."""
+    return timed_units(session_minutes(session, mapping, modalities), chosen)
 
 
 def daily_units(
     sessions: Iterable[Session],
-    policy: str | BillingPolicy = "cms",
-    mapping: Mapping[str, str | None] | None = None,
+    chosen: BillingPolicy,
+    mapping: Mapping[str, str | None] | None,
+    modalities: Mapping[str, Modality],
 ) -> dict[dt.date, dict[str, int]]:
-    """Return the units per CPT code for each treatment day of one patient.
-
-    CMS counts timed minutes per day, not per visit: "when more than one service
-    represented by 15 minute timed codes is performed in a single day, the total
-    number of minutes of service determines the number of timed units billed"
-    (Medicare Claims Processing Manual ch. 5 s. 20.2 C). So a patient seen twice
-    on one day for 10 minutes of 97140 each time bills one unit, not two: pool
-    the day's sessions with this function rather than adding `session_units`.
-    The day is the session's start date in its own time zone.
-
-    Raises:
-        ValidationError: If the sessions belong to more than one patient (path
-            ``sessions[i].patient_id``).
-        UnknownCodeError: If a modality has no CPT code or the policy is unknown.
-    """
-    chosen = get_billing_policy(policy)
+    """Units per CPT code per treatment day (see the public `medmassage.billing.daily_units`)."""
     seconds: dict[dt.date, dict[str, int]] = {}
     patient: str | None = None
     for i, session in enumerate(sessions):
@@ -174,7 +122,7 @@ def daily_units(
                 [Problem(f"sessions[{i}].patient_id", "expected one patient's sessions", "patient")]
             )
         day = seconds.setdefault(session.start.date(), {})
-        for code, duration in session_minutes(session, mapping).items():
+        for code, duration in session_minutes(session, mapping, modalities).items():
             day[code] = day.get(code, 0) + round(duration.minutes * 60)
     return {
         day: timed_units({code: _duration(s) for code, s in by_code.items()}, chosen)
