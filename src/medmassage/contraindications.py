@@ -1436,6 +1436,10 @@ class Assessment:
         plan: The plan screened.
         modalities: The modalities known when screening.
         status: Derived by the policy from the other fields (see `Policy`).
+        plan_conflicts: Planned techniques that a finding rules out or limits
+            (computed on first use; see `check_plan`).
+        techniques: The status of each planned technique (computed on first use;
+            see `TechniqueStatus`).
     """
 
     findings: tuple[Finding, ...] = attrs.field(converter=_sorted_findings)
