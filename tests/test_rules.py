@@ -1,7 +1,7 @@
 """Each built-in contraindication rule, positive and negative.
 
 Sources of the clinical content are cited in each rule's docstring
-(src/medmassage/_builtin/rules.py); these tests check the behaviour the
+(src/medmassage/contraindications/_core/); these tests check the behaviour the
 docstrings promise.
 """
 
@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from medmassage._builtin import rules as builtin
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
@@ -25,6 +24,7 @@ from medmassage.contraindications import (
     ScreeningStatus,
     Severity,
 )
+from medmassage.contraindications import _core as builtin
 from medmassage.diagnosis import Diagnosis
 from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import (

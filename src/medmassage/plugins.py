@@ -574,7 +574,7 @@ def make_registry(
         UsageError: If *block* names a built-in rule or medmassage itself.
         ExceptionGroup: In strict mode, of every failure's `PluginError`.
     """
-    from ._builtin.rules import BUILTIN_RULES
+    from .contraindications._core import BUILTIN_RULES
     from .instruments import builtin_instruments
 
     blocked = frozenset(block)

@@ -19,19 +19,13 @@ from typing import Final
 
 import attrs
 
-from ..anatomy import BodyRegion, Laterality
-from ..codes import CodeSet
-from ..contraindications import (
-    MAX_GESTATION_WEEKS,
-    Action,
-    Finding,
-    ScreeningContext,
-    Severity,
-    Site,
-    Triggers,
-)
-from ..modalities import PressureGrade
-from ..patient import Condition, MedicationClass, RiskFlag
+from ...anatomy import BodyRegion, Laterality
+from ...codes import CodeSet
+from ...modalities import PressureGrade
+from ...patient import Condition, MedicationClass, RiskFlag
+from .._context import MAX_GESTATION_WEEKS, ScreeningContext
+from .._findings import Action, Finding, Severity, Site
+from .._protocol import Triggers
 
 __all__ = ["BUILTIN_RULES", "CoreRule"]
 
