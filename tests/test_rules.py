@@ -8,6 +8,9 @@ docstrings promise.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -186,8 +189,27 @@ def test_every_rule_cites_its_source(rule: builtin.CoreRule) -> None:
     assert "Source:" in doc or "Source" in doc
 
 
+def _core_modules() -> list[ModuleType]:
+    """The modules of the built-in rules (``vascular``, ``oncology`` ... and ``_base``)."""
+    return [
+        importlib.import_module(f"{builtin.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(builtin.__path__)
+    ]
+
+
 def _code_sets() -> list[tuple[str, CodeSet]]:
-    return [(name, v) for name, v in vars(builtin).items() if isinstance(v, CodeSet)]
+    found = [
+        (f"{m.__name__.rpartition('.')[2]}.{name}", v)
+        for m in _core_modules()
+        for name, v in vars(m).items()
+        if isinstance(v, CodeSet)
+    ]
+    found.extend(
+        (f"{r.id} triggers", r.triggers.icd10cm)
+        for r in builtin.BUILTIN_RULES
+        if r.triggers is not None and r.triggers.icd10cm is not None
+    )
+    return found
 
 
 @pytest.mark.parametrize(
