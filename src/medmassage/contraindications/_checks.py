@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 from ..modalities import Modality
-from ..plans import TreatmentPlan
+from ..plans import PlannedTechnique, TreatmentPlan
 from ..sessions import Session, TechniqueSegment
+from ..units import Pressure
 from ._findings import (
     Action,
     Finding,
@@ -18,6 +19,51 @@ from ._findings import (
     TechniqueStatus,
     Violation,
 )
+
+# -- what a finding concerns ---------------------------------------------------------
+
+
+def _concerning(
+    findings: Iterable[Finding],
+    work: PlannedTechnique | TechniqueSegment,
+    modality: Modality | None,
+) -> Iterator[Finding]:
+    """The findings that concern *work*, a planned technique or an applied segment.
+
+    A finding concerns it when it covers its region and side and restricts its
+    modality (*modality*, ``None`` when unknown) by code or by tag. The tags of an
+    unknown modality cannot be checked, so every finding that restricts by tag
+    concerns it.
+    """
+    tags = modality.contraindication_tags if modality is not None else frozenset()
+    for f in findings:
+        restricts = f.concerns(work.modality, tags) or (modality is None and bool(f.tags))
+        if restricts and f.applies_to(work.region, work.laterality):
+            yield f
+
+
+def _forbids(
+    f: Finding, where: str
+) -> tuple[Literal["absolute", "region", "modality"], str] | None:
+    """The kind and message when *f* forbids any work *where* (absolute, or no contact)."""
+    if f.severity is Severity.ABSOLUTE:
+        return "absolute", f"{where} despite a do-not-treat finding"
+    if not f.limits_pressure:
+        kind: Literal["region", "modality"] = (
+            "modality" if f.action is Action.AVOID_MODALITY else "region"
+        )
+        return kind, f"{where}: {f.action.value}"
+    return None
+
+
+def _ceiling_above(modality: Modality | None, limit: Pressure) -> bool:
+    """Whether *modality* may go above *limit*: its own ceiling is higher, absent or unknown."""
+    return (
+        modality is None
+        or modality.max_pressure is None
+        or modality.max_pressure.canonical > limit.canonical
+    )
+
 
 # -- session checks ------------------------------------------------------------------
 
@@ -48,12 +94,7 @@ def check_session(
     relevant = _checkable(findings)
     for i, seg in enumerate(session.segments):
         modality = modalities.get(seg.modality)
-        tags = modality.contraindication_tags if modality is not None else frozenset()
-        for f in relevant:
-            if not f.concerns(seg.modality, tags) and not (modality is None and f.tags):
-                continue
-            if not f.applies_to(seg.region, seg.laterality):
-                continue
+        for f in _concerning(relevant, seg, modality):
             v = _segment_violation(f, i, seg, modality)
             if v is not None:
                 out.append(v)
@@ -90,21 +131,12 @@ def check_plan(
     relevant = _checkable(findings)
     for i, t in enumerate(plan.techniques):
         modality = modalities.get(t.modality)
-        tags = modality.contraindication_tags if modality is not None else frozenset()
         where = f"{t.modality} over {t.region.value}"
-        for f in relevant:
-            if not f.concerns(t.modality, tags) and not (modality is None and f.tags):
-                continue
-            if not f.applies_to(t.region, t.laterality):
-                continue
+        for f in _concerning(relevant, t, modality):
             conflict: tuple[Literal["absolute", "region", "modality", "grade", "pressure"], str]
-            if f.severity is Severity.ABSOLUTE:
-                conflict = ("absolute", f"{where} despite a do-not-treat finding")
-            elif not f.limits_pressure:
-                kind: Literal["region", "modality"] = (
-                    "modality" if f.action is Action.AVOID_MODALITY else "region"
-                )
-                conflict = (kind, f"{where}: {f.action.value}")
+            forbidden = _forbids(f, where)
+            if forbidden is not None:
+                conflict = forbidden
             elif f.max_grade is not None and t.max_grade > f.max_grade:
                 conflict = (
                     "grade",
@@ -112,21 +144,15 @@ def check_plan(
                     f"limit of {int(f.max_grade)}",
                 )
             elif f.max_pressure is not None and (
-                (t.max_pressure is not None and t.max_pressure.canonical > f.max_pressure.canonical)
-                or (
-                    t.max_pressure is None
-                    and (
-                        modality is None
-                        or modality.max_pressure is None
-                        or modality.max_pressure.canonical > f.max_pressure.canonical
-                    )
-                )
+                t.max_pressure.canonical > f.max_pressure.canonical
+                if t.max_pressure is not None
+                else _ceiling_above(modality, f.max_pressure)
             ):
                 conflict = ("pressure", f"{where} has no pressure ceiling within {f.max_pressure}")
             else:
                 continue
-            out.append(PlanConflict(rule_id=f.rule_id, technique=i, kind=conflict[0],
-                                    message=conflict[1]))  # fmt: skip
+            kind, message = conflict
+            out.append(PlanConflict(rule_id=f.rule_id, technique=i, kind=kind, message=message))
     return tuple(out)
 
 
@@ -134,20 +160,9 @@ def _segment_violation(
     f: Finding, i: int, seg: TechniqueSegment, modality: Modality | None
 ) -> Violation | None:
     where = f"{seg.modality} over {seg.region.value}"
-    if f.severity is Severity.ABSOLUTE:
-        return Violation(
-            rule_id=f.rule_id,
-            segment=i,
-            kind="absolute",
-            message=f"{where} despite a do-not-treat finding",
-        )
-    if not f.limits_pressure:
-        kind: Literal["region", "modality"] = (
-            "modality" if f.action is Action.AVOID_MODALITY else "region"
-        )
-        return Violation(
-            rule_id=f.rule_id, segment=i, kind=kind, message=f"{where}: {f.action.value}"
-        )
+    forbidden = _forbids(f, where)
+    if forbidden is not None:
+        return Violation(rule_id=f.rule_id, segment=i, kind=forbidden[0], message=forbidden[1])
     if (
         f.max_pressure is not None
         and seg.pressure is not None
@@ -189,11 +204,7 @@ def _segment_violation(
     elif (
         f.max_pressure is not None
         and seg.pressure is None
-        and (
-            modality is None
-            or modality.max_pressure is None
-            or modality.max_pressure.canonical > f.max_pressure.canonical
-        )
+        and _ceiling_above(modality, f.max_pressure)
     ):
         return Violation(
             rule_id=f.rule_id,
@@ -218,17 +229,11 @@ def _technique_statuses(
         return ()
     blocking = {c.technique for c in conflicts if c.kind in ("absolute", "region", "modality")}
     limiting = {c.technique for c in conflicts if c.kind in ("grade", "pressure")}
+    notable = [f for f in findings if f.severity is not Severity.INFORMATION]
     out: list[TechniqueStatus] = []
     for i, t in enumerate(plan.techniques):
         modality = modalities.get(t.modality)
-        tags = modality.contraindication_tags if modality is not None else frozenset()
-        relevant = [
-            f
-            for f in findings
-            if f.severity is not Severity.INFORMATION
-            and (f.concerns(t.modality, tags) or (modality is None and bool(f.tags)))
-            and f.applies_to(t.region, t.laterality)
-        ]
+        relevant = list(_concerning(notable, t, modality))
         concerning = tuple(f.rule_id for f in relevant)
         lowest = t.min_grade if modality is None else max(t.min_grade, modality.min_grade)
         # A grade limit below the lowest grade the technique (or its modality) can be
