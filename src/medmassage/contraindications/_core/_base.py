@@ -58,7 +58,6 @@ _CATEGORY_REGIONS: Final[Mapping[str, tuple[BodyRegion, ...]]] = {
     "I72": (),
     "I77": (_R.NECK,),
 }
-_PAIRED_FOR_SIDE: Final = frozenset({_R.UPPER_LIMB, _R.LOWER_LIMB})
 
 
 def _sites(condition: Condition, code: str | None) -> tuple[Site, ...]:
@@ -161,9 +160,6 @@ class CoreRule:
             max_grade=max_grade,
             evidence=tuple(evidence),
         )
-
-
-_MLD: Final = "core.lymphatic_drainage"
 
 
 def _t(codes: CodeSet | None = None, **kw: object) -> Triggers:
