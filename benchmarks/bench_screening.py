@@ -37,7 +37,6 @@ from typing import Any
 
 import attrs
 
-from medmassage._builtin.rules import BUILTIN_RULES
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
@@ -50,6 +49,7 @@ from medmassage.contraindications import (
     Severity,
     Triggers,
 )
+from medmassage.contraindications._core import BUILTIN_RULES
 from medmassage.diagnosis import Diagnosis
 from medmassage.modalities import BUILTIN_MODALITIES
 from medmassage.patient import (

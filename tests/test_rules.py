@@ -1,18 +1,21 @@
 """Each built-in contraindication rule, positive and negative.
 
 Sources of the clinical content are cited in each rule's docstring
-(src/medmassage/_builtin/rules.py); these tests check the behaviour the
+(src/medmassage/contraindications/_core/); these tests check the behaviour the
 docstrings promise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
+import sys
+from types import ModuleType
 from typing import Any
 
 import pytest
 
-from medmassage._builtin import rules as builtin
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import CodeSet, Coding
 from medmassage.contraindications import (
@@ -25,6 +28,8 @@ from medmassage.contraindications import (
     ScreeningStatus,
     Severity,
 )
+from medmassage.contraindications import _core as builtin
+from medmassage.contraindications._core import _base
 from medmassage.diagnosis import Diagnosis
 from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import (
@@ -186,8 +191,51 @@ def test_every_rule_cites_its_source(rule: builtin.CoreRule) -> None:
     assert "Source:" in doc or "Source" in doc
 
 
+def _core_modules() -> list[ModuleType]:
+    """The modules of the built-in rules (``vascular``, ``oncology`` ... and ``_base``)."""
+    return [
+        importlib.import_module(f"{builtin.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(builtin.__path__)
+    ]
+
+
+@pytest.mark.parametrize("rule", builtin.BUILTIN_RULES, ids=lambda r: r.id)
+def test_each_rule_is_whole_in_the_module_of_its_class(rule: builtin.CoreRule) -> None:
+    """A rule's metadata sits beside its class: the module that defines the class also
+    binds the one instance, named after the id (``core.acute_dvt``: ``ACUTE_DVT``), and
+    the code set it is triggered by, so a rule is read in one place."""
+    module = sys.modules[type(rule).__module__]
+    assert module.__name__.startswith(f"{builtin.__name__}."), module.__name__
+    assert module is not _base
+    assert getattr(module, rule.id.removeprefix("core.").upper(), None) is rule
+    codes = rule.triggers.icd10cm if rule.triggers is not None else None
+    homes = [m for m in _core_modules() if any(v is codes for v in vars(m).values())]
+    assert homes in ([], [module])
+
+
+def test_the_catalogue_collects_every_rule_defined_once_in_id_order() -> None:
+    defined = [
+        v for m in _core_modules() for v in vars(m).values() if isinstance(v, builtin.CoreRule)
+    ]
+    assert len({id(r) for r in defined}) == len(defined) == len(builtin.BUILTIN_RULES)
+    assert {id(r) for r in defined} == {id(r) for r in builtin.BUILTIN_RULES}
+    ids = [r.id for r in builtin.BUILTIN_RULES]
+    assert ids == sorted(ids)
+
+
 def _code_sets() -> list[tuple[str, CodeSet]]:
-    return [(name, v) for name, v in vars(builtin).items() if isinstance(v, CodeSet)]
+    found = [
+        (f"{m.__name__.rpartition('.')[2]}.{name}", v)
+        for m in _core_modules()
+        for name, v in vars(m).items()
+        if isinstance(v, CodeSet)
+    ]
+    found.extend(
+        (f"{r.id} triggers", r.triggers.icd10cm)
+        for r in builtin.BUILTIN_RULES
+        if r.triggers is not None and r.triggers.icd10cm is not None
+    )
+    return found
 
 
 @pytest.mark.parametrize(

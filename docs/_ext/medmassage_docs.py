@@ -728,7 +728,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def _generate(app: Sphinx) -> None:
-    from medmassage._builtin.rules import BUILTIN_RULES
+    from medmassage.contraindications._core import BUILTIN_RULES
     from medmassage.instruments import builtin_instruments
     from medmassage.modalities import BUILTIN_MODALITIES
 

@@ -44,7 +44,7 @@ from ._registry import Registry
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-    from ..billing import BillingPolicy
+    from ..billing._policies import BillingPolicy
     from ..instruments._scoring import Instrument
 
 # -- validation ------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def validate_plugin(group: str, obj: object) -> list[tuple[FailureKind, str]]:
         if not isinstance(obj, Instrument):
             return [("type", f"expected a medmassage.Instrument, got {type(obj).__name__}")]
     elif group == BILLING_POLICIES_GROUP:
-        from ..billing import BILLING_POLICY_API_VERSION, BillingPolicy
+        from ..billing._policies import BILLING_POLICY_API_VERSION, BillingPolicy
 
         if not isinstance(obj, BillingPolicy) or not callable(getattr(obj, "units", None)):
             return [
@@ -226,8 +226,8 @@ def _settings(
 
 def _builtins() -> list[_Candidate]:
     """The objects medmassage supplies itself, as candidates from ``medmassage``."""
-    from .._builtin.rules import BUILTIN_RULES
-    from ..billing import CMS_8_MINUTE_RULE, PER_CODE_MIDPOINT
+    from ..billing._policies import CMS_8_MINUTE_RULE, PER_CODE_MIDPOINT
+    from ..contraindications._core import BUILTIN_RULES
     from ..instruments._catalogue import BUILTIN_INSTRUMENTS
 
     version = _builtin_version()

@@ -26,7 +26,7 @@ from ._model import (
 )
 
 if TYPE_CHECKING:
-    from ..billing import BillingPolicy
+    from ..billing._policies import BillingPolicy
     from ..instruments._scoring import Instrument
 
 

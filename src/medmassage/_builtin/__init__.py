@@ -1,1 +1,0 @@
-"""Built-in clinical content: instruments and contraindication rules (private)."""

@@ -1,0 +1,291 @@
+"""The screening context: everything a rule may look at, and the facts derived from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ..advisories import Advisory, AdvisoryLevel
+from ..anatomy import BodyRegion, Laterality, regions_overlap
+from ..codes import ICD10CM, CodeSet
+from ..diagnosis import Diagnosis
+from ..exceptions import Problem, ValidationError
+from ..modalities import Modality
+from ..patient import Condition, MedicationClass, Patient
+from ..plans import TreatmentPlan
+from ..practitioners import Practitioner
+from ..sessions import Session
+from ._findings import _field
+from ._policy import Policy, default_policy
+
+# -- context -------------------------------------------------------------------------
+
+
+def _case_conditions(
+    patient: Patient, plan: TreatmentPlan
+) -> tuple[tuple[Condition, ...], tuple[tuple[str, ...], ...]]:
+    """Every coded condition of the case, deduplicated, with the paths it was found at.
+
+    The patient's active conditions come first, then the plan's diagnoses, then
+    the referral's. Entries with the same code, region and side are one
+    condition; an entry without a region is dropped when the same code is also
+    recorded with a region (it adds nothing the located one does not say).
+    """
+    found: dict[tuple[object, ...], tuple[Condition, list[str]]] = {}
+    for i, c in enumerate(patient.conditions):
+        if c.status.is_active:
+            key = (c.code.system, c.code.code, c.region, c.laterality)
+            entry = found.get(key)
+            if entry is None:
+                found[key] = (c, [f"patient.conditions[{i}]"])
+            else:
+                entry[1].append(f"patient.conditions[{i}]")
+    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
+    if plan.referral is not None:
+        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
+    for prefix, diagnoses in groups:
+        for i, d in enumerate(diagnoses):
+            key = (d.coding.system, d.coding.code, d.region, d.laterality)
+            entry = found.get(key)
+            if entry is None:
+                found[key] = (_as_condition(d), [f"{prefix}[{i}]"])
+            else:
+                entry[1].append(f"{prefix}[{i}]")
+    if len(found) > 1:
+        located = {(k[0], k[1]) for k in found if k[2] is not None}
+        for loose in [k for k in found if k[2] is None and (k[0], k[1]) in located]:
+            merged_into = next(
+                k for k in found if k[2] is not None and (k[0], k[1]) == (loose[0], loose[1])
+            )
+            found[merged_into][1].extend(found.pop(loose)[1])
+    conditions = tuple(c for c, _ in found.values())
+    origins = tuple(tuple(where) for _, where in found.values())
+    return conditions, origins
+
+
+# Diagnosis -> the Condition screening sees, by identity (the diagnosis is kept, so its
+# id cannot be reused while the entry lives); bounded, cleared when full.
+_CONDITIONS: dict[int, tuple[Diagnosis, Condition]] = {}
+
+
+def _as_condition(d: Diagnosis) -> Condition:
+    cached = _CONDITIONS.get(id(d))
+    if cached is not None and cached[0] is d:
+        return cached[1]
+    condition = Condition(code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality)
+    if len(_CONDITIONS) >= 8192:
+        _CONDITIONS.clear()
+    _CONDITIONS[id(d)] = (d, condition)
+    return condition
+
+
+#: Weeks of gestation past which a pregnancy record is taken to be out of date.
+MAX_GESTATION_WEEKS: Final = 42
+
+
+def _context_advisories(patient: Patient, plan: TreatmentPlan, on: dt.date) -> tuple[Advisory, ...]:
+    out: list[Advisory] = []
+    if not plan.covers(on):
+        out.append(
+            Advisory(
+                code="date_outside_plan",
+                path="on",
+                message=f"the screening date {on} is outside the plan's dates "
+                f"({plan.start_date} to {plan.end_date})",
+            )
+        )
+    if on < patient.birth_date:
+        out.append(
+            Advisory(
+                code="date_before_birth",
+                path="on",
+                message="the screening date is before the patient's date of birth",
+                level=AdvisoryLevel.ERROR,
+            )
+        )
+    pregnancy = patient.pregnancy
+    if pregnancy is not None:
+        weeks = pregnancy.weeks_on(on)
+        if weeks > MAX_GESTATION_WEEKS:
+            out.append(
+                Advisory(
+                    code="pregnancy_past_term",
+                    path="patient.pregnancy",
+                    message=f"the pregnancy recorded on {pregnancy.recorded_on} would be past "
+                    f"{MAX_GESTATION_WEEKS} weeks on {on}: update the pregnancy record; "
+                    "pregnancy precautions still apply until it is updated",
+                )
+            )
+        elif weeks < 0:
+            out.append(
+                Advisory(
+                    code="pregnancy_recorded_later",
+                    path="patient.pregnancy.recorded_on",
+                    message=f"the pregnancy was recorded after the screening date {on}: "
+                    "its gestational age on that date is unknown",
+                )
+            )
+    return tuple(out)
+
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
+class ScreeningContext:
+    """Everything a rule may look at, frozen.
+
+    New fields may be added in later versions without breaking rules, since rules
+    receive this one object. Derived facts are computed once, so each rule need not
+    recompute them.
+
+    Attributes:
+        patient: The patient.
+        plan: The treatment plan.
+        on: The date of screening.
+        session: The session being screened, if any.
+        practitioner: The treating practitioner, if known (certifications).
+        modalities: The modalities known to the registry, by code.
+        policy: The classification policy and thresholds.
+        conditions: Every coded condition the case knows, deduplicated (derived):
+            the patient's active conditions, the plan's diagnoses and its
+            referral's diagnoses (a diagnosis is taken as an active condition).
+        origins: For each of *conditions*, in the same order, the paths it was
+            found at (``"patient.conditions[0]"``, ``"plan.diagnoses[1]"``,
+            ``"plan.referral.diagnoses[0]"``) (derived).
+        icd10cm: The dotted ICD-10-CM codes of *conditions*, in the same order (``None``
+            for a condition coded in another system) (derived).
+        advisories: What the context noticed about its own inputs: a screening
+            date outside the plan's dates, a pregnancy record that cannot be
+            projected to the screening date (derived).
+        medication_classes: The classes of the patient's active medications (derived).
+        modality_codes: The modalities the plan and the session use (derived).
+        modality_tags: The contraindication tags of those modalities (derived).
+        unknown_modalities: Modalities used that *modalities* does not know (derived).
+        required_certifications: Certifications those modalities require (derived).
+    """
+
+    patient: Patient
+    plan: TreatmentPlan
+    on: dt.date
+    session: Session | None = None
+    practitioner: Practitioner | None = None
+    modalities: Mapping[str, Modality] = attrs.field(factory=dict, eq=False)
+    policy: Policy = attrs.field(factory=default_policy)
+    conditions: tuple[Condition, ...] = attrs.field(init=False)
+    origins: tuple[tuple[str, ...], ...] = attrs.field(init=False)
+    icd10cm: tuple[str | None, ...] = attrs.field(init=False)
+    medication_classes: frozenset[MedicationClass] = attrs.field(init=False)
+    modality_codes: frozenset[str] = attrs.field(init=False)
+    modality_tags: frozenset[str] = attrs.field(init=False)
+    unknown_modalities: frozenset[str] = attrs.field(init=False)
+    required_certifications: frozenset[str] = attrs.field(init=False)
+    advisories: tuple[Advisory, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        me: Any = self  # fields are checked at run time, whatever their annotations say
+        if not (
+            type(me.patient) is Patient
+            and type(me.plan) is TreatmentPlan
+            and type(me.on) is dt.date
+            and (me.session is None or type(me.session) is Session)
+            and me.practitioner is None
+            and type(me.policy) is Policy
+        ):
+            self._check_types()
+        conditions, origins = _case_conditions(self.patient, self.plan)
+        setter = object.__setattr__
+        setter(self, "conditions", conditions)
+        setter(self, "origins", origins)
+        setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
+        setter(
+            self,
+            "medication_classes",
+            frozenset(k for m in self.patient.medications if m.active for k in m.classes),
+        )
+        codes = {t.modality for t in self.plan.techniques}
+        if self.session is not None:
+            codes.update(s.modality for s in self.session.segments)
+        tags: set[str] = set()
+        unknown: set[str] = set()
+        certs: set[str] = set()
+        for code in codes:
+            modality = self.modalities.get(code)
+            if modality is None:
+                unknown.add(code)
+            else:
+                tags |= modality.contraindication_tags
+                certs |= modality.required_certifications
+        setter(self, "modality_codes", frozenset(codes))
+        setter(self, "modality_tags", frozenset(tags))
+        setter(self, "unknown_modalities", frozenset(unknown))
+        setter(self, "required_certifications", frozenset(certs))
+        setter(self, "advisories", _context_advisories(self.patient, self.plan, self.on))
+
+    def _check_types(self) -> None:
+        p: list[Problem] = []
+        kinds: tuple[tuple[str, type, bool], ...] = (
+            ("patient", Patient, False),
+            ("plan", TreatmentPlan, False),
+            ("session", Session, True),
+            ("practitioner", Practitioner, True),
+            ("policy", Policy, False),
+        )
+        for name, kind, optional in kinds:
+            value = _field(self, name)
+            if not (isinstance(value, kind) or (optional and value is None)):
+                p.append(Problem(name, f"expected a {kind.__name__}", "type"))
+        if type(_field(self, "on")) is not dt.date:
+            p.append(Problem("on", "expected a date", "type"))
+        if p:
+            raise ValidationError(p, "ScreeningContext")
+
+    def __repr__(self) -> str:
+        return f"ScreeningContext(patient={self.patient!r}, plan={self.plan.id!r}, on={self.on})"
+
+    def matching(self, codes: CodeSet) -> Iterator[Condition]:
+        """Yield the conditions (history, plan, referral) whose ICD-10-CM code is in *codes*."""
+        for condition, code in zip(self.conditions, self.icd10cm, strict=True):
+            if code is not None and codes.matches(code):
+                yield condition
+
+    def origin(self, condition: Condition) -> tuple[str, ...]:
+        """The paths where *condition* (one of `conditions`) was found in the case."""
+        for known, where in zip(self.conditions, self.origins, strict=True):
+            if known is condition or known == condition:
+                return where
+        return ()
+
+    def evidence(self, condition: Condition) -> str:
+        """The evidence text of a finding triggered by *condition*.
+
+        The code and where it came from, e.g.
+        ``"ICD-10-CM I82.401 (plan.diagnoses[0])"``. Rules (plugins too) should
+        use it so every finding names where its evidence came from.
+        """
+        code = condition.code
+        system = "ICD-10-CM" if code.system == ICD10CM else code.system
+        where = self.origin(condition)
+        return f"{system} {code.code}" + (f" ({', '.join(where)})" if where else "")
+
+    def uses(self, *, modality: str | None = None, tag: str | None = None) -> bool:
+        """Whether the plan or session uses modality *modality*, or one tagged *tag*."""
+        if modality is not None and modality in self.modality_codes:
+            return True
+        return tag is not None and tag in self.modality_tags
+
+    def works_on(self, region: BodyRegion, laterality: Laterality | None = None) -> bool:
+        """Whether a planned technique or session segment touches *region* (side)."""
+        for t in self.plan.techniques:
+            if regions_overlap(region, laterality, t.region, t.laterality):
+                return True
+        if self.session is not None:
+            for s in self.session.segments:
+                if regions_overlap(region, laterality, s.region, s.laterality):
+                    return True
+        return False
+
+    def modality_tags_of(self, code: str) -> frozenset[str]:
+        """The contraindication tags of modality *code* (empty if unknown)."""
+        modality = self.modalities.get(code)
+        return modality.contraindication_tags if modality is not None else frozenset()

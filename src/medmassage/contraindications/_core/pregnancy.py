@@ -1,0 +1,106 @@
+"""The built-in pregnancy rule: positioning, pressure and high risk by stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+
+from ...codes import CodeSet
+from ...modalities import PressureGrade
+from .._context import MAX_GESTATION_WEEKS, ScreeningContext
+from .._findings import Action, Finding, Severity, Site
+from ._base import _R, CoreRule, _t
+
+_LEGS_AND_HANDS: Final = (Site(region=_R.LOWER_LIMB), Site(region=_R.HAND))
+HIGH_RISK_PREGNANCY_CODES: Final = CodeSet(
+    "O09", "O10-O16", "O20", "O44", "O46", "O60",
+)  # fmt: skip
+PREGNANT_CODES: Final = CodeSet("Z33.1", "Z3A")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PregnancyRule(CoreRule):
+    """Pregnancy: stage-dependent positioning and pressure; high risk defers.
+
+    * High-risk pregnancy (recorded as such, or O09 supervision of high-risk
+      pregnancy, O10-O16 hypertension / pre-eclampsia, O20 / O46 haemorrhage, O44
+      placenta praevia, O60 preterm labour): defer without obstetric clearance.
+    * From the policy's week (22 by default): side-lying or semi-reclined, not
+      supine (the uterus compresses the vena cava).
+    * Throughout: no strong pressure on the legs (clot risk); avoid the acupoints
+      LI4 (hand) and SP6 (lower leg) before 40 weeks.
+    * First trimester: information only: many therapists decline, which is not
+      evidence-based (UNCONFIRMED as a guideline).
+    * Pregnant (Z33.1, Z3A) with no gestational age recorded: all positional
+      advice applies.
+
+    Source: NCCIH (pregnant women: talk to your provider); massagelamesa.com/
+    prenatal-massage-faq.html; theginkgotree.net; hellomotherhood.com;
+    thai-massage-therapists.net; ABMP member practice policy (toxemia /
+    pre-eclampsia); firmrelievemassage.com.au; massaganista.com.
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Advise by stage and risk."""
+        pregnancy = context.patient.pregnancy
+        coded_risk = [context.evidence(c) for c in context.matching(HIGH_RISK_PREGNANCY_CODES)]
+        coded = [context.evidence(c) for c in context.matching(PREGNANT_CODES)]
+        if pregnancy is None and not coded and not coded_risk:
+            return
+        if (pregnancy is not None and pregnancy.high_risk) or coded_risk:
+            yield self._finding(
+                Action.DEFER,
+                "High-risk pregnancy: do not treat without the obstetric team's clearance.",
+                severity=Severity.ABSOLUTE,
+                evidence=coded_risk or ["pregnancy recorded as high-risk"],
+            )
+        weeks = pregnancy.weeks_on(context.on) if pregnancy is not None else None
+        if pregnancy is not None and weeks is not None and not 0 <= weeks <= MAX_GESTATION_WEEKS:
+            # The record cannot be projected to this date (past term, or recorded later):
+            # the gestational age is unknown, so every stage's advice applies.
+            evidence = [
+                f"pregnancy recorded at {pregnancy.gestational_weeks} weeks on "
+                f"{pregnancy.recorded_on}; gestational age on {context.on} unknown"
+            ]
+            weeks = None
+        elif weeks is not None:
+            evidence = [f"pregnancy, {weeks:.0f} weeks"]
+        else:
+            evidence = coded or coded_risk
+        if weeks is None or weeks >= context.policy.late_pregnancy_weeks:
+            yield self._finding(
+                Action.CHANGE_POSITION,
+                "Later pregnancy: side-lying or semi-reclined, not supine (vena cava compression).",
+                evidence=evidence,
+            )
+        yield self._finding(
+            Action.LIMIT_PRESSURE,
+            "Pregnancy: no strong pressure on the legs (clot risk); avoid LI4 on the hand "
+            "and SP6 above the medial malleolus.",
+            regions=_LEGS_AND_HANDS,
+            max_grade=PressureGrade.SWEDISH,
+            evidence=evidence,
+        )
+        if weeks is not None and weeks < 14:
+            yield self._finding(
+                Action.MONITOR,
+                "First trimester: many therapists decline (a custom, not evidence-based).",
+                severity=Severity.INFORMATION,
+                evidence=evidence,
+            )
+
+
+PREGNANCY: Final = PregnancyRule(
+    id="core.pregnancy",
+    title="Pregnancy",
+    severity=Severity.RELATIVE,
+    source="NCCIH; massagelamesa.com/prenatal-massage-faq.html; "
+    "theginkgotree.net; hellomotherhood.com; ABMP member practice policy; "
+    "firmrelievemassage.com.au",
+    triggers=_t(
+        CodeSet("O09", "O10-O16", "O20", "O44", "O46", "O60", "Z33.1", "Z3A"),
+        pregnancy=True,
+    ),
+)

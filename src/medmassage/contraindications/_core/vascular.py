@@ -1,0 +1,368 @@
+"""Built-in rules of the blood and the vessels.
+
+Thrombosis, bleeding risk, blood pressure, varicose veins, aneurysm, and the
+neck's vessels (with the thyroid: that rule is about work on the neck).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+
+from ...codes import CodeSet
+from ...modalities import PressureGrade
+from ...patient import MedicationClass, RiskFlag
+from .._context import ScreeningContext
+from .._findings import Action, Finding, Severity, Site
+from ._base import _LOWER, _R, _UPPER, CoreRule, _sites, _t
+
+ACUTE_DVT_CODES: Final = CodeSet(
+    "I80", "I82.0", "I82.1", "I82.210", "I82.220", "I82.3", "I82.4", "I82.6",
+    "I82.A1", "I82.B1", "I82.C1", "I82.890", "I82.90", "I26",
+)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class AcuteDvtRule(CoreRule):
+    """Acute deep vein thrombosis, thrombophlebitis or pulmonary embolism: do not treat.
+
+    "Strictly systemically contraindicated"; manual lymphatic drainage may dislodge
+    the clot. Codes: I80 (phlebitis and thrombophlebitis), the *acute* I82
+    subcategories, I26 (pulmonary embolism).
+
+    Source: somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com (Foldi's
+    Textbook of Lymphology); NCCAM backgrounder ("do not massage with DVT").
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Defer for each active acute thrombosis."""
+        for c in context.matching(ACUTE_DVT_CODES):
+            yield self._finding(
+                Action.DEFER,
+                "Acute venous thrombosis or thrombophlebitis: massage may dislodge the clot.",
+                evidence=(context.evidence(c),),
+            )
+
+
+ACUTE_DVT: Final = AcuteDvtRule(
+    id="core.acute_dvt",
+    title="Acute DVT, thrombophlebitis or pulmonary embolism",
+    severity=Severity.ABSOLUTE,
+    source="somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com/?p=150 "
+    "(Foldi); NCCAM backgrounder",
+    triggers=_t(ACUTE_DVT_CODES),
+)
+
+
+DVT_HISTORY_CODES: Final = CodeSet("Z86.718", "Z86.711", "I82.5", "I82.7", "I82.91")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class DvtHistoryRule(CoreRule):
+    """History of venous thrombosis, or chronic thrombosis: light pressure on the legs.
+
+    Codes: Z86.718 / Z86.711 (personal history of venous thrombosis / pulmonary
+    embolism), I82.5 / I82.7 / I82.91 (chronic thrombosis). Walton recommends
+    precautions for at least 6 months after treatment and pressure grade 0
+    (stationary hold) in oncology massage; outside oncology the grade limit is a
+    policy choice (UNCONFIRMED as a general guideline).
+
+    Source: massagemag.com/gentle-pressure-oncology-massage-28781/;
+    nordichousespa.com/post/pressure-in-oncology-massage (Walton Pressure Scale).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Limit pressure over the limbs once per matching condition."""
+        for c in context.matching(DVT_HISTORY_CODES):
+            code = c.icd10cm
+            limb = _UPPER if code is not None and code.startswith("I82.7") else _LOWER
+            yield self._finding(
+                Action.LIMIT_PRESSURE,
+                "Past or chronic venous thrombosis: no strong pressure over the affected limb.",
+                regions=(Site(region=r, laterality=c.laterality) for r in limb),
+                max_grade=PressureGrade.HEAVY_LOTIONING,
+                evidence=(context.evidence(c),),
+            )
+
+
+DVT_HISTORY: Final = DvtHistoryRule(
+    id="core.dvt_history",
+    title="History of venous thrombosis",
+    severity=Severity.RELATIVE,
+    source="massagemag.com/gentle-pressure-oncology-massage-28781/; "
+    "nordichousespa.com/post/pressure-in-oncology-massage (Walton)",
+    triggers=_t(DVT_HISTORY_CODES),
+    regions=frozenset(_LOWER + _UPPER),
+)
+
+
+BLEEDING_CODES: Final = CodeSet("Z79.01", "Z79.02", "D65-D69")
+_BLEEDING_MEDS: Final = frozenset(
+    {MedicationClass.ANTICOAGULANT, MedicationClass.ANTIPLATELET, MedicationClass.THROMBOLYTIC}
+)
+_DEEP: Final = frozenset({"deep_pressure", "friction", "sustained_pressure"})
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class BleedingRiskRule(CoreRule):
+    """Anticoagulants, bleeding disorders, low platelets: no deep or forceful pressure.
+
+    Matches active anticoagulant, antiplatelet or thrombolytic medication, Z79.01 /
+    Z79.02 (long-term anticoagulants / antiplatelets), D65-D69 (coagulation
+    defects, purpura, thrombocytopenia: D69.6) and the risk flag
+    `RiskFlag.BLEEDING_TENDENCY`. Antiplatelets are included as "blood thinners";
+    the sources name anticoagulants explicitly.
+
+    Source: NCCIH, Massage Therapy: What You Need To Know (bleeding disorders, low
+    platelet counts, blood-thinning medications: avoid forceful and deep tissue
+    massage); namu.ca (anticoagulant therapy, MFR).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """One finding naming everything that raises the bleeding risk."""
+        evidence = [f"medication class {m.value}" for m in sorted(
+            context.medication_classes & _BLEEDING_MEDS, key=lambda m: m.value
+        )]  # fmt: skip
+        evidence.extend(context.evidence(c) for c in context.matching(BLEEDING_CODES))
+        if RiskFlag.BLEEDING_TENDENCY in context.patient.flags:
+            evidence.append("risk flag bleeding_tendency")
+        if evidence:
+            yield self._finding(
+                Action.LIMIT_PRESSURE,
+                "Bleeding risk: no deep or forceful pressure (bruising, haematoma).",
+                max_grade=PressureGrade.SWEDISH,
+                tags=_DEEP,
+                evidence=evidence,
+            )
+
+
+BLEEDING_RISK: Final = BleedingRiskRule(
+    id="core.bleeding_risk",
+    title="Anticoagulants, bleeding disorders, thrombocytopenia",
+    severity=Severity.RELATIVE,
+    source="NCCIH, Massage Therapy: What You Need To Know; namu.ca (MFR)",
+    triggers=_t(
+        BLEEDING_CODES,
+        medication_classes=_BLEEDING_MEDS,
+        flags=frozenset({RiskFlag.BLEEDING_TENDENCY}),
+    ),
+    modalities=_DEEP,
+)
+
+
+CRISIS_CODES: Final = CodeSet("I16")
+HYPERTENSION_CODES: Final = CodeSet("I10-I15")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class HypertensionRule(CoreRule):
+    """Severe uncontrolled hypertension: defer.
+
+    I16 (hypertensive crisis: urgency, emergency) or a session blood pressure at or
+    above the policy's limits (180 mmHg systolic or 120 mmHg diastolic by default,
+    the ACC/AHA 2017 crisis threshold, Whelton et al. Hypertension 2018;71:e13)
+    defers treatment. Known hypertension (I10-I15) without a measurement in the
+    session is information: take the blood pressure first.
+
+    Source: ABMP member practice policy (no massage with severe uncontrolled
+    hypertension); ascensionselfcare.com. The numeric limits are a policy
+    choice: the massage sources give none.
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Defer for a crisis; ask for a measurement otherwise."""
+        for c in context.matching(CRISIS_CODES):
+            yield self._finding(
+                Action.DEFER,
+                "Hypertensive crisis: defer and refer.",
+                evidence=(context.evidence(c),),
+            )
+        vitals = context.session.vitals if context.session is not None else None
+        policy = context.policy
+        systolic = vitals.systolic if vitals is not None else None
+        diastolic = vitals.diastolic if vitals is not None else None
+        if systolic is not None or diastolic is not None:
+            high = (
+                systolic is not None and systolic.canonical >= policy.systolic_limit.canonical
+            ) or (diastolic is not None and diastolic.canonical >= policy.diastolic_limit.canonical)
+            if high:
+                yield self._finding(
+                    Action.DEFER,
+                    "Blood pressure at or above the crisis threshold: defer and refer.",
+                    evidence=(
+                        f"blood pressure >= {policy.systolic_limit} systolic or "
+                        f">= {policy.diastolic_limit} diastolic",
+                    ),
+                )
+            return
+        known = [context.evidence(c) for c in context.matching(HYPERTENSION_CODES)]
+        if known:
+            yield self._finding(
+                Action.MONITOR,
+                "Known hypertension: measure blood pressure before treatment.",
+                severity=Severity.INFORMATION,
+                evidence=known,
+            )
+
+
+HYPERTENSION: Final = HypertensionRule(
+    id="core.hypertension",
+    title="Severe uncontrolled hypertension",
+    severity=Severity.ABSOLUTE,
+    source="ABMP member practice policy; ascensionselfcare.com; thresholds: "
+    "ACC/AHA 2017 (Whelton et al., Hypertension 2018;71:e13)",
+    triggers=_t(CodeSet("I10-I16"), vitals=True),
+)
+
+
+VARICOSE_CODES: Final = CodeSet("I83")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class VaricoseVeinsRule(CoreRule):
+    """Varicose veins: no deep or direct pressure over them.
+
+    Code: I83 (varicose veins of lower extremities). The side is the condition's
+    laterality, else both legs.
+
+    Source: wakemedical.massagetherapy.com; ascensionselfcare.com.
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Limit pressure over the affected leg."""
+        for c in context.matching(VARICOSE_CODES):
+            yield self._finding(
+                Action.AVOID_REGION,
+                "Varicose veins: no deep or direct pressure over them.",
+                regions=_sites(c, c.icd10cm),
+                max_grade=PressureGrade.HEAVY_LOTIONING,
+                evidence=(context.evidence(c),),
+            )
+
+
+VARICOSE_VEINS: Final = VaricoseVeinsRule(
+    id="core.varicose_veins",
+    title="Varicose veins",
+    severity=Severity.LOCAL,
+    source="wakemedical.massagetherapy.com; ascensionselfcare.com",
+    triggers=_t(VARICOSE_CODES),
+    regions=frozenset(_LOWER),
+)
+
+
+ANEURYSM_CODES: Final = CodeSet("I71", "I72", "I67.1", "I25.3", "I77.7")
+_MFR: Final = "core.myofascial_release"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class AneurysmRule(CoreRule):
+    """Aneurysm or arterial dissection: avoid the area; no myofascial release.
+
+    Codes: I71 (aortic aneurysm and dissection), I72 (other aneurysm), I67.1
+    (cerebral aneurysm), I25.3 (aneurysm of heart), I77.7 (other arterial
+    dissection). Absolute for myofascial release (Barnes school); local
+    otherwise, over the recorded or coded region (abdominal aortic aneurysm: the
+    abdomen).
+
+    Source: namu.ca/myofascial-release-mfr/contraindications/ (aneurysm:
+    absolute); ascensionselfcare.com; middlegeorgiamedicalmassage.com (abdominal
+    aortic aneurysm: no abdominal MLD).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Avoid the aneurysm's region; rule out MFR."""
+        found = list(context.matching(ANEURYSM_CODES))
+        for c in found:
+            yield self._finding(
+                Action.AVOID_REGION,
+                "Aneurysm or dissection: no pressure over the vessel's region.",
+                regions=_sites(c, c.icd10cm),
+                evidence=(context.evidence(c),),
+            )
+        if found and context.uses(modality=_MFR):
+            yield self._finding(
+                Action.AVOID_MODALITY,
+                "Aneurysm: myofascial release is contraindicated.",
+                severity=Severity.ABSOLUTE,
+                modalities=frozenset({_MFR}),
+                evidence=[context.evidence(c) for c in found],
+            )
+
+
+ANEURYSM: Final = AneurysmRule(
+    id="core.aneurysm",
+    title="Aneurysm or arterial dissection",
+    severity=Severity.LOCAL,
+    source="namu.ca/myofascial-release-mfr/contraindications/; "
+    "ascensionselfcare.com; middlegeorgiamedicalmassage.com",
+    triggers=_t(ANEURYSM_CODES),
+)
+
+
+_NECK: Final = (Site(region=_R.NECK),)
+CAROTID_CODES: Final = CodeSet("I65.2", "I77.71", "G90.01", "I72.0")
+HYPERTHYROID_CODES: Final = CodeSet("E05")
+THYROID_CODES: Final = CodeSet("E00-E07")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class NeckVesselsThyroidRule(CoreRule):
+    """Carotid disease, carotid sinus hypersensitivity, thyroid disease: care on the neck.
+
+    * Carotid stenosis (I65.2), carotid dissection (I77.71) or aneurysm (I72.0),
+      carotid sinus syncope (G90.01): no sustained or deep pressure on the neck.
+    * Hyperthyroidism (E05): gentle neck work only (thyrotoxicosis after neck
+      massage is among the reported adverse events).
+    * Other thyroid disease (E00-E07) with lymphatic drainage of the neck:
+      clearance first.
+
+    Source: middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-
+    contraindications (neck: hyperthyroidism, carotid-sinus hypersensitivity);
+    kneadholisticmassage.co.nz (thyroid disease: relative for MLD); Ernst 2003,
+    Rheumatology 42:1101 (thyrotoxicosis among adverse events); biologyinsights.com
+    (avoid sustained pressure over the anterior neck / carotid sinus; secondary).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Restrict neck work."""
+        neck = _NECK
+        for c in context.matching(CAROTID_CODES):
+            yield self._finding(
+                Action.AVOID_REGION,
+                "Carotid disease or hypersensitivity: no sustained or deep pressure on the neck.",
+                regions=neck,
+                max_grade=PressureGrade.HEAVY_LOTIONING,
+                evidence=(context.evidence(c),),
+            )
+        for c in context.matching(THYROID_CODES):
+            code = c.icd10cm
+            if HYPERTHYROID_CODES.matches(code):
+                yield self._finding(
+                    Action.LIMIT_PRESSURE,
+                    "Hyperthyroidism: gentle work only on the front of the neck.",
+                    regions=neck,
+                    max_grade=PressureGrade.HEAVY_LOTIONING,
+                    evidence=(context.evidence(c),),
+                )
+            elif context.uses(tag="lymphatic") and context.works_on(_R.NECK):
+                yield self._finding(
+                    Action.OBTAIN_CLEARANCE,
+                    "Thyroid disease: lymphatic drainage of the neck only with clearance.",
+                    severity=Severity.RELATIVE,
+                    regions=neck,
+                    tags=frozenset({"lymphatic"}),
+                    evidence=(context.evidence(c),),
+                )
+
+
+NECK_VESSELS_THYROID: Final = NeckVesselsThyroidRule(
+    id="core.neck_vessels_thyroid",
+    title="Carotid and thyroid conditions (neck work)",
+    severity=Severity.LOCAL,
+    source="middlegeorgiamedicalmassage.com; kneadholisticmassage.co.nz; "
+    "Ernst 2003 Rheumatology 42:1101; biologyinsights.com",
+    triggers=_t(CodeSet("I65.2", "I77.71", "G90.01", "I72.0", "E00-E07")),
+    regions=frozenset({_R.NECK}),
+)
