@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
@@ -14,6 +16,8 @@ import pytest
 import medmassage as mm
 from medmassage.cli import main
 from medmassage.exceptions import ValidationError
+from medmassage.instruments import Instrument, get_instrument
+from medmassage.modalities import SWEDISH
 from medmassage.report import (
     ProgressReport,
     build_report,
@@ -21,6 +25,7 @@ from medmassage.report import (
     render_html,
     render_markdown,
 )
+from medmassage.testing.plugins import registry_from
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lumbar_disc_herniation.json"
 IDENTITY = ("Maria", "Example", "1979-05-14", "555 0100", "maria@example.org")
@@ -134,6 +139,137 @@ def test_markdown_report(report: ProgressReport) -> None:
     assert "Ostelo" in md  # the MCID source is cited
 
 
+# -- the two renderers carry the same structure ---------------------------------------------
+
+#: A table as its rows of cell texts (the header row first).
+_Table = list[list[str]]
+
+
+class _HtmlOutline(HTMLParser):
+    """The headings and tables of an HTML report, as plain text.
+
+    A ``colspan`` cell stands for that many cells (the extra ones empty, as
+    Markdown writes them); a cell's second line (after ``<br>``) is the note that
+    Markdown writes in parentheses.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.tables: list[_Table] = []
+        self._heading: list[str] | None = None
+        self._cell: list[list[str]] | None = None
+        self._span = 1
+        self._in_svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg":
+            self._in_svg += 1
+        elif tag in ("h1", "h2", "h3"):
+            self._heading = []
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = [[]]
+            self._span = int(dict(attrs).get("colspan") or 1)
+        elif tag == "br" and self._cell is not None:
+            self._cell.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._in_svg -= 1
+        elif tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+        elif tag in ("td", "th") and self._cell is not None:
+            text, *notes = (" ".join("".join(part).split()) for part in self._cell)
+            cell = text + "".join(f" ({note})" for note in notes)
+            self.tables[-1][-1] += [cell] + [""] * (self._span - 1)
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_svg:
+            return
+        if self._cell is not None:
+            self._cell[-1].append(data)
+        elif self._heading is not None:
+            self._heading.append(data)
+
+
+def _md_text(text: str) -> str:
+    """The plain text of escaped Markdown (the renderer's bold markers dropped)."""
+    text = text.strip()
+    bold = re.fullmatch(r"\*\*(.*)\*\*", text)
+    if bold is not None:
+        text = bold.group(1)
+    return " ".join(html_lib.unescape(re.sub(r"\\(.)", r"\1", text)).split())
+
+
+def _md_outline(md: str) -> tuple[list[str], list[_Table]]:
+    headings: list[str] = []
+    tables: list[_Table] = []
+    in_table = False
+    for line in md.splitlines():
+        if line.startswith("#"):
+            headings.append(_md_text(line.lstrip("#")))
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        if not in_table:
+            tables.append([])
+            in_table = True
+        cells = re.split(r"(?<!\\)\|", line)[1:-1]
+        if all(re.fullmatch(r"-+:?", c) for c in cells):
+            continue  # the alignment row
+        tables[-1].append([_md_text(c) for c in cells])
+    return headings, tables
+
+
+@pytest.mark.parametrize("options", ["default", "identity_and_notes", "screened"])
+def test_html_and_markdown_have_the_same_sections_and_cells(case: mm.Case, options: str) -> None:
+    """Both renderers show the bundled example with the same headings and table cells."""
+    if options == "default":
+        report = build_report(case)
+    elif options == "identity_and_notes":
+        report = build_report(case, include_identity=True, include_notes=True)
+    else:
+        report = build_report(case, screening=mm.screen(case))
+    parsed = _HtmlOutline()
+    parsed.feed(render_html(report))
+    headings, tables = _md_outline(render_markdown(report))
+    assert parsed.headings[:3] == [
+        "Medical massage progress report",
+        "Referral and diagnoses",
+        "Attendance",
+    ]
+    assert parsed.headings == headings
+    assert len(parsed.tables) >= 6
+    assert parsed.tables == tables
+
+
+def test_section_model_has_one_section_per_stable_id(report: ProgressReport) -> None:
+    """Both renderers walk one section model; its section ids are stable, in order."""
+    from medmassage.report._sections import Role, SectionId, report_document
+
+    document = report_document(report)
+    assert [s.id for s in document.sections] == list(SectionId)
+    assert [s.role for s in document.sections].count(Role.HEADER) == 1
+    assert document.sections[0].role is Role.HEADER
+    assert document.sections[-1].role is Role.FOOTER
+    assert document.page_title == "Progress report, patient pt-1001, 2026-01-19"
+
+
+def test_markdown_says_what_the_html_says_of_a_sparse_case(case: mm.Case) -> None:
+    """One wording: the Markdown has the sentences that were once only in the HTML."""
+    bare = build_report(attrs.evolve(case, plan=attrs.evolve(case.plan, referral=None)))
+    md = render_markdown(bare)
+    assert "No referral on file." in md
+    assert "Scores are computed from item responses" in md
+    assert "Baseline 48.9%, latest 26.7% (moderate disability); change -22.2" in md
+
+
 def test_text_is_escaped(case: mm.Case) -> None:
     goal = attrs.evolve(case.plan.goals[0], description="Sit <script>alert(1)</script> | *x*")
     plan = attrs.evolve(case.plan, goals=(goal, *case.plan.goals[1:]))
@@ -191,6 +327,42 @@ def test_deferring_screening_puts_treatment_on_hold(case: mm.Case) -> None:
     assert held.plan_forward[0].startswith("Screening status is defer")
     assert not any(line.startswith("Continue") for line in held.plan_forward)
     assert any("absolute contraindication" in line for line in held.plan_forward)
+
+
+def _with_hot_stone(case: mm.Case) -> mm.Case:
+    """The case with its first session's first segment given the plugin modality."""
+    first = case.sessions[0]
+    segment = attrs.evolve(first.segments[0], modality="spa.hot_stone")
+    session = attrs.evolve(first, segments=(segment, *first.segments[1:]), signature=None)
+    return attrs.evolve(case, sessions=(session, *case.sessions[1:]))
+
+
+def test_plugin_modalities_are_named_through_the_registry(case: mm.Case) -> None:
+    hot_stone = attrs.evolve(SWEDISH, code="spa.hot_stone", name="Hot stone")
+    spa = _with_hot_stone(case)
+    report = build_report(spa, registry=registry_from(modalities=[hot_stone]))
+    names = {t.modality: t.name for t in report.techniques}
+    assert names["spa.hot_stone"] == "Hot stone"
+    assert names["core.swedish"] == SWEDISH.name  # the built-ins are in every registry
+    assert "<td>Hot stone</td>" in render_html(report)
+    assert "| Hot stone |" in render_markdown(report)
+    # A registry without the plugin shows the code; None is the default registry.
+    for unknown in (build_report(spa, registry=registry_from()), build_report(spa)):
+        assert "spa.hot_stone" in {t.name for t in unknown.techniques}
+
+
+def test_an_instrument_only_source_still_works(case: mm.Case) -> None:
+    """Any object with ``instrument(code)`` (the former type) still works: built-in names."""
+
+    class Instruments:
+        def instrument(self, code: str) -> Instrument:
+            return get_instrument(code)
+
+    report = build_report(_with_hot_stone(case), registry=Instruments())  # type: ignore[arg-type]
+    names = {t.modality: t.name for t in report.techniques}
+    assert names["spa.hot_stone"] == "spa.hot_stone"
+    assert names["core.swedish"] == SWEDISH.name
+    assert report.progress.series_for("odi")
 
 
 def test_bad_arguments(case: mm.Case) -> None:

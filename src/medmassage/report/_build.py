@@ -1,0 +1,467 @@
+"""What the progress report shows (`ProgressReport` and its entries), gathered by `build_report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import attrs
+
+from .._validation import redacted
+from ..advisories import AdvisoryLevel
+from ..anatomy import BodyRegion, Laterality
+from ..cases import Case
+from ..diagnosis import Diagnosis, Referral
+from ..exceptions import Problem, ValidationError
+from ..instruments import Mcid
+from ..progress import (
+    CareTiming,
+    Progress,
+    Trend,
+    care_timing,
+    track,
+)
+from ..sessions import SessionStatus
+from ._wording import word
+
+if TYPE_CHECKING:
+    from ..plan_of_care import PlanCertification, PlanOfCarePolicy
+    from ..plugins import Registry
+
+
+@runtime_checkable
+class FindingLike(Protocol):
+    """A screening finding as the report needs it (`medmassage.contraindications.Finding`)."""
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's id."""
+
+    @property
+    def severity(self) -> object:
+        """The severity (an enum or a string)."""
+
+    @property
+    def action(self) -> object:
+        """What to do (an enum or a string)."""
+
+    @property
+    def rationale(self) -> str:
+        """Why."""
+
+
+@runtime_checkable
+class AssessmentLike(Protocol):
+    """A screening result (`medmassage.contraindications.Assessment`)."""
+
+    @property
+    def findings(self) -> Sequence[FindingLike]:
+        """The findings."""
+
+    @property
+    def status(self) -> object:
+        """The overall status (clear / modify / defer / indeterminate)."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TechniqueMinutes:
+    """Treatment time of one modality on one region over the reporting period.
+
+    Attributes:
+        modality: The modality's code.
+        name: Its display name (from the registry; the code if it is unknown).
+        region: The region.
+        laterality: The side.
+        minutes: Total minutes.
+        sessions: Sessions in which it was applied.
+    """
+
+    modality: str
+    name: str
+    region: BodyRegion
+    laterality: Laterality | None
+    minutes: float
+    sessions: int
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ReactionEntry:
+    """One adverse reaction, for the report.
+
+    Attributes:
+        session_id: The session after which it occurred.
+        date: The date (onset, else the session's date).
+        kind: The kind of reaction.
+        severity: Its severity.
+        region: Where.
+        laterality: Which side.
+        resolved: Whether it had resolved.
+        note: The free-text note, only when notes are included.
+    """
+
+    session_id: str
+    date: dt.date
+    kind: str
+    severity: str
+    region: BodyRegion | None
+    laterality: Laterality | None
+    resolved: bool
+    note: str | None = attrs.field(default=None, repr=redacted)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ScreeningEntry:
+    """One contraindication screening finding, for the report."""
+
+    severity: str
+    rule_id: str
+    action: str
+    rationale: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ProgressReport:
+    """Everything the progress report shows, before rendering.
+
+    Attributes:
+        as_of: The report date (end of the reporting period).
+        period_start: The first session of the period (or the plan start).
+        patient_id: The patient's opaque id.
+        patient_name: The patient's name, only with ``include_identity``.
+        birth_date: The birth date, only with ``include_identity``.
+        practitioner: The treating therapist's display name, if known.
+        plan_id: The plan's id.
+        plan_summary: Frequency and course of the plan in words.
+        referral: The referral, if any.
+        diagnoses: The plan's diagnoses.
+        sessions_attended: Completed sessions in the period.
+        sessions_cancelled: Cancelled sessions.
+        sessions_no_show: Missed sessions.
+        sessions_planned: Sessions the plan calls for.
+        techniques: Minutes by modality and region, most minutes first.
+        total_minutes: All treatment minutes.
+        progress: Outcome series and goal status.
+        timing: Plan-of-care dates.
+        reactions: Adverse reactions.
+        screening: Screening findings (empty if none were supplied or found).
+        screening_status: The screening status, or ``None`` if no screening was supplied.
+        screening_problems: Why the screening is not clear beyond its findings, one
+            line each: rules that failed (an *indeterminate* screening), planned
+            techniques a finding rules out, session segments that broke a finding.
+        notes_included: Whether free text (goal wording, reaction notes) is shown.
+        plan_forward: The plan going forward, one statement per line.
+        version: The medmassage version that built it.
+    """
+
+    as_of: dt.date
+    period_start: dt.date
+    patient_id: str
+    plan_id: str
+    plan_summary: str
+    diagnoses: tuple[Diagnosis, ...]
+    sessions_attended: int
+    sessions_cancelled: int
+    sessions_no_show: int
+    sessions_planned: int
+    techniques: tuple[TechniqueMinutes, ...]
+    total_minutes: float
+    progress: Progress
+    timing: CareTiming
+    reactions: tuple[ReactionEntry, ...]
+    screening: tuple[ScreeningEntry, ...]
+    screening_status: str | None
+    plan_forward: tuple[str, ...]
+    screening_problems: tuple[str, ...] = ()
+    notes_included: bool = False
+    patient_name: str | None = attrs.field(default=None, repr=redacted)
+    birth_date: dt.date | None = attrs.field(default=None, repr=redacted)
+    practitioner: str | None = None
+    referral: Referral | None = None
+    version: str = ""
+
+
+def _screening_problems(assessment: object) -> tuple[str, ...]:
+    """The reasons a screening is not clear beyond its findings (failures first)."""
+    out: list[str] = []
+    failures = tuple(getattr(assessment, "failures", ()))
+    if failures:
+        out.append("The screening is incomplete: do not read its findings as all there is.")
+    out.extend(f"Rule failure: {failure}" for failure in failures)
+    for conflict in getattr(assessment, "plan_conflicts", ()):
+        out.append(f"Plan conflict: {conflict}")
+    for violation in getattr(assessment, "violations", ()):
+        out.append(f"Session violation: {violation}")
+    return tuple(out)
+
+
+def _screening_entries(
+    screening: Iterable[FindingLike] | AssessmentLike | None,
+) -> tuple[tuple[ScreeningEntry, ...], str | None, tuple[str, ...]]:
+    if screening is None:
+        return (), None, ()
+    given: object = screening
+    status: str | None = None
+    problems: tuple[str, ...] = ()
+    findings: Iterable[object]
+    if isinstance(given, AssessmentLike):
+        status = word(given.status)
+        findings = given.findings
+        problems = _screening_problems(given)
+    elif isinstance(given, Iterable) and not isinstance(given, str | bytes):
+        findings = given
+        status = "findings supplied (no overall status)"
+    else:
+        raise ValidationError([Problem("screening", "expected findings or an Assessment", "type")])
+    entries: list[ScreeningEntry] = []
+    for i, finding in enumerate(findings):
+        if not isinstance(finding, FindingLike):
+            raise ValidationError(
+                [
+                    Problem(
+                        f"screening[{i}]",
+                        "expected a finding with rule_id, severity, action and rationale",
+                        "type",
+                    )
+                ]
+            )
+        entries.append(
+            ScreeningEntry(
+                severity=word(finding.severity),
+                rule_id=str(finding.rule_id),
+                action=word(finding.action),
+                rationale=str(finding.rationale),
+            )
+        )
+    return tuple(entries), status, problems
+
+
+def _modality_name(registry: Registry, code: str) -> str:
+    """The display name of a modality in *registry*, else its code."""
+    # An instrument-only source (the argument's former type) has no modalities:
+    # the built-ins name them then.
+    known = getattr(registry, "modalities", None)
+    if not isinstance(known, Mapping):
+        from ..modalities import BUILTIN_MODALITIES
+
+        known = BUILTIN_MODALITIES
+    modality = known.get(code)
+    return code if modality is None else str(modality.name)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("medmassage")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def build_report(
+    case: Case,
+    *,
+    as_of: dt.date | None = None,
+    include_identity: bool = False,
+    include_notes: bool = False,
+    screening: Iterable[FindingLike] | AssessmentLike | None = None,
+    progress_reports: Sequence[dt.date] = (),
+    certifications: Sequence[PlanCertification] = (),
+    policy: PlanOfCarePolicy | None = None,
+    registry: Registry | None = None,
+    populations: Mapping[str, str] | None = None,
+    mcids: Mapping[str, Mcid] | None = None,
+    plan_notes: Sequence[str] = (),
+) -> ProgressReport:
+    """Gather the progress report of a case.
+
+    Args:
+        case: The patient's case (patient, plan, sessions, practitioners).
+        as_of: The report date (default: the last session's date).
+        include_identity: Show the patient's name and birth date (off by default).
+        include_notes: Show free text: adverse-reaction notes and goal wording (off by
+            default; goals are then shown by id).
+        screening: Contraindication screening: a
+            `medmassage.contraindications.Assessment`, or findings with
+            ``rule_id``, ``severity``, ``action`` and ``rationale``.
+        progress_reports: Dates of earlier progress reports (for the timing).
+        certifications: Plan-of-care certifications (`medmassage.plan_of_care.PlanCertification`).
+        policy: The plan-of-care policy (default: Medicare's).
+        registry: The plugin registry where instruments and modalities (their
+            display names) are looked up (default: the default registry,
+            `medmassage.plugins.get_default_registry`).
+        populations: MCID population per instrument code.
+        mcids: MCID overrides per instrument code.
+        plan_notes: Extra statements for "plan going forward" (shown escaped).
+
+    Raises:
+        ValidationError: If an argument has the wrong type.
+    """
+    if not isinstance(case, Case):
+        raise ValidationError([Problem("case", "expected a Case", "type")])
+    if registry is None:
+        from ..plugins import get_default_registry
+
+        registry = get_default_registry()
+    plan = case.plan
+    mine = [s for s in case.sessions if s.plan_id in (None, plan.id)]
+    if as_of is None:
+        as_of = max((s.start.date() for s in mine), default=plan.start_date)
+    in_period = [s for s in mine if s.start.date() <= as_of]
+    progress = track(
+        plan, in_period, as_of=as_of, registry=registry, populations=populations, mcids=mcids
+    )
+    timing = care_timing(
+        plan,
+        in_period,
+        as_of=as_of,
+        progress_reports=progress_reports,
+        certifications=certifications,
+        policy=policy,
+    )
+    screening_entries, screening_status, screening_problems = _screening_entries(screening)
+    completed = [s for s in in_period if s.status is SessionStatus.COMPLETED]
+    minutes: dict[tuple[str, BodyRegion, Laterality | None], list[float]] = {}
+    for session in completed:
+        for seg in session.segments:
+            key = (seg.modality, seg.region, seg.laterality)
+            entry = minutes.setdefault(key, [0.0, 0.0, -1.0])
+            entry[0] += seg.duration.minutes
+            if entry[2] != id(session):
+                entry[1] += 1
+                entry[2] = id(session)
+    techniques = tuple(
+        sorted(
+            (
+                TechniqueMinutes(
+                    modality=code,
+                    name=_modality_name(registry, code),
+                    region=region,
+                    laterality=side,
+                    minutes=vals[0],
+                    sessions=int(vals[1]),
+                )
+                for (code, region, side), vals in minutes.items()
+            ),
+            key=lambda t: (-t.minutes, t.name, t.region.value),
+        )
+    )
+    reactions = tuple(
+        ReactionEntry(
+            session_id=s.id,
+            date=(r.onset or s.start).date(),
+            kind=word(r.kind),
+            severity=word(r.severity),
+            region=r.region,
+            laterality=r.laterality,
+            resolved=r.resolved,
+            note=r.note if include_notes else None,
+        )
+        for s in completed
+        for r in s.adverse_reactions
+    )
+    patient = case.patient
+    name = None
+    if include_identity and patient.name is not None:
+        name = " ".join((*patient.name.given, patient.name.family))
+    practitioner = case.practitioner(plan.practitioner_id)
+    referral = plan.referral
+    return ProgressReport(
+        as_of=as_of,
+        period_start=min((s.start.date() for s in completed), default=plan.start_date),
+        patient_id=patient.id,
+        patient_name=name,
+        birth_date=patient.birth_date if include_identity else None,
+        practitioner=practitioner.name if practitioner is not None else None,
+        plan_id=plan.id,
+        plan_summary=(
+            f"{plan.sessions_per_week} x/week for {plan.duration_weeks} weeks "
+            f"({plan.start_date} to {plan.end_date}), {plan.session_length.minutes:g}-minute "
+            "sessions"
+        ),
+        referral=referral,
+        diagnoses=plan.diagnoses,
+        sessions_attended=len(completed),
+        sessions_cancelled=sum(1 for s in in_period if s.status is SessionStatus.CANCELLED),
+        sessions_no_show=sum(1 for s in in_period if s.status is SessionStatus.NO_SHOW),
+        sessions_planned=plan.planned_sessions,
+        techniques=techniques,
+        total_minutes=sum(t.minutes for t in techniques),
+        progress=progress,
+        timing=timing,
+        reactions=reactions,
+        screening=screening_entries,
+        screening_status=screening_status,
+        screening_problems=screening_problems,
+        notes_included=include_notes,
+        plan_forward=_plan_forward(
+            progress,
+            timing,
+            plan.planned_sessions,
+            len(completed),
+            screening_status,
+            screening_entries,
+            plan_notes,
+        ),
+        version=_version(),
+    )
+
+
+def _plan_forward(
+    progress: Progress,
+    timing: CareTiming,
+    planned: int,
+    attended: int,
+    screening_status: str | None,
+    screening: Sequence[ScreeningEntry],
+    notes: Sequence[str],
+) -> tuple[str, ...]:
+    out: list[str] = []
+    regressing = [g for g in progress.goals if g.trend is Trend.REGRESSING]
+    regressing_series = [s for s in progress.series if s.trend is Trend.REGRESSING]
+    if screening_status in ("defer", "indeterminate"):
+        out.append(
+            f"Screening status is {screening_status}: treatment is on hold until the findings "
+            "are resolved or the physician clears it."
+        )
+    if regressing or regressing_series:
+        names = sorted(
+            {s.instrument.name for s in regressing_series}
+            | {g.series.instrument.name for g in regressing if g.series is not None}
+        )
+        out.append(
+            f"Regressing: {', '.join(names)}. Review of the plan is recommended; the "
+            "physician's input is requested."
+        )
+    if progress.all_goals_met:
+        out.append("All goals are met: discharge, or new goals, is proposed.")
+    elif not regressing and screening_status not in ("defer", "indeterminate"):
+        remaining = max(planned - attended, 0)
+        out.append(f"Continue the plan of care: {remaining} of {planned} planned sessions remain.")
+    if timing.visits_remaining is not None:
+        out.append(
+            f"Authorized visits remaining: {timing.visits_remaining} of {timing.visits_authorized}."
+        )
+    if timing.progress_report_due_in is not None:
+        if timing.progress_report_due:
+            out.append("Next progress report: due now (before the next treatment day).")
+        else:
+            out.append(
+                f"Next progress report: within {timing.progress_report_due_in} treatment days "
+                f"({timing.policy} policy: every {timing.progress_report_every})."
+            )
+    if timing.reevaluation_due is not None:
+        state = "overdue since" if timing.reevaluation_overdue else "due"
+        out.append(f"Re-evaluation {state} {timing.reevaluation_due}.")
+    if timing.recertification_due is not None:
+        out.append(
+            f"The current plan-of-care period ends {timing.recertification_due}: re-certification "
+            "is needed to continue beyond it."
+        )
+    for finding in timing.findings:
+        if finding.level in (AdvisoryLevel.ERROR, AdvisoryLevel.WARNING):
+            out.append(f"Plan of care ({finding.level.value}): {finding.message}.")
+    if any(s.severity == "absolute" for s in screening):
+        out.append("An absolute contraindication was found: see the screening findings.")
+    out.extend(str(n) for n in notes)
+    return tuple(out)

@@ -1,0 +1,98 @@
+"""The phrases of the progress report: one value, one wording (a change, an MCID, a target).
+
+Shared by the section model (`._sections`) and the chart (`._chart`), so that a
+phrase such as "lower is better" or "≤ 20" is written once.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from ..instruments import Direction, Mcid
+from ..plans import Comparator, Goal
+from ..progress import GoalStatus, Series
+
+
+def word(value: object) -> str:
+    """A readable word for an enum value or other object (``avoid_region`` -> ``avoid region``)."""
+    raw = value.value if isinstance(value, enum.Enum) else value
+    return str(raw).replace("_", " ")
+
+
+def score_text(series: Series, value: float) -> str:
+    """A score of *series* with its instrument's unit and decimals (``48.9%``)."""
+    return series.instrument.format_value(value)
+
+
+def mcid_text(mcid: Mcid | None) -> str:
+    """An MCID's size in words (``10 points or 30%``), or that none is published."""
+    return "none published" if mcid is None else mcid.describe()
+
+
+def change_text(series: Series) -> str:
+    """The change from baseline to latest (``-22.2 (-45%), improved``)."""
+    change = series.change
+    if change is None:
+        return "single measurement"
+    sign = "+" if change.difference > 0 else ""
+    pct = f" ({sign}{change.percent:.0f}%)" if change.percent is not None else ""
+    d = series.instrument.decimals
+    return f"{sign}{change.difference:.{d}f}{pct}, {change.direction.value}"
+
+
+def mcid_status(series: Series) -> str:
+    """Whether the change reached the MCID (``reached``, ``not reached``, ...)."""
+    change = series.change
+    if change is None:
+        return "n/a"
+    if change.mcid is None:
+        return "no MCID"
+    if change.mcid_reached:
+        return "reached"
+    if change.worsened_beyond_mcid:
+        return "worsened beyond MCID"
+    return "not reached"
+
+
+def goal_text(status: GoalStatus) -> str:
+    """Whether a goal is met (``met``, ``not met (target date passed)``, ``not measured``)."""
+    if status.met is None:
+        return "not measured"
+    text = "met" if status.met else "not met"
+    if status.overdue:
+        text += " (target date passed)"
+    return text
+
+
+def direction_word(series: Series) -> str:
+    """Which way is better for the series' instrument (``lower is better``)."""
+    return (
+        "lower is better"
+        if series.instrument.direction is Direction.HIGHER_IS_WORSE
+        else ("higher is better")
+    )
+
+
+def goal_label(status: GoalStatus, notes: bool) -> str:
+    """A goal's wording (free text, only with notes), else its id."""
+    if notes and status.goal.description:
+        return status.goal.description
+    return status.goal.id
+
+
+def target_text(goal: Goal) -> str:
+    """A goal's target with its comparator (``≤ 20``)."""
+    sign = "\u2264" if goal.comparator is Comparator.AT_MOST else "\u2265"
+    return f"{sign} {goal.target:g}"
+
+
+def series_notes(series: Series) -> str:
+    """The caveats of a series: an unconfirmed missing-item rule or MCID (may be empty)."""
+    inst = series.instrument
+    notes = []
+    if not inst.missing_rule_confirmed and any(p.score.missing for p in series.points):
+        notes.append(f"Missing items scored by the rule: {inst.missing_rule}.")
+    change = series.change
+    if change is not None and change.mcid is not None and not change.mcid.confirmed:
+        notes.append(f"MCID UNCONFIRMED: {change.mcid.description}.")
+    return " ".join(notes)
