@@ -17,12 +17,12 @@ from medmassage.serialization import (
     MAX_DEPTH,
     MAX_DOCUMENT_SIZE,
     MAX_ITEMS,
-    _nesting_exceeds,
     from_dict,
     from_json,
     to_dict,
     to_json,
 )
+from medmassage.serialization._limits import nesting_exceeds
 
 
 def codes(info: pytest.ExceptionInfo[mm.ValidationError]) -> set[tuple[str, str]]:
@@ -109,7 +109,7 @@ def test_brackets_inside_strings_do_not_count() -> None:
     assert ("", "limit_depth") not in codes(info)
     # Closing brackets hidden in strings do not hide real nesting either.
     hidden = '{"a": "' + "]" * 500 + '", "b": ' + nested(100) + "}"
-    assert _nesting_exceeds(hidden.encode(), 64)
+    assert nesting_exceeds(hidden.encode(), 64)
 
 
 def depth_of(value: Any) -> int:
@@ -134,7 +134,7 @@ json_values = st.recursive(
 def test_nesting_measure_matches_the_parsed_depth(value: Any, ascii_only: bool, limit: int) -> None:
     """The text-level depth measure agrees with the depth of the parsed value."""
     raw = json.dumps(value, ensure_ascii=ascii_only).encode()
-    assert _nesting_exceeds(raw, limit) == (depth_of(value) > limit)
+    assert nesting_exceeds(raw, limit) == (depth_of(value) > limit)
 
 
 @given(value=json_values, limit=st.integers(0, 12))
@@ -142,12 +142,12 @@ def test_nesting_measure_of_long_text_matches_too(value: Any, limit: int) -> Non
     """The path for long text (chunked strings, summed steps) gives the same answer."""
     raw = json.dumps(value).encode()
     expected = depth_of(value) > limit
-    original = serialization._CHUNK
+    original = serialization._limits.CHUNK
     try:
-        serialization._CHUNK = 3  # type: ignore[misc]
-        assert _nesting_exceeds(raw, limit) == expected
+        serialization._limits.CHUNK = 3  # type: ignore[misc]
+        assert nesting_exceeds(raw, limit) == expected
     finally:
-        serialization._CHUNK = original  # type: ignore[misc]
+        serialization._limits.CHUNK = original  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_nesting_measure_of_long_text_matches_too(value: Any, limit: int) -> Non
 def test_depth_check_of_hostile_text_is_bounded(payload: bytes) -> None:
     """16 MB of brackets is measured in about a second at most, never recursively."""
     start = time.process_time()
-    _nesting_exceeds(payload, MAX_DEPTH)
+    nesting_exceeds(payload, MAX_DEPTH)
     assert time.process_time() - start < 5
 
 
@@ -368,7 +368,7 @@ def test_per_call_limits_do_not_leak_into_other_threads() -> None:
     seen: list[str] = []
 
     def limited() -> None:
-        real = serialization._items_problem
+        real = serialization._limits.items_problem
 
         def slow_problem(limit: int, *args: Any) -> Any:
             inside.set()
@@ -376,12 +376,12 @@ def test_per_call_limits_do_not_leak_into_other_threads() -> None:
             return real(limit, *args)
 
         try:
-            serialization._items_problem = slow_problem  # type: ignore[assignment]
+            serialization._limits.items_problem = slow_problem  # type: ignore[assignment]
             from_dict(mm.Medication, doc, max_items=1)
         except mm.ValidationError as exc:
             seen.append(exc.problems[0].code)
         finally:
-            serialization._items_problem = real
+            serialization._limits.items_problem = real
 
     worker = threading.Thread(target=limited)
     worker.start()

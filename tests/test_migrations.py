@@ -27,7 +27,9 @@ class Note:
 @pytest.fixture(autouse=True)
 def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test registers migrations into its own copy of the registry."""
-    monkeypatch.setattr(serialization, "_migrations", dict(serialization._migrations))
+    monkeypatch.setattr(
+        serialization._migrations, "registered", dict(serialization._migrations.registered)
+    )
 
 
 def refused(data: dict[str, Any], **kwargs: Any) -> mm.SchemaVersionError:

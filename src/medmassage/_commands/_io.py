@@ -135,9 +135,9 @@ def _read_fd(fd: int, limit: int, path: str) -> bytes:
 
 
 def _size_message(limit: int) -> str:
-    from ..serialization import _size_problem
+    from ..serialization._limits import size_problem
 
-    return _size_problem(limit).message
+    return size_problem(limit).message
 
 
 def _wait_for_writer(fd: int, path: str) -> None:
@@ -217,7 +217,8 @@ def load_document(path: str) -> dict[str, Any]:
             too deeply, not UTF-8 (UTF-16 and UTF-32 are named), not valid JSON
             (with line and column), or not a JSON object.
     """
-    from ..serialization import _json_kind, _parse_json
+    from ..serialization import _parse_json
+    from ..serialization._text import json_kind
 
     raw = read(path)
     try:
@@ -225,7 +226,7 @@ def load_document(path: str) -> dict[str, Any]:
     except ValidationError as exc:
         raise InputError(f"{path}: {_one_line(exc)}") from None
     if type(data) is not dict:
-        raise InputError(f"{path}: expected a JSON object, not {_json_kind(data)}")
+        raise InputError(f"{path}: expected a JSON object, not {json_kind(data)}")
     return data
 
 
