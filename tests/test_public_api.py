@@ -108,3 +108,42 @@ def test_star_import() -> None:
     namespace: dict[str, object] = {}
     exec("from medmassage import *", namespace)
     assert {n for n in mm.__all__ if n != "__version__"} <= set(namespace)
+
+
+def _type_checking_imports() -> dict[str, tuple[str, ...]]:
+    """The names the facade's ``if TYPE_CHECKING:`` block imports, by module."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(mm.__file__).read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If))
+    out: dict[str, tuple[str, ...]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom), ast.dump(node)
+        assert all(a.asname == a.name for a in node.names), "re-export with `X as X`"
+        out[f"medmassage.{node.module}"] = tuple(a.name for a in node.names)
+    return out
+
+
+def test_the_facade_table_the_typing_imports_and_all_agree() -> None:
+    """One table: the typing imports, ``__all__`` and the lazy names all come from it."""
+    table = mm._EXPORTS
+    assert _type_checking_imports() == table
+    names = [n for names in table.values() for n in names]
+    assert len(names) == len(set(names)), "a name in two modules"
+    assert sorted([*names, "__version__"]) == mm.__all__
+
+
+def test_every_facade_name_is_public_in_its_module_and_documented() -> None:
+    """Each name is in its module's ``__all__``, and the module has an API page."""
+    import importlib
+    from pathlib import Path
+
+    api = Path(__file__).resolve().parent.parent / "docs" / "reference" / "api"
+    for module, names in mm._EXPORTS.items():
+        public = importlib.import_module(module).__all__
+        missing = [n for n in names if n not in public]
+        assert not missing, f"{module} does not export {missing}"
+        page = api / f"{module.removeprefix('medmassage.')}.rst"
+        assert page.is_file(), f"no API page for {module}"
+        assert f"automodule:: {module}" in page.read_text(encoding="utf-8")

@@ -55,6 +55,7 @@ PUBLIC_MODULES = (
     "medmassage.sessions",
     "medmassage.outcomes",
     "medmassage.cases",
+    "medmassage.advisories",
     "medmassage.checks",
     "medmassage.units",
     "medmassage.codes",
