@@ -32,6 +32,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -213,7 +214,13 @@ def _evaluate_wrapped_annotations(app: Sphinx) -> None:
             obj = getattr(module, name)
             if not (inspect.isfunction(obj) and hasattr(obj, "__wrapped__")):
                 continue
-            hints = typing.get_type_hints(obj, globalns=vars(module))
+            # Defined in the module itself or, for a package, in one of its private modules.
+            homes = [
+                m
+                for n, m in sorted(sys.modules.items())
+                if (n == modname or n.startswith(f"{modname}._")) and vars(m).get(name) is obj
+            ]
+            hints = typing.get_type_hints(obj, globalns=vars(homes[-1]))
             # inspect.signature follows __wrapped__, so every function of the chain
             # gets the evaluated annotations.
             while obj is not None:
