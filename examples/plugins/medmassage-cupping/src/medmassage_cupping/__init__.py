@@ -1,12 +1,14 @@
 """Example medmassage plugin: dry cupping.
 
-Entry points (see ``pyproject.toml``)::
+It extends each of medmassage's four plugin groups (see ``pyproject.toml``):
 
-    [project.entry-points."medmassage.modalities"]
-    "cupping.dry_cupping" = "medmassage_cupping:DRY_CUPPING"
+- ``medmassage.modalities``: dry cupping (`DRY_CUPPING`), billed under CPT 97140;
+- ``medmassage.contraindications``: two rules of its own (`medmassage_cupping.rules`);
+- ``medmassage.instruments``: the PEG pain scale (`medmassage_cupping.peg.PEG`);
+- ``medmassage.billing_policies``: a whole-units policy
+  (`medmassage_cupping.billing.WHOLE_UNITS`).
 
-The modality is a plain, frozen `medmassage.modalities.Modality`; its code is the
-entry-point name. It uses only medmassage's public API.
+Each object's key is its entry-point name. It uses only medmassage's public API.
 """
 
 from __future__ import annotations
@@ -38,5 +40,8 @@ DRY_CUPPING: Final = Modality(
     typical_duration=Duration(10, "min"),
     contraindication_tags=frozenset({"suction", "bruising", "sustained_pressure"}),
     source=SOURCE,
+    # Billed as a manual therapy technique (CPT 97140) by payers that cover it; an
+    # example plugin's choice, to be checked against each payer's policy.
+    cpt_code="97140",
     api_version=1,
 )
