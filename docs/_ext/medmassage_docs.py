@@ -844,6 +844,32 @@ def _modalities_index(modalities: list[Any]) -> str:
     )
 
 
+_PRIVATE_PATH = re.compile(r"^medmassage(\.[a-z_]+)*\._[a-z_]+(\.[A-Za-z_]+)+$")
+
+
+def _show_public_paths(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Show a link to a public object by its public path, not the private module's.
+
+    Type annotations name the module that defines a class
+    (``medmassage.instruments._spec.Band``); the link already goes to the public
+    entry (``medmassage.instruments.Band``), and its text and title now say so too.
+    """
+    for ref in doctree.findall(nodes.reference):
+        anchor = ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]
+        if not anchor.startswith("medmassage.") or "._" in anchor:
+            continue
+        if _PRIVATE_PATH.match(ref.get("reftitle", "")):
+            ref["reftitle"] = anchor
+        text = ref.astext()
+        if _PRIVATE_PATH.match(text) and text.rpartition(".")[2] == anchor.rpartition(".")[2]:
+            inner = ref.children[0] if len(ref.children) == 1 else None
+            new = nodes.Text(anchor)
+            if isinstance(inner, nodes.Element) and len(inner.children) == 1:
+                inner.children = [new]
+            else:
+                ref.children = [new]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Register the extension's event handlers."""
     napoleon_docstring.GoogleDocstring._consume_inline_attribute = (  # type: ignore[method-assign]
@@ -857,6 +883,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("autodoc-process-bases", _drop_private_bases)
     app.connect("autodoc-process-docstring", _describe_builtin_modalities)
     app.connect("env-check-consistency", _check_public_names_documented)
+    app.connect("doctree-resolved", _show_public_paths)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
