@@ -337,7 +337,8 @@ def test_open_wound_region_from_code_when_not_recorded() -> None:
     (f,) = only(assess(patient(conditions=(cond("S81.811A"),))), "core.open_wound")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is None
-    assert sites(f) == {(R.KNEE, None), (R.LOWER_LEG, None)}
+    # S81.811A "Laceration without foreign body, right lower leg": the code states the side.
+    assert sites(f) == {(R.KNEE, Laterality.RIGHT), (R.LOWER_LEG, Laterality.RIGHT)}
 
 
 def test_burn_and_fragile_skin() -> None:
@@ -394,7 +395,8 @@ def test_recent_surgery_window_is_policy() -> None:
 def test_recent_fracture() -> None:
     (f,) = only(assess(patient(conditions=(cond("S52.501A"),))), "core.recent_fracture")
     assert f.severity is Severity.LOCAL
-    assert sites(f) == {(R.FOREARM, None)}
+    # S52.501A "Unspecified fracture of the lower end of right radius": the right forearm.
+    assert sites(f) == {(R.FOREARM, Laterality.RIGHT)}
     assert only(assess(patient(conditions=(cond("M84.375A"),))), "core.recent_fracture")
 
 
@@ -557,7 +559,8 @@ def test_varicose_veins() -> None:
     assert sites(f) == {(R.LOWER_LIMB, Laterality.RIGHT)}
     assert f.max_grade is PressureGrade.HEAVY_LOTIONING
     (g,) = only(assess(patient(conditions=(cond("I83.93"),))), "core.varicose_veins")
-    assert sites(g) == {(R.LOWER_LIMB, None)}
+    # I83.93 "... of bilateral lower extremities": both legs, as the code says.
+    assert sites(g) == {(R.LOWER_LIMB, Laterality.BILATERAL)}
     assert not only(assess(patient(conditions=(cond("I86.1"),))), "core.varicose_veins")
 
 

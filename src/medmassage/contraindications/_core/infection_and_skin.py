@@ -12,6 +12,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import RiskFlag
 from .._context import ScreeningContext
@@ -31,6 +32,9 @@ class FeverRule(CoreRule):
     (J09-J18), acute upper respiratory infections (J00-J06), viral infection of
     unspecified site (B34), COVID-19 (U07.1), and a recorded temperature at or
     above the policy's threshold (38.0 degC by default).
+
+    Evidence level: expert_consensus: practice policies and an older NCCAM
+    backgrounder agree on deferring; the 38.0 degC threshold is a convention.
 
     Source: NCCAM backgrounder ("do not massage ... fever"; attribution
     UNCONFIRMED); ABMP member practice policy (no massage with acute infectious
@@ -62,6 +66,7 @@ FEVER: Final = FeverRule(
     severity=Severity.ABSOLUTE,
     source="NCCAM backgrounder (attribution UNCONFIRMED); ABMP member practice "
     "policy (cynthialombardi.abmp.com/contraindications); spaverde.pl (> 38 degC)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(FEVER_CODES, vitals=True),
 )
 
@@ -77,6 +82,9 @@ class LocalInfectionRule(CoreRule):
     whole-body contraindication (MLD resumes after 2-3 days of antibiotics with
     improvement; some wait 7-10 days). Codes: L00-L08 (infections of the skin and
     subcutaneous tissue), A46 (erysipelas).
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology (acute infection and
+    MLD); local avoidance is the general textbook rule.
 
     Source: ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder
     (not in the area of an infection).
@@ -107,6 +115,7 @@ LOCAL_INFECTION: Final = LocalInfectionRule(
     title="Local infection, cellulitis, erysipelas",
     severity=Severity.LOCAL,
     source="ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(LOCAL_INFECTION_CODES),
 )
 
@@ -124,6 +133,9 @@ class OpenWoundRule(CoreRule):
     Codes: open wounds S01-S91 (the ``S_1`` categories), burns and corrosions
     T20-T32, pressure ulcers L89, chronic ulcers L97 and L98.4; and the risk flag
     `RiskFlag.FRAGILE_SKIN` (a relative finding: gentle pressure).
+
+    Evidence level: guideline: NCCIH consumer guidance: no massage over weak skin
+    such as wounds.
 
     Source: NCCIH, Massage Therapy: What You Need To Know (no massage over weak
     skin such as wounds); namu.ca/myofascial-release-mfr/contraindications/ (open
@@ -155,6 +167,7 @@ OPEN_WOUND: Final = OpenWoundRule(
     severity=Severity.LOCAL,
     source="NCCIH, Massage Therapy: What You Need To Know; "
     "namu.ca/myofascial-release-mfr/contraindications/",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(WOUND_CODES, flags=frozenset({RiskFlag.FRAGILE_SKIN})),
 )
 
@@ -170,6 +183,9 @@ class RecentSurgeryRule(CoreRule):
     weeks by default; "avoid deep tissue 6-12 weeks" on a weak site is
     UNCONFIRMED) only light pressure is used over the site until cleared.
     Surgeon clearance governs (akronmohs.com: 6 weeks after Mohs with MD OK).
+
+    Evidence level: convention: surgeon clearance governs; the 2-week and 12-week
+    windows are the project's defaults, not a guideline.
 
     Source: clinical.md section 2.3 "Recent surgery" (secondary sources; time
     windows UNCONFIRMED); ABMP member practice policy (physician approval after
@@ -213,5 +229,6 @@ RECENT_SURGERY: Final = RecentSurgeryRule(
     source="Moffitt via remedial-massage.co.nz ('two weeks after surgery'); "
     "biologyinsights; akronmohs.com; ABMP member practice policy (time windows "
     "UNCONFIRMED)",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(surgeries=True),
 )

@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
@@ -26,6 +27,9 @@ class RecentFractureRule(CoreRule):
     Codes: fractures S02-S92 (the ``S_2`` categories) except the 7th character
     ``S`` (sequela, i.e. a late effect); pathological and stress fractures M80,
     M84.3-M84.6.
+
+    Evidence level: expert_consensus: NCCAM backgrounder (attribution unconfirmed)
+    and the Barnes myofascial school agree.
 
     Source: NCCAM backgrounder ("recent fracture"); namu.ca (healing fracture).
     """
@@ -50,6 +54,7 @@ RECENT_FRACTURE: Final = RecentFractureRule(
     title="Recent or healing fracture",
     severity=Severity.LOCAL,
     source="NCCAM backgrounder; namu.ca/myofascial-release-mfr/contraindications/",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(FRACTURE_CODES),
 )
 
@@ -62,6 +67,9 @@ class OsteoporosisRule(CoreRule):
     """Osteoporosis: reduce pressure.
 
     Codes: M80-M81 (osteoporosis with and without current pathological fracture).
+
+    Evidence level: expert_consensus: NCCAM backgrounder and the Barnes myofascial
+    school; no grade limit is published.
 
     Source: NCCAM backgrounder (weakened bones: osteoporosis); namu.ca
     (osteoporosis, MFR regional contraindication); clinical.md 2.4 deep tissue.
@@ -84,6 +92,7 @@ OSTEOPOROSIS: Final = OsteoporosisRule(
     title="Osteoporosis",
     severity=Severity.RELATIVE,
     source="NCCAM backgrounder; namu.ca/myofascial-release-mfr/contraindications/",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(OSTEOPOROSIS_CODES),
 )
 
@@ -100,6 +109,9 @@ class HerniatedDiscRule(CoreRule):
     The region is the condition's, else the code's: M50 cervical spine; M51 by
     its fifth character (4 thoracic, 5 thoracolumbar, 6 lumbar, 7 lumbosacral).
     Gliding at Walton grade 2 (heavy lotioning) at most over the level.
+
+    Evidence level: convention: no guideline or textbook statement was found; a
+    conservative local precaution.
 
     Source: "avoid direct pressure" over a herniated disc is UNCONFIRMED: no
     guideline was found (clinical.md section 2.3); it is the local-contraindication
@@ -126,6 +138,7 @@ HERNIATED_DISC: Final = HerniatedDiscRule(
     severity=Severity.LOCAL,
     source="UNCONFIRMED: no guideline found (clinical.md 2.3); the source "
     "article's local-contraindication example",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(DISC_CODES),
     regions=frozenset({_R.CERVICAL_SPINE, _R.THORACIC_SPINE, _R.LUMBAR_SPINE, _R.SACRUM}),
 )

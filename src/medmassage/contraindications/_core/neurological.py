@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import RiskFlag
 from .._context import ScreeningContext
@@ -31,6 +32,9 @@ class NeuropathyRule(CoreRule):
     neurological complications (E08.4, E09.4, E10.4, E11.4, E13.4); risk flags
     `RiskFlag.REDUCED_SENSATION` and `RiskFlag.CANNOT_COMMUNICATE_PRESSURE`. Over
     the recorded region, else the whole body.
+
+    Evidence level: expert_consensus: NCCAM backgrounder (damaged nerves) and the
+    Barnes myofascial school; no grade limit is published.
 
     Source: NCCAM backgrounder (not in the area of damaged nerves); namu.ca
     (advanced diabetes); massagechairsphilippines.com (weak source).
@@ -62,5 +66,6 @@ NEUROPATHY: Final = NeuropathyRule(
     title="Peripheral neuropathy, reduced sensation",
     severity=Severity.RELATIVE,
     source="NCCAM backgrounder (damaged nerves); namu.ca (advanced diabetes)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(NEUROPATHY_CODES, flags=_SENSATION_FLAGS),
 )

@@ -11,6 +11,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import MedicationClass
 from .._context import ScreeningContext
@@ -27,6 +28,9 @@ class BoneMetastasisRule(CoreRule):
     Code: C79.5 (secondary malignant neoplasm of bone and bone marrow). Over the
     recorded site: no pressure. If the site is not recorded, the whole body gets
     the pressure limit of suspected bone involvement.
+
+    Evidence level: textbook: Walton's oncology massage guidance (pressure
+    restrictions over suspected bone involvement).
 
     Source: massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton:
     pressure restrictions over suspected bone involvement); NCCAM backgrounder
@@ -59,6 +63,7 @@ BONE_METASTASIS: Final = BoneMetastasisRule(
     title="Bone metastases",
     severity=Severity.RELATIVE,
     source="massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(BONE_METASTASIS_CODES),
 )
 
@@ -76,6 +81,9 @@ class ActiveCancerRule(CoreRule):
     (Walton grade 3 at most). If no site is recorded, the provider's approval is
     needed before treatment. Manual lymphatic drainage over an untreated
     malignancy is contraindicated (whole-body for MLD).
+
+    Evidence level: guideline: NCCIH consumer guidance (no deep pressure over a
+    tumour without the provider's approval); Foldi for MLD.
 
     Source: NCCIH (no deep or intense pressure over a tumour unless the provider
     approves); ltstherapy.com (Foldi: MLD with active malignancy);
@@ -129,6 +137,7 @@ ACTIVE_CANCER: Final = ActiveCancerRule(
     severity=Severity.LOCAL,
     source="NCCIH; ltstherapy.com (Foldi); wakemedical.massagetherapy.com/"
     "appointment-contraindications; ABMP member practice policy",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(CANCER_CODES, medication_classes=frozenset({MedicationClass.CHEMOTHERAPY})),
 )
 
@@ -142,6 +151,9 @@ class RadiationSiteRule(CoreRule):
 
     Codes: L58 (radiodermatitis: avoid the area); Z92.3 (personal history of
     irradiation: information, inspect the skin, light touch may hurt).
+
+    Evidence level: expert_consensus: NCCAM backgrounder (attribution unconfirmed)
+    and oncology massage practice.
 
     Source: NCCAM backgrounder (not in the area of inflammation from radiation);
     zeel.com (radiation can make light touch painful).
@@ -175,5 +187,6 @@ RADIATION_SITE: Final = RadiationSiteRule(
     title="Radiation site",
     severity=Severity.LOCAL,
     source="NCCAM backgrounder; zeel.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(RADIATION_CODES),
 )

@@ -7,6 +7,7 @@ from typing import Final
 
 import attrs
 
+from ...evidence import EvidenceLevel
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
 from ._base import CoreRule, _t
@@ -20,6 +21,9 @@ class CertificationRule(CoreRule):
     ``manual_lymphatic_drainage``) is not given by a practitioner who does not
     hold it in force on the screening date. Without a practitioner to check, the
     finding asks for the certification to be verified.
+
+    Evidence level: convention: the modality's own declaration; scope-of-practice
+    rules vary by jurisdiction.
 
     Source: the modality's own `medmassage.Modality.required_certifications`
     (e.g. MLD training: Vodder / Foldi schools, clinical.md section 2.4); state
@@ -58,5 +62,6 @@ CERTIFICATION: Final = CertificationRule(
     title="Modality certification",
     severity=Severity.ABSOLUTE,
     source="The modality's required_certifications (MLD: Vodder / Foldi training, clinical.md 2.4)",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(certifications=True),
 )

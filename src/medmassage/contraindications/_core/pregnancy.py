@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import MAX_GESTATION_WEEKS, ScreeningContext
 from .._findings import Action, Finding, Severity, Site
@@ -35,6 +36,9 @@ class PregnancyRule(CoreRule):
       evidence-based (UNCONFIRMED as a guideline).
     * Pregnant (Z33.1, Z3A) with no gestational age recorded: all positional
       advice applies.
+
+    Evidence level: expert_consensus: NCCIH advises talking to the provider; the
+    positional and acupoint advice is practitioners' consensus.
 
     Source: NCCIH (pregnant women: talk to your provider); massagelamesa.com/
     prenatal-massage-faq.html; theginkgotree.net; hellomotherhood.com;
@@ -99,6 +103,7 @@ PREGNANCY: Final = PregnancyRule(
     source="NCCIH; massagelamesa.com/prenatal-massage-faq.html; "
     "theginkgotree.net; hellomotherhood.com; ABMP member practice policy; "
     "firmrelievemassage.com.au",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(
         CodeSet("O09", "O10-O16", "O20", "O44", "O46", "O60", "Z33.1", "Z3A"),
         pregnancy=True,

@@ -12,6 +12,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import MedicationClass, RiskFlag
 from .._context import ScreeningContext
@@ -31,6 +32,10 @@ class AcuteDvtRule(CoreRule):
     "Strictly systemically contraindicated"; manual lymphatic drainage may dislodge
     the clot. Codes: I80 (phlebitis and thrombophlebitis), the *acute* I82
     subcategories, I26 (pulmonary embolism).
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology names acute thrombosis
+    an absolute contraindication to MLD; deferring all massage is the wider textbook
+    consensus.
 
     Source: somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com (Foldi's
     Textbook of Lymphology); NCCAM backgrounder ("do not massage with DVT").
@@ -52,6 +57,7 @@ ACUTE_DVT: Final = AcuteDvtRule(
     severity=Severity.ABSOLUTE,
     source="somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com/?p=150 "
     "(Foldi); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(ACUTE_DVT_CODES),
 )
 
@@ -68,6 +74,9 @@ class DvtHistoryRule(CoreRule):
     precautions for at least 6 months after treatment and pressure grade 0
     (stationary hold) in oncology massage; outside oncology the grade limit is a
     policy choice (UNCONFIRMED as a general guideline).
+
+    Evidence level: expert_consensus: Walton's oncology massage guidance sets the
+    precaution; outside oncology the grade limit is the project's convention.
 
     Source: massagemag.com/gentle-pressure-oncology-massage-28781/;
     nordichousespa.com/post/pressure-in-oncology-massage (Walton Pressure Scale).
@@ -93,6 +102,7 @@ DVT_HISTORY: Final = DvtHistoryRule(
     severity=Severity.RELATIVE,
     source="massagemag.com/gentle-pressure-oncology-massage-28781/; "
     "nordichousespa.com/post/pressure-in-oncology-massage (Walton)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(DVT_HISTORY_CODES),
     regions=frozenset(_LOWER + _UPPER),
 )
@@ -114,6 +124,9 @@ class BleedingRiskRule(CoreRule):
     defects, purpura, thrombocytopenia: D69.6) and the risk flag
     `RiskFlag.BLEEDING_TENDENCY`. Antiplatelets are included as "blood thinners";
     the sources name anticoagulants explicitly.
+
+    Evidence level: guideline: NCCIH consumer guidance names bleeding disorders, low
+    platelets and blood thinners.
 
     Source: NCCIH, Massage Therapy: What You Need To Know (bleeding disorders, low
     platelet counts, blood-thinning medications: avoid forceful and deep tissue
@@ -143,6 +156,7 @@ BLEEDING_RISK: Final = BleedingRiskRule(
     title="Anticoagulants, bleeding disorders, thrombocytopenia",
     severity=Severity.RELATIVE,
     source="NCCIH, Massage Therapy: What You Need To Know; namu.ca (MFR)",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(
         BLEEDING_CODES,
         medication_classes=_BLEEDING_MEDS,
@@ -165,6 +179,9 @@ class HypertensionRule(CoreRule):
     the ACC/AHA 2017 crisis threshold, Whelton et al. Hypertension 2018;71:e13)
     defers treatment. Known hypertension (I10-I15) without a measurement in the
     session is information: take the blood pressure first.
+
+    Evidence level: expert_consensus: deferral is practice policy; the crisis
+    thresholds are the ACC/AHA 2017 guideline's.
 
     Source: ABMP member practice policy (no massage with severe uncontrolled
     hypertension); ascensionselfcare.com. The numeric limits are a policy
@@ -213,6 +230,7 @@ HYPERTENSION: Final = HypertensionRule(
     severity=Severity.ABSOLUTE,
     source="ABMP member practice policy; ascensionselfcare.com; thresholds: "
     "ACC/AHA 2017 (Whelton et al., Hypertension 2018;71:e13)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(CodeSet("I10-I16"), vitals=True),
 )
 
@@ -226,6 +244,9 @@ class VaricoseVeinsRule(CoreRule):
 
     Code: I83 (varicose veins of lower extremities). The side is the condition's
     laterality, else both legs.
+
+    Evidence level: expert_consensus: practitioners' sources agree; no guideline
+    found.
 
     Source: wakemedical.massagetherapy.com; ascensionselfcare.com.
     """
@@ -247,6 +268,7 @@ VARICOSE_VEINS: Final = VaricoseVeinsRule(
     title="Varicose veins",
     severity=Severity.LOCAL,
     source="wakemedical.massagetherapy.com; ascensionselfcare.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(VARICOSE_CODES),
     regions=frozenset(_LOWER),
 )
@@ -265,6 +287,9 @@ class AneurysmRule(CoreRule):
     dissection). Absolute for myofascial release (Barnes school); local
     otherwise, over the recorded or coded region (abdominal aortic aneurysm: the
     abdomen).
+
+    Evidence level: expert_consensus: the Barnes myofascial school lists aneurysm as
+    absolute for MFR; no guideline found.
 
     Source: namu.ca/myofascial-release-mfr/contraindications/ (aneurysm:
     absolute); ascensionselfcare.com; middlegeorgiamedicalmassage.com (abdominal
@@ -297,6 +322,7 @@ ANEURYSM: Final = AneurysmRule(
     severity=Severity.LOCAL,
     source="namu.ca/myofascial-release-mfr/contraindications/; "
     "ascensionselfcare.com; middlegeorgiamedicalmassage.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(ANEURYSM_CODES),
 )
 
@@ -317,6 +343,9 @@ class NeckVesselsThyroidRule(CoreRule):
       massage is among the reported adverse events).
     * Other thyroid disease (E00-E07) with lymphatic drainage of the neck:
       clearance first.
+
+    Evidence level: expert_consensus: MLD schools' lists and the adverse events of a
+    systematic review (Ernst 2003).
 
     Source: middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-
     contraindications (neck: hyperthyroidism, carotid-sinus hypersensitivity);
@@ -363,6 +392,7 @@ NECK_VESSELS_THYROID: Final = NeckVesselsThyroidRule(
     severity=Severity.LOCAL,
     source="middlegeorgiamedicalmassage.com; kneadholisticmassage.co.nz; "
     "Ernst 2003 Rheumatology 42:1101; biologyinsights.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(CodeSet("I65.2", "I77.71", "G90.01", "I72.0", "E00-E07")),
     regions=frozenset({_R.NECK}),
 )
