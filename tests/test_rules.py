@@ -179,6 +179,18 @@ def test_catalogue_covers_the_issue() -> None:
         "core.lymphedema",
         "core.neck_vessels_thyroid",
         "core.certification",
+        # issue 11: coverage of every fact the models collect
+        "core.thrombophilia",
+        "core.implanted_device",
+        "core.contagious_skin",
+        "core.inflammatory_skin",
+        "core.acute_inflammation",
+        "core.paralysis",
+        "core.corticosteroids",
+        "core.pain_feedback",
+        "core.fall_risk",
+        "core.trauma_informed",
+        "core.contact_allergy",
     }
 
 
@@ -281,14 +293,16 @@ def test_dvt_history_limits_leg_pressure() -> None:
     (f,) = only(result, "core.dvt_history")
     assert f.severity is Severity.RELATIVE
     assert f.max_grade is PressureGrade.HEAVY_LOTIONING
-    assert sites(f) == {(R.LOWER_LIMB, None)}
+    # A history code names no limb: the site is unknown, so all four limbs.
+    assert sites(f) == {(R.LOWER_LIMB, None), (R.UPPER_LIMB, None)}
     assert result.status is ScreeningStatus.MODIFY
     assert not only(assess(patient(conditions=(cond("Z86.19"),))), "core.dvt_history")
 
 
 def test_chronic_upper_limb_thrombosis_protects_the_arm() -> None:
     (f,) = only(assess(patient(conditions=(cond("I82.721"),))), "core.dvt_history")
-    assert sites(f) == {(R.UPPER_LIMB, None)}
+    # I82.721 "... deep veins of right upper extremity": the right arm.
+    assert sites(f) == {(R.UPPER_LIMB, Laterality.RIGHT)}
 
 
 @pytest.mark.parametrize("code", ["R50.9", "A41.9", "J10.1", "U07.1", "J06.9"])

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import attrs
 import pytest
 
 from medmassage.anatomy import BodyRegion, Laterality, regions_overlap
@@ -25,11 +26,19 @@ from medmassage.contraindications import (
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core._base import code_regions, code_side
 from medmassage.diagnosis import Diagnosis
-from medmassage.modalities import BUILTIN_MODALITIES
+from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import (
     AdministrativeSex,
+    Allergy,
+    AllergyCategory,
+    ClinicalStatus,
     Condition,
+    DeviceKind,
+    ImplantedDevice,
+    Medication,
+    MedicationClass,
     Patient,
+    RiskFlag,
     Surgery,
 )
 from medmassage.plans import PlannedTechnique, TreatmentPlan
@@ -259,3 +268,255 @@ def test_findings_carry_their_rule_evidence_level_and_round_trip() -> None:
     (f,) = only(assess(patient(conditions=(cond("D69.6"),))), "core.bleeding_risk")
     assert f.evidence_level is EvidenceLevel.GUIDELINE
     assert json.loads(json.dumps(f.to_dict()))["evidence_level"] == "guideline"
+
+
+# -- thrombosis in every coding; thrombophilia ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "O22.33",  # Deep phlebothrombosis in pregnancy, third trimester
+        "O87.1",  # Deep phlebothrombosis in the puerperium
+        "O22.23",  # Superficial thrombophlebitis in pregnancy, third trimester
+        "O87.0",  # Superficial thrombophlebitis in the puerperium
+        "O88.213",  # Thromboembolism in pregnancy, third trimester
+        "I80.01",  # Phlebitis and thrombophlebitis of superficial vessels of right leg
+        "I81",  # Portal vein thrombosis
+        "I82.290",  # Acute embolism and thrombosis of other thoracic veins
+        "I67.6",  # Nonpyogenic thrombosis of intracranial venous system
+    ],
+)
+def test_thrombosis_in_every_coding_defers(code: str) -> None:
+    """Venous thrombosis coded in pregnancy, the puerperium or other sites defers treatment."""
+    result = assess(patient(conditions=(cond(code),)))
+    (f,) = only(result, "core.acute_dvt")
+    assert f.action.value == "defer"
+    assert result.status.value == "defer"
+
+
+@pytest.mark.parametrize("code", ["I82.A21", "I82.C22", "Z86.72", "I82.211"])
+def test_chronic_thrombosis_of_other_veins_is_history(code: str) -> None:
+    """Chronic axillary / jugular / caval thrombosis and past thrombophlebitis limit pressure."""
+    (f,) = only(assess(patient(conditions=(cond(code),))), "core.dvt_history")
+    assert f.max_grade is PressureGrade.HEAVY_LOTIONING
+    assert not only(assess(patient(conditions=(cond(code),))), "core.acute_dvt")
+
+
+@pytest.mark.parametrize("code", ["D68.51", "D68.52", "D68.59", "D68.61", "D68.62", "D68.69"])
+def test_thrombophilia_is_a_clotting_not_a_bleeding_risk(code: str) -> None:
+    """D68.5- / D68.6- trigger the thrombophilia rule (legs) and not the bleeding rule."""
+    result = assess(patient(conditions=(cond(code),)))
+    (f,) = only(result, "core.thrombophilia")
+    assert sites(f) == {(R.LOWER_LIMB, None)}
+    assert f.max_grade is PressureGrade.SWEDISH
+    assert not only(result, "core.bleeding_risk")
+
+
+@pytest.mark.parametrize("code", ["D68.0", "D68.311", "D69.6", "D66"])
+def test_bleeding_disorders_stay_with_the_bleeding_rule(code: str) -> None:
+    """Von Willebrand (D68.0), acquired inhibitors, thrombocytopenia, haemophilia: bleeding."""
+    result = assess(patient(conditions=(cond(code),)))
+    assert only(result, "core.bleeding_risk")
+    assert not only(result, "core.thrombophilia")
+
+
+# -- implanted devices ------------------------------------------------------------------------
+
+
+def _device(
+    kind: DeviceKind, region: BodyRegion, side: Laterality | None = None
+) -> ImplantedDevice:
+    return ImplantedDevice(kind=kind, region=region, laterality=side)
+
+
+def test_pacemaker_on_the_left_chest_restricts_only_the_left_chest() -> None:
+    """A pacemaker recorded on the left chest: no pressure there; the right chest is free."""
+    pt = patient(devices=(_device(DeviceKind.PACEMAKER, R.CHEST, L.LEFT),))
+    pl = plan(tech("core.swedish", R.CHEST, L.RIGHT), tech("core.swedish", R.CHEST, L.LEFT))
+    result = assess(pt, pl)
+    (f,) = only(result, "core.implanted_device")
+    assert sites(f) == {(R.CHEST, L.LEFT)}
+    assert f.max_grade is PressureGrade.LIGHT_LOTIONING
+    conflicts = {c.technique for c in result.plan_conflicts if c.rule_id == f.rule_id}
+    assert conflicts == {1}
+
+
+def test_venous_port_segment_over_it_is_a_violation() -> None:
+    """Swedish pressure over a right-chest port breaks the finding; the left side does not."""
+    pt = patient(devices=(_device(DeviceKind.VENOUS_PORT, R.CHEST, L.RIGHT),))
+    seg = TechniqueSegment(
+        modality="core.swedish",
+        region=R.CHEST,
+        laterality=L.RIGHT,
+        duration=Duration(5, "min"),
+        grade=PressureGrade.SWEDISH,
+    )
+    other = attrs.evolve(seg, laterality=L.LEFT)
+    result = assess(pt, sess=session(seg, other))
+    assert [v.segment for v in result.violations if v.rule_id == "core.implanted_device"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("code", "regions"),
+    [
+        ("Z95.0", {R.CHEST}),  # Presence of cardiac pacemaker
+        ("Z95.810", {R.CHEST}),  # Presence of automatic (implantable) cardiac defibrillator
+        ("Z45.2", {R.CHEST, R.UPPER_LIMB}),  # vascular access device
+        ("Z96.82", set()),  # Presence of neurostimulator: site varies, whole body
+    ],
+)
+def test_coded_devices_without_a_record(code: str, regions: set[BodyRegion]) -> None:
+    """A coded device without a device record is placed where such devices are."""
+    (f,) = only(assess(patient(conditions=(cond(code),))), "core.implanted_device")
+    assert {s.region for s in f.regions} == regions
+
+
+def test_joint_replacement_is_information() -> None:
+    """A joint replacement is information: the surgeon's movement precautions."""
+    pt = patient(devices=(_device(DeviceKind.JOINT_REPLACEMENT, R.HIP, L.RIGHT),))
+    (f,) = only(assess(pt), "core.implanted_device")
+    assert f.severity.value == "information"
+
+
+# -- skin -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["B86", "L01.00", "B02.7", "B00.7"])
+def test_scabies_impetigo_and_disseminated_herpes_defer(code: str) -> None:
+    """Scabies, impetigo, disseminated zoster / herpes: defer until treated."""
+    result = assess(patient(conditions=(cond(code),)))
+    (f,) = only(result, "core.contagious_skin")
+    assert f.action.value == "defer"
+    assert not only(result, "core.local_infection")
+
+
+@pytest.mark.parametrize("code", ["B35.3", "B00.1", "B02.9"])
+def test_tinea_and_herpes_lesions_are_local(code: str) -> None:
+    """Tinea pedis, herpes labialis, zoster without complication: avoid the area."""
+    pt = patient(conditions=(cond(code, R.FOOT, L.LEFT),))
+    (f,) = only(assess(pt), "core.contagious_skin")
+    assert f.action.value == "avoid_region"
+    assert sites(f) == {(R.FOOT, L.LEFT)}
+
+
+def test_psoriasis_is_a_local_precaution_not_an_infection() -> None:
+    """Psoriasis over the elbow: avoid the lesions; without a site, information only."""
+    (f,) = only(
+        assess(patient(conditions=(cond("L40.0", R.ELBOW, L.RIGHT),))), "core.inflammatory_skin"
+    )
+    assert f.severity.value == "local"
+    assert sites(f) == {(R.ELBOW, L.RIGHT)}
+    (g,) = only(assess(patient(conditions=(cond("L20.9"),))), "core.inflammatory_skin")
+    assert g.severity.value == "information"
+    assert not only(assess(patient(conditions=(cond("L40.0"),))), "core.contagious_skin")
+
+
+# -- acute injury and inflammation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "where"),
+    [
+        ("S93.401A", {(R.ANKLE, L.RIGHT), (R.FOOT, L.RIGHT)}),  # Sprain ... right ankle
+        ("S83.511A", {(R.KNEE, L.RIGHT)}),  # Sprain of ACL of right knee
+        ("S40.011A", {(R.SHOULDER, L.RIGHT), (R.UPPER_ARM, L.RIGHT)}),  # Contusion r shoulder
+        ("M10.071", {(R.ANKLE, L.RIGHT), (R.FOOT, L.RIGHT)}),  # Idiopathic gout, right ankle
+    ],
+)
+def test_acute_injury_and_gout_avoid_the_site(
+    code: str, where: set[tuple[BodyRegion, Laterality | None]]
+) -> None:
+    """Sprains, contusions (initial encounter) and gout: not over the site, on its side."""
+    (f,) = only(assess(patient(conditions=(cond(code),))), "core.acute_inflammation")
+    assert f.action.value == "avoid_region"
+    assert sites(f) == where
+
+
+def test_healing_and_sequela_injuries() -> None:
+    """Subsequent encounter (D): light pressure; sequela (S): no finding."""
+    (f,) = only(assess(patient(conditions=(cond("S93.401D"),))), "core.acute_inflammation")
+    assert f.max_grade is PressureGrade.HEAVY_LOTIONING
+    assert not only(assess(patient(conditions=(cond("S93.401S"),))), "core.acute_inflammation")
+
+
+def test_rheumatoid_flare_avoids_the_joint_and_rules_out_mfr() -> None:
+    """RA in relapse (a flare): avoid the joint, no MFR; active without flare: information."""
+    flare = Condition(code=Coding.icd10cm("M06.011"), status=ClinicalStatus.RELAPSE)
+    result = assess(patient(conditions=(flare,)), plan(tech("core.myofascial_release")))
+    found = only(result, "core.acute_inflammation")
+    assert {f.action.value for f in found} == {"avoid_region", "avoid_modality"}
+    local = next(f for f in found if f.action.value == "avoid_region")
+    assert sites(local) == {(R.SHOULDER, L.RIGHT)}
+    (g,) = only(assess(patient(conditions=(cond("M05.711"),))), "core.acute_inflammation")
+    assert g.severity.value == "information"
+
+
+# -- loss of sensation or motor control --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "where"),
+    [
+        ("I69.351", {(R.UPPER_LIMB, L.RIGHT), (R.LOWER_LIMB, L.RIGHT)}),  # hemiplegia r, stroke
+        ("G81.92", {(R.UPPER_LIMB, L.LEFT), (R.LOWER_LIMB, L.LEFT)}),  # hemiplegia left dominant
+        ("G82.21", {(R.LOWER_LIMB, None)}),  # Paraplegia, complete
+        ("I69.334", {(R.UPPER_LIMB, L.LEFT)}),  # monoplegia upper limb, left non-dominant
+    ],
+)
+def test_paralysis_limits_pressure_on_the_affected_limbs(
+    code: str, where: set[tuple[BodyRegion, Laterality | None]]
+) -> None:
+    """Paralysis: light pressure over the limbs the code names, on its side."""
+    (f,) = only(assess(patient(conditions=(cond(code),))), "core.paralysis")
+    assert f.max_grade is PressureGrade.HEAVY_LOTIONING
+    assert sites(f) == where
+
+
+def test_quadriplegia_covers_the_whole_body() -> None:
+    """G82.51 (quadriplegia C1-C4 complete): everywhere."""
+    (f,) = only(assess(patient(conditions=(cond("G82.51"),))), "core.paralysis")
+    assert f.whole_body
+
+
+# -- medication and flags -------------------------------------------------------------------
+
+
+def test_corticosteroids_limit_pressure() -> None:
+    """An active corticosteroid (or Z79.52) limits pressure to Walton grade 3."""
+    pred = Medication(name="prednisolone", classes=frozenset({MedicationClass.CORTICOSTEROID}))
+    (f,) = only(assess(patient(medications=(pred,))), "core.corticosteroids")
+    assert f.max_grade is PressureGrade.SWEDISH
+    assert only(assess(patient(conditions=(cond("Z79.52"),))), "core.corticosteroids")
+    stopped = attrs.evolve(pred, active=False)
+    assert not only(assess(patient(medications=(stopped,))), "core.corticosteroids")
+
+
+def test_every_risk_flag_and_medication_class_is_read_by_a_rule() -> None:
+    """Each RiskFlag, each MedicationClass but OTHER, and each DeviceKind triggers a rule."""
+    triggers = [r.triggers for r in builtin.BUILTIN_RULES if r.triggers is not None]
+    flags = set().union(*(t.flags for t in triggers))
+    classes = set().union(*(t.medication_classes for t in triggers))
+    devices = set().union(*(t.devices for t in triggers))
+    assert flags == set(RiskFlag)
+    assert classes == set(MedicationClass) - {MedicationClass.OTHER}
+    assert devices == set(DeviceKind)
+
+
+@pytest.mark.parametrize(
+    ("flag", "rule_id"),
+    [("fall_risk", "core.fall_risk"), ("history_of_abuse", "core.trauma_informed")],
+)
+def test_fall_risk_and_abuse_flags_are_read(flag: str, rule_id: str) -> None:
+    """The fall-risk and history-of-abuse flags each give an information finding."""
+    (f,) = only(assess(patient(flags=frozenset({RiskFlag(flag)}))), rule_id)
+    assert f.severity.value == "information"
+
+
+def test_nut_oil_allergy_is_read() -> None:
+    """A nut-oil allergy asks for another lubricant; a medication allergy does not."""
+    nut = Allergy(category=AllergyCategory.NUT_OIL, substance="sweet almond oil")
+    (f,) = only(assess(patient(allergies=(nut,))), "core.contact_allergy")
+    assert f.evidence == ("allergy nut_oil",)
+    drug = Allergy(category=AllergyCategory.MEDICATION, substance="penicillin")
+    assert not only(assess(patient(allergies=(drug,))), "core.contact_allergy")
