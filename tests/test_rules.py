@@ -472,8 +472,12 @@ def test_active_cancer_site_clearance_and_mld() -> None:
     (f,) = only(assess(patient(conditions=(cond("C50.911", R.CHEST),))), "core.active_cancer")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is PressureGrade.SWEDISH
-    (g,) = only(assess(patient(conditions=(cond("C18.9"),))), "core.active_cancer")
-    assert g.action is Action.OBTAIN_CLEARANCE
+    # No site recorded: the tumour-site limit everywhere (Walton), and approval first.
+    found = only(assess(patient(conditions=(cond("C18.9"),))), "core.active_cancer")
+    assert {g.action for g in found} == {Action.OBTAIN_CLEARANCE, Action.LIMIT_PRESSURE}
+    assert [g.max_grade for g in found if g.action is Action.LIMIT_PRESSURE] == [
+        PressureGrade.SWEDISH
+    ]
     mld = assess(
         patient(conditions=(cond("C18.9"),)), plan(tech("core.lymphatic_drainage", R.ABDOMEN))
     )

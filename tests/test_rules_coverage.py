@@ -31,6 +31,7 @@ from medmassage.patient import (
     AdministrativeSex,
     Allergy,
     AllergyCategory,
+    Clearance,
     ClinicalStatus,
     Condition,
     DeviceKind,
@@ -38,6 +39,7 @@ from medmassage.patient import (
     Medication,
     MedicationClass,
     Patient,
+    Pregnancy,
     RiskFlag,
     Surgery,
 )
@@ -520,3 +522,132 @@ def test_nut_oil_allergy_is_read() -> None:
     assert f.evidence == ("allergy nut_oil",)
     drug = Allergy(category=AllergyCategory.MEDICATION, substance="penicillin")
     assert not only(assess(patient(allergies=(drug,))), "core.contact_allergy")
+
+
+# -- pregnancy: physician clearance, abdomen and deep work ----------------------------------
+
+
+def _high_risk(clearance: Clearance | None = None) -> Patient:
+    return patient(
+        pregnancy=Pregnancy(
+            gestational_weeks=24, recorded_on=ON, high_risk=True, clearance=clearance
+        ),
+        conditions=(cond("O09.893"),),  # Supervision of other high risk pregnancies, 3rd tri
+    )
+
+
+def test_high_risk_pregnancy_defers_without_a_clearance() -> None:
+    """Without a recorded clearance, high risk (O09.893) defers treatment."""
+    result = assess(_high_risk())
+    assert result.status.value == "defer"
+
+
+def test_recorded_obstetric_clearance_is_honoured() -> None:
+    """A clearance in force replaces the deferral; its date is in the evidence."""
+    cleared = Clearance(cleared_by="obstetrics, Dr B", cleared_on=ON - dt.timedelta(days=3))
+    result = assess(_high_risk(cleared))
+    assert result.status.value == "modify"
+    risk = [f for f in only(result, "core.pregnancy") if "High-risk" in f.rationale]
+    assert [f.severity.value for f in risk] == ["relative"]
+    assert any(str(cleared.cleared_on) in e for e in risk[0].evidence)
+
+
+def test_lapsed_or_future_clearance_still_defers() -> None:
+    """A clearance that expired, or was given after the screening date, is not in force."""
+    lapsed = Clearance(
+        cleared_by="obstetrics",
+        cleared_on=ON - dt.timedelta(days=60),
+        valid_until=ON - dt.timedelta(days=1),
+    )
+    future = Clearance(cleared_by="obstetrics", cleared_on=ON + dt.timedelta(days=1))
+    for c in (lapsed, future):
+        result = assess(_high_risk(c))
+        assert result.status.value == "defer"
+        (defer,) = [f for f in only(result, "core.pregnancy") if f.action.value == "defer"]
+        assert any("not in force" in e for e in defer.evidence)
+
+
+def test_clearance_round_trips_through_json_and_is_validated() -> None:
+    """The pregnancy's clearance survives to_json/from_json; an inverted period is refused."""
+    import medmassage.serialization as ser
+    from medmassage.exceptions import ValidationError
+
+    pt = _high_risk(
+        Clearance(cleared_by="Dr B", cleared_on=ON, valid_until=ON + dt.timedelta(days=28))
+    )
+    text = ser.to_json(pt)
+    back = ser.from_json(Patient, text)
+    assert back == pt
+    assert back.pregnancy is not None
+    assert back.pregnancy.clearance is not None
+    assert back.pregnancy.clearance.cleared_by == "Dr B"
+    assert back.pregnancy.clearance.valid_until == ON + dt.timedelta(days=28)
+    assert '"cleared_on"' in text
+    with pytest.raises(ValidationError) as info:
+        Clearance(cleared_by="Dr B", cleared_on=ON, valid_until=ON - dt.timedelta(days=1))
+    assert "valid_until" in str(info.value)
+
+
+def test_pregnancy_flags_abdominal_and_deep_work() -> None:
+    """Pregnancy limits abdominal pressure; deep tissue work needs the provider's agreement."""
+    pt = patient(pregnancy=Pregnancy(gestational_weeks=20, recorded_on=ON))
+    result = assess(pt, plan(tech("core.deep_tissue", R.LUMBAR_SPINE)))
+    found = only(result, "core.pregnancy")
+    abdomen = [f for f in found if sites(f) == {(R.ABDOMEN, None)}]
+    assert [f.max_grade for f in abdomen] == [PressureGrade.LIGHT_LOTIONING]
+    deep = [f for f in found if f.action.value == "obtain_clearance"]
+    assert len(deep) == 1
+    assert deep[0].tags == frozenset({"deep_pressure"})
+    assert not [
+        f for f in only(assess(pt), "core.pregnancy") if f.action.value == "obtain_clearance"
+    ]
+
+
+# -- cancer: Walton's limits, MLD after treatment ---------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["C79.51", "C40.21", "C41.2", "C90.00"])
+def test_bone_involvement_limits_pressure_everywhere(code: str) -> None:
+    """Bone metastasis, primary bone cancer (C40 / C41), myeloma (C90.0): grade 2 at most."""
+    found = only(assess(patient(conditions=(cond(code),))), "core.bone_metastasis")
+    (limit,) = [f for f in found if f.action.value == "limit_pressure"]
+    assert limit.whole_body
+    assert limit.max_grade is PressureGrade.HEAVY_LOTIONING
+
+
+def test_cancer_site_unknown_limits_pressure_everywhere() -> None:
+    """C18.9 with no site: grade 3 at most over the whole body, and approval first."""
+    found = only(assess(patient(conditions=(cond("C18.9"),))), "core.active_cancer")
+    (limit,) = [f for f in found if f.action.value == "limit_pressure"]
+    assert limit.whole_body
+    assert limit.max_grade is PressureGrade.SWEDISH
+
+
+def _mld_after(pt: Patient) -> tuple[Finding, ...]:
+    result = assess(pt, plan(tech("core.lymphatic_drainage", R.UPPER_LIMB, L.LEFT)))
+    return tuple(f for f in only(result, "core.active_cancer") if "lymphatic" in f.tags)
+
+
+def test_mld_with_untreated_cancer_is_absolute() -> None:
+    """An active breast cancer (C50.912) with no treatment recorded rules MLD out."""
+    (f,) = _mld_after(patient(conditions=(cond("C50.912", R.CHEST, L.LEFT),)))
+    assert f.severity.value == "absolute"
+
+
+@pytest.mark.parametrize("history", ["Z92.3", "Z92.21", "Z90.12"])
+def test_mld_after_cancer_treatment_needs_agreement_not_refusal(history: str) -> None:
+    """After irradiation, chemotherapy or mastectomy, MLD needs the oncologist's agreement."""
+    pt = patient(conditions=(cond("C50.912", R.CHEST, L.LEFT), cond(history)))
+    (f,) = _mld_after(pt)
+    assert f.severity.value == "relative"
+    assert f.action.value == "obtain_clearance"
+
+
+def test_mld_after_node_dissection_needs_agreement() -> None:
+    """Axillary node removal recorded as a surgery counts as treatment."""
+    pt = patient(
+        conditions=(cond("C50.912", R.CHEST, L.LEFT),),
+        surgeries=(_nodes_out(R.CHEST, L.LEFT),),
+    )
+    (f,) = _mld_after(pt)
+    assert f.severity.value == "relative"

@@ -25,6 +25,7 @@ __all__ = [
     "AdministrativeSex",
     "Allergy",
     "AllergyCategory",
+    "Clearance",
     "ClinicalStatus",
     "Condition",
     "Consent",
@@ -176,6 +177,35 @@ class Allergy(Model):
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class Clearance(Model):
+    """A clinician's recorded clearance for massage: who gave it, when, until when.
+
+    Attributes:
+        cleared_by: Who cleared it: the clinician's name or identifier (an NPI,
+            say) and role, e.g. "Dr A. Obstetrician, obstetrics" (a clinician, not
+            the patient).
+        cleared_on: The date of the clearance.
+        valid_until: The last day it holds, if it was given for a period (the
+            next antenatal visit, say); ``None``: until withdrawn.
+    """
+
+    cleared_by: str
+    cleared_on: dt.date
+    valid_until: dt.date | None = None
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_text(p, "cleared_by", self.cleared_by, max_length=200)
+        if self.valid_until is not None and self.valid_until < self.cleared_on:
+            p.append(Problem("valid_until", "expected a date on or after cleared_on", "order"))
+        return p
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether the clearance is in force on *day*."""
+        return self.cleared_on <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class Pregnancy(Model):
     """A current pregnancy.
 
@@ -185,11 +215,15 @@ class Pregnancy(Model):
         recorded_on: The date the gestational age was assessed.
         high_risk: Whether the obstetric team classes it high-risk (pre-eclampsia,
             placental problems, preterm labour ...).
+        clearance: The obstetric team's clearance for massage, if recorded: the
+            high-risk pregnancy rule then no longer defers treatment while the
+            clearance is in force (its other precautions still apply).
     """
 
     gestational_weeks: int
     recorded_on: dt.date
     high_risk: bool = False
+    clearance: Clearance | None = None
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
