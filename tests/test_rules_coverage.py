@@ -45,7 +45,7 @@ from medmassage.patient import (
 )
 from medmassage.plans import PlannedTechnique, TreatmentPlan
 from medmassage.sessions import Session, TechniqueSegment
-from medmassage.units import Duration
+from medmassage.units import Duration, Pressure
 
 ON = dt.date(2026, 3, 2)
 R = BodyRegion
@@ -651,3 +651,48 @@ def test_mld_after_node_dissection_needs_agreement() -> None:
     )
     (f,) = _mld_after(pt)
     assert f.severity.value == "relative"
+
+
+# -- a recorded grade that the measured pressure contradicts ---------------------------------
+
+
+def _segment(grade: PressureGrade, kpa: float | None) -> TechniqueSegment:
+    return TechniqueSegment(
+        modality="core.swedish",
+        region=R.LOWER_LEG,
+        laterality=L.RIGHT,
+        duration=Duration(5, "min"),
+        grade=grade,
+        pressure=None if kpa is None else Pressure(kpa, "kPa"),
+    )
+
+
+def test_grade_two_at_441_kpa_is_flagged() -> None:
+    """A "grade 2" segment measured at 441 kPa under a grade-2 limit is inconsistent."""
+    pt = patient(conditions=(cond("I83.91"),))  # varicose veins, right leg: grade 2 at most
+    result = assess(pt, sess=session(_segment(PressureGrade.HEAVY_LOTIONING, 441)))
+    (v,) = [v for v in result.violations if v.rule_id == "core.varicose_veins"]
+    assert v.kind == "inconsistent"
+    assert "441" in v.message
+    assert result.status.value == "defer"
+
+
+def test_grade_and_pressure_that_agree_pass() -> None:
+    """Grade 2 at 30 kPa (within the 50 kPa bound), or with no measurement, keeps the limit."""
+    pt = patient(conditions=(cond("I83.91"),))
+    for kpa in (30.0, None):
+        result = assess(pt, sess=session(_segment(PressureGrade.HEAVY_LOTIONING, kpa)))
+        assert not [v for v in result.violations if v.rule_id == "core.varicose_veins"]
+
+
+def test_grade_pressure_bounds_are_a_policy() -> None:
+    """A stricter policy bound flags 30 kPa at grade 2; a bad bound is refused by field."""
+    from medmassage.exceptions import ValidationError
+
+    strict = Policy(grade_pressure_bounds={PressureGrade.HEAVY_LOTIONING: Pressure(25, "kPa")})
+    pt = patient(conditions=(cond("I83.91"),))
+    result = assess(pt, sess=session(_segment(PressureGrade.HEAVY_LOTIONING, 30)), policy=strict)
+    assert [v.kind for v in result.violations] == ["inconsistent"]
+    with pytest.raises(ValidationError) as info:
+        Policy(grade_pressure_bounds={2: 25})  # type: ignore[dict-item]
+    assert "grade_pressure_bounds" in str(info.value)

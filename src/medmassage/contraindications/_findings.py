@@ -291,13 +291,17 @@ class Violation:
             ``"region"`` (work over an avoided area), ``"modality"`` (an avoided
             modality), ``"grade"`` or ``"pressure"`` (above the limit), or
             ``"unverified"`` (a limit applies and the segment records neither a grade
-            nor a pressure that shows it was kept).
+            nor a pressure that shows it was kept), or ``"inconsistent"`` (the
+            recorded grade is within a grade limit but the measured pressure is
+            above what that limit's grade can be, `Policy.grade_pressure_bounds`).
         message: What was broken.
     """
 
     rule_id: str
     segment: int
-    kind: Literal["absolute", "region", "modality", "grade", "pressure", "unverified"]
+    kind: Literal[
+        "absolute", "region", "modality", "grade", "pressure", "unverified", "inconsistent"
+    ]
     message: str
 
     def __str__(self) -> str:
