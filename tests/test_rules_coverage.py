@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -696,3 +697,40 @@ def test_grade_pressure_bounds_are_a_policy() -> None:
     with pytest.raises(ValidationError) as info:
         Policy(grade_pressure_bounds={2: 25})  # type: ignore[dict-item]
     assert "grade_pressure_bounds" in str(info.value)
+
+
+# -- the command line shows the evidence level ------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lumbar_disc_herniation.json"
+
+
+def test_plugins_command_shows_each_rules_evidence_level(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`medmassage plugins` prints each rule's level; `--json` carries it per rule."""
+    from medmassage.cli import main
+
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "core.acute_dvt" in out
+    acute = next(line for line in out.splitlines() if "core.acute_dvt " in line)
+    assert acute.endswith("[evidence: textbook]")
+    assert main(["plugins", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)["rules"]
+    levels = {r["key"]: r["evidence_level"] for r in rules}
+    assert levels["core.bleeding_risk"] == "guideline"
+    assert len(levels) == len(builtin.BUILTIN_RULES)
+
+
+def test_screen_command_prints_the_evidence_level_beside_the_source(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`medmassage screen` prints "(evidence: ...)" after every finding's source."""
+    from medmassage.cli import main
+
+    main(["screen", str(EXAMPLE), "--on", "2026-01-12"])
+    out = capsys.readouterr().out
+    sources = [line for line in out.splitlines() if line.strip().startswith("source:")]
+    assert sources
+    assert all("(evidence: " in line for line in sources)
+    assert any("(evidence: convention)" in line for line in sources)  # the herniated disc
