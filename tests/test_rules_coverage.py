@@ -734,3 +734,14 @@ def test_screen_command_prints_the_evidence_level_beside_the_source(
     assert sources
     assert all("(evidence: " in line for line in sources)
     assert any("(evidence: convention)" in line for line in sources)  # the herniated disc
+
+
+def test_check_flags_a_grade_the_measurement_contradicts_without_any_finding() -> None:
+    """`medmassage.checks.check` warns about grade 2 at 441 kPa even with nothing to screen."""
+    from medmassage.checks import check
+
+    sess = session(_segment(PressureGrade.HEAVY_LOTIONING, 441))
+    codes = [a.code for a in check(sess)]
+    assert codes.count("grade_pressure_mismatch") == 1
+    fine = session(_segment(PressureGrade.HEAVY_LOTIONING, 30))
+    assert "grade_pressure_mismatch" not in [a.code for a in check(fine)]
