@@ -30,9 +30,15 @@ def case(lumbar_text: str) -> mm.Case:
     return mm.from_json(mm.Case, lumbar_text)
 
 
-def test_lumbar_example_has_one_advisory(case: mm.Case) -> None:
-    # Session 1: the patient reported the trigger-point pressure as too firm.
-    (advisory,) = check(case, screening=False)
+def test_lumbar_example_advisories(case: mm.Case) -> None:
+    # Session 1: the patient reported the trigger-point pressure as too firm. Sessions
+    # 2 and 3 record trigger-point work as Walton grade 3 at 4.5 kgf/cm2 (441 kPa): the
+    # grade and the measurement contradict each other (issue 11), which check() names.
+    advisory, *mismatches = check(case, screening=False)
+    assert [(a.code, a.path) for a in mismatches] == [
+        ("grade_pressure_mismatch", "sessions[1].segments[1].pressure"),
+        ("grade_pressure_mismatch", "sessions[2].segments[1].pressure"),
+    ]
     assert advisory.code == "pressure_too_firm"
     assert advisory.path == "sessions[0].segments[1].feedback"
     assert advisory.level is AdvisoryLevel.WARNING

@@ -102,7 +102,8 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "CarePlan": 1,
         "Procedure": 12,
         "Observation": 7,
-        "DetectedIssue": 2,
+        # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)
+        "DetectedIssue": 5,
     }
 
 

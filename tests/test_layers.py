@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "codes",
             "cpt",
             "advisories",
+            "evidence",
             "_icd10cm",
             "_validation",
             "_frozen",

@@ -179,6 +179,18 @@ def test_catalogue_covers_the_issue() -> None:
         "core.lymphedema",
         "core.neck_vessels_thyroid",
         "core.certification",
+        # issue 11: coverage of every fact the models collect
+        "core.thrombophilia",
+        "core.implanted_device",
+        "core.contagious_skin",
+        "core.inflammatory_skin",
+        "core.acute_inflammation",
+        "core.paralysis",
+        "core.corticosteroids",
+        "core.pain_feedback",
+        "core.fall_risk",
+        "core.trauma_informed",
+        "core.contact_allergy",
     }
 
 
@@ -281,14 +293,16 @@ def test_dvt_history_limits_leg_pressure() -> None:
     (f,) = only(result, "core.dvt_history")
     assert f.severity is Severity.RELATIVE
     assert f.max_grade is PressureGrade.HEAVY_LOTIONING
-    assert sites(f) == {(R.LOWER_LIMB, None)}
+    # A history code names no limb: the site is unknown, so all four limbs.
+    assert sites(f) == {(R.LOWER_LIMB, None), (R.UPPER_LIMB, None)}
     assert result.status is ScreeningStatus.MODIFY
     assert not only(assess(patient(conditions=(cond("Z86.19"),))), "core.dvt_history")
 
 
 def test_chronic_upper_limb_thrombosis_protects_the_arm() -> None:
     (f,) = only(assess(patient(conditions=(cond("I82.721"),))), "core.dvt_history")
-    assert sites(f) == {(R.UPPER_LIMB, None)}
+    # I82.721 "... deep veins of right upper extremity": the right arm.
+    assert sites(f) == {(R.UPPER_LIMB, Laterality.RIGHT)}
 
 
 @pytest.mark.parametrize("code", ["R50.9", "A41.9", "J10.1", "U07.1", "J06.9"])
@@ -337,7 +351,8 @@ def test_open_wound_region_from_code_when_not_recorded() -> None:
     (f,) = only(assess(patient(conditions=(cond("S81.811A"),))), "core.open_wound")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is None
-    assert sites(f) == {(R.KNEE, None), (R.LOWER_LEG, None)}
+    # S81.811A "Laceration without foreign body, right lower leg": the code states the side.
+    assert sites(f) == {(R.KNEE, Laterality.RIGHT), (R.LOWER_LEG, Laterality.RIGHT)}
 
 
 def test_burn_and_fragile_skin() -> None:
@@ -394,7 +409,8 @@ def test_recent_surgery_window_is_policy() -> None:
 def test_recent_fracture() -> None:
     (f,) = only(assess(patient(conditions=(cond("S52.501A"),))), "core.recent_fracture")
     assert f.severity is Severity.LOCAL
-    assert sites(f) == {(R.FOREARM, None)}
+    # S52.501A "Unspecified fracture of the lower end of right radius": the right forearm.
+    assert sites(f) == {(R.FOREARM, Laterality.RIGHT)}
     assert only(assess(patient(conditions=(cond("M84.375A"),))), "core.recent_fracture")
 
 
@@ -456,8 +472,12 @@ def test_active_cancer_site_clearance_and_mld() -> None:
     (f,) = only(assess(patient(conditions=(cond("C50.911", R.CHEST),))), "core.active_cancer")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is PressureGrade.SWEDISH
-    (g,) = only(assess(patient(conditions=(cond("C18.9"),))), "core.active_cancer")
-    assert g.action is Action.OBTAIN_CLEARANCE
+    # No site recorded: the tumour-site limit everywhere (Walton), and approval first.
+    found = only(assess(patient(conditions=(cond("C18.9"),))), "core.active_cancer")
+    assert {g.action for g in found} == {Action.OBTAIN_CLEARANCE, Action.LIMIT_PRESSURE}
+    assert [g.max_grade for g in found if g.action is Action.LIMIT_PRESSURE] == [
+        PressureGrade.SWEDISH
+    ]
     mld = assess(
         patient(conditions=(cond("C18.9"),)), plan(tech("core.lymphatic_drainage", R.ABDOMEN))
     )
@@ -557,7 +577,8 @@ def test_varicose_veins() -> None:
     assert sites(f) == {(R.LOWER_LIMB, Laterality.RIGHT)}
     assert f.max_grade is PressureGrade.HEAVY_LOTIONING
     (g,) = only(assess(patient(conditions=(cond("I83.93"),))), "core.varicose_veins")
-    assert sites(g) == {(R.LOWER_LIMB, None)}
+    # I83.93 "... of bilateral lower extremities": both legs, as the code says.
+    assert sites(g) == {(R.LOWER_LIMB, Laterality.BILATERAL)}
     assert not only(assess(patient(conditions=(cond("I86.1"),))), "core.varicose_veins")
 
 

@@ -60,6 +60,7 @@ PUBLIC_MODULES = (
     "medmassage.checks",
     "medmassage.units",
     "medmassage.codes",
+    "medmassage.evidence",
     "medmassage.serialization",
     "medmassage.screening",
     "medmassage.contraindications",
@@ -403,6 +404,12 @@ def _rule_page(rule: Any) -> str:
                     "Regions concerned",
                     ", ".join(r.value.replace("_", " ") for r in sorted(rule.regions, key=str))
                     or "any region (the findings name the sites)",
+                ),
+                (
+                    "Evidence level",
+                    f"**{rule.evidence_level.value.replace('_', ' ')}**: "
+                    f"{_escape(rule.evidence_level.description)} "
+                    "(:py:class:`~medmassage.evidence.EvidenceLevel`)",
                 ),
                 ("Plugin API version", str(rule.api_version)),
                 ("Implementation", f"``{kind.__module__}.{kind.__qualname__}``"),
@@ -782,6 +789,7 @@ def _rules_index(rules: list[Any]) -> str:
             f":ref:`rule-{r.id}`",
             f"``{r.id}``",
             r.severity.value,
+            r.evidence_level.value.replace("_", " "),
             ", ".join(f"``{m}``" for m in sorted(r.modalities)) or "all",
         ]
         for r in rules
@@ -792,7 +800,11 @@ def _rules_index(rules: list[Any]) -> str:
         "reserved ``core.`` namespace and cannot be disabled; an application can "
         "reclassify its severity with a :py:class:`~medmassage.contraindications.Policy` "
         "(see :doc:`/concepts/screening`).",
-        _list_table(["Rule", "Id", "Default severity", "Modalities"], rows, "40 25 15 20"),
+        _list_table(
+            ["Rule", "Id", "Default severity", "Evidence level", "Modalities"],
+            rows,
+            "34 24 13 13 16",
+        ),
         [r.id for r in rules],
     )
 

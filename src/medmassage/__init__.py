@@ -67,6 +67,7 @@ if TYPE_CHECKING:  # the same table for type checkers; tests/test_public_api.py 
         ProviderRole as ProviderRole,
         Referral as Referral,
     )
+    from .evidence import EvidenceLevel as EvidenceLevel
     from .exceptions import (
         MedmassageError as MedmassageError,
         PluginConflictError as PluginConflictError,
@@ -104,6 +105,7 @@ if TYPE_CHECKING:  # the same table for type checkers; tests/test_public_api.py 
         AdministrativeSex as AdministrativeSex,
         Allergy as Allergy,
         AllergyCategory as AllergyCategory,
+        Clearance as Clearance,
         ClinicalStatus as ClinicalStatus,
         Condition as Condition,
         Consent as Consent,
@@ -231,6 +233,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "medmassage.cpt": ("CptCode", "cpt_for_modality", "lookup_cpt"),
     "medmassage.diagnosis": ("Acuity", "Diagnosis", "Provider", "ProviderRole", "Referral"),
+    "medmassage.evidence": ("EvidenceLevel",),
     "medmassage.exceptions": (
         "MedmassageError",
         "PluginConflictError",
@@ -268,6 +271,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "AdministrativeSex",
         "Allergy",
         "AllergyCategory",
+        "Clearance",
         "ClinicalStatus",
         "Condition",
         "Consent",

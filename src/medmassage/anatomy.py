@@ -103,6 +103,16 @@ class BodyRegion(enum.Enum):
         """Whether the region exists on both sides, so a side must be given."""
         return self._paired  # type: ignore[attr-defined,no-any-return]
 
+    @property
+    def sided(self) -> bool:
+        """Whether a side given with the region is kept: every paired region, and the chest.
+
+        The chest is one region, so it needs no side, but a side may be given (a
+        pacemaker under the left clavicle, a port on the right): then work on the
+        other side of the chest does not overlap it.
+        """
+        return self._sided  # type: ignore[attr-defined,no-any-return]
+
     def contains(self, other: BodyRegion) -> bool:
         """Tell whether *other* is this region or a part of it."""
         return other is self or other in _PARTS.get(self, ())
@@ -117,11 +127,16 @@ def regions_overlap(
     """Tell whether two (region, side) pairs touch the same part of the body.
 
     Regions overlap when one contains the other; sides overlap unless they are
-    opposite (left vs right). Unpaired regions ignore sides.
+    opposite (left vs right). Sides count only when both regions keep one
+    (`BodyRegion.sided`: the paired regions and the chest); other regions
+    ignore sides.
+
+    >>> regions_overlap(BodyRegion.CHEST, Laterality.LEFT, BodyRegion.CHEST, Laterality.RIGHT)
+    False
     """
     if not (a.contains(b) or b.contains(a)):
         return False
-    if not (a.paired and b.paired) or a_side is None:
+    if not (a.sided and b.sided) or a_side is None:
         return True
     return a_side.covers(b_side)
 
@@ -183,8 +198,10 @@ _PAIRED: Final = (
 )
 # Stored on each member: a frozenset lookup would call Enum.__hash__, written in
 # Python, on a hot validation path.
+_SIDED: Final = _PAIRED | {BodyRegion.CHEST}
 for _region in BodyRegion:
     _region._paired = _region in _PAIRED  # type: ignore[attr-defined]
+    _region._sided = _region in _SIDED  # type: ignore[attr-defined]
 del _region
 
 _PARTS: Final[dict[BodyRegion, frozenset[BodyRegion]]] = {

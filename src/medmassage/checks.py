@@ -19,9 +19,10 @@ from .anatomy import regions_overlap
 from .cases import Case
 from .diagnosis import Acuity, Diagnosis
 from .exceptions import Problem, ValidationError
-from .modalities import BUILTIN_MODALITIES, Modality
+from .modalities import BUILTIN_MODALITIES, Modality, PressureGrade
 from .plans import TreatmentPlan, technique_problems
 from .sessions import PressureFeedback, Session, SessionStatus
+from .units import Pressure
 
 if TYPE_CHECKING:
     from .plugins import Registry
@@ -127,6 +128,12 @@ def _plan(plan: TreatmentPlan, path: str, lookup: ModalityLookup) -> list[Adviso
     return out
 
 
+def _grade_bounds() -> Mapping[PressureGrade, Pressure]:
+    from .contraindications import default_policy
+
+    return default_policy().grade_pressure_bounds
+
+
 def _session(session: Session, path: str, plan: TreatmentPlan | None) -> list[Advisory]:
     out: list[Advisory] = []
     for i, seg in enumerate(session.segments):
@@ -137,6 +144,23 @@ def _session(session: Session, path: str, plan: TreatmentPlan | None) -> list[Ad
                     code="pressure_too_firm",
                     path=f"{where}.feedback",
                     message="the patient reported the pressure as too firm",
+                )
+            )
+        grade = seg.grade
+        bound = _grade_bounds().get(grade) if grade is not None else None
+        if (
+            grade is not None
+            and bound is not None
+            and seg.pressure is not None
+            and (seg.pressure > bound)
+        ):
+            out.append(
+                Advisory(
+                    code="grade_pressure_mismatch",
+                    path=f"{where}.pressure",
+                    message=f"the measured pressure {seg.pressure} is above the {bound} a "
+                    f"Walton grade {int(grade)} segment can have (the policy's "
+                    "grade_pressure_bounds, a convention): the grade or the measurement is wrong",
                 )
             )
         if seg.discomfort is not None and seg.discomfort > 8:

@@ -25,6 +25,7 @@ __all__ = [
     "AdministrativeSex",
     "Allergy",
     "AllergyCategory",
+    "Clearance",
     "ClinicalStatus",
     "Condition",
     "Consent",
@@ -101,19 +102,35 @@ class Condition(Model):
 
 
 class MedicationClass(enum.Enum):
-    """Drug classes that change how massage may be given."""
+    """Drug classes that change how massage may be given.
 
+    Each class but `OTHER` is read by a built-in screening rule, named below.
+    """
+
+    #: Read by ``core.bleeding_risk``.
     ANTICOAGULANT = "anticoagulant"
+    #: Read by ``core.bleeding_risk``.
     ANTIPLATELET = "antiplatelet"
+    #: Read by ``core.bleeding_risk``.
     THROMBOLYTIC = "thrombolytic"
+    #: Read by ``core.corticosteroids`` (tissue fragility).
     CORTICOSTEROID = "corticosteroid"
+    #: Read by ``core.active_cancer`` (approval; treatment for MLD).
     CHEMOTHERAPY = "chemotherapy"
+    #: Read by ``core.pain_feedback`` (dulled pain feedback).
     OPIOID = "opioid"
+    #: Read by ``core.pain_feedback`` (information).
     NSAID = "nsaid"
+    #: Read by ``core.pain_feedback`` (dulled feedback, drowsiness).
     MUSCLE_RELAXANT = "muscle_relaxant"
+    #: Read by ``core.fall_risk`` (a drop in blood pressure on rising).
     ANTIHYPERTENSIVE = "antihypertensive"
+    #: Read by ``core.pain_feedback`` (injection sites, hypoglycaemia).
     INSULIN = "insulin"
+    #: Read by ``core.osteoporosis`` (a sign of fragile bone).
     BISPHOSPHONATE = "bisphosphonate"
+    #: Read by no rule: a class that says nothing about massage has no precaution
+    #: to derive; record the relevant condition or flag instead.
     OTHER = "other"
 
 
@@ -142,7 +159,12 @@ class Medication(Model):
 
 
 class AllergyCategory(enum.Enum):
-    """What a patient is allergic to, among what a massage clinic uses."""
+    """What a patient is allergic to, among what a massage clinic uses.
+
+    The materials a session uses are read by ``core.contact_allergy``;
+    `MEDICATION` and `OTHER` are read by no rule, since a massage session does
+    not expose the patient to them.
+    """
 
     MASSAGE_OIL = "massage_oil"
     NUT_OIL = "nut_oil"
@@ -176,6 +198,35 @@ class Allergy(Model):
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class Clearance(Model):
+    """A clinician's recorded clearance for massage: who gave it, when, until when.
+
+    Attributes:
+        cleared_by: Who cleared it: the clinician's name or identifier (an NPI,
+            say) and role, e.g. "Dr A. Obstetrician, obstetrics" (a clinician, not
+            the patient).
+        cleared_on: The date of the clearance.
+        valid_until: The last day it holds, if it was given for a period (the
+            next antenatal visit, say); ``None``: until withdrawn.
+    """
+
+    cleared_by: str
+    cleared_on: dt.date
+    valid_until: dt.date | None = None
+
+    def _problems(self) -> list[Problem]:
+        p: list[Problem] = []
+        check_text(p, "cleared_by", self.cleared_by, max_length=200)
+        if self.valid_until is not None and self.valid_until < self.cleared_on:
+            p.append(Problem("valid_until", "expected a date on or after cleared_on", "order"))
+        return p
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether the clearance is in force on *day*."""
+        return self.cleared_on <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class Pregnancy(Model):
     """A current pregnancy.
 
@@ -185,11 +236,15 @@ class Pregnancy(Model):
         recorded_on: The date the gestational age was assessed.
         high_risk: Whether the obstetric team classes it high-risk (pre-eclampsia,
             placental problems, preterm labour ...).
+        clearance: The obstetric team's clearance for massage, if recorded: the
+            high-risk pregnancy rule then no longer defers treatment while the
+            clearance is in force (its other precautions still apply).
     """
 
     gestational_weeks: int
     recorded_on: dt.date
     high_risk: bool = False
+    clearance: Clearance | None = None
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []
@@ -239,7 +294,11 @@ class Surgery(Model):
 
 
 class DeviceKind(enum.Enum):
-    """Implanted devices that change positioning or where pressure may go."""
+    """Implanted devices that change positioning or where pressure may go.
+
+    Every kind is read by ``core.implanted_device``: no pressure over the site,
+    or (joint replacement, spinal fixation) the surgeon's movement precautions.
+    """
 
     PACEMAKER = "pacemaker"
     DEFIBRILLATOR = "defibrillator"
@@ -254,7 +313,16 @@ class DeviceKind(enum.Enum):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ImplantedDevice(Model):
-    """An implanted device and where it is."""
+    """An implanted device and where it is.
+
+    Attributes:
+        kind: What the device is.
+        region: Where it is (the chest keeps a side: a pacemaker under the left
+            clavicle is ``region=CHEST, laterality=LEFT``).
+        laterality: Which side, for paired regions and the chest.
+        implanted_on: When it was implanted, if known (read by no rule: the
+            precaution over a device does not end).
+    """
 
     kind: DeviceKind
     region: BodyRegion
@@ -278,7 +346,18 @@ class ConsentScope(enum.Enum):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Consent(Model):
-    """A consent on file."""
+    """A consent on file.
+
+    Screening reads a consent to sensitive areas for a patient with a history of
+    abuse (``core.trauma_informed``); other consents are a record-keeping matter
+    that no contraindication rule judges.
+
+    Attributes:
+        scope: What the consent covers.
+        signed_on: When it was signed.
+        expires_on: The last day it holds, if it expires.
+        revoked_on: When it was revoked, if it was.
+    """
 
     scope: ConsentScope
     signed_on: dt.date
@@ -303,13 +382,22 @@ class Consent(Model):
 
 
 class RiskFlag(enum.Enum):
-    """Structured findings not well captured by a diagnosis code."""
+    """Structured findings not well captured by a diagnosis code.
 
+    Every flag is read by a built-in screening rule, named below.
+    """
+
+    #: Read by ``core.open_wound`` (no friction or strong pressure).
     FRAGILE_SKIN = "fragile_skin"
+    #: Read by ``core.neuropathy`` (light pressure only).
     REDUCED_SENSATION = "reduced_sensation"
+    #: Read by ``core.bleeding_risk``.
     BLEEDING_TENDENCY = "bleeding_tendency"
+    #: Read by ``core.fall_risk`` (transfers and rising).
     FALL_RISK = "fall_risk"
+    #: Read by ``core.neuropathy`` (light pressure only).
     CANNOT_COMMUNICATE_PRESSURE = "cannot_communicate_pressure"
+    #: Read by ``core.trauma_informed`` (consent before each area).
     HISTORY_OF_ABUSE = "history_of_abuse"
 
 

@@ -128,7 +128,8 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
             lines.append(f"      evidence: {', '.join(f.evidence)}")
         if f.reclassified_from is not None:
             lines.append(f"      (reclassified by policy from {f.reclassified_from.value})")
-        lines.append(f"      source: {f.source}")
+        level = f" (evidence: {f.evidence_level.value})" if f.evidence_level is not None else ""
+        lines.append(f"      source: {f.source}{level}")
     if assessment.plan_conflicts:
         lines.append(f"plan conflicts ({len(assessment.plan_conflicts)}): change these techniques")
         lines.extend(f"  {c}" for c in assessment.plan_conflicts)

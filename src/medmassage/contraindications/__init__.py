@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..codes import CodeSet as CodeSet  # re-exported: it lived here before 0.2
+from ..evidence import EvidenceLevel
 from ._checks import check_plan, check_session
 from ._context import MAX_GESTATION_WEEKS as _MAX_GESTATION_WEEKS
 from ._context import ScreeningContext
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_GESTATION_WEEKS",
     "Action",
     "Assessment",
+    "EvidenceLevel",
     "Finding",
     "PlanConflict",
     "Policy",

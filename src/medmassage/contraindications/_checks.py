@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
-from ..modalities import Modality
+from ..modalities import Modality, PressureGrade
 from ..plans import PlannedTechnique, TreatmentPlan
 from ..sessions import Session, TechniqueSegment
 from ..units import Pressure
@@ -19,6 +19,7 @@ from ._findings import (
     TechniqueStatus,
     Violation,
 )
+from ._policy import default_policy
 
 # -- what a finding concerns ---------------------------------------------------------
 
@@ -72,6 +73,8 @@ def check_session(
     findings: Iterable[Finding],
     session: Session,
     modalities: Mapping[str, Modality],
+    *,
+    grade_pressure_bounds: Mapping[PressureGrade, Pressure] | None = None,
 ) -> tuple[Violation, ...]:
     """Check every applied segment of *session* against *findings*.
 
@@ -85,17 +88,23 @@ def check_session(
       measured pressure above `Finding.max_pressure` (compared in kPa, whatever
       units either side uses). A segment with neither breaks a grade limit when
       its modality's lowest grade is above it, and is *unverified* when the
-      modality's range straddles it (or the modality is unknown).
+      modality's range straddles it (or the modality is unknown);
+    * a segment whose recorded grade keeps a grade limit but whose measured
+      pressure is above *grade_pressure_bounds* for the limit's grade (by
+      default `Policy.grade_pressure_bounds`) is *inconsistent*: its record
+      contradicts itself, so the grade does not show the limit was kept.
 
     Information findings and relative findings without a limit (obtain clearance,
     change position, monitor) cannot be checked against a segment and are skipped.
     """
+    if grade_pressure_bounds is None:
+        grade_pressure_bounds = default_policy().grade_pressure_bounds
     out: list[Violation] = []
     relevant = _checkable(findings)
     for i, seg in enumerate(session.segments):
         modality = modalities.get(seg.modality)
         for f in _concerning(relevant, seg, modality):
-            v = _segment_violation(f, i, seg, modality)
+            v = _segment_violation(f, i, seg, modality, grade_pressure_bounds)
             if v is not None:
                 out.append(v)
     return tuple(out)
@@ -157,7 +166,11 @@ def check_plan(
 
 
 def _segment_violation(
-    f: Finding, i: int, seg: TechniqueSegment, modality: Modality | None
+    f: Finding,
+    i: int,
+    seg: TechniqueSegment,
+    modality: Modality | None,
+    bounds: Mapping[PressureGrade, Pressure],
 ) -> Violation | None:
     where = f"{seg.modality} over {seg.region.value}"
     forbidden = _forbids(f, where)
@@ -183,6 +196,20 @@ def _segment_violation(
                     kind="grade",
                     message=f"{where} at Walton grade {int(seg.grade)} is above the limit of "
                     f"{int(f.max_grade)}",
+                )
+            bound = bounds.get(f.max_grade)
+            if (
+                bound is not None
+                and seg.pressure is not None
+                and seg.pressure.canonical > bound.canonical
+            ):
+                return Violation(
+                    rule_id=f.rule_id,
+                    segment=i,
+                    kind="inconsistent",
+                    message=f"{where} is recorded at Walton grade {int(seg.grade)} but measured "
+                    f"{seg.pressure}, above the {bound} a grade-{int(f.max_grade)} limit allows: "
+                    "the record contradicts itself",
                 )
             return None
         if modality is not None and modality.min_grade > f.max_grade:

@@ -276,7 +276,12 @@ class RuleSet:
                 findings.append(policy.classify(finding) if policy.severities else finding)
         violations: tuple[Violation, ...] = ()
         if findings and context.session is not None:
-            violations = check_session(findings, context.session, context.modalities)
+            violations = check_session(
+                findings,
+                context.session,
+                context.modalities,
+                grade_pressure_bounds=context.policy.grade_pressure_bounds,
+            )
         return Assessment(
             findings=findings,
             failures=tuple(failures),

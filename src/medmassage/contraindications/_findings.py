@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ..anatomy import BodyRegion, Laterality, regions_overlap
+from ..evidence import EvidenceLevel
 from ..exceptions import Problem, ValidationError
 from ..modalities import PressureGrade
 from ..units import Pressure
@@ -132,6 +133,7 @@ def _check_finding(finding: Finding) -> None:
         and (not f.evidence or all(type(e) is str for e in f.evidence))
         and (not f.modalities or all(type(m) is str for m in f.modalities))
         and (not f.tags or all(type(t) is str for t in f.tags))
+        and (f.evidence_level is None or type(f.evidence_level) is EvidenceLevel)
     ):
         return  # the common, valid case, checked cheaply
     p: list[Problem] = []
@@ -161,6 +163,9 @@ def _check_finding(finding: Finding) -> None:
     evidence = _field(finding, "evidence")
     if not isinstance(evidence, tuple) or not all(isinstance(e, str) for e in evidence):
         p.append(Problem("evidence", "expected a tuple of strings", "type"))
+    level = _field(finding, "evidence_level")
+    if level is not None and not isinstance(level, EvidenceLevel):
+        p.append(Problem("evidence_level", "expected an EvidenceLevel", "type"))
     if p:
         raise ValidationError(p, "Finding")
 
@@ -186,6 +191,8 @@ class Finding:
         evidence: What triggered it, as codes and structured facts
             (``"ICD-10-CM I82.401"``, ``"medication class anticoagulant"``).
         reclassified_from: The rule's own severity, when a `Policy` changed it.
+        evidence_level: The kind of source behind the rule (guideline, textbook
+            ...), when the rule states it (every built-in rule does).
     """
 
     rule_id: str
@@ -200,6 +207,7 @@ class Finding:
     max_pressure: Pressure | None = None
     evidence: tuple[str, ...] = ()
     reclassified_from: Severity | None = None
+    evidence_level: EvidenceLevel | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_finding(self)
@@ -245,6 +253,7 @@ class Finding:
             "max_pressure": self.max_pressure.to_dict() if self.max_pressure else None,
             "evidence": list(self.evidence),
             "reclassified_from": self.reclassified_from.value if self.reclassified_from else None,
+            "evidence_level": self.evidence_level.value if self.evidence_level else None,
         }
 
 
@@ -282,13 +291,17 @@ class Violation:
             ``"region"`` (work over an avoided area), ``"modality"`` (an avoided
             modality), ``"grade"`` or ``"pressure"`` (above the limit), or
             ``"unverified"`` (a limit applies and the segment records neither a grade
-            nor a pressure that shows it was kept).
+            nor a pressure that shows it was kept), or ``"inconsistent"`` (the
+            recorded grade is within a grade limit but the measured pressure is
+            above what that limit's grade can be, `Policy.grade_pressure_bounds`).
         message: What was broken.
     """
 
     rule_id: str
     segment: int
-    kind: Literal["absolute", "region", "modality", "grade", "pressure", "unverified"]
+    kind: Literal[
+        "absolute", "region", "modality", "grade", "pressure", "unverified", "inconsistent"
+    ]
     message: str
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ import attrs
 
 from .._frozen import FrozenMap
 from ..exceptions import Problem, ValidationError
+from ..modalities import PressureGrade
 from ..units import Duration, Pressure, Temperature
 from ._findings import Finding, RuleFailure, ScreeningStatus, Severity, Violation
 
@@ -24,6 +25,39 @@ def _freeze_severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
             [Problem("severities", "expected a mapping of rule id to Severity", "type")], "Policy"
         )
     return FrozenMap(value)
+
+
+def _freeze_bounds(value: Mapping[PressureGrade, Pressure]) -> Mapping[PressureGrade, Pressure]:
+    given: object = value
+    items: list[tuple[object, object]] = list(value.items()) if isinstance(given, Mapping) else []
+    if not isinstance(given, Mapping) or not all(
+        isinstance(k, PressureGrade) and isinstance(v, Pressure) for k, v in items
+    ):
+        raise ValidationError(
+            [
+                Problem(
+                    "grade_pressure_bounds",
+                    "expected a mapping of PressureGrade to Pressure",
+                    "type",
+                )
+            ],
+            "Policy",
+        )
+    return FrozenMap(value)
+
+
+def _default_bounds() -> Mapping[PressureGrade, Pressure]:
+    # A convention: Walton's grades are described, not measured. The bounds are
+    # generous (grade 0 at 2.5 times the ~4 kPa of lymphatic drainage) so that only
+    # a record that cannot be right is flagged; grades 4 and 5 are not bounded.
+    return FrozenMap(
+        {
+            PressureGrade.STATIONARY_HOLD: Pressure(10, "kPa"),
+            PressureGrade.LIGHT_LOTIONING: Pressure(20, "kPa"),
+            PressureGrade.HEAVY_LOTIONING: Pressure(50, "kPa"),
+            PressureGrade.SWEDISH: Pressure(150, "kPa"),
+        }
+    )
 
 
 def _mmhg(value: float) -> Callable[[], Pressure]:
@@ -74,6 +108,14 @@ class Policy:
             replaced by side-lying (default 22 weeks; massagelamesa.com).
         violations_defer: Whether a session segment that breaks a finding makes
             the status *defer* (default true).
+        grade_pressure_bounds: For each Walton grade, the measured pressure above
+            which a segment recorded at that grade contradicts its own record (a
+            "grade 2" segment at 441 kPa). A segment under a grade limit whose
+            measured pressure is above the bound of the limit's grade breaks the
+            limit (`Violation` kind ``"inconsistent"``), so a limit in grades
+            cannot be passed by recording only a low grade. Defaults (a
+            convention: Walton's scale has no published pressures): grade 0 10 kPa,
+            1 20 kPa, 2 50 kPa, 3 150 kPa; grades 4 and 5 unbounded.
     """
 
     severities: Mapping[str, Severity] = attrs.field(
@@ -86,6 +128,9 @@ class Policy:
     surgery_light_only: Duration = attrs.field(factory=lambda: Duration(84 * 24 * 60, "min"))
     late_pregnancy_weeks: float = 22.0
     violations_defer: bool = True
+    grade_pressure_bounds: Mapping[PressureGrade, Pressure] = attrs.field(
+        factory=_default_bounds, converter=_freeze_bounds, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []

@@ -112,6 +112,14 @@ def get_default_registry() -> Registry:
     return make_registry()
 
 
+def _evidence_level(rule: object) -> str:
+    """The evidence level a rule declares (optional for plugins), or "not stated"."""
+    from ..evidence import EvidenceLevel
+
+    level = getattr(rule, "evidence_level", None)
+    return level.value if isinstance(level, EvidenceLevel) else "not stated"
+
+
 def report(registry: Registry | None = None) -> str:
     """Return a readable listing of *registry*: every entry, its source, and failures."""
     reg = get_default_registry() if registry is None else registry
@@ -124,7 +132,10 @@ def report(registry: Registry | None = None) -> str:
     ):
         lines.append(f"{title} ({len(keys)}):")
         for key in sorted(keys):
-            lines.append(f"  {key:<40} {reg.sources[(group, key)]}")
+            line = f"  {key:<40} {reg.sources[(group, key)]}"
+            if group == RULES_GROUP:
+                line += f" [evidence: {_evidence_level(reg.rules[key])}]"
+            lines.append(line)
     if reg.disabled:
         lines.append(f"disabled ({len(reg.disabled)}):")
         lines.extend(f"  {k}: {v}" for k, v in sorted(reg.disabled.items()))

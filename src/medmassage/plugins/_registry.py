@@ -11,6 +11,7 @@ import attrs
 
 from .._frozen import FrozenMap
 from ..contraindications import Rule, RuleFailure, RuleSet
+from ..evidence import EvidenceLevel
 from ..exceptions import (
     UnknownCodeError,
 )
@@ -260,14 +261,18 @@ class Registry:
             out: list[dict[str, object]] = []
             for key in sorted(keys):
                 src = self.sources[(group, key)]
-                out.append(
-                    {
-                        "key": key,
-                        "distribution": src.distribution,
-                        "version": src.version,
-                        "entry_point": src.entry_point,
-                    }
-                )
+                entry: dict[str, object] = {
+                    "key": key,
+                    "distribution": src.distribution,
+                    "version": src.version,
+                    "entry_point": src.entry_point,
+                }
+                if group == RULES_GROUP:
+                    level = getattr(self.rules[key], "evidence_level", None)
+                    entry["evidence_level"] = (
+                        level.value if isinstance(level, EvidenceLevel) else None
+                    )
+                out.append(entry)
             return out
 
         return {

@@ -13,8 +13,8 @@ may reclassify any rule with `medmassage.contraindications.Policy`.
 
 The rules live by body system (``vascular``, ``infection_and_skin``,
 ``musculoskeletal``, ``oncology``, ``lymphatic``, ``pregnancy``, ``neurological``,
-``practice``); each module holds a rule's code sets, its class and its one
-instance with its metadata (id, title, severity, source, triggers, modalities,
+``devices``, ``medication``, ``practice``); each module holds a rule's code sets,
+its class and its one instance with its metadata (id, title, severity, source, triggers, modalities,
 regions) together, the instance named after the id (``core.acute_dvt`` is
 ``vascular.ACUTE_DVT``). This package only collects them.
 """
@@ -24,12 +24,21 @@ from __future__ import annotations
 from typing import Final
 
 from ._base import CoreRule
-from .infection_and_skin import FEVER, LOCAL_INFECTION, OPEN_WOUND, RECENT_SURGERY
+from .devices import IMPLANTED_DEVICE
+from .infection_and_skin import (
+    CONTAGIOUS_SKIN,
+    FEVER,
+    INFLAMMATORY_SKIN,
+    LOCAL_INFECTION,
+    OPEN_WOUND,
+    RECENT_SURGERY,
+)
 from .lymphatic import HEART_FAILURE, KIDNEY_FAILURE, LYMPHEDEMA
-from .musculoskeletal import HERNIATED_DISC, OSTEOPOROSIS, RECENT_FRACTURE
-from .neurological import NEUROPATHY
+from .medication import CORTICOSTEROIDS, PAIN_FEEDBACK
+from .musculoskeletal import ACUTE_INFLAMMATION, HERNIATED_DISC, OSTEOPOROSIS, RECENT_FRACTURE
+from .neurological import NEUROPATHY, PARALYSIS
 from .oncology import ACTIVE_CANCER, BONE_METASTASIS, RADIATION_SITE
-from .practice import CERTIFICATION
+from .practice import CERTIFICATION, CONTACT_ALLERGY, FALL_RISK, TRAUMA_INFORMED
 from .pregnancy import PREGNANCY
 from .vascular import (
     ACUTE_DVT,
@@ -38,6 +47,7 @@ from .vascular import (
     DVT_HISTORY,
     HYPERTENSION,
     NECK_VESSELS_THYROID,
+    THROMBOPHILIA,
     VARICOSE_VEINS,
 )
 
@@ -49,6 +59,16 @@ BUILTIN_RULES: Final[tuple[CoreRule, ...]] = tuple(
         (
             ACTIVE_CANCER,
             ACUTE_DVT,
+            ACUTE_INFLAMMATION,
+            CONTACT_ALLERGY,
+            CONTAGIOUS_SKIN,
+            CORTICOSTEROIDS,
+            FALL_RISK,
+            IMPLANTED_DEVICE,
+            INFLAMMATORY_SKIN,
+            PAIN_FEEDBACK,
+            PARALYSIS,
+            TRAUMA_INFORMED,
             ANEURYSM,
             BLEEDING_RISK,
             BONE_METASTASIS,
@@ -69,6 +89,7 @@ BUILTIN_RULES: Final[tuple[CoreRule, ...]] = tuple(
             RADIATION_SITE,
             RECENT_FRACTURE,
             RECENT_SURGERY,
+            THROMBOPHILIA,
             VARICOSE_VEINS,
         ),
         key=lambda r: r.id,

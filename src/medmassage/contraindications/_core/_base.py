@@ -6,13 +6,16 @@ category (the category -> region table below).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
 import attrs
 
-from ...anatomy import BodyRegion
-from ...codes import CodeSet
+from ...anatomy import BodyRegion, Laterality
+from ...codes import CodeSet, lookup_icd10cm
+from ...evidence import EvidenceLevel
+from ...exceptions import MedmassageError
 from ...modalities import PressureGrade
 from ...patient import Condition
 from .._context import ScreeningContext
@@ -22,72 +25,177 @@ from .._protocol import Triggers
 _R = BodyRegion
 _UPPER: Final = (_R.UPPER_LIMB,)
 _LOWER: Final = (_R.LOWER_LIMB,)
+_LIMBS: Final = (_R.UPPER_LIMB, _R.LOWER_LIMB)
+_RENAL: Final = (_R.ABDOMEN, _R.LUMBAR_SPINE)
+_ILIAC: Final = (_R.ABDOMEN, _R.PELVIS)
+_AORTA: Final = (_R.CHEST, _R.ABDOMEN)
 
-# ICD-10-CM category -> body regions, for local conditions recorded without a region.
-# (Categories are the CMS tabular's: S01 "Open wound of head" ... S91 "... ankle, foot".)
-_CATEGORY_REGIONS: Final[Mapping[str, tuple[BodyRegion, ...]]] = {
+# ICD-10-CM code -> body regions, for local conditions recorded without a region.
+# Keys are categories or subcategories of the CMS tabular; the longest key that
+# begins a code wins, so ``I77.72`` (dissection of iliac artery) is the pelvis
+# whatever ``I77`` says. An empty tuple is a site the code does not state (the
+# finding then covers the whole body). Categories: S01 "Open wound of head" ...
+# S91 "... ankle, foot"; S02 ... S92 fractures; I71 aorta; I72 other aneurysm;
+# I77.7 other arterial dissection; I80 / I82 venous thrombosis.
+_CODE_REGIONS: Final[Mapping[str, tuple[BodyRegion, ...]]] = {
+    "S00": (_R.HEAD,),
     "S01": (_R.HEAD,),
-    "S11": (_R.NECK,),
-    "S21": (_R.CHEST,),
-    "S31": (_R.ABDOMEN, _R.LUMBAR_SPINE, _R.PELVIS),
-    "S41": (_R.SHOULDER, _R.UPPER_ARM),
-    "S51": (_R.ELBOW, _R.FOREARM),
-    "S61": (_R.WRIST, _R.HAND),
-    "S71": (_R.HIP, _R.THIGH),
-    "S81": (_R.KNEE, _R.LOWER_LEG),
-    "S91": (_R.ANKLE, _R.FOOT),
     "S02": (_R.HEAD,),
+    "S03": (_R.HEAD, _R.JAW),
+    "S10": (_R.NECK,),
+    "S11": (_R.NECK,),
     "S12": (_R.CERVICAL_SPINE,),
+    "S13": (_R.NECK, _R.CERVICAL_SPINE),
+    "S16": (_R.NECK,),
+    "S20": (_R.CHEST,),
+    "S21": (_R.CHEST,),
     "S22": (_R.CHEST, _R.THORACIC_SPINE),
+    "S23": (_R.CHEST, _R.THORACIC_SPINE),
+    "S29": (_R.CHEST, _R.THORACIC_SPINE),
+    "S30": (_R.ABDOMEN, _R.LUMBAR_SPINE, _R.PELVIS),
+    "S31": (_R.ABDOMEN, _R.LUMBAR_SPINE, _R.PELVIS),
     "S32": (_R.LUMBAR_SPINE, _R.PELVIS, _R.SACRUM),
+    "S33": (_R.LUMBAR_SPINE, _R.PELVIS, _R.SACRUM),
+    "S39": (_R.ABDOMEN, _R.LUMBAR_SPINE, _R.PELVIS),
+    "S40": (_R.SHOULDER, _R.UPPER_ARM),
+    "S41": (_R.SHOULDER, _R.UPPER_ARM),
     "S42": (_R.SHOULDER, _R.UPPER_ARM),
+    "S43": (_R.SHOULDER,),
+    "S46": (_R.SHOULDER, _R.UPPER_ARM),
+    "S50": (_R.ELBOW, _R.FOREARM),
+    "S51": (_R.ELBOW, _R.FOREARM),
     "S52": (_R.FOREARM,),
+    "S53": (_R.ELBOW,),
+    "S56": (_R.ELBOW, _R.FOREARM),
+    "S60": (_R.WRIST, _R.HAND),
+    "S61": (_R.WRIST, _R.HAND),
     "S62": (_R.WRIST, _R.HAND),
+    "S63": (_R.WRIST, _R.HAND),
+    "S66": (_R.WRIST, _R.HAND),
+    "S70": (_R.HIP, _R.THIGH),
+    "S71": (_R.HIP, _R.THIGH),
     "S72": (_R.HIP, _R.THIGH),
+    "S73": (_R.HIP,),
+    "S76": (_R.HIP, _R.THIGH),
+    "S80": (_R.KNEE, _R.LOWER_LEG),
+    "S81": (_R.KNEE, _R.LOWER_LEG),
     "S82": (_R.KNEE, _R.LOWER_LEG, _R.ANKLE),
+    "S83": (_R.KNEE,),
+    "S86": (_R.KNEE, _R.LOWER_LEG),
+    "S90": (_R.ANKLE, _R.FOOT),
+    "S91": (_R.ANKLE, _R.FOOT),
     "S92": (_R.FOOT,),
-    "I82": _LOWER,
+    "S93": (_R.ANKLE, _R.FOOT),
+    "S96": (_R.ANKLE, _R.FOOT),
+    # Veins. I80.0-I80.3, I82.4 / I82.5 (deep veins of the lower extremity) are
+    # the legs; I82.6 / I82.7, I82.A (axillary) the arm; I82.B (subclavian) the
+    # arm, shoulder and neck; I82.C (internal jugular) the neck; I82.0 (Budd-Chiari)
+    # the abdomen; I82.2 (venae cavae, thoracic veins) chest and abdomen; I82.3
+    # (renal vein) abdomen and flank; I80.8 / I80.9, I82.1, I82.8, I82.9: unstated.
     "I80": _LOWER,
+    "I80.8": (),
+    "I80.9": (),
+    "I82": (),
+    "I82.0": (_R.ABDOMEN,),
+    "I82.2": _AORTA,
+    "I82.3": _RENAL,
+    "I82.4": _LOWER,
+    "I82.5": _LOWER,
+    "I82.6": _UPPER,
+    "I82.7": _UPPER,
+    "I82.A": _UPPER,
+    "I82.B": (_R.UPPER_LIMB, _R.NECK),
+    "I82.C": (_R.NECK,),
     "I83": _LOWER,
+    "O22.0": _LOWER,
+    "O87.4": _LOWER,
     "L97": _LOWER,
     "I97": _UPPER,
     "C79": (),
     "M50": (_R.CERVICAL_SPINE,),
-    "I71": (_R.CHEST, _R.ABDOMEN),
+    # Arteries. I71 aorta (thoracic: chest; abdominal: abdomen; thoracoabdominal
+    # or unspecified: both); I72 and I77.7 by the artery the code names.
+    "I71": _AORTA,
+    "I71.01": (_R.CHEST,),
+    "I71.02": (_R.ABDOMEN,),
+    "I71.1": (_R.CHEST,),
+    "I71.2": (_R.CHEST,),
+    "I71.3": (_R.ABDOMEN,),
+    "I71.4": (_R.ABDOMEN,),
     "I67": (_R.HEAD,),
+    "I25.3": (_R.CHEST,),
     "I72": (),
-    "I77": (_R.NECK,),
+    "I72.0": (_R.NECK,),  # carotid artery
+    "I72.1": _UPPER,  # artery of upper extremity
+    "I72.2": _RENAL,  # renal artery
+    "I72.3": _ILIAC,  # iliac artery
+    "I72.4": _LOWER,  # artery of lower extremity
+    "I72.5": (_R.NECK,),  # other precerebral arteries
+    "I72.6": (_R.NECK,),  # vertebral artery
+    "I77": (),
+    "I77.71": (_R.NECK,),  # carotid artery
+    "I77.72": _ILIAC,  # iliac artery
+    "I77.73": _RENAL,  # renal artery
+    "I77.74": (_R.NECK,),  # vertebral artery
+    "I77.75": (_R.NECK,),  # other precerebral arteries
+    "I77.76": _UPPER,  # artery of upper extremity
+    "I77.77": _LOWER,  # artery of lower extremity
 }
+
+
+def code_regions(code: str) -> tuple[BodyRegion, ...]:
+    """The body regions an ICD-10-CM *code* (dotted) names; empty if it names none."""
+    if code.startswith("M51."):
+        return _disc_regions(code)
+    for end in range(len(code), 2, -1):
+        regions = _CODE_REGIONS.get(code[:end])
+        if regions is not None:
+            return regions
+    return ()
+
+
+def code_side(code: str) -> Laterality | None:
+    """The side the CMS description of ICD-10-CM *code* states, if it states one.
+
+    ``I83.91`` "... of right lower extremity" is the right, ``I82.402`` the left,
+    ``I80.03`` "..., bilateral" both; a description naming neither side, or
+    both, gives ``None`` (either side). Codes unknown to the bundled release
+    give ``None`` too.
+    """
+    try:
+        words = set(_WORD.findall(lookup_icd10cm(code).description.lower()))
+    except MedmassageError:
+        return None
+    if "bilateral" in words:
+        return Laterality.BILATERAL
+    right, left = "right" in words, "left" in words
+    if right and not left:
+        return Laterality.RIGHT
+    if left and not right:
+        return Laterality.LEFT
+    return None
+
+
+_WORD: Final = re.compile(r"[a-z]+")
 
 
 def _sites(condition: Condition, code: str | None) -> tuple[Site, ...]:
     """Where a local condition is: its recorded region, else what its code implies.
 
-    An empty tuple means the region is unknown (the finding then covers the whole
-    body, which errs on the side of caution).
+    The side is the condition's laterality, else the side the code states
+    (`code_side`) when the code's regions are sided. An empty tuple means the
+    region is unknown (the finding then covers the whole body, which errs on the
+    side of caution).
     """
     if condition.region is not None:
         return (Site(region=condition.region, laterality=condition.laterality),)
     if code is None:
         return ()
-    regions = _CATEGORY_REGIONS.get(code[:3], ())
-    if code.startswith("M51."):
-        regions = _disc_regions(code)
-    elif code.startswith(("I71.3", "I71.4")):
-        regions = (_R.ABDOMEN,)
-    elif code.startswith(("I71.1", "I71.2")):
-        regions = (_R.CHEST,)
-    elif code.startswith("I72."):
-        regions = _ANEURYSM_SITES.get(code[:5], ())
-    return tuple(Site(region=r, laterality=condition.laterality) for r in regions)
-
-
-_ANEURYSM_SITES: Final[Mapping[str, tuple[BodyRegion, ...]]] = {
-    "I72.0": (_R.NECK,),  # carotid artery
-    "I72.1": _UPPER,  # artery of upper extremity
-    "I72.3": (_R.PELVIS,),  # iliac artery
-    "I72.4": _LOWER,  # artery of lower extremity
-}
+    regions = code_regions(code)
+    side = condition.laterality
+    if side is None and any(r.sided for r in regions):
+        side = code_side(code)
+    return tuple(Site(region=r, laterality=side if r.sided else None) for r in regions)
 
 
 def _disc_regions(code: str) -> tuple[BodyRegion, ...]:
@@ -117,6 +225,8 @@ class CoreRule:
         title: A short title.
         severity: The severity of the rule's typical finding.
         source: The citation (also in the class docstring).
+        evidence_level: The kind of source the rule rests on (also in the class
+            docstring); every finding of the rule carries it.
         triggers: The engine's index keys.
         modalities: Modality codes or tags the rule concerns (empty: all).
         regions: Body regions the rule concerns (empty: any).
@@ -127,6 +237,7 @@ class CoreRule:
     title: str
     severity: Severity
     source: str
+    evidence_level: EvidenceLevel
     triggers: Triggers | None
     modalities: frozenset[str] = frozenset()
     regions: frozenset[BodyRegion] = frozenset()
@@ -159,6 +270,7 @@ class CoreRule:
             tags=tags,
             max_grade=max_grade,
             evidence=tuple(evidence),
+            evidence_level=self.evidence_level,
         )
 
 

@@ -1,7 +1,7 @@
 """Built-in rules of infection and the skin.
 
-Fever, local infection, wounds, and the operated site of a recent surgery (a
-healing wound).
+Fever, local infection, contagious and inflammatory skin conditions, wounds, and
+the operated site of a recent surgery (a healing wound).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import RiskFlag
 from .._context import ScreeningContext
@@ -31,6 +32,9 @@ class FeverRule(CoreRule):
     (J09-J18), acute upper respiratory infections (J00-J06), viral infection of
     unspecified site (B34), COVID-19 (U07.1), and a recorded temperature at or
     above the policy's threshold (38.0 degC by default).
+
+    Evidence level: expert_consensus: practice policies and an older NCCAM
+    backgrounder agree on deferring; the 38.0 degC threshold is a convention.
 
     Source: NCCAM backgrounder ("do not massage ... fever"; attribution
     UNCONFIRMED); ABMP member practice policy (no massage with acute infectious
@@ -62,11 +66,12 @@ FEVER: Final = FeverRule(
     severity=Severity.ABSOLUTE,
     source="NCCAM backgrounder (attribution UNCONFIRMED); ABMP member practice "
     "policy (cynthialombardi.abmp.com/contraindications); spaverde.pl (> 38 degC)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(FEVER_CODES, vitals=True),
 )
 
 
-LOCAL_INFECTION_CODES: Final = CodeSet("L00-L08", "A46")
+LOCAL_INFECTION_CODES: Final = CodeSet("L00", "L02-L08", "A46")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -76,7 +81,11 @@ class LocalInfectionRule(CoreRule):
     Local for most massage; for manual lymphatic drainage an acute infection is a
     whole-body contraindication (MLD resumes after 2-3 days of antibiotics with
     improvement; some wait 7-10 days). Codes: L00-L08 (infections of the skin and
-    subcutaneous tissue), A46 (erysipelas).
+    subcutaneous tissue) except L01 (impetigo: contagious, `core.contagious_skin`),
+    A46 (erysipelas).
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology (acute infection and
+    MLD); local avoidance is the general textbook rule.
 
     Source: ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder
     (not in the area of an infection).
@@ -107,6 +116,7 @@ LOCAL_INFECTION: Final = LocalInfectionRule(
     title="Local infection, cellulitis, erysipelas",
     severity=Severity.LOCAL,
     source="ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(LOCAL_INFECTION_CODES),
 )
 
@@ -124,6 +134,9 @@ class OpenWoundRule(CoreRule):
     Codes: open wounds S01-S91 (the ``S_1`` categories), burns and corrosions
     T20-T32, pressure ulcers L89, chronic ulcers L97 and L98.4; and the risk flag
     `RiskFlag.FRAGILE_SKIN` (a relative finding: gentle pressure).
+
+    Evidence level: guideline: NCCIH consumer guidance: no massage over weak skin
+    such as wounds.
 
     Source: NCCIH, Massage Therapy: What You Need To Know (no massage over weak
     skin such as wounds); namu.ca/myofascial-release-mfr/contraindications/ (open
@@ -155,6 +168,7 @@ OPEN_WOUND: Final = OpenWoundRule(
     severity=Severity.LOCAL,
     source="NCCIH, Massage Therapy: What You Need To Know; "
     "namu.ca/myofascial-release-mfr/contraindications/",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(WOUND_CODES, flags=frozenset({RiskFlag.FRAGILE_SKIN})),
 )
 
@@ -170,6 +184,9 @@ class RecentSurgeryRule(CoreRule):
     weeks by default; "avoid deep tissue 6-12 weeks" on a weak site is
     UNCONFIRMED) only light pressure is used over the site until cleared.
     Surgeon clearance governs (akronmohs.com: 6 weeks after Mohs with MD OK).
+
+    Evidence level: convention: surgeon clearance governs; the 2-week and 12-week
+    windows are the project's defaults, not a guideline.
 
     Source: clinical.md section 2.3 "Recent surgery" (secondary sources; time
     windows UNCONFIRMED); ABMP member practice policy (physician approval after
@@ -213,5 +230,136 @@ RECENT_SURGERY: Final = RecentSurgeryRule(
     source="Moffitt via remedial-massage.co.nz ('two weeks after surgery'); "
     "biologyinsights; akronmohs.com; ABMP member practice policy (time windows "
     "UNCONFIRMED)",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(surgeries=True),
+)
+
+
+CONTAGIOUS_SKIN_CODES: Final = CodeSet("B35", "B00", "B02", "B86", "L01")
+# Spread by contact, linens and the therapist's hands beyond the lesion: defer until
+# treated (scabies, impetigo); disseminated or central herpes infections are systemic.
+_DEFER_SKIN: Final = CodeSet(
+    "B86", "L01", "B00.3", "B00.4", "B00.7", "B02.0", "B02.1", "B02.7",
+)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ContagiousSkinRule(CoreRule):
+    """Contagious skin conditions: avoid the area, or defer until treated.
+
+    * Scabies (B86) and impetigo (L01) spread by skin contact and shared linens
+      beyond what can be seen: defer until treated and healed.
+    * Herpes simplex (B00) and herpes zoster (B02): avoid the lesions and the
+      affected dermatome while they are active (blisters, crusts); disseminated
+      or central nervous system infection (B00.3, B00.4, B00.7, B02.0, B02.1,
+      B02.7) defers treatment.
+    * Dermatophytosis, tinea (B35): avoid the affected area (ringworm, athlete's
+      foot); no contact over it and hand hygiene after the session.
+
+    The area is the condition's recorded region, else the whole body (a finding
+    that avoids everywhere until the site is recorded). Manual lymphatic
+    drainage is ruled out by any acute infection (Foldi).
+
+    Evidence level: textbook: Werner's massage pathology classes these conditions as
+    local contraindications (tinea, herpes simplex and zoster in the active
+    stage) or systemic ones until treated (scabies, impetigo).
+
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (2019),
+    skin conditions; NCCAM backgrounder (not in the area of an infection);
+    ltstherapy.com (Foldi's Textbook of Lymphology: acute infection and MLD).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Defer scabies, impetigo and disseminated herpes; avoid other lesions."""
+        found = list(context.matching(CONTAGIOUS_SKIN_CODES))
+        for c in found:
+            evidence = (context.evidence(c),)
+            if _DEFER_SKIN.matches(c.icd10cm):
+                yield self._finding(
+                    Action.DEFER,
+                    "Contagious skin condition that spreads beyond the lesions (or a "
+                    "disseminated infection): defer until treated and healed.",
+                    severity=Severity.ABSOLUTE,
+                    evidence=evidence,
+                )
+            else:
+                yield self._finding(
+                    Action.AVOID_REGION,
+                    "Contagious skin lesions: no contact over the affected area; hand "
+                    "hygiene after the session.",
+                    regions=_sites(c, c.icd10cm),
+                    evidence=evidence,
+                )
+        if found and context.uses(tag="lymphatic"):
+            yield self._finding(
+                Action.AVOID_MODALITY,
+                "Acute infection contraindicates manual lymphatic drainage.",
+                severity=Severity.ABSOLUTE,
+                tags=frozenset({"lymphatic"}),
+                evidence=[context.evidence(c) for c in found],
+            )
+
+
+CONTAGIOUS_SKIN: Final = ContagiousSkinRule(
+    id="core.contagious_skin",
+    title="Contagious skin conditions (tinea, herpes, scabies, impetigo)",
+    severity=Severity.LOCAL,
+    source="Werner, A Massage Therapist's Guide to Pathology, 7th ed. (2019); NCCAM "
+    "backgrounder; ltstherapy.com (Foldi)",
+    evidence_level=EvidenceLevel.TEXTBOOK,
+    triggers=_t(CONTAGIOUS_SKIN_CODES),
+)
+
+
+INFLAMMATORY_SKIN_CODES: Final = CodeSet("L40", "L20", "L21", "L23-L25", "L30.9")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class InflammatorySkinRule(CoreRule):
+    """Psoriasis and eczema: not contagious; a local precaution over active lesions.
+
+    Codes: L40 (psoriasis), L20 (atopic dermatitis), L21 (seborrhoeic
+    dermatitis), L23-L25 (contact dermatitis), L30.9 (dermatitis, unspecified).
+    Over the recorded region: no friction or pressure over broken, weeping or
+    inflamed lesions. Without a region: inspect the skin before treatment and
+    use a lubricant the patient tolerates (information). Massage elsewhere is
+    not restricted.
+
+    Evidence level: textbook: Werner's massage pathology treats psoriasis and eczema
+    as non-contagious, local cautions in the acute stage.
+
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (2019),
+    skin conditions; NCCAM backgrounder (not in the area of acute inflammation).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Avoid the recorded lesions; otherwise ask for a skin check."""
+        for c in context.matching(INFLAMMATORY_SKIN_CODES):
+            evidence = (context.evidence(c),)
+            if c.region is not None:
+                yield self._finding(
+                    Action.AVOID_REGION,
+                    "Psoriasis or eczema: no friction or pressure over broken, weeping or "
+                    "inflamed lesions.",
+                    regions=_sites(c, None),
+                    max_grade=PressureGrade.LIGHT_LOTIONING,
+                    evidence=evidence,
+                )
+            else:
+                yield self._finding(
+                    Action.MONITOR,
+                    "Psoriasis or eczema (not contagious): inspect the skin; avoid broken or "
+                    "inflamed lesions; use a lubricant the patient tolerates.",
+                    severity=Severity.INFORMATION,
+                    evidence=evidence,
+                )
+
+
+INFLAMMATORY_SKIN: Final = InflammatorySkinRule(
+    id="core.inflammatory_skin",
+    title="Psoriasis and eczema (non-contagious skin conditions)",
+    severity=Severity.LOCAL,
+    source="Werner, A Massage Therapist's Guide to Pathology, 7th ed. (2019); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
+    triggers=_t(INFLAMMATORY_SKIN_CODES),
 )

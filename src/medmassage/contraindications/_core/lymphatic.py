@@ -13,6 +13,7 @@ import attrs
 
 from ...anatomy import BodyRegion, Laterality
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
@@ -33,6 +34,9 @@ class HeartFailureRule(CoreRule):
     absolute contraindication to MLD; compensated heart failure (the rest of
     I50) is relative, with the cardiologist's clearance. For plans without MLD,
     heart problems are information (consult the provider).
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology (cardiac oedema
+    contraindicates MLD).
 
     Source: ltstherapy.com (Foldi's Textbook of Lymphology: cardiac oedema);
     wakemedical.massagetherapy.com; middlegeorgiamedicalmassage.com/
@@ -76,6 +80,7 @@ HEART_FAILURE: Final = HeartFailureRule(
     severity=Severity.ABSOLUTE,
     source="ltstherapy.com (Foldi); wakemedical.massagetherapy.com; "
     "middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-contraindications",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(HEART_FAILURE_CODES),
     modalities=frozenset({"lymphatic"}),
 )
@@ -91,6 +96,9 @@ class KidneyFailureRule(CoreRule):
     Acute kidney failure (N17) is an absolute contraindication to MLD; severe
     chronic kidney disease (N18.4-N18.6) and unspecified kidney failure (N19) are
     relative, with clearance. Only plans with MLD are affected.
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology (acute renal failure
+    contraindicates MLD).
 
     Source: wakemedical.massagetherapy.com; ltstherapy.com (Foldi: acute renal
     failure); kneadholisticmassage.co.nz/contraindications-to-mld (kidney disease:
@@ -128,6 +136,7 @@ KIDNEY_FAILURE: Final = KidneyFailureRule(
     severity=Severity.ABSOLUTE,
     source="wakemedical.massagetherapy.com; ltstherapy.com (Foldi); "
     "kneadholisticmassage.co.nz/contraindications-to-mld",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(KIDNEY_CODES),
     modalities=frozenset({"lymphatic"}),
 )
@@ -138,9 +147,17 @@ _NO_LYMPH_LOAD: Final = frozenset({"deep_pressure", "friction", "heat", "sustain
 
 
 def _at_risk_limbs(region: BodyRegion, side: Laterality | None) -> tuple[Site, ...]:
-    """The limb (and trunk quadrant) drained through nodes removed near *region*."""
-    if region in (_R.CHEST, _R.SHOULDER, _R.UPPER_ARM, _R.UPPER_LIMB, _R.NECK):
-        return (Site(region=_R.UPPER_LIMB, laterality=side), Site(region=_R.CHEST))
+    """The limb (and trunk quadrant) drained through nodes removed near *region*.
+
+    Axillary and breast surgery (chest, shoulder, arm): the arm and the chest on
+    that side. Neck dissection (head, jaw, neck): the head and neck, which those
+    nodes drain, not the arm. Inguinal and pelvic nodes (pelvis, abdomen, hip,
+    thigh, leg): the leg.
+    """
+    if region in (_R.HEAD, _R.JAW, _R.TEMPOROMANDIBULAR_JOINT, _R.NECK, _R.CERVICAL_SPINE):
+        return (Site(region=_R.HEAD), Site(region=_R.NECK))
+    if region in (_R.CHEST, _R.SHOULDER, _R.UPPER_ARM, _R.UPPER_LIMB):
+        return (Site(region=_R.UPPER_LIMB, laterality=side), Site(region=_R.CHEST, laterality=side))
     if region in (_R.PELVIS, _R.ABDOMEN, _R.HIP, _R.THIGH, _R.LOWER_LIMB):
         return (Site(region=_R.LOWER_LIMB, laterality=side),)
     return (Site(region=region, laterality=side),)
@@ -154,6 +171,9 @@ class LymphedemaRule(CoreRule):
     (hereditary); and any surgery that removed lymph nodes (the drained limb and
     trunk quadrant stay at risk for life). Manual lymphatic drainage is the
     specialist treatment and is not restricted by this rule.
+
+    Evidence level: guideline: National Lymphedema Network position paper (2012) on
+    risk reduction.
 
     Source: NLN position paper 2012, Lymphedema risk reduction practices
     (docobook.com/topic-lymphedema-risk-reduction-practices.html);
@@ -194,5 +214,6 @@ LYMPHEDEMA: Final = LymphedemaRule(
     source="NLN position paper 2012 (docobook.com/topic-lymphedema-risk-"
     "reduction-practices.html); mettamassagetherapy.com/reprints/"
     "lymphedema_risk.htm; massagemag.com (Walton)",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(LYMPHEDEMA_CODES, surgeries=True),
 )

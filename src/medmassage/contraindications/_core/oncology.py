@@ -11,22 +11,28 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import MedicationClass
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
 from ._base import CoreRule, _sites, _t
 
-BONE_METASTASIS_CODES: Final = CodeSet("C79.5")
+BONE_METASTASIS_CODES: Final = CodeSet("C79.5", "C40-C41", "C90.0")
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class BoneMetastasisRule(CoreRule):
     """Bone metastases: no pressure over involved bone; reduce pressure elsewhere.
 
-    Code: C79.5 (secondary malignant neoplasm of bone and bone marrow). Over the
-    recorded site: no pressure. If the site is not recorded, the whole body gets
-    the pressure limit of suspected bone involvement.
+    Codes: C79.5 (secondary malignant neoplasm of bone and bone marrow), C40-C41
+    (primary malignant neoplasm of bone) and C90.0 (multiple myeloma, which
+    involves bone). Over the recorded site: no pressure. Everywhere else, and
+    everywhere when the site is not recorded, Walton's limit for suspected bone
+    involvement: grade 2 (heavy lotioning) at most.
+
+    Evidence level: textbook: Walton's oncology massage guidance (pressure
+    restrictions over suspected bone involvement).
 
     Source: massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton:
     pressure restrictions over suspected bone involvement); NCCAM backgrounder
@@ -59,6 +65,7 @@ BONE_METASTASIS: Final = BoneMetastasisRule(
     title="Bone metastases",
     severity=Severity.RELATIVE,
     source="massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(BONE_METASTASIS_CODES),
 )
 
@@ -73,14 +80,27 @@ class ActiveCancerRule(CoreRule):
     Codes: C00-C96 (malignant neoplasms), D00-D09 (in situ), D37-D49 (uncertain or
     unspecified behaviour), with an active status; and active chemotherapy
     (physician approval). Over the recorded tumour site: no deep pressure
-    (Walton grade 3 at most). If no site is recorded, the provider's approval is
-    needed before treatment. Manual lymphatic drainage over an untreated
-    malignancy is contraindicated (whole-body for MLD).
+    (Walton grade 3 at most). If no site is recorded, the site restriction
+    applies everywhere (grade 3 at most over the whole body, as Walton advises
+    when the site is unknown) and the provider's approval is needed before
+    pressure work.
+
+    Manual lymphatic drainage with an active, *untreated* malignancy is
+    contraindicated (whole-body for MLD, Foldi). After or during treatment
+    (an operation with lymph nodes removed, chemotherapy recorded as a
+    medication, Z92.21 / Z92.3 history of chemotherapy or irradiation, Z51.0 /
+    Z51.1- radiotherapy or chemotherapy encounters, Z90.1- acquired absence of
+    breast) MLD is the standard treatment of the lymphoedema that follows, so it
+    is not ruled out: it needs the oncologist's agreement (relative).
+
+    Evidence level: guideline: NCCIH consumer guidance (no deep pressure over a
+    tumour without the provider's approval); Foldi for MLD.
 
     Source: NCCIH (no deep or intense pressure over a tumour unless the provider
-    approves); ltstherapy.com (Foldi: MLD with active malignancy);
-    wakemedical.massagetherapy.com/appointment-contraindications; ABMP member
-    practice policy (physician approval for cancer; chemotherapy).
+    approves); massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton:
+    pressure restrictions over the tumour site); ltstherapy.com (Foldi's
+    Textbook of Lymphology: MLD with untreated malignancy); ABMP member practice
+    policy (physician approval for cancer; chemotherapy).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -99,6 +119,14 @@ class ActiveCancerRule(CoreRule):
                 )
             else:
                 yield self._finding(
+                    Action.LIMIT_PRESSURE,
+                    "Active cancer with no recorded site: the tumour-site limit applies "
+                    "everywhere (no deep pressure) until the site is recorded.",
+                    severity=Severity.RELATIVE,
+                    max_grade=PressureGrade.SWEDISH,
+                    evidence=evidence,
+                )
+                yield self._finding(
                     Action.OBTAIN_CLEARANCE,
                     "Active cancer with no recorded site: obtain the provider's approval "
                     "before pressure work.",
@@ -106,13 +134,25 @@ class ActiveCancerRule(CoreRule):
                     evidence=evidence,
                 )
         if cancers and context.uses(tag="lymphatic"):
-            yield self._finding(
-                Action.AVOID_MODALITY,
-                "Manual lymphatic drainage is contraindicated with an active malignancy.",
-                severity=Severity.ABSOLUTE,
-                tags=frozenset({"lymphatic"}),
-                evidence=[context.evidence(c) for c in cancers],
-            )
+            treated = _treatment_evidence(context)
+            if treated:
+                yield self._finding(
+                    Action.OBTAIN_CLEARANCE,
+                    "Cancer under or after treatment: manual lymphatic drainage only with "
+                    "the oncologist's agreement.",
+                    severity=Severity.RELATIVE,
+                    tags=frozenset({"lymphatic"}),
+                    evidence=[*(context.evidence(c) for c in cancers), *treated],
+                )
+            else:
+                yield self._finding(
+                    Action.AVOID_MODALITY,
+                    "Manual lymphatic drainage is contraindicated with an active, untreated "
+                    "malignancy.",
+                    severity=Severity.ABSOLUTE,
+                    tags=frozenset({"lymphatic"}),
+                    evidence=[context.evidence(c) for c in cancers],
+                )
         if MedicationClass.CHEMOTHERAPY in context.medication_classes:
             yield self._finding(
                 Action.OBTAIN_CLEARANCE,
@@ -123,12 +163,28 @@ class ActiveCancerRule(CoreRule):
             )
 
 
+TREATMENT_CODES: Final = CodeSet("Z92.21", "Z92.3", "Z51.0", "Z51.1", "Z90.1")
+
+
+def _treatment_evidence(context: ScreeningContext) -> list[str]:
+    """What shows the cancer has been or is being treated (empty: untreated)."""
+    found = [context.evidence(c) for c in context.matching(TREATMENT_CODES)]
+    if any(MedicationClass.CHEMOTHERAPY in m.classes for m in context.patient.medications):
+        found.append("medication class chemotherapy")
+    if any(
+        s.lymph_nodes_removed and s.performed_on <= context.on for s in context.patient.surgeries
+    ):
+        found.append("surgery with lymph node removal")
+    return found
+
+
 ACTIVE_CANCER: Final = ActiveCancerRule(
     id="core.active_cancer",
     title="Active cancer, tumour site, chemotherapy",
     severity=Severity.LOCAL,
-    source="NCCIH; ltstherapy.com (Foldi); wakemedical.massagetherapy.com/"
-    "appointment-contraindications; ABMP member practice policy",
+    source="NCCIH; massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); "
+    "ltstherapy.com (Foldi); ABMP member practice policy",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(CANCER_CODES, medication_classes=frozenset({MedicationClass.CHEMOTHERAPY})),
 )
 
@@ -142,6 +198,9 @@ class RadiationSiteRule(CoreRule):
 
     Codes: L58 (radiodermatitis: avoid the area); Z92.3 (personal history of
     irradiation: information, inspect the skin, light touch may hurt).
+
+    Evidence level: expert_consensus: NCCAM backgrounder (attribution unconfirmed)
+    and oncology massage practice.
 
     Source: NCCAM backgrounder (not in the area of inflammation from radiation);
     zeel.com (radiation can make light touch painful).
@@ -175,5 +234,6 @@ RADIATION_SITE: Final = RadiationSiteRule(
     title="Radiation site",
     severity=Severity.LOCAL,
     source="NCCAM backgrounder; zeel.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(RADIATION_CODES),
 )

@@ -1,4 +1,7 @@
-"""The built-in rule of professional practice: modality certifications."""
+"""Built-in rules of professional practice.
+
+Modality certifications, fall risk, trauma-informed care, contact allergies.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from typing import Final
 
 import attrs
 
+from ...evidence import EvidenceLevel
+from ...patient import AllergyCategory, ConsentScope, MedicationClass, RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
 from ._base import CoreRule, _t
@@ -20,6 +25,9 @@ class CertificationRule(CoreRule):
     ``manual_lymphatic_drainage``) is not given by a practitioner who does not
     hold it in force on the screening date. Without a practitioner to check, the
     finding asks for the certification to be verified.
+
+    Evidence level: convention: the modality's own declaration; scope-of-practice
+    rules vary by jurisdiction.
 
     Source: the modality's own `medmassage.Modality.required_certifications`
     (e.g. MLD training: Vodder / Foldi schools, clinical.md section 2.4); state
@@ -58,5 +66,142 @@ CERTIFICATION: Final = CertificationRule(
     title="Modality certification",
     severity=Severity.ABSOLUTE,
     source="The modality's required_certifications (MLD: Vodder / Foldi training, clinical.md 2.4)",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(certifications=True),
+)
+
+
+_FALL_MEDS: Final = frozenset({MedicationClass.ANTIHYPERTENSIVE})
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class FallRiskRule(CoreRule):
+    """Fall risk: help on and off the table, and a slow rise after treatment.
+
+    Reads the risk flag `medmassage.patient.RiskFlag.FALL_RISK` and active
+    antihypertensive medication (blood pressure may drop on rising after lying
+    down). Information: a low table, help with transfers, sitting up slowly
+    before standing.
+
+    Evidence level: expert_consensus: orthostatic hypotension after lying down is
+    a known effect of antihypertensives; no massage guideline states the
+    precaution.
+
+    Source: NCCAM backgrounder (heart problems: consult the provider);
+    practitioners' positioning practice (no guideline found).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """One information finding naming the flag and the medication."""
+        evidence = []
+        if RiskFlag.FALL_RISK in context.patient.flags:
+            evidence.append("risk flag fall_risk")
+        if MedicationClass.ANTIHYPERTENSIVE in context.medication_classes:
+            evidence.append("medication class antihypertensive")
+        if evidence:
+            yield self._finding(
+                Action.MONITOR,
+                "Fall risk: low table, help on and off it, sit up slowly before standing.",
+                evidence=evidence,
+            )
+
+
+FALL_RISK: Final = FallRiskRule(
+    id="core.fall_risk",
+    title="Fall risk (transfers and rising)",
+    severity=Severity.INFORMATION,
+    source="NCCAM backgrounder; practitioners' positioning practice (no guideline found)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    triggers=_t(flags=frozenset({RiskFlag.FALL_RISK}), medication_classes=_FALL_MEDS),
+)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TraumaInformedRule(CoreRule):
+    """History of abuse: consult, and ask consent before each area.
+
+    Reads the risk flag `medmassage.patient.RiskFlag.HISTORY_OF_ABUSE`. The
+    NCCAM backgrounder lists a history of physical abuse among the conditions to
+    discuss with the provider before massage. Information: explain each step,
+    ask before working each area (a consent to sensitive areas is recorded with
+    `medmassage.patient.ConsentScope.SENSITIVE_AREAS`), the patient may stop at
+    any time.
+
+    Evidence level: expert_consensus: the NCCAM backgrounder's consult list
+    (attribution unconfirmed); the consent practice is practitioners' consensus.
+
+    Source: NCCAM backgrounder (history of physical abuse: consult the provider).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Advise a trauma-informed approach."""
+        if RiskFlag.HISTORY_OF_ABUSE in context.patient.flags:
+            sensitive = context.patient.has_consent(ConsentScope.SENSITIVE_AREAS, context.on)
+            yield self._finding(
+                Action.MONITOR,
+                "History of abuse: explain each step, ask before each area; the patient may "
+                "stop at any time"
+                + ("." if sensitive else "; no consent to sensitive areas is on file."),
+                evidence=("risk flag history_of_abuse",),
+            )
+
+
+TRAUMA_INFORMED: Final = TraumaInformedRule(
+    id="core.trauma_informed",
+    title="History of abuse (trauma-informed care)",
+    severity=Severity.INFORMATION,
+    source="NCCAM backgrounder (history of physical abuse: consult)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    triggers=_t(flags=frozenset({RiskFlag.HISTORY_OF_ABUSE})),
+)
+
+
+_CONTACT_ALLERGENS: Final = frozenset(
+    {
+        AllergyCategory.MASSAGE_OIL,
+        AllergyCategory.NUT_OIL,
+        AllergyCategory.LOTION,
+        AllergyCategory.FRAGRANCE,
+        AllergyCategory.LATEX,
+        AllergyCategory.ADHESIVE,
+    }
+)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ContactAllergyRule(CoreRule):
+    """Allergy to what a massage clinic uses: choose another lubricant, gloves or tape.
+
+    Reads the patient's allergies of the categories a session can expose them to
+    (massage oil, nut oil, lotion, fragrance, latex, adhesive); medication and
+    other allergies are not a matter for the massage (no rule reads them).
+    Relative: the session changes its materials.
+
+    Evidence level: convention: avoiding a known allergen needs no source beyond
+    the allergy record.
+
+    Source: the patient's recorded allergies (`medmassage.patient.Allergy`).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """One finding naming the allergy categories."""
+        found = sorted(
+            {a.category.value for a in context.patient.allergies}
+            & {c.value for c in _CONTACT_ALLERGENS}
+        )
+        if found:
+            yield self._finding(
+                Action.MONITOR,
+                "Allergy to a massage material: use a lubricant, gloves and tape without it.",
+                evidence=[f"allergy {f}" for f in found],
+            )
+
+
+CONTACT_ALLERGY: Final = ContactAllergyRule(
+    id="core.contact_allergy",
+    title="Allergy to oils, lotions, latex, adhesives",
+    severity=Severity.RELATIVE,
+    source="The patient's recorded allergies",
+    evidence_level=EvidenceLevel.CONVENTION,
+    triggers=None,
 )

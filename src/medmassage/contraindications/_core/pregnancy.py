@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import MAX_GESTATION_WEEKS, ScreeningContext
 from .._findings import Action, Finding, Severity, Site
@@ -27,6 +28,13 @@ class PregnancyRule(CoreRule):
     * High-risk pregnancy (recorded as such, or O09 supervision of high-risk
       pregnancy, O10-O16 hypertension / pre-eclampsia, O20 / O46 haemorrhage, O44
       placenta praevia, O60 preterm labour): defer without obstetric clearance.
+      A clearance recorded on the pregnancy (`medmassage.patient.Clearance`: who
+      cleared it, when, until when) and in force on the screening date replaces
+      the deferral with a relative finding (treat within the team's
+      instructions); a lapsed one is named in the deferral's evidence.
+    * Throughout: no deep pressure on the abdomen (gentle strokes only), and deep
+      tissue work (modalities tagged ``deep_pressure``) only with the obstetric
+      provider's agreement.
     * From the policy's week (22 by default): side-lying or semi-reclined, not
       supine (the uterus compresses the vena cava).
     * Throughout: no strong pressure on the legs (clot risk); avoid the acupoints
@@ -35,6 +43,9 @@ class PregnancyRule(CoreRule):
       evidence-based (UNCONFIRMED as a guideline).
     * Pregnant (Z33.1, Z3A) with no gestational age recorded: all positional
       advice applies.
+
+    Evidence level: expert_consensus: NCCIH advises talking to the provider; the
+    positional and acupoint advice is practitioners' consensus.
 
     Source: NCCIH (pregnant women: talk to your provider); massagelamesa.com/
     prenatal-massage-faq.html; theginkgotree.net; hellomotherhood.com;
@@ -50,12 +61,29 @@ class PregnancyRule(CoreRule):
         if pregnancy is None and not coded and not coded_risk:
             return
         if (pregnancy is not None and pregnancy.high_risk) or coded_risk:
-            yield self._finding(
-                Action.DEFER,
-                "High-risk pregnancy: do not treat without the obstetric team's clearance.",
-                severity=Severity.ABSOLUTE,
-                evidence=coded_risk or ["pregnancy recorded as high-risk"],
-            )
+            risk = coded_risk or ["pregnancy recorded as high-risk"]
+            clearance = pregnancy.clearance if pregnancy is not None else None
+            if clearance is not None and clearance.valid_on(context.on):
+                yield self._finding(
+                    Action.MONITOR,
+                    "High-risk pregnancy cleared for massage by the obstetric team: treat "
+                    "within their instructions; stop and refer on any new symptom.",
+                    severity=Severity.RELATIVE,
+                    evidence=[*risk, f"obstetric clearance recorded on {clearance.cleared_on}"],
+                )
+            else:
+                lapsed = (
+                    [f"obstetric clearance of {clearance.cleared_on} not in force"]
+                    if clearance is not None
+                    else []
+                )
+                yield self._finding(
+                    Action.DEFER,
+                    "High-risk pregnancy: do not treat without the obstetric team's clearance "
+                    "(record it on the pregnancy: who cleared it and when).",
+                    severity=Severity.ABSOLUTE,
+                    evidence=[*risk, *lapsed],
+                )
         weeks = pregnancy.weeks_on(context.on) if pregnancy is not None else None
         if pregnancy is not None and weeks is not None and not 0 <= weeks <= MAX_GESTATION_WEEKS:
             # The record cannot be projected to this date (past term, or recorded later):
@@ -83,6 +111,20 @@ class PregnancyRule(CoreRule):
             max_grade=PressureGrade.SWEDISH,
             evidence=evidence,
         )
+        yield self._finding(
+            Action.LIMIT_PRESSURE,
+            "Pregnancy: no deep pressure on the abdomen; gentle strokes only there.",
+            regions=(Site(region=_R.ABDOMEN),),
+            max_grade=PressureGrade.LIGHT_LOTIONING,
+            evidence=evidence,
+        )
+        if context.uses(tag="deep_pressure"):
+            yield self._finding(
+                Action.OBTAIN_CLEARANCE,
+                "Deep tissue work in pregnancy: only with the obstetric provider's agreement.",
+                tags=frozenset({"deep_pressure"}),
+                evidence=evidence,
+            )
         if weeks is not None and weeks < 14:
             yield self._finding(
                 Action.MONITOR,
@@ -99,6 +141,7 @@ PREGNANCY: Final = PregnancyRule(
     source="NCCIH; massagelamesa.com/prenatal-massage-faq.html; "
     "theginkgotree.net; hellomotherhood.com; ABMP member practice policy; "
     "firmrelievemassage.com.au",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(
         CodeSet("O09", "O10-O16", "O20", "O44", "O46", "O60", "Z33.1", "Z3A"),
         pregnancy=True,

@@ -12,15 +12,17 @@ from typing import Final
 import attrs
 
 from ...codes import CodeSet
+from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from ...patient import MedicationClass, RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _LOWER, _R, _UPPER, CoreRule, _sites, _t
+from ._base import _LIMBS, _LOWER, _R, _UPPER, CoreRule, _sites, _t
 
 ACUTE_DVT_CODES: Final = CodeSet(
-    "I80", "I82.0", "I82.1", "I82.210", "I82.220", "I82.3", "I82.4", "I82.6",
-    "I82.A1", "I82.B1", "I82.C1", "I82.890", "I82.90", "I26",
+    "I80", "I81", "I82.0", "I82.1", "I82.210", "I82.220", "I82.290", "I82.3", "I82.4",
+    "I82.6", "I82.A1", "I82.B1", "I82.C1", "I82.890", "I82.90", "I26", "I67.6",
+    "O22.2", "O22.3", "O22.5", "O87.0", "O87.1", "O87.3", "O88.2",
 )  # fmt: skip
 
 
@@ -29,8 +31,18 @@ class AcuteDvtRule(CoreRule):
     """Acute deep vein thrombosis, thrombophlebitis or pulmonary embolism: do not treat.
 
     "Strictly systemically contraindicated"; manual lymphatic drainage may dislodge
-    the clot. Codes: I80 (phlebitis and thrombophlebitis), the *acute* I82
-    subcategories, I26 (pulmonary embolism).
+    the clot. Thrombosis in every coding the tabular has for it: I80 (phlebitis
+    and thrombophlebitis, superficial vessels included: a superficial clot may
+    extend into the deep veins), I81 (portal vein), the *acute* I82
+    subcategories (vena cava and other thoracic veins, limbs, axillary,
+    subclavian, jugular), I26 (pulmonary embolism), I67.6 (intracranial venous
+    thrombosis); in pregnancy and the puerperium O22.2 / O87.0 (superficial
+    thrombophlebitis), O22.3 / O87.1 (deep phlebothrombosis), O22.5 / O87.3
+    (cerebral venous thrombosis) and O88.2 (obstetric thromboembolism).
+
+    Evidence level: textbook: Foldi's Textbook of Lymphology names acute thrombosis
+    an absolute contraindication to MLD; deferring all massage is the wider textbook
+    consensus.
 
     Source: somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com (Foldi's
     Textbook of Lymphology); NCCAM backgrounder ("do not massage with DVT").
@@ -52,22 +64,34 @@ ACUTE_DVT: Final = AcuteDvtRule(
     severity=Severity.ABSOLUTE,
     source="somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com/?p=150 "
     "(Foldi); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(ACUTE_DVT_CODES),
 )
 
 
-DVT_HISTORY_CODES: Final = CodeSet("Z86.718", "Z86.711", "I82.5", "I82.7", "I82.91")
+DVT_HISTORY_CODES: Final = CodeSet(
+    "Z86.718", "Z86.711", "Z86.72", "I82.5", "I82.7", "I82.211", "I82.221", "I82.291",
+    "I82.A2", "I82.B2", "I82.C2", "I82.891", "I82.91",
+)  # fmt: skip
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class DvtHistoryRule(CoreRule):
     """History of venous thrombosis, or chronic thrombosis: light pressure on the legs.
 
-    Codes: Z86.718 / Z86.711 (personal history of venous thrombosis / pulmonary
-    embolism), I82.5 / I82.7 / I82.91 (chronic thrombosis). Walton recommends
+    Codes: Z86.718 / Z86.711 / Z86.72 (personal history of venous thrombosis,
+    pulmonary embolism, thrombophlebitis) and the chronic I82 subcategories (I82.5
+    legs, I82.7 arms, I82.A2 / I82.B2 axillary and subclavian, I82.C2 jugular,
+    I82.211 / I82.221 / I82.291 venae cavae and thoracic veins, I82.891, I82.91).
+    The affected limb is the code's (its side too: I82.511 is the right leg); a
+    code that names no limb (a history code, I82.91) covers all four limbs, as
+    the site is unknown. Walton recommends
     precautions for at least 6 months after treatment and pressure grade 0
     (stationary hold) in oncology massage; outside oncology the grade limit is a
     policy choice (UNCONFIRMED as a general guideline).
+
+    Evidence level: expert_consensus: Walton's oncology massage guidance sets the
+    precaution; outside oncology the grade limit is the project's convention.
 
     Source: massagemag.com/gentle-pressure-oncology-massage-28781/;
     nordichousespa.com/post/pressure-in-oncology-massage (Walton Pressure Scale).
@@ -76,12 +100,13 @@ class DvtHistoryRule(CoreRule):
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """Limit pressure over the limbs once per matching condition."""
         for c in context.matching(DVT_HISTORY_CODES):
-            code = c.icd10cm
-            limb = _UPPER if code is not None and code.startswith("I82.7") else _LOWER
+            where = _sites(c, c.icd10cm) or tuple(
+                Site(region=r, laterality=c.laterality) for r in _LIMBS
+            )
             yield self._finding(
                 Action.LIMIT_PRESSURE,
                 "Past or chronic venous thrombosis: no strong pressure over the affected limb.",
-                regions=(Site(region=r, laterality=c.laterality) for r in limb),
+                regions=where,
                 max_grade=PressureGrade.HEAVY_LOTIONING,
                 evidence=(context.evidence(c),),
             )
@@ -93,12 +118,61 @@ DVT_HISTORY: Final = DvtHistoryRule(
     severity=Severity.RELATIVE,
     source="massagemag.com/gentle-pressure-oncology-massage-28781/; "
     "nordichousespa.com/post/pressure-in-oncology-massage (Walton)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(DVT_HISTORY_CODES),
     regions=frozenset(_LOWER + _UPPER),
 )
 
 
-BLEEDING_CODES: Final = CodeSet("Z79.01", "Z79.02", "D65-D69")
+THROMBOPHILIA_CODES: Final = CodeSet("D68.5", "D68.6")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ThrombophiliaRule(CoreRule):
+    """Thrombophilia: a clotting risk, so no strong pressure on the legs and watch for a clot.
+
+    Codes: D68.5 (primary thrombophilia: activated protein C resistance / factor V
+    Leiden, prothrombin gene mutation) and D68.6 (other thrombophilia:
+    antiphospholipid and lupus anticoagulant syndromes). These raise the risk of
+    venous thrombosis, not of bleeding (the bleeding rule does not claim them):
+    no deep or sustained pressure on the legs, where a deep vein thrombosis
+    would be, and a check for its signs (a swollen, warm, painful calf) before
+    treatment. With anticoagulants recorded, the bleeding rule applies too.
+
+    Evidence level: expert_consensus: Walton's oncology massage guidance treats
+    a raised clotting risk as a leg-pressure precaution; no guideline names
+    thrombophilia.
+
+    Source: massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton: DVT
+    risk, pressure restrictions); NCCAM backgrounder (do not massage with DVT);
+    CMS ICD-10-CM tabular (D68.5, D68.6: thrombophilia).
+    """
+
+    def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
+        """Limit pressure on the legs and ask for a clot check, once per condition."""
+        for c in context.matching(THROMBOPHILIA_CODES):
+            yield self._finding(
+                Action.LIMIT_PRESSURE,
+                "Thrombophilia (clotting risk): no deep or sustained pressure on the legs; "
+                "check for signs of a clot (swollen, warm, painful calf) before treatment.",
+                regions=(Site(region=_R.LOWER_LIMB),),
+                max_grade=PressureGrade.SWEDISH,
+                evidence=(context.evidence(c),),
+            )
+
+
+THROMBOPHILIA: Final = ThrombophiliaRule(
+    id="core.thrombophilia",
+    title="Thrombophilia (clotting risk)",
+    severity=Severity.RELATIVE,
+    source="massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); NCCAM backgrounder",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    triggers=_t(THROMBOPHILIA_CODES),
+    regions=frozenset(_LOWER),
+)
+
+
+BLEEDING_CODES: Final = CodeSet("Z79.01", "Z79.02", "D65-D67", "D68.0-D68.4", "D68.8-D68.9", "D69")
 _BLEEDING_MEDS: Final = frozenset(
     {MedicationClass.ANTICOAGULANT, MedicationClass.ANTIPLATELET, MedicationClass.THROMBOLYTIC}
 )
@@ -111,9 +185,13 @@ class BleedingRiskRule(CoreRule):
 
     Matches active anticoagulant, antiplatelet or thrombolytic medication, Z79.01 /
     Z79.02 (long-term anticoagulants / antiplatelets), D65-D69 (coagulation
-    defects, purpura, thrombocytopenia: D69.6) and the risk flag
+    defects, purpura, thrombocytopenia: D69.6) except D68.5 / D68.6
+    (thrombophilia: a clotting risk, `core.thrombophilia`) and the risk flag
     `RiskFlag.BLEEDING_TENDENCY`. Antiplatelets are included as "blood thinners";
     the sources name anticoagulants explicitly.
+
+    Evidence level: guideline: NCCIH consumer guidance names bleeding disorders, low
+    platelets and blood thinners.
 
     Source: NCCIH, Massage Therapy: What You Need To Know (bleeding disorders, low
     platelet counts, blood-thinning medications: avoid forceful and deep tissue
@@ -143,6 +221,7 @@ BLEEDING_RISK: Final = BleedingRiskRule(
     title="Anticoagulants, bleeding disorders, thrombocytopenia",
     severity=Severity.RELATIVE,
     source="NCCIH, Massage Therapy: What You Need To Know; namu.ca (MFR)",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(
         BLEEDING_CODES,
         medication_classes=_BLEEDING_MEDS,
@@ -165,6 +244,9 @@ class HypertensionRule(CoreRule):
     the ACC/AHA 2017 crisis threshold, Whelton et al. Hypertension 2018;71:e13)
     defers treatment. Known hypertension (I10-I15) without a measurement in the
     session is information: take the blood pressure first.
+
+    Evidence level: expert_consensus: deferral is practice policy; the crisis
+    thresholds are the ACC/AHA 2017 guideline's.
 
     Source: ABMP member practice policy (no massage with severe uncontrolled
     hypertension); ascensionselfcare.com. The numeric limits are a policy
@@ -213,6 +295,7 @@ HYPERTENSION: Final = HypertensionRule(
     severity=Severity.ABSOLUTE,
     source="ABMP member practice policy; ascensionselfcare.com; thresholds: "
     "ACC/AHA 2017 (Whelton et al., Hypertension 2018;71:e13)",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(CodeSet("I10-I16"), vitals=True),
 )
 
@@ -226,6 +309,9 @@ class VaricoseVeinsRule(CoreRule):
 
     Code: I83 (varicose veins of lower extremities). The side is the condition's
     laterality, else both legs.
+
+    Evidence level: expert_consensus: practitioners' sources agree; no guideline
+    found.
 
     Source: wakemedical.massagetherapy.com; ascensionselfcare.com.
     """
@@ -247,6 +333,7 @@ VARICOSE_VEINS: Final = VaricoseVeinsRule(
     title="Varicose veins",
     severity=Severity.LOCAL,
     source="wakemedical.massagetherapy.com; ascensionselfcare.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(VARICOSE_CODES),
     regions=frozenset(_LOWER),
 )
@@ -265,6 +352,9 @@ class AneurysmRule(CoreRule):
     dissection). Absolute for myofascial release (Barnes school); local
     otherwise, over the recorded or coded region (abdominal aortic aneurysm: the
     abdomen).
+
+    Evidence level: expert_consensus: the Barnes myofascial school lists aneurysm as
+    absolute for MFR; no guideline found.
 
     Source: namu.ca/myofascial-release-mfr/contraindications/ (aneurysm:
     absolute); ascensionselfcare.com; middlegeorgiamedicalmassage.com (abdominal
@@ -297,6 +387,7 @@ ANEURYSM: Final = AneurysmRule(
     severity=Severity.LOCAL,
     source="namu.ca/myofascial-release-mfr/contraindications/; "
     "ascensionselfcare.com; middlegeorgiamedicalmassage.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(ANEURYSM_CODES),
 )
 
@@ -317,6 +408,9 @@ class NeckVesselsThyroidRule(CoreRule):
       massage is among the reported adverse events).
     * Other thyroid disease (E00-E07) with lymphatic drainage of the neck:
       clearance first.
+
+    Evidence level: expert_consensus: MLD schools' lists and the adverse events of a
+    systematic review (Ernst 2003).
 
     Source: middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-
     contraindications (neck: hyperthyroidism, carotid-sinus hypersensitivity);
@@ -363,6 +457,7 @@ NECK_VESSELS_THYROID: Final = NeckVesselsThyroidRule(
     severity=Severity.LOCAL,
     source="middlegeorgiamedicalmassage.com; kneadholisticmassage.co.nz; "
     "Ernst 2003 Rheumatology 42:1101; biologyinsights.com",
+    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(CodeSet("I65.2", "I77.71", "G90.01", "I72.0", "E00-E07")),
     regions=frozenset({_R.NECK}),
 )

@@ -17,6 +17,7 @@ from ...patient import (
     AdministrativeSex,
     Allergy,
     AllergyCategory,
+    Clearance,
     ClinicalStatus,
     Condition,
     Consent,
@@ -176,12 +177,24 @@ def _consent(draw: st.DrawFn) -> Consent:
 
 
 @_cached
+@st.composite
+def _clearance(draw: st.DrawFn) -> Clearance:
+    cleared = draw(_dates(_EARLIEST, _LATEST))
+    return Clearance(
+        cleared_by=draw(free_text(max_size=40)),
+        cleared_on=cleared,
+        valid_until=draw(_optional(_dates(cleared, cleared + dt.timedelta(days=300)))),
+    )
+
+
+@_cached
 def _pregnancies() -> st.SearchStrategy[Pregnancy]:
     return st.builds(
         Pregnancy,
         gestational_weeks=st.integers(0, 42),
         recorded_on=_dates(_EARLIEST, _LATEST),
         high_risk=st.booleans(),
+        clearance=_optional(_clearance()),
     )
 
 
