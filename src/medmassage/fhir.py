@@ -572,7 +572,8 @@ def observation_resources(
 
     Args:
         session: The session.
-        registry: Where to find instruments (plugins); the built-ins by default.
+        registry: Where to find instruments (default: the default registry,
+            `medmassage.plugins.get_default_registry`, plugins included).
         include_notes: Export each measure's free-text note.
 
     Raises:

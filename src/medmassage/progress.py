@@ -300,7 +300,8 @@ def track(
         plan: The treatment plan.
         sessions: The patient's sessions, in any order.
         as_of: The review date (default: the last session's date, or the plan's start).
-        registry: Where to look instruments up (plugins); built-ins otherwise.
+        registry: Where to look instruments up (default: the default registry,
+            `medmassage.plugins.get_default_registry`, plugins included).
         populations: MCID population per instrument code (see `Instrument.mcid`).
         mcids: An MCID per instrument code that overrides the instrument's own.
 
