@@ -80,8 +80,10 @@ class SupportsQuantity(Protocol):
 
 _lock = threading.Lock()
 _registry: pint.UnitRegistry[float] | None = None
-# Exact SI definitions of the commonest spellings, so that the built-in modalities and
-# typical records need no pint at all; every other unit is asked of pint once.
+# Exact definitions of the spellings records commonly use, so that typical records are
+# read without building pint's registry (about 0.4 s in a fresh process); every other
+# unit is asked of pint once. pint stays the authority: tests/test_units.py checks every
+# entry against it.
 _SEED: Final[dict[tuple[str, str], float]] = {
     ("minute", "min"): 1.0,
     ("minute", "minute"): 1.0,
@@ -90,7 +92,29 @@ _SEED: Final[dict[tuple[str, str], float]] = {
     ("minute", "hour"): 60.0,
     ("minute", "s"): 1 / 60,
     ("minute", "second"): 1 / 60,
+    ("minute", "hours"): 60.0,
+    ("minute", "seconds"): 1 / 60,
     ("kPa", "kPa"): 1.0,
+    ("kPa", "Pa"): 1e-3,
+    # 1 mmHg = 133.322387415 Pa (conventional millimetre of mercury, NIST SP 811 B.8).
+    ("kPa", "mmHg"): 0.133322387415,
+    # 1 kgf = 9.80665 N (standard gravity, exact): 1 kgf/cm² = 98.0665 kPa.
+    ("kPa", "kgf/cm**2"): 98.0665,
+    ("kPa", "kgf/cm2"): 98.0665,
+    ("kPa", "kgf/cm\u00b2"): 98.0665,
+    ("kPa", "N/cm**2"): 10.0,
+    ("kPa", "N/cm2"): 10.0,
+    ("kPa", "N/cm\u00b2"): 10.0,
+    # 1 psi = 1 lbf/in² = 0.45359237 kg x 9.80665 m/s² / (0.0254 m)² (exact definitions).
+    ("kPa", "psi"): 0.45359237 * 9.80665 / 0.0254**2 / 1000,
+    ("cm", "cm"): 1.0,
+    ("cm", "mm"): 0.1,
+    ("cm", "m"): 100.0,
+    ("cm", "in"): 2.54,
+    ("degree", "deg"): 1.0,
+    ("degree", "degree"): 1.0,
+    ("degree", "degrees"): 1.0,
+    ("degree", "rad"): 180 / math.pi,
 }
 # Every concrete measure class, so that a registry change can reset their unit caches.
 _classes: list[type[Measure]] = []
