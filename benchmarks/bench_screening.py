@@ -194,6 +194,8 @@ class Plain:
     modalities: frozenset[str]
     tags: frozenset[str]
     certs_needed: bool
+    devices: bool
+    allergies: frozenset[str]
 
 
 def to_plain(patient: Patient, plan: TreatmentPlan) -> Plain:
@@ -213,6 +215,8 @@ def to_plain(patient: Patient, plan: TreatmentPlan) -> Plain:
         modalities=mods,
         tags=tags,
         certs_needed=any(BUILTIN_MODALITIES[m].required_certifications for m in mods),
+        devices=bool(patient.devices),
+        allergies=frozenset(a.category.value for a in patient.allergies),
     )
 
 
@@ -221,6 +225,9 @@ def _any(codes: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
 
 
 A, L, RL, INF = "absolute", "local", "relative", "information"
+CONTACT_ALLERGENS = frozenset(
+    {"massage_oil", "nut_oil", "lotion", "fragrance", "latex", "adhesive"}
+)
 BASELINE: list[tuple[str, Callable[[Plain], str | None]]] = [
     ("acute_dvt", lambda p: A if _any(p.codes, ("I80", "I82.4", "I82.6", "I26")) else None),
     ("dvt_history", lambda p: RL if _any(p.codes, ("Z86.718", "I82.5", "I82.7")) else None),
@@ -293,6 +300,45 @@ BASELINE: list[tuple[str, Callable[[Plain], str | None]]] = [
     ),
     ("neck_vessels_thyroid", lambda p: L if _any(p.codes, ("I65.2", "E05", "G90.01")) else None),
     ("certification", lambda p: RL if p.certs_needed else None),
+    (
+        "acute_inflammation",
+        lambda p: (
+            L
+            if _any(
+                p.codes,
+                ("S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "M05", "M06", "M10"),
+            )
+            else None
+        ),
+    ),
+    ("contact_allergy", lambda p: RL if p.allergies & CONTACT_ALLERGENS else None),
+    (
+        "contagious_skin",
+        lambda p: L if _any(p.codes, ("B35", "B00", "B02", "B86", "L01")) else None,
+    ),
+    (
+        "corticosteroids",
+        lambda p: RL if "corticosteroid" in p.meds or _any(p.codes, ("Z79.52",)) else None,
+    ),
+    (
+        "fall_risk",
+        lambda p: INF if "fall_risk" in p.flags or "antihypertensive" in p.meds else None,
+    ),
+    (
+        "implanted_device",
+        lambda p: L if p.devices or _any(p.codes, ("Z95", "Z45.2", "Z96.4", "Z96.8")) else None,
+    ),
+    (
+        "inflammatory_skin",
+        lambda p: L if _any(p.codes, ("L40", "L20", "L21", "L23", "L24", "L25", "L30.9")) else None,
+    ),
+    (
+        "pain_feedback",
+        lambda p: RL if p.meds & {"opioid", "nsaid", "insulin", "muscle_relaxant"} else None,
+    ),
+    ("paralysis", lambda p: RL if _any(p.codes, ("G81", "G82", "G83", "I69")) else None),
+    ("thrombophilia", lambda p: RL if _any(p.codes, ("D68.5", "D68.6")) else None),
+    ("trauma_informed", lambda p: INF if "history_of_abuse" in p.flags else None),
 ]
 assert len(BASELINE) == len(BUILTIN_RULES)
 
