@@ -2,8 +2,10 @@
 
 CPT is the American Medical Association's code set. Its descriptors are
 copyrighted, so the summaries here are paraphrases written for this library,
-each citing where the code's meaning was taken from (the sources clinical.md
-section 3.2 lists). Always check a payer's own policy for what a code covers.
+each citing where the code's meaning was taken from: the code's descriptor in
+the AMA's *CPT Professional* (current edition) and, where Medicare uses the
+code, the CMS manuals and fee-schedule files. Always check a payer's own policy
+for what a code covers.
 
 Which code a modality is billed under is data, not logic: `DEFAULT_CPT_MAPPING`
 maps each built-in modality key to its code, `cpt_for_modality` resolves a
@@ -74,6 +76,8 @@ def _timed(code: str, title: str, summary: str, source: str) -> CptCode:
     )
 
 
+AMA: Final = "AMA, CPT Professional (current edition), descriptor of "
+
 _CMS_EXAMPLES: Final = (
     "used in the timed-code examples of the Medicare Claims Processing Manual "
     "(IOM 100-04) ch. 5 s. 20.2"
@@ -89,8 +93,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
                 "Massage",
                 "Massage of one or more areas (stroking, kneading, compression, percussion: "
                 "effleurage, petrissage, tapotement); timed, per 15 minutes.",
-                "clinical.md 3.2: codingahead.com/cpt-code-97124-description-guidelines-"
-                "reimbursement-modifiers-examples/; americanmedicalcoding.com/cpt-code-97124/",
+                AMA + "97124",
             ),
             _timed(
                 "97140",
@@ -99,8 +102,7 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
                 "or manipulation, manual traction, manual lymphatic drainage, myofascial "
                 "release, soft-tissue mobilization and non-injection trigger-point work; "
                 "timed, per 15 minutes.",
-                "clinical.md 3.2: pabau.com/procedure-codes/cpt-code-97140/; "
-                "chiroeco.com/a-comparison-of-codes/",
+                AMA + "97140 (names manual lymphatic drainage)",
             ),
             _timed(
                 "97112",
@@ -108,36 +110,34 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
                 "Neuromuscular re-education: retraining movement, balance, coordination, "
                 "body-position sense and posture; timed, per 15 minutes. Not "
                 "neuromuscular *therapy* (soft-tissue work, billed 97140).",
-                "clinical.md 3.2: codingahead.com (CPT 97112); massagetoday.com/articles/"
-                "12049/CPT-Codes",
+                AMA + "97112",
             ),
             _timed(
                 "97530",
                 "Therapeutic activities",
                 "Therapeutic activities: dynamic functional activities with the patient, "
                 "one-on-one; timed, per 15 minutes.",
-                "clinical.md 3.2: med.noridianmedicare.com/web/jfb/cert-review/mr/"
-                "review-results/97530",
+                AMA + "97530; " + _CMS_EXAMPLES,
             ),
             _timed(
                 "97110",
                 "Therapeutic exercise",
                 "Therapeutic exercise to build strength, endurance, range of motion or "
                 "flexibility; timed, per 15 minutes.",
-                "clinical.md 3.2; " + _CMS_EXAMPLES,
+                AMA + "the code; " + _CMS_EXAMPLES,
             ),
             _timed(
                 "97116",
                 "Gait training",
                 "Gait training, including stair climbing; timed, per 15 minutes.",
-                "clinical.md 3.2; " + _CMS_EXAMPLES,
+                AMA + "the code; " + _CMS_EXAMPLES,
             ),
             _timed(
                 "97035",
                 "Ultrasound",
                 "Therapeutic ultrasound with the clinician in constant attendance; timed, "
                 "per 15 minutes.",
-                "clinical.md 3.2; " + _CMS_EXAMPLES,
+                AMA + "the code; " + _CMS_EXAMPLES,
             ),
             CptCode(
                 code="97010",
@@ -149,7 +149,8 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
                     "status B: always bundled, never paid separately, and the patient may "
                     "not be billed for it"
                 ),
-                source="clinical.md 3.2: palmettogba.com/palmetto/jjb.nsf/DID/8EELLZ1747",
+                source=AMA + "97010; status B in the CMS Medicare Physician Fee Schedule "
+                "relative value file (status indicator B: bundled)",
             ),
             *(
                 CptCode(
@@ -159,8 +160,8 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
                     "one unit, one evaluation or re-evaluation per date of service.",
                     timed=False,
                     unit_minutes=None,
-                    source="clinical.md 3.2: expressmbs.com/8-minute-rule/; NCCI Policy "
-                    "Manual ch. 11 s. P",
+                    source=AMA + "97161-97163; CMS NCCI Policy Manual for Medicare "
+                    "Services ch. 11 s. P (one evaluation per date of service)",
                 )
                 for code, level in (("97161", "low"), ("97162", "moderate"), ("97163", "high"))
             ),
@@ -171,15 +172,15 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
 #: The CPT code each built-in modality is billed under by default.
 #:
 #: * ``core.swedish`` -> 97124: massage (effleurage, petrissage, tapotement) is
-#:   the 97124 descriptor (clinical.md 3.2).
+#:   the 97124 descriptor (AMA, *CPT Professional*).
 #: * ``core.myofascial_release``, ``core.trigger_point``,
 #:   ``core.lymphatic_drainage`` -> 97140: the 97140 descriptor names manual
 #:   lymphatic drainage and covers myofascial release, soft-tissue mobilization
-#:   and non-injection trigger-point therapy (clinical.md 3.2: pabau.com,
-#:   chiroeco.com).
+#:   and non-injection trigger-point therapy (AMA, *CPT Professional*, 97140).
 #: * ``core.neuromuscular`` -> 97140: neuromuscular *therapy* is soft-tissue work,
-#:   billed 97140, not 97112 neuromuscular re-education (clinical.md 2.4 and 3.2:
-#:   massagetoday.com/articles/12049/CPT-Codes).
+#:   billed 97140, not 97112 neuromuscular re-education (the two descriptors in
+#:   the AMA's *CPT Professional*; no payer policy was found that says so in so
+#:   many words, so this reads the descriptors: a coding convention).
 #: * ``core.deep_tissue`` -> 97124: a decision. CPT has no deep-tissue code; deep
 #:   tissue is massage (kneading, stroking, friction at depth) and coding advice
 #:   is to bill it as massage, 97124, and not approximate it with manual therapy

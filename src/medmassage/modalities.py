@@ -71,8 +71,9 @@ def check_key(problems: list[Problem], path: str, value: str) -> None:
 class PressureGrade(enum.IntEnum):
     """The Walton Pressure Scale, an ordinal grade of massage pressure (0-5).
 
-    Source: Walton T., *Medical Conditions and Massage Therapy* (2011); level
-    descriptions as summarised by clinical.md section 2.4.
+    Source: Walton T., the Walton Pressure Scale, as published in *Medical
+    Conditions and Massage Therapy: A Decision Tree Approach* (2011) and
+    tracywalton.com (free to reprint with credit).
     """
 
     #: 0: a stationary, weightless hold.

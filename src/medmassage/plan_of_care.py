@@ -97,7 +97,7 @@ MEDICARE_PLAN_OF_CARE: Final = PlanOfCarePolicy(
         f"{_POC_SOURCE} s. 220.1.3 (certification within 30 days of the first treatment; "
         "valid for the plan's duration or 90 calendar days, whichever is less) and "
         "s. 220.3 D (progress report at least once every 10 treatment days; the first "
-        "reporting period starts on the first day of the episode); clinical.md section 5"
+        "reporting period starts on the first day of the episode)"
     ),
 )
 

@@ -61,10 +61,10 @@ class CodingEdit(Advisory):
 
 
 _PAIR_SOURCE: Final = (
-    "clinical.md 3.3: secondary sources say 97124 and 97140 are not billed together for "
-    "the same session (codingahead.com CPT 97124; massagetoday.com/articles/12049); "
-    "UNCONFIRMED: whether an official NCCI procedure-to-procedure pair exists, its column "
-    "order and modifier indicator - check the current quarterly PTP file"
+    "Coding advice only (no official source found): secondary coding sources say 97124 "
+    "and 97140 are not billed together for the same session (massagetoday.com/articles/"
+    "12049); whether a CMS NCCI procedure-to-procedure pair exists, its column order and "
+    "modifier indicator are UNCONFIRMED - check the current quarterly CMS NCCI PTP file"
 )
 _SAME_MINUTES_SOURCE: Final = (
     "NCCI Policy Manual ch. 11 s. P (no two physical-medicine services for the same "

@@ -30,7 +30,7 @@ BILLING_POLICY_API_VERSION: Final = 1
 
 _CMS_SOURCE: Final = (
     "Medicare Claims Processing Manual (IOM 100-04) ch. 5 s. 20.2 C, 'Counting Minutes "
-    "for Timed Codes in 15 Minute Units' (clinical.md section 4)"
+    "for Timed Codes in 15 Minute Units'"
 )
 
 # -- minutes -------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class CmsEightMinuteRule:
     """The CMS 8-minute rule for timed codes (Medicare; policy ``cms``).
 
     Source: Medicare Claims Processing Manual (IOM 100-04) ch. 5 s. 20.2 C,
-    examples 1-5; clinical.md section 4.
+    examples 1-5.
 
     1. The total timed minutes of the day decide the total units
        (`total_units_for_minutes`: 8-22 minutes 1 unit, 23-37 2 units, ...).
@@ -203,16 +203,19 @@ class PerCodeMidpointRule:
     is passed" (quoted at ptcompliancegroup.com/blog/medicare-vs-ama-billing-
     guidelines); per-code application as commercial payers use it
     (mihamainc.com 8-minute-rule white paper; prompthealth.com/blog/ama-rule;
-    therapycomply.com 2023-01-11); clinical.md section 4. Payers differ: check
-    the payer's contract.
+    therapycomply.com 2023-01-11). The primary text is the AMA's *CPT
+    Professional* (time rule of the introduction); the per-code reading comes
+    from coding consultants, so its evidence level is expert consensus. Payers
+    differ: check the payer's contract.
     """
 
     name: str = "per_code"
     api_version: int = BILLING_POLICY_API_VERSION
     description: str = "CPT mid-point rule applied to each code's own minutes"
     source: str = (
-        "CPT mid-point rule, per code (clinical.md section 4: ptcompliancegroup.com, "
-        "mihamainc.com, prompthealth.com)"
+        "AMA, CPT Professional, time rule ('a unit of time is attained when the mid-point "
+        "is passed'); applied per code as commercial payers do (coding consultants: "
+        "ptcompliancegroup.com, mihamainc.com, prompthealth.com)"
     )
 
     def units(self, minutes_by_code: Mapping[str, float]) -> dict[str, int]:

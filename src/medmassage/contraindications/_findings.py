@@ -20,7 +20,8 @@ from ..units import Pressure
 class Severity(enum.Enum):
     """How strongly a finding restricts treatment.
 
-    The four classes follow the usual textbook split (clinical.md section 2.3):
+    The four classes follow the usual textbook split (Werner R., *A Massage
+    Therapist's Guide to Pathology*):
     *absolute* (systemic: do not treat now), *local* (avoid an area),
     *relative* (modify: lower pressure, avoid a modality, change position,
     obtain clearance) and *information* (nothing to change, worth knowing).

@@ -68,8 +68,10 @@ def _mmhg(value: float) -> Callable[[], Pressure]:
 class Policy:
     """How findings are classified, and the thresholds the built-in rules use.
 
-    The defaults follow clinical.md section 2.3 ("suggested default" classes) and
-    are a policy choice, not a consensus: Batavia 2004 found no agreed list.
+    The defaults follow the usual split of the massage-pathology textbooks
+    (Werner R., *A Massage Therapist's Guide to Pathology*) and are a policy
+    choice, not a consensus: Batavia M., J Bodyw Mov Ther 2004;8:48-57 found no
+    agreed list.
     Override any of them::
 
         Policy(severities={"core.first_trimester": Severity.RELATIVE})
@@ -90,8 +92,8 @@ class Policy:
             never removes a finding; the rule's own severity is kept in
             `Finding.reclassified_from`.
         fever: Body temperature at or above which the fever rule defers
-            treatment (default 38.0 degC; spaverde.pl via clinical.md, a weak
-            source).
+            treatment (default 38.0 degC; evidence level convention: sources say
+            "fever" without a number, 38.0 degC is the common clinical cut-off).
         systolic_limit: Systolic pressure at or above which treatment is
             deferred (default 180 mmHg).
         diastolic_limit: Diastolic pressure at or above which treatment is deferred
@@ -100,10 +102,12 @@ class Policy:
             "severe uncontrolled hypertension" in the ABMP policy has no number.
         surgery_no_contact: How long after an operation its site is not touched
             unless the surgeon cleared it (default 14 days: "two weeks after
-            surgery", Moffitt, quoted by clinical.md; UNCONFIRMED as a guideline).
+            surgery", Moffitt, a scar-massage practitioner; evidence level
+            convention: no guideline gives a window, the surgeon's clearance governs).
         surgery_light_only: How long after an operation, without clearance, only
             light pressure is used over the site (default 84 days = 12 weeks:
-            "avoid deep tissue 6-12 weeks", UNCONFIRMED).
+            "avoid deep tissue 6-12 weeks"; evidence level convention: no
+            guideline found, medmassage's conservative choice).
         late_pregnancy_weeks: Gestational age from which supine positioning is
             replaced by side-lying (default 22 weeks; massagelamesa.com).
         violations_defer: Whether a session segment that breaks a finding makes

@@ -6,10 +6,13 @@ surgeries, risk flags, vital signs), never by free text. Every code named here
 exists in the CMS ICD-10-CM April 1, 2026 release (``tests/test_rules.py``
 checks it).
 
-Sources are those of the project's clinical reference (clinical.md section 2);
-items marked UNCONFIRMED there are marked UNCONFIRMED here. The default
-severities are the "suggested default" classes of its table 2.3; applications
-may reclassify any rule with `medmassage.contraindications.Policy`.
+Each rule cites its source (NCCIH; Werner, *A Massage Therapist's Guide to
+Pathology*; Walton, *Medical Conditions and Massage Therapy*; Foldi's *Textbook
+of Lymphology*; peer-reviewed papers) and says how sure it is with an
+`medmassage.evidence.EvidenceLevel`; where no guideline or textbook was found
+the level is ``convention`` and the rule says so. The default severities are a
+policy choice (no agreed list exists: Batavia 2004); applications may
+reclassify any rule with `medmassage.contraindications.Policy`.
 
 The rules live by body system (``vascular``, ``infection_and_skin``,
 ``musculoskeletal``, ``oncology``, ``lymphatic``, ``pregnancy``, ``neurological``,

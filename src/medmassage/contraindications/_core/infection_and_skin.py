@@ -181,16 +181,18 @@ class RecentSurgeryRule(CoreRule):
     window (14 days by default: "two weeks after surgery", Moffitt, as quoted by
     remedial-massage.co.nz; 2-4 weeks per biologyinsights) the site is not touched
     unless the surgeon cleared it; after that and up to the light-only window (12
-    weeks by default; "avoid deep tissue 6-12 weeks" on a weak site is
-    UNCONFIRMED) only light pressure is used over the site until cleared.
+    weeks by default; "avoid deep tissue 6-12 weeks" comes from a weak site, so
+    this is medmassage's convention) only light pressure is used over the site until cleared.
     Surgeon clearance governs (akronmohs.com: 6 weeks after Mohs with MD OK).
 
     Evidence level: convention: surgeon clearance governs; the 2-week and 12-week
     windows are the project's defaults, not a guideline.
 
-    Source: clinical.md section 2.3 "Recent surgery" (secondary sources; time
-    windows UNCONFIRMED); ABMP member practice policy (physician approval after
-    recent surgery).
+    Source: NCCIH, "Massage Therapy: What You Need To Know" (no massage over
+    wounds or weak skin); the time windows are practitioners' secondary sources
+    (no guideline found: medmassage's convention); one ABMP member's practice
+    policy (physician approval after recent surgery; a practice, not the
+    association's guidance).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -227,9 +229,9 @@ RECENT_SURGERY: Final = RecentSurgeryRule(
     id="core.recent_surgery",
     title="Recent surgery",
     severity=Severity.LOCAL,
-    source="Moffitt via remedial-massage.co.nz ('two weeks after surgery'); "
-    "biologyinsights; akronmohs.com; ABMP member practice policy (time windows "
-    "UNCONFIRMED)",
+    source="NCCIH, Massage Therapy: What You Need To Know (no massage over wounds); "
+    "time windows: no guideline found, medmassage's convention after practitioners' "
+    "sources (Moffitt: 'two weeks after surgery'); the surgeon's clearance governs",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(surgeries=True),
 )

@@ -80,7 +80,8 @@ class OsteoporosisRule(CoreRule):
     school; no grade limit is published.
 
     Source: NCCAM backgrounder (weakened bones: osteoporosis); namu.ca
-    (osteoporosis, MFR regional contraindication); clinical.md 2.4 deep tissue.
+    (osteoporosis, MFR regional contraindication); NCCIH, "Massage Therapy: What
+    You Need To Know" (no deep or forceful pressure over weakened bone).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -123,9 +124,9 @@ class HerniatedDiscRule(CoreRule):
     Evidence level: convention: no guideline or textbook statement was found; a
     conservative local precaution.
 
-    Source: "avoid direct pressure" over a herniated disc is UNCONFIRMED: no
-    guideline was found (clinical.md section 2.3); it is the local-contraindication
-    example of the project's source article. Adverse events after spinal
+    Source: "avoid direct pressure" over a herniated disc: no guideline or
+    textbook statement was found, so this is medmassage's convention (a
+    conservative local precaution). Adverse events after spinal
     manipulation include disc herniation (Yin et al. 2014 review,
     https://www.hindawi.com/journals/ecam/2014/480956/).
     """
@@ -146,8 +147,8 @@ HERNIATED_DISC: Final = HerniatedDiscRule(
     id="core.herniated_disc",
     title="Herniated intervertebral disc",
     severity=Severity.LOCAL,
-    source="UNCONFIRMED: no guideline found (clinical.md 2.3); the source "
-    "article's local-contraindication example",
+    source="No guideline found; medmassage's convention (a conservative local "
+    "precaution over the herniated level)",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(DISC_CODES),
     regions=frozenset({_R.CERVICAL_SPINE, _R.THORACIC_SPINE, _R.LUMBAR_SPINE, _R.SACRUM}),

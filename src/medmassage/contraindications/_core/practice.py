@@ -30,8 +30,9 @@ class CertificationRule(CoreRule):
     rules vary by jurisdiction.
 
     Source: the modality's own `medmassage.Modality.required_certifications`
-    (e.g. MLD training: Vodder / Foldi schools, clinical.md section 2.4); state
-    scope-of-practice rules vary (UNCONFIRMED per jurisdiction).
+    (e.g. MLD training: Vodder / Foldi schools, Foldi M., Foldi E., *Foldi's
+    Textbook of Lymphology*); state scope-of-practice rules vary and are not
+    encoded (check the jurisdiction).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -65,7 +66,8 @@ CERTIFICATION: Final = CertificationRule(
     id="core.certification",
     title="Modality certification",
     severity=Severity.ABSOLUTE,
-    source="The modality's required_certifications (MLD: Vodder / Foldi training, clinical.md 2.4)",
+    source="The modality's required_certifications (MLD: Vodder / Foldi training, "
+    "Foldi's Textbook of Lymphology)",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(certifications=True),
 )

@@ -1,10 +1,10 @@
 """The built-in outcome instruments, each a declarative `Instrument` citing its source.
 
-Scoring rules, missing-item rules, bands and MCIDs follow the sources collected in
-the project's clinical reference (section 1); each instrument's ``source``,
-``notes`` and MCIDs cite the primary publication. Where a rule could not be
-confirmed in a retrievable source the instrument says UNCONFIRMED and uses the
-conservative convention documented in its ``missing_rule``.
+Scoring rules, missing-item rules, bands and MCIDs follow the instruments'
+primary publications; each instrument's ``source``, ``notes`` and MCIDs cite
+them. Where no published rule was found (a missing-item limit, a band) the
+instrument uses a conservative convention, documented as such in its
+``missing_rule`` (evidence level: convention, medmassage's choice).
 
 No item wording is shipped (several instruments are copyrighted): items are
 referred to by number, in the order of the published form.

@@ -286,7 +286,7 @@ def soap_notes(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[
 @st.composite
 def vital_signs(draw: st.DrawFn) -> VitalSigns:
     """Vital signs: blood pressure in any pressure unit, heart rate, temperature."""
-    mmhg = 0.133322387415  # kPa per mmHg (clinical reference section 6)
+    mmhg = 0.133322387415  # kPa per mmHg (conventional millimetre of mercury, 133.322387415 Pa)
     systolic = draw(_optional(pressures(100.5 * mmhg, 299.5 * mmhg)))
     diastolic = None
     if draw(st.booleans()):
