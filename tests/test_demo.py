@@ -245,3 +245,40 @@ def test_default_outdir_from_any_folder_and_rerun(tmp_path: Path) -> None:
     files = sorted(p.name for p in (tmp_path / "medmassage-demo").iterdir())
     assert files == sorted(f"{n}.{kind}" for n in CASES for kind in ("fhir.json", "report.html"))
     assert "3 bundled cases" in done.stdout
+
+
+def test_an_indeterminate_screening_is_not_billed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule that fails makes every screening indeterminate: exit 1, nothing billed."""
+    import attrs
+
+    import medmassage as mm
+    import medmassage.plugins
+
+    @attrs.frozen(kw_only=True)
+    class Failing:
+        id: str = "acme.failing"
+        title: str = "fails"
+        severity: mm.Severity = mm.Severity.RELATIVE
+        modalities: frozenset[str] = frozenset()
+        regions: frozenset[mm.BodyRegion] = frozenset()
+        source: str = "test"
+        api_version: int = 1
+        triggers: None = None
+
+        def evaluate(self, context: object) -> list[mm.Finding]:
+            raise RuntimeError("boom")
+
+    from medmassage.testing.plugins import registry_from
+
+    registry = registry_from(rules=[Failing()])
+    monkeypatch.setattr(medmassage.plugins, "get_default_registry", lambda: registry)
+    (tmp_path / "case.json").write_text((EXAMPLES / "lumbar_disc_herniation.json").read_text())
+    assert main(["demo", str(tmp_path), "-o", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    text = _sections(out)["case"]
+    assert "INDETERMINATE" in text
+    assert text.count("NOT BILLED (its screening is indeterminate)") == 3
+    assert "total: 0 units" in text
+    assert "INDETERMINATE screening: do not rely on it; not billed" in out.split("summary:")[1]
