@@ -61,7 +61,8 @@ EPILOG = (
     "drainage, and an acute DVT found at intake, which screening defers) are used.\n"
     f"OUTDIR (default ./{DEFAULT_OUTDIR}/) is created if missing; each case writes\n"
     "NAME.report.html and NAME.fhir.json there, each atomically (an existing file of that\n"
-    "name is replaced, nothing else in OUTDIR is touched).\n\n"
+    "name is replaced, nothing else in OUTDIR is touched). Each case file is read as\n"
+    "every command reads FILE (JSON in UTF-8, the same size and nesting limits).\n\n"
     + epilog(
         {
             0: "every case went through every step (a deferred case is a correct outcome: "
@@ -71,7 +72,8 @@ EPILOG = (
             "the other cases are still run",
             EXIT_USAGE: "DIR has no JSON file or cannot be read, or OUTDIR is not a folder",
             EXIT_IOERR: "a file in OUTDIR could not be written",
-        }
+        },
+        reads=False,
     )
 )
 
