@@ -105,8 +105,9 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def demo(session: nox.Session) -> None:
-    """Validate the bundled example cases and print their summaries."""
+    """Validate the bundled example cases, then run the whole course of care on them."""
     session.install(".")
     session.run("medmassage", "validate", "examples/")
+    session.run("medmassage", "demo", "examples/", "-o", session.create_tmp())
     if os.environ.get("CI"):
         session.log("demo done")

@@ -1,7 +1,19 @@
 """Build the bundled example case files with the library itself (so they are valid).
 
-Run: python examples/build_examples.py   (rewrites the *.json files beside it)
+Run: python examples/build_examples.py   (rewrites the *.json files beside it, and the
+copies that ship inside the package for ``medmassage demo``: src/medmassage/_examples/)
 All people, identifiers and notes are fictional.
+
+The cases:
+
+* ``lumbar_disc_herniation.json``: chronic lumbar disc herniation with left sciatica;
+  screening modifies the plan (no direct pressure over the lumbar spine).
+* ``postmastectomy_lymphedema.json``: left-arm lymphoedema after a mastectomy with
+  axillary node dissection for breast cancer, treated with manual lymphatic drainage;
+  screening modifies the plan (light pressure only on the at-risk arm and chest).
+* ``acute_dvt_deferred.json``: after a left total knee replacement, the intake visit
+  finds an acute deep vein thrombosis of the left popliteal vein; screening defers
+  treatment, and the visit is not a treatment.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ import medmassage as mm
 from medmassage.modalities import PressureGrade as G
 
 HERE = Path(__file__).parent
+PACKAGE_COPY = HERE.parent / "src" / "medmassage" / "_examples"
 TZ = zoneinfo.ZoneInfo("America/Chicago")
 
 
@@ -279,9 +292,353 @@ def lumbar_disc_herniation() -> mm.Case:
     return mm.Case(patient=patient, plan=plan, sessions=(s1, s2, s3), practitioners=(therapist,))
 
 
+def postmastectomy_lymphedema() -> mm.Case:
+    oncologist = mm.Provider(
+        name="Dr. S. Lindqvist", role=mm.ProviderRole.PHYSICIAN, npi="1245319599"
+    )
+    lymphedema = mm.Diagnosis(
+        coding=mm.Coding.icd10cm("I97.2", "Postmastectomy lymphedema syndrome"),
+        region=mm.BodyRegion.UPPER_LIMB,
+        laterality=mm.Laterality.LEFT,
+        onset=dt.date(2025, 8, 4),
+        acuity=mm.Acuity.CHRONIC,
+        diagnosed_by=oncologist,
+        diagnosed_on=dt.date(2025, 9, 2),
+    )
+    history = mm.Diagnosis(
+        coding=mm.Coding.icd10cm("Z85.3", "Personal history of malignant neoplasm of breast"),
+        diagnosed_by=oncologist,
+        diagnosed_on=dt.date(2025, 9, 2),
+    )
+    patient = mm.Patient(
+        id="pt-2002",
+        birth_date=dt.date(1968, 3, 9),
+        sex=mm.AdministrativeSex.FEMALE,
+        name=mm.HumanName(family="Sample", given=("Helen",)),
+        contact=mm.ContactDetails(phone="+1 555 0142"),
+        conditions=(
+            mm.Condition(
+                code=lymphedema.coding,
+                onset=lymphedema.onset,
+                region=mm.BodyRegion.UPPER_LIMB,
+                laterality=mm.Laterality.LEFT,
+            ),
+            mm.Condition(code=history.coding),
+            mm.Condition(
+                code=mm.Coding.icd10cm("Z90.12", "Acquired absence of left breast and nipple")
+            ),
+            mm.Condition(code=mm.Coding.icd10cm("Z92.3", "Personal history of irradiation")),
+            mm.Condition(
+                code=mm.Coding.icd10cm("Z79.811", "Long term (current) use of aromatase inhibitors")
+            ),
+        ),
+        medications=(mm.Medication(name="anastrozole", started=dt.date(2025, 1, 6)),),
+        surgeries=(
+            mm.Surgery(
+                procedure="Left modified radical mastectomy with axillary lymph node dissection",
+                performed_on=dt.date(2024, 9, 16),
+                region=mm.BodyRegion.CHEST,
+                laterality=mm.Laterality.LEFT,
+                lymph_nodes_removed=True,
+                cleared_on=dt.date(2024, 11, 4),
+            ),
+        ),
+        consents=(mm.Consent(scope=mm.ConsentScope.TREATMENT, signed_on=dt.date(2026, 2, 2)),),
+    )
+    therapist = mm.Practitioner(
+        id="pr-305",
+        name="R. Mendes, LMT, CLT",
+        licenses=(
+            mm.License(number="MA60054321", jurisdiction="US-WA", expires_on=dt.date(2027, 9, 30)),
+        ),
+        certifications=(
+            mm.Certification(code="manual_lymphatic_drainage", issued_on=dt.date(2021, 5, 14)),
+        ),
+    )
+    referral = mm.Referral(
+        id="ref-602",
+        referrer=oncologist,
+        diagnoses=(lymphedema, history),
+        referred_on=dt.date(2026, 1, 26),
+        frequency_per_week=3,
+        duration_weeks=4,
+        visits_authorized=12,
+        expires_on=dt.date(2026, 4, 30),
+        instructions="Complete decongestive therapy, manual lymphatic drainage phase, for "
+        "stage II lymphoedema of the left arm. No blood pressure cuff on the left arm.",
+    )
+
+    def mld(
+        region: mm.BodyRegion, minutes: int, side: mm.Laterality | None = None
+    ) -> mm.PlannedTechnique:
+        return mm.PlannedTechnique(
+            modality="core.lymphatic_drainage",
+            region=region,
+            laterality=side,
+            duration=mm.Duration(minutes, "min"),
+            min_grade=G.STATIONARY_HOLD,
+            max_grade=G.LIGHT_LOTIONING,
+        )
+
+    plan = mm.TreatmentPlan(
+        id="plan-402",
+        patient_id=patient.id,
+        practitioner_id=therapist.id,
+        diagnoses=(lymphedema, history),
+        referral=referral,
+        techniques=(
+            mld(mm.BodyRegion.NECK, 5),  # clear the terminus first
+            mld(mm.BodyRegion.CHEST, 10),  # axillo-axillary pathway to the right axilla
+            mld(mm.BodyRegion.UPPER_LIMB, 30, mm.Laterality.LEFT),  # the arm, proximal to distal
+        ),
+        session_length=mm.Duration(60, "min"),
+        sessions_per_week=3,
+        duration_weeks=4,
+        start_date=dt.date(2026, 2, 2),
+        reevaluation_date=dt.date(2026, 2, 27),
+        goals=(
+            mm.Goal(
+                id="g-quickdash",
+                instrument="quickdash",
+                target=30,
+                comparator=mm.Comparator.AT_MOST,
+                target_date=dt.date(2026, 2, 27),
+                description="Carry groceries and dress without help",
+            ),
+            mm.Goal(
+                id="g-nprs",
+                instrument="nprs",
+                target=2,
+                comparator=mm.Comparator.AT_MOST,
+                target_date=dt.date(2026, 2, 27),
+                description="Arm aching no more than 2/10",
+            ),
+        ),
+        precautions=(
+            "Left arm and chest at risk for life: no deep pressure, friction, heat or overstretch.",
+            "No blood pressure measurement, injection or venepuncture on the left arm.",
+        ),
+    )
+
+    def segments() -> tuple[mm.TechniqueSegment, ...]:
+        def seg(
+            region: mm.BodyRegion, minutes: int, side: mm.Laterality | None = None
+        ) -> mm.TechniqueSegment:
+            return mm.TechniqueSegment(
+                modality="core.lymphatic_drainage",
+                region=region,
+                laterality=side,
+                duration=mm.Duration(minutes, "min"),
+                grade=G.LIGHT_LOTIONING,
+                pressure=mm.Pressure(25, "mmHg"),
+                feedback=mm.PressureFeedback.COMFORTABLE,
+            )
+
+        return (
+            seg(mm.BodyRegion.NECK, 5),
+            seg(mm.BodyRegion.CHEST, 10),
+            seg(mm.BodyRegion.UPPER_LIMB, 30, mm.Laterality.LEFT),
+        )
+
+    # (date, aching 0-10, QuickDASH item responses or None, subjective, objective)
+    visits = (
+        ("2026-02-02", 5, (3, 3, 4, 2, 3, 3, 3, 2, 3, 3, 2),
+         "Left arm heavy and aching 5/10; sleeves tight by evening.",
+         "Pitting oedema of the left forearm and upper arm; skin intact, no redness."),
+        ("2026-02-04", 5, None, "Arm felt lighter for a day.", "Pitting reduced at the forearm."),
+        ("2026-02-06", 4, None, "Aching 4/10.", "Softer tissue at the elbow."),
+        ("2026-02-09", 3, None, "Wearing the compression sleeve all day.", "Less pitting."),
+        ("2026-02-11", 3, None, "Aching 3/10; lifted a full kettle.", "Minimal pitting."),
+        ("2026-02-13", 2, (2, 2, 3, 2, 2, 2, 2, 1, 2, 2, 2),
+         "Aching 2/10; dressing without help.", "Only slight pitting at the wrist."),
+    )  # fmt: skip
+    sessions = []
+    for n, (day, aching, quickdash, subjective, objective) in enumerate(visits, start=1):
+        outcomes = [mm.OutcomeMeasure(instrument="nprs", taken_at=at(day, 14), responses=(aching,))]
+        if quickdash is not None:
+            outcomes.append(
+                mm.OutcomeMeasure(instrument="quickdash", taken_at=at(day, 14), responses=quickdash)
+            )
+        sessions.append(
+            mm.Session(
+                id=f"ses-2{n:02d}",
+                patient_id=patient.id,
+                practitioner_id=therapist.id,
+                plan_id=plan.id,
+                start=at(day, 14),
+                duration=mm.Duration(50, "min"),
+                segments=segments(),
+                note=mm.SoapNote(
+                    subjective=subjective,
+                    objective=objective,
+                    assessment="Tolerated MLD well; no redness or pain after treatment.",
+                    plan="Continue MLD; compression sleeve during the day; skin care.",
+                ),
+                outcomes=tuple(outcomes),
+            ).sign(therapist.id, at(day, 15, 5))
+        )
+    return mm.Case(patient=patient, plan=plan, sessions=tuple(sessions), practitioners=(therapist,))
+
+
+def acute_dvt_deferred() -> mm.Case:
+    surgeon = mm.Provider(name="Dr. K. Haddad", role=mm.ProviderRole.PHYSICIAN, npi="1306849450")
+    aftercare = mm.Diagnosis(
+        coding=mm.Coding.icd10cm("Z47.1", "Aftercare following joint replacement surgery"),
+        diagnosed_by=surgeon,
+        diagnosed_on=dt.date(2026, 3, 9),
+    )
+    stiffness = mm.Diagnosis(
+        coding=mm.Coding.icd10cm("M25.662", "Stiffness of left knee, not elsewhere classified"),
+        region=mm.BodyRegion.KNEE,
+        laterality=mm.Laterality.LEFT,
+        onset=dt.date(2026, 2, 23),
+        acuity=mm.Acuity.ACUTE,
+        diagnosed_by=surgeon,
+        diagnosed_on=dt.date(2026, 3, 9),
+    )
+    knee = mm.Diagnosis(
+        coding=mm.Coding.icd10cm("Z96.652", "Presence of left artificial knee joint"),
+        region=mm.BodyRegion.KNEE,
+        laterality=mm.Laterality.LEFT,
+        diagnosed_by=surgeon,
+        diagnosed_on=dt.date(2026, 3, 9),
+    )
+    patient = mm.Patient(
+        id="pt-3003",
+        birth_date=dt.date(1957, 8, 21),
+        sex=mm.AdministrativeSex.MALE,
+        name=mm.HumanName(family="Placeholder", given=("Thomas",)),
+        conditions=(
+            mm.Condition(
+                code=stiffness.coding,
+                onset=stiffness.onset,
+                region=mm.BodyRegion.KNEE,
+                laterality=mm.Laterality.LEFT,
+            ),
+            mm.Condition(
+                code=knee.coding, region=mm.BodyRegion.KNEE, laterality=mm.Laterality.LEFT
+            ),
+            # Found at the intake visit (calf swelling, warmth, tenderness) and confirmed
+            # by duplex ultrasound the same day.
+            mm.Condition(
+                code=mm.Coding.icd10cm(
+                    "I82.432", "Acute embolism and thrombosis of left popliteal vein"
+                ),
+                onset=dt.date(2026, 3, 14),
+                region=mm.BodyRegion.KNEE,
+                laterality=mm.Laterality.LEFT,
+            ),
+        ),
+        medications=(
+            mm.Medication(
+                name="apixaban",
+                classes=frozenset({mm.MedicationClass.ANTICOAGULANT}),
+                started=dt.date(2026, 3, 16),
+            ),
+        ),
+        surgeries=(
+            mm.Surgery(
+                procedure="Left total knee arthroplasty",
+                performed_on=dt.date(2026, 2, 23),
+                region=mm.BodyRegion.KNEE,
+                laterality=mm.Laterality.LEFT,
+                cleared_on=dt.date(2026, 3, 9),
+            ),
+        ),
+        consents=(mm.Consent(scope=mm.ConsentScope.TREATMENT, signed_on=dt.date(2026, 3, 16)),),
+    )
+    therapist = mm.Practitioner(
+        id="pr-201",
+        name="J. Okafor, LMT",
+        licenses=(
+            mm.License(number="MA60012345", jurisdiction="US-WA", expires_on=dt.date(2027, 6, 30)),
+        ),
+    )
+    referral = mm.Referral(
+        id="ref-703",
+        referrer=surgeon,
+        diagnoses=(aftercare, stiffness, knee),
+        referred_on=dt.date(2026, 3, 9),
+        frequency_per_week=2,
+        duration_weeks=4,
+        visits_authorized=8,
+        expires_on=dt.date(2026, 5, 31),
+        instructions="Soft-tissue work for quadriceps and hamstring tightness after a left "
+        "total knee replacement. Incision healed.",
+    )
+    left = mm.Laterality.LEFT
+    plan = mm.TreatmentPlan(
+        id="plan-503",
+        patient_id=patient.id,
+        practitioner_id=therapist.id,
+        diagnoses=(aftercare, stiffness, knee),
+        referral=referral,
+        techniques=(
+            mm.PlannedTechnique(
+                modality="core.myofascial_release",
+                region=mm.BodyRegion.THIGH,
+                laterality=left,
+                duration=mm.Duration(20, "min"),
+                min_grade=G.HEAVY_LOTIONING,
+                max_grade=G.SWEDISH,
+            ),
+            mm.PlannedTechnique(
+                modality="core.swedish",
+                region=mm.BodyRegion.LOWER_LEG,
+                laterality=left,
+                duration=mm.Duration(15, "min"),
+                min_grade=G.LIGHT_LOTIONING,
+                max_grade=G.SWEDISH,
+            ),
+        ),
+        session_length=mm.Duration(45, "min"),
+        sessions_per_week=2,
+        duration_weeks=4,
+        start_date=dt.date(2026, 3, 16),
+        goals=(
+            mm.Goal(
+                id="g-lefs",
+                instrument="lefs",
+                target=55,
+                comparator=mm.Comparator.AT_LEAST,
+                target_date=dt.date(2026, 4, 10),
+            ),
+        ),
+        status=mm.PlanStatus.ON_HOLD,
+    )
+    intake = mm.Session(
+        id="ses-301",
+        patient_id=patient.id,
+        practitioner_id=therapist.id,
+        plan_id=plan.id,
+        start=at("2026-03-16", 11),
+        duration=mm.Duration(30, "min"),
+        status=mm.SessionStatus.CANCELLED,
+        note=mm.SoapNote(
+            subjective="New pain and swelling of the left calf for two days.",
+            objective="Left calf swollen, warm and tender to touch; right calf normal.",
+            assessment="Signs of a deep vein thrombosis: not treated. Sent to the orthopaedic "
+            "clinic the same day; duplex ultrasound confirmed an acute left popliteal vein "
+            "thrombosis and anticoagulation was started.",
+            plan="No massage until the physician clears treatment; plan on hold.",
+        ),
+    ).sign(therapist.id, at("2026-03-16", 11, 40))
+    return mm.Case(patient=patient, plan=plan, sessions=(intake,), practitioners=(therapist,))
+
+
+CASES = {
+    "lumbar_disc_herniation": lumbar_disc_herniation,
+    "postmastectomy_lymphedema": postmastectomy_lymphedema,
+    "acute_dvt_deferred": acute_dvt_deferred,
+}
+
+
 def main() -> None:
-    case = lumbar_disc_herniation()
-    (HERE / "lumbar_disc_herniation.json").write_text(mm.to_json(case, indent=2) + "\n")
+    PACKAGE_COPY.mkdir(exist_ok=True)
+    for name, build in CASES.items():
+        text = mm.to_json(build(), indent=2) + "\n"
+        for folder in (HERE, PACKAGE_COPY):
+            (folder / f"{name}.json").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

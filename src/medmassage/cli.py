@@ -20,7 +20,8 @@ status  meaning
 ======  ==================================================================
 
 ``screen`` also exits 1 (defer) and 3 (indeterminate), ``validate`` 1 when a
-file is invalid, ``plugins --check`` 1 when a plugin failed to load.
+file is invalid, ``plugins --check`` 1 when a plugin failed to load, ``demo`` 1
+when a case could not go through every step.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Final, TextIO, cast
 __all__ = ["main"]
 
 #: Subcommands, in the order ``--help`` lists them.
-COMMANDS: Final = ("validate", "screen", "report", "billing", "fhir", "plugins")
+COMMANDS: Final = ("validate", "screen", "report", "billing", "fhir", "plugins", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

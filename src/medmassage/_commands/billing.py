@@ -10,6 +10,8 @@ from ..exceptions import Problem
 from ._io import InputError, epilog, fail, load_sessions, shown
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from ..billing import SessionBill
     from ..sessions import Session
 
@@ -139,10 +141,42 @@ def render(bill: SessionBill) -> str:
     return "\n".join(lines)
 
 
+def bill_all(
+    sessions: Sequence[Session],
+    *,
+    policy: str = "cms",
+    mapping: Mapping[str, str | None] | None = None,
+    diagnoses: Sequence[str] = (),
+    file: str,
+) -> list[SessionBill]:
+    """Bill each of *sessions* (read from *file*); used by this command and by ``demo``.
+
+    Raises:
+        InputError: Naming *file*, if a session cannot be billed (a modality
+            without a default CPT code says how to map it).
+    """
+    from ..billing import bill_session
+    from ..exceptions import MedmassageError, UnknownCodeError
+
+    try:
+        return [
+            bill_session(s, policy=policy, mapping=mapping, diagnoses=diagnoses) for s in sessions
+        ]
+    except UnknownCodeError as exc:
+        if exc.system == "modality CPT mapping":
+            raise InputError(
+                f"{file}: modality {exc.code} has no default CPT code; bill it with "
+                f"--map {exc.code}=CPT, or --map {exc.code}=none if it is not billed"
+            ) from None
+        raise InputError(f"{file}: {exc}") from None
+    except MedmassageError as exc:
+        raise InputError(f"{file}: {exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the session's units; exit 0, or 2 on bad input."""
-    from ..billing import bill_session, get_billing_policy
-    from ..exceptions import MedmassageError, UnknownCodeError
+    from ..billing import get_billing_policy
+    from ..exceptions import MedmassageError
 
     try:
         mapping = _mapping(args.map)
@@ -155,21 +189,16 @@ def run(args: argparse.Namespace) -> int:
         _check_mapped(mapping, sessions)
     except InputError as exc:
         return fail(str(exc))
-    diagnoses = args.dx or plan_diagnoses
     try:
-        bills = [
-            bill_session(s, policy=args.policy, mapping=mapping or None, diagnoses=diagnoses)
-            for s in sessions
-        ]
-    except UnknownCodeError as exc:
-        if exc.system == "modality CPT mapping":
-            return fail(
-                f"{args.file}: modality {exc.code} has no default CPT code; bill it with "
-                f"--map {exc.code}=CPT, or --map {exc.code}=none if it is not billed"
-            )
-        return fail(f"{args.file}: {exc}")
-    except MedmassageError as exc:
-        return fail(f"{args.file}: {exc}")
+        bills = bill_all(
+            sessions,
+            policy=args.policy,
+            mapping=mapping or None,
+            diagnoses=args.dx or plan_diagnoses,
+            file=args.file,
+        )
+    except InputError as exc:
+        return fail(str(exc))
     if args.json:
         docs = [b.to_dict() for b in bills]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))

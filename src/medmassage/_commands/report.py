@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._io import (
     EXIT_IOERR,
@@ -20,6 +20,11 @@ from ._io import (
     shown,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ..cases import Case
+    from ..plugins import Registry
+    from ..report import ProgressReport
 
 HELP = "write a case's progress report for the referring physician (HTML or Markdown)"
 
@@ -89,11 +94,59 @@ def _format(args: argparse.Namespace) -> str:
     return chosen or "html"
 
 
+def build(
+    case: Case,
+    *,
+    as_of: dt.date | None = None,
+    include_identity: bool = False,
+    include_notes: bool = False,
+    screening: bool = True,
+    registry: Registry | None = None,
+) -> ProgressReport:
+    """Screen *case* (unless *screening* is false) and gather its progress report.
+
+    A screening that cannot be run is said in the report (indeterminate), never
+    left blank. Used by this command and by ``demo``.
+
+    Raises:
+        MedmassageError: If the report cannot be built.
+    """
+    from ..exceptions import MedmassageError
+    from ..plugins import get_default_registry
+    from ..report import build_report
+
+    if registry is None:
+        registry = get_default_registry()
+    assessment = None
+    notes: list[str] = []
+    if screening:
+        try:
+            from ..screening import screen
+
+            # The report's date is the screening date (screening_date's rule otherwise).
+            assessment = screen(case, on=as_of, registry=registry)
+        except MedmassageError as exc:
+            # Fail closed: say so in the report rather than leave the section blank.
+            notes.append(
+                "Contraindication screening could not be run; treat the screening status as "
+                f"indeterminate ({type(exc).__name__})."
+            )
+    return build_report(
+        case,
+        as_of=as_of,
+        include_identity=include_identity,
+        include_notes=include_notes,
+        screening=assessment,
+        registry=registry,
+        plan_notes=notes,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; exit 0 on success, 2 on bad input, 74 if OUT failed."""
     from ..cases import Case
     from ..exceptions import MedmassageError
-    from ..report import build_report, render_html, render_markdown
+    from ..report import render_html, render_markdown
 
     try:
         as_of: dt.date | None = None if args.as_of is None else parse_date("--as-of", args.as_of)
@@ -102,32 +155,13 @@ def run(args: argparse.Namespace) -> int:
         case = load(Case, args.file)
     except InputError as exc:
         return fail(str(exc))
-    from ..plugins import get_default_registry
-
-    registry = get_default_registry()
-    screening = None
-    notes: list[str] = []
-    if not args.no_screening:
-        try:
-            from ..screening import screen
-
-            # The report's date is the screening date (screening_date's rule otherwise).
-            screening = screen(case, on=as_of, registry=registry)
-        except MedmassageError as exc:
-            # Fail closed: say so in the report rather than leave the section blank.
-            notes.append(
-                "Contraindication screening could not be run; treat the screening status as "
-                f"indeterminate ({type(exc).__name__})."
-            )
     try:
-        report = build_report(
+        report = build(
             case,
             as_of=as_of,
             include_identity=args.include_identity,
             include_notes=args.include_notes,
-            screening=screening,
-            registry=registry,
-            plan_notes=notes,
+            screening=not args.no_screening,
         )
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
