@@ -76,7 +76,9 @@ def test_report_content_of_the_bundled_case(report: ProgressReport) -> None:
     assert report.reactions[0].note is None  # free text only on request
     assert report.screening_status is None
     assert any(line.startswith("Continue the plan of care: 5 of 8") for line in report.plan_forward)
-    assert any("within 7 treatment days" in line for line in report.plan_forward)
+    # Plan-of-care timing is compliance, kept apart from the clinical plan.
+    assert any("within 7 treatment days" in line for line in report.compliance)
+    assert not any("treatment days" in line for line in report.plan_forward)
 
 
 def test_identity_is_left_out_by_default(case: mm.Case, report: ProgressReport) -> None:
@@ -517,7 +519,7 @@ def test_regression_unscored_and_overdue_reevaluation(case: mm.Case) -> None:
     assert any(
         line.startswith("Regressing: Numeric Pain Rating Scale") for line in report.plan_forward
     )
-    assert any("Re-evaluation overdue since 2026-02-06" in line for line in report.plan_forward)
+    assert any("Re-evaluation overdue since 2026-02-06" in line for line in report.compliance)
     html, md = render_html(report), render_markdown(report)
     assert "Measures that could not be scored" in html
     assert "3 of 10 sections unanswered" in md
