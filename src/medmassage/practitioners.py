@@ -1,7 +1,6 @@
-"""The treating practitioner: licences, certifications and work contact.
+"""The treating practitioner: licences and certifications.
 
-A practitioner's name and work contact are not patient information and may be
-shown (the progress report's therapist block shows them).
+A practitioner's name is not patient information and may be shown.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from ._validation import Model, check_id, check_text
 from .diagnosis import is_valid_npi
 from .exceptions import Problem
 from .modalities import check_key
-from .patient import ContactDetails
 
 __all__ = ["Certification", "License", "Practitioner"]
 
@@ -84,8 +82,6 @@ class Practitioner(Model):
         npi: National Provider Identifier, if they have one.
         licenses: Licences held.
         certifications: Certifications held.
-        contact: How the referring physician reaches them at work (the
-            progress report's therapist block shows it).
     """
 
     id: str
@@ -93,7 +89,6 @@ class Practitioner(Model):
     npi: str | None = None
     licenses: tuple[License, ...] = ()
     certifications: tuple[Certification, ...] = ()
-    contact: ContactDetails | None = None
 
     def _problems(self) -> list[Problem]:
         p: list[Problem] = []

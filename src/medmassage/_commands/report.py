@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._io import (
     EXIT_IOERR,
@@ -20,6 +20,9 @@ from ._io import (
     shown,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ..contraindications import Assessment
 
 HELP = "write a case's progress report for the referring physician (HTML or Markdown)"
 
@@ -106,19 +109,23 @@ def run(args: argparse.Namespace) -> int:
 
     registry = get_default_registry()
     screening = None
-    notes: list[str] = []
+    sessions: dict[str, Assessment] = {}
+    unavailable: str | None = None
     if not args.no_screening:
         try:
             from ..screening import screen
+            from ..sessions import SessionStatus
 
             # The report's date is the screening date (screening_date's rule otherwise).
             screening = screen(case, on=as_of, registry=registry)
+            for session in case.sessions:
+                day = session.start.date()
+                if session.status is SessionStatus.COMPLETED and (as_of is None or day <= as_of):
+                    sessions[session.id] = screen(case, session=session, registry=registry)
         except MedmassageError as exc:
-            # Fail closed: say so in the report rather than leave the section blank.
-            notes.append(
-                "Contraindication screening could not be run; treat the screening status as "
-                f"indeterminate ({type(exc).__name__})."
-            )
+            # Fail closed: the report shows the screening as indeterminate, with the reason.
+            screening, sessions = None, {}
+            unavailable = f"{type(exc).__name__}: {exc}"
     try:
         report = build_report(
             case,
@@ -127,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
             include_notes=args.include_notes,
             screening=screening,
             registry=registry,
-            plan_notes=notes,
+            session_screening=sessions,
+            screening_unavailable=unavailable,
         )
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")

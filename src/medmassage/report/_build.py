@@ -15,6 +15,7 @@ from ..cases import Case
 from ..diagnosis import Diagnosis, Referral
 from ..exceptions import Problem, ValidationError
 from ..instruments import Mcid
+from ..patient import ContactDetails
 from ..progress import (
     CareTiming,
     Progress,
@@ -315,7 +316,9 @@ def _session_entries(
     return tuple(out)
 
 
-def _therapist(practitioner: Practitioner | None, as_of: dt.date) -> TherapistEntry | None:
+def _therapist(
+    practitioner: Practitioner | None, as_of: dt.date, contact: ContactDetails | None
+) -> TherapistEntry | None:
     if practitioner is None:
         return None
     credentials: list[str] = []
@@ -334,10 +337,12 @@ def _therapist(practitioner: Practitioner | None, as_of: dt.date) -> TherapistEn
         if cert.expires_on:
             bits.append(f"valid to {cert.expires_on}")
         credentials.append(" ".join(bits) + (" (lapsed)" if not cert.valid_on(as_of) else ""))
-    contact: list[str] = []
-    if practitioner.contact is not None:
-        c = practitioner.contact
-        contact.extend(
+    lines: list[str] = []
+    # A practitioner model with a work contact of its own serves it; the argument wins.
+    recorded = getattr(practitioner, "contact", None)
+    c = contact if contact is not None else recorded
+    if isinstance(c, ContactDetails):
+        lines.extend(
             f"{label} {value}"
             for label, value in (("Phone", c.phone), ("E-mail", c.email), ("Address", c.address))
             if value
@@ -346,7 +351,7 @@ def _therapist(practitioner: Practitioner | None, as_of: dt.date) -> TherapistEn
         name=practitioner.name or practitioner.id,
         npi=practitioner.npi,
         credentials=tuple(credentials),
-        contact=tuple(contact),
+        contact=tuple(lines),
     )
 
 
@@ -388,6 +393,7 @@ def build_report(
     plan_notes: Sequence[str] = (),
     session_screening: Mapping[str, AssessmentLike] | None = None,
     screening_unavailable: str | None = None,
+    practitioner_contact: ContactDetails | None = None,
 ) -> ProgressReport:
     """Gather the progress report of a case.
 
@@ -415,12 +421,16 @@ def build_report(
         screening_unavailable: Why the screening could not be run, when
             *screening* is ``None`` because it failed: the status is then shown
             as *indeterminate* with this reason (never as clear).
+        practitioner_contact: The treating therapist's work contact, shown in the
+            therapist block (a practitioner's contact is not patient data).
 
     Raises:
         ValidationError: If an argument has the wrong type.
     """
     if not isinstance(case, Case):
         raise ValidationError([Problem("case", "expected a Case", "type")])
+    if practitioner_contact is not None and not isinstance(practitioner_contact, ContactDetails):
+        raise ValidationError([Problem("practitioner_contact", "expected ContactDetails", "type")])
     if registry is None:
         from ..plugins import get_default_registry
 
@@ -530,7 +540,7 @@ def build_report(
             plan_notes,
         ),
         compliance=_compliance(timing),
-        therapist=_therapist(practitioner, as_of),
+        therapist=_therapist(practitioner, as_of, practitioner_contact),
         version=_version(),
     )
 

@@ -16,7 +16,8 @@ Blocks are small frozen values, one kind per layout need:
 * `Chart`: the trend chart of a series (HTML draws it; Markdown's value table
   stands in for it);
 * `Caption`: the caption of a figure;
-* `Figure` and `Subsection`: a titled group of blocks inside a section;
+* `Figure` and `Subsection`: a titled group of blocks inside a section (a
+  figure is kept on one page: its chart and caption, not the value table);
 * `SignatureLine`: lines to sign and date by hand on the printed page.
 
 To add a layout need, add a block kind (or a field with a default) here and a
@@ -396,7 +397,13 @@ def _goal_for(progress: Progress, series: Series) -> GoalStatus | None:
     return next((g for g in progress.goals if g.series is series), None)
 
 
-def _figure(s: Series, goal: GoalStatus | None) -> Figure:
+def _figure(s: Series, goal: GoalStatus | None) -> tuple[Block, ...]:
+    """A series' figure (its chart and caption, kept together) and its value table.
+
+    The value table follows the figure rather than sitting in it, so that a long
+    course's table may go to the next page without taking the chart with it (a
+    chart with a table of 14 rows is most of a page, and would leave one blank).
+    """
     band = s.latest.score.band
     caption = (
         f"Baseline {score_text(s, s.baseline.value)}, latest {score_text(s, s.latest.value)}"
@@ -423,11 +430,12 @@ def _figure(s: Series, goal: GoalStatus | None) -> Figure:
             for point in s.points
         ),
     )
-    blocks: list[Block] = [Chart(series=s, goal=goal), Caption(text=caption), points]
+    figure = Figure(title=s.label, blocks=(Chart(series=s, goal=goal), Caption(text=caption)))
+    blocks: list[Block] = [figure, points]
     notes = series_notes(s)
     if notes:
         blocks.append(Paragraph.of(notes, Style.FINE_PRINT))
-    return Figure(title=s.label, blocks=tuple(blocks))
+    return tuple(blocks)
 
 
 def _outcomes(r: ProgressReport) -> Section:
@@ -435,7 +443,8 @@ def _outcomes(r: ProgressReport) -> Section:
     blocks: list[Block] = []
     if not p.series:
         blocks.append(Paragraph.of("No outcome measures recorded."))
-    blocks.extend(_figure(s, _goal_for(p, s)) for s in p.series)
+    for s in p.series:
+        blocks.extend(_figure(s, _goal_for(p, s)))
     if p.unscored:
         items = tuple(
             f"{u.instrument} on {u.taken_at.date().isoformat()} ({u.session_id}): {u.reason}"
