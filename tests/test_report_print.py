@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ import attrs
 import pytest
 
 import medmassage as mm
-from medmassage.report import build_report, render_html
+from medmassage.report import build_report, render_chart_svg, render_html
 
 pypdf = pytest.importorskip("pypdf", reason="needs pypdf (the tests dependency group)")
 
@@ -219,3 +220,22 @@ def test_long_course_factory_improves_steadily() -> None:
     values = [p.value for p in odi.points]
     assert values == sorted(values, reverse=True)
     assert values[0] > 50 > 25 > values[-1]
+
+
+def test_long_course_chart_keeps_readable_dates() -> None:
+    """Fourteen sessions: seven slanted dates, first and last among them, values thinned."""
+    report = build_report(long_course(14))
+    odi = report.progress.series_for("odi")[0]
+    svg = render_chart_svg(odi)
+    dates = re.findall(r'class="tick date"[^>]*>([\d-]+)</text>', svg)
+    assert len(dates) == 7
+    assert dates[0] == odi.points[0].taken_at.date().isoformat()
+    assert dates[-1] == odi.points[-1].taken_at.date().isoformat()
+    assert svg.count("rotate(-40") == 7
+    assert svg.count('class="point"') == 14
+    assert svg.count('class="value"') == 7
+    # A short course keeps every date, flat.
+    short = build_report(mm.from_json(mm.Case, LUMBAR.read_bytes()))
+    svg = render_chart_svg(short.progress.series_for("nprs")[0])
+    assert len(re.findall(r'class="tick date"', svg)) == 3
+    assert "rotate(-40" not in svg
