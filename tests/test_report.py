@@ -76,7 +76,9 @@ def test_report_content_of_the_bundled_case(report: ProgressReport) -> None:
     assert report.reactions[0].note is None  # free text only on request
     assert report.screening_status is None
     assert any(line.startswith("Continue the plan of care: 5 of 8") for line in report.plan_forward)
-    assert any("within 7 treatment days" in line for line in report.plan_forward)
+    # Plan-of-care timing is compliance, kept apart from the clinical plan.
+    assert any("within 7 treatment days" in line for line in report.compliance)
+    assert not any("treatment days" in line for line in report.plan_forward)
 
 
 def test_identity_is_left_out_by_default(case: mm.Case, report: ProgressReport) -> None:
@@ -517,9 +519,164 @@ def test_regression_unscored_and_overdue_reevaluation(case: mm.Case) -> None:
     assert any(
         line.startswith("Regressing: Numeric Pain Rating Scale") for line in report.plan_forward
     )
-    assert any("Re-evaluation overdue since 2026-02-06" in line for line in report.plan_forward)
+    assert any("Re-evaluation overdue since 2026-02-06" in line for line in report.compliance)
     html, md = render_html(report), render_markdown(report)
     assert "Measures that could not be scored" in html
     assert "3 of 10 sections unanswered" in md
     assert "Sore for one evening" in md  # notes were asked for
     assert "worsened beyond MCID" in html
+
+
+# -- what went wrong, compliance, the therapist, goals in words ------------------------------
+
+
+def _over_the_disc(case: mm.Case) -> tuple[mm.Case, mm.Session]:
+    """The case with myofascial release planned and given over the herniated lumbar disc."""
+    session = case.sessions[1]
+    segment = attrs.evolve(session.segments[0], region=mm.BodyRegion.LUMBAR_SPINE)
+    session = attrs.evolve(session, segments=(segment, *session.segments[1:]), signature=None)
+    technique = attrs.evolve(case.plan.techniques[0], region=mm.BodyRegion.LUMBAR_SPINE)
+    plan = attrs.evolve(case.plan, techniques=(technique, *case.plan.techniques[1:]))
+    sessions = (case.sessions[0], session, *case.sessions[2:])
+    return attrs.evolve(case, plan=plan, sessions=sessions), session
+
+
+def test_session_violations_and_plan_conflicts_appear_with_their_reasons(case: mm.Case) -> None:
+    """A segment over the disc above the grade limit: the report says which, where and why."""
+    broken, session = _over_the_disc(case)
+    report = build_report(
+        broken,
+        screening=mm.screen(broken),
+        session_screening={s.id: mm.screen(broken, session=s) for s in broken.sessions},
+    )
+    assert any(p.startswith("Plan conflict: techniques[0]") for p in report.screening_problems)
+    entry = {e.session_id: e for e in report.session_screening}[session.id]
+    assert entry.status == "defer"
+    assert any("above the limit of 2 (core.herniated_disc)" in p for p in entry.problems)
+    assert {e.session_id for e in report.session_screening if not e.problems} == {
+        s.id for s in broken.sessions if s.id != session.id
+    }
+    assert any(session.id in line and "broke" in line for line in report.plan_forward)
+    for text in (render_html(report), render_markdown(report)):
+        assert "Sessions screened" in text
+        assert "Walton grade 3 is above the limit of 2" in text
+        assert "is planned up to Walton grade 3" in text
+
+
+def test_indeterminate_screening_is_shown_with_its_reasons(case: mm.Case) -> None:
+    """Failed rules, or a screening that could not run, read as indeterminate, never clear."""
+
+    @attrs.frozen
+    class Failure:
+        rule_id: str
+        cause: str
+
+        def __str__(self) -> str:
+            return f"rule {self.rule_id!r} failed: {self.cause}"
+
+    @attrs.frozen
+    class Assessed:
+        findings: tuple[_Finding, ...]
+        status: str
+        failures: tuple[Failure, ...]
+
+    failed = build_report(
+        case, screening=Assessed((), "indeterminate", (Failure("spa.x", "ZeroDivisionError"),))
+    )
+    assert failed.screening_problems[0].startswith("The screening is incomplete (indeterminate)")
+    assert "Rule failure: rule 'spa.x' failed: ZeroDivisionError" in failed.screening_problems
+    assert failed.plan_forward[0].startswith("Screening status is indeterminate")
+    unavailable = build_report(case, screening_unavailable="ScreeningError: no rules loaded")
+    assert unavailable.screening_status == "indeterminate"
+    html = render_html(unavailable)
+    assert "<strong>indeterminate</strong>" in html
+    assert "The screening could not be run: ScreeningError: no rules loaded" in html
+    assert "No screening result was supplied" not in html
+
+
+def test_compliance_is_a_section_apart_from_the_clinical_plan(case: mm.Case) -> None:
+    """Plan-of-care timing and compliance findings have their own section, after the plan."""
+    from medmassage.report._sections import SectionId, report_document
+
+    report = build_report(case)
+    document = report_document(report)
+    ids = [s.id for s in document.sections]
+    assert ids.index(SectionId.COMPLIANCE) == ids.index(SectionId.PLAN) + 1
+    assert report.compliance[0] == "Authorized visits remaining: 5 of 8."
+    assert any(line.startswith("Compliance warning:") for line in report.compliance)
+    assert not any("Authorized" in line or "Compliance" in line for line in report.plan_forward)
+    md = render_markdown(report)
+    compliance = md[md.index("## Plan of care and billing compliance") :]
+    compliance = compliance[: compliance.index("\n## ")]
+    assert "re-certification is needed" in compliance
+    assert "these are not clinical findings" in compliance
+
+
+def test_therapist_block_has_credentials_contact_and_a_signature_line(case: mm.Case) -> None:
+    """The therapist's licence, certification, work contact and lines to sign and date."""
+    work = mm.ContactDetails(phone="+1 555 0199", email="okafor@clinic.example")
+    report = build_report(case, practitioner_contact=work)
+    assert report.therapist is not None
+    assert report.therapist.name == "J. Okafor, LMT"
+    assert report.therapist.credentials == (
+        "Licence MA60012345 (massage therapist, US-WA), valid to 2027-06-30",
+        "Certified in neuromuscular therapy since 2019-03-01",
+    )
+    assert report.therapist.contact == ("Phone +1 555 0199", "E-mail okafor@clinic.example")
+    html = render_html(report)
+    block = html[html.index("<h2>Treating therapist</h2>") :]
+    assert "okafor@clinic.example" in block
+    assert re.search(r"<div class='sign'>\s*<div>Signature</div>\s*<div>Date</div>", block)
+    md = render_markdown(report)
+    assert "Signature: ________________________    Date: ____" in md
+    # A lapsed licence says so; without contact, the block says it is not recorded.
+    later = build_report(case, as_of=dt.date(2027, 7, 1))
+    assert later.therapist is not None
+    assert later.therapist.credentials[0].endswith("(lapsed)")
+    assert "<dt>Contact</dt><dd>not recorded</dd>" in render_html(later)
+    with pytest.raises(ValidationError, match="practitioner_contact"):
+        build_report(case, practitioner_contact="+1 555 0199")  # type: ignore[arg-type]
+
+
+def test_goal_progress_reads_as_a_sentence(report: ProgressReport) -> None:
+    """ODI 48.9% (22/45) to 26.7% (12/45) against a goal of at most 20%: not yet met."""
+    # Fairbank 2000: score = total / (5 x answered sections) x 100; one section unanswered.
+    html, md = render_html(report), render_markdown(report)
+    sentence = (
+        "g-odi: Oswestry Disability Index 48.9% \u2192 26.7%, goal \u2264 20% by 2026-02-06: "
+        "not yet met (77% of the way; the change reached the MCID)."
+    )
+    assert f"<li>{html_lib.escape(sentence)}</li>" in html
+    assert sentence in html_lib.unescape(md.replace("\\", ""))
+    assert "Numeric Pain Rating Scale 7 points \u2192 4 points, goal \u2264 3 points" in html
+
+
+def test_chart_axis_starts_at_the_scale_minimum(report: ProgressReport) -> None:
+    """A physical measurement (pressure pain threshold, 216-304 kPa) is charted from 0."""
+    ppt = report.progress.series_for("ppt")[0]
+    svg = render_chart_svg(ppt)
+    ticks = [float(t) for t in re.findall(r'class="tick">([-\d.]+)</text>', svg)]
+    assert ticks[0] == ppt.instrument.score_range[0] == 0
+    polyline = re.search(r'<polyline points="([^"]+)"', svg)
+    assert polyline is not None
+    ys = [float(pair.split(",")[1]) for pair in polyline.group(1).split()]
+    assert all(24 < y < 24 + 186 for y in ys)  # every point inside the plot area
+
+
+def test_report_command_refuses_pdf_and_screens_each_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o report.pdf is refused, naming the suffixes it writes; no file is left behind."""
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", str(EXAMPLE), "-o", str(pdf)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write .pdf files" in err
+    assert ".html, .htm" in err
+    assert ".md, .markdown" in err
+    assert not pdf.exists()
+    assert main(["report", str(EXAMPLE), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "### Sessions screened" in out
+    assert "| ses-3 | 2026-01-19 | modify | none |" in out
+    assert "pt-1001" in out
+    assert "Maria" not in out  # the opaque id by default; names only with --include-identity

@@ -23,6 +23,7 @@ from ._io import (
 
 if TYPE_CHECKING:
     from ..cases import Case
+    from ..contraindications import Assessment
     from ..plugins import Registry
     from ..report import ProgressReport
 
@@ -103,10 +104,10 @@ def build(
     screening: bool = True,
     registry: Registry | None = None,
 ) -> ProgressReport:
-    """Screen *case* (unless *screening* is false) and gather its progress report.
+    """Screen *case* and each completed session (unless *screening* is false); gather its report.
 
-    A screening that cannot be run is said in the report (indeterminate), never
-    left blank. Used by this command and by ``demo``.
+    A screening that cannot be run is shown in the report as indeterminate, with
+    the reason, never left blank. Used by this command and by ``demo``.
 
     Raises:
         MedmassageError: If the report cannot be built.
@@ -118,19 +119,23 @@ def build(
     if registry is None:
         registry = get_default_registry()
     assessment = None
-    notes: list[str] = []
+    sessions: dict[str, Assessment] = {}
+    unavailable: str | None = None
     if screening:
         try:
             from ..screening import screen
+            from ..sessions import SessionStatus
 
             # The report's date is the screening date (screening_date's rule otherwise).
             assessment = screen(case, on=as_of, registry=registry)
+            for session in case.sessions:
+                day = session.start.date()
+                if session.status is SessionStatus.COMPLETED and (as_of is None or day <= as_of):
+                    sessions[session.id] = screen(case, session=session, registry=registry)
         except MedmassageError as exc:
-            # Fail closed: say so in the report rather than leave the section blank.
-            notes.append(
-                "Contraindication screening could not be run; treat the screening status as "
-                f"indeterminate ({type(exc).__name__})."
-            )
+            # Fail closed: the report shows the screening as indeterminate, with the reason.
+            assessment, sessions = None, {}
+            unavailable = f"{type(exc).__name__}: {exc}"
     return build_report(
         case,
         as_of=as_of,
@@ -138,7 +143,8 @@ def build(
         include_notes=include_notes,
         screening=assessment,
         registry=registry,
-        plan_notes=notes,
+        session_screening=sessions,
+        screening_unavailable=unavailable,
     )
 
 

@@ -4,9 +4,14 @@
 referral and diagnoses, sessions attended against those planned and
 authorized, the techniques and minutes by modality and region, every goal with
 its instrument's trend, change and MCID, adverse reactions, screening findings,
-plan-of-care dates (progress report, re-evaluation, re-certification) and the
-plan going forward. `render_html` writes a self-contained page (inline CSS and
-one inline SVG trend chart per instrument, readable when printed);
+the screening of the plan and of each session (with the reason for every
+conflict, violation and rule failure), the clinical plan going forward,
+plan-of-care and billing compliance in a section of its own (progress report,
+re-evaluation and re-certification dates, compliance findings) and the treating
+therapist's credentials, work contact and a signature line. `render_html`
+writes a self-contained page (inline CSS and one inline SVG trend chart per
+instrument; it prints on A4 and US Letter, tables and figures never split
+across pages);
 `render_markdown` writes the same content as Markdown. Both lay the report out
 from one section model, so they show the same sections, sentences and table
 cells in the same order. Modalities and instruments are named through the
@@ -26,7 +31,9 @@ from ._build import (
     ProgressReport,
     ReactionEntry,
     ScreeningEntry,
+    SessionScreeningEntry,
     TechniqueMinutes,
+    TherapistEntry,
     build_report,
 )
 from ._chart import render_chart_svg as render_chart_svg  # importable here, not in __all__
@@ -39,7 +46,9 @@ __all__ = [
     "ProgressReport",
     "ReactionEntry",
     "ScreeningEntry",
+    "SessionScreeningEntry",
     "TechniqueMinutes",
+    "TherapistEntry",
     "build_report",
     "render_html",
     "render_markdown",

@@ -15,6 +15,7 @@ from ..cases import Case
 from ..diagnosis import Diagnosis, Referral
 from ..exceptions import Problem, ValidationError
 from ..instruments import Mcid
+from ..patient import ContactDetails
 from ..progress import (
     CareTiming,
     Progress,
@@ -22,12 +23,13 @@ from ..progress import (
     care_timing,
     track,
 )
-from ..sessions import SessionStatus
+from ..sessions import Session, SessionStatus
 from ._wording import word
 
 if TYPE_CHECKING:
     from ..plan_of_care import PlanCertification, PlanOfCarePolicy
     from ..plugins import Registry
+    from ..practitioners import Practitioner
 
 
 @runtime_checkable
@@ -121,6 +123,44 @@ class ScreeningEntry:
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class SessionScreeningEntry:
+    """The screening of one session, for the report.
+
+    Attributes:
+        session_id: The session.
+        date: Its date.
+        status: The screening status in words (``clear``, ``modify``, ``indeterminate``...).
+        problems: Why it is not clear, one line each: the segments that broke a
+            finding (with the finding's reason) and the rules that failed.
+    """
+
+    session_id: str
+    date: dt.date
+    status: str
+    problems: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TherapistEntry:
+    """The treating therapist, for the report's therapist block.
+
+    A practitioner's name, credentials and work contact are not patient data.
+
+    Attributes:
+        name: The display name (the practitioner id when the case has no name).
+        npi: The National Provider Identifier, if any.
+        credentials: Licences and certifications in words, one line each, with
+            their dates (a lapsed one says so).
+        contact: Work contact lines (phone, e-mail, address).
+    """
+
+    name: str
+    npi: str | None = None
+    credentials: tuple[str, ...] = ()
+    contact: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class ProgressReport:
     """Everything the progress report shows, before rendering.
 
@@ -149,8 +189,15 @@ class ProgressReport:
         screening_problems: Why the screening is not clear beyond its findings, one
             line each: rules that failed (an *indeterminate* screening), planned
             techniques a finding rules out, session segments that broke a finding.
+        session_screening: The screening of each session that was screened, in
+            session order.
         notes_included: Whether free text (goal wording, reaction notes) is shown.
-        plan_forward: The plan going forward, one statement per line.
+        plan_forward: The clinical plan going forward, one statement per line.
+        compliance: Plan-of-care and billing compliance, one statement per line:
+            authorized visits, when the next progress report, re-evaluation and
+            re-certification are due, and the compliance findings. Kept apart
+            from the clinical content.
+        therapist: The treating therapist (from the case's practitioners), if known.
         version: The medmassage version that built it.
     """
 
@@ -173,6 +220,9 @@ class ProgressReport:
     screening_status: str | None
     plan_forward: tuple[str, ...]
     screening_problems: tuple[str, ...] = ()
+    session_screening: tuple[SessionScreeningEntry, ...] = ()
+    compliance: tuple[str, ...] = ()
+    therapist: TherapistEntry | None = None
     notes_included: bool = False
     patient_name: str | None = attrs.field(default=None, repr=redacted)
     birth_date: dt.date | None = attrs.field(default=None, repr=redacted)
@@ -181,14 +231,16 @@ class ProgressReport:
     version: str = ""
 
 
-def _screening_problems(assessment: object) -> tuple[str, ...]:
+def _screening_problems(assessment: object, *, plan: bool = True) -> tuple[str, ...]:
     """The reasons a screening is not clear beyond its findings (failures first)."""
     out: list[str] = []
     failures = tuple(getattr(assessment, "failures", ()))
     if failures:
-        out.append("The screening is incomplete: do not read its findings as all there is.")
+        out.append(
+            "The screening is incomplete (indeterminate): do not read its findings as all there is."
+        )
     out.extend(f"Rule failure: {failure}" for failure in failures)
-    for conflict in getattr(assessment, "plan_conflicts", ()):
+    for conflict in getattr(assessment, "plan_conflicts", ()) if plan else ():
         out.append(f"Plan conflict: {conflict}")
     for violation in getattr(assessment, "violations", ()):
         out.append(f"Session violation: {violation}")
@@ -197,8 +249,12 @@ def _screening_problems(assessment: object) -> tuple[str, ...]:
 
 def _screening_entries(
     screening: Iterable[FindingLike] | AssessmentLike | None,
+    unavailable: str | None = None,
 ) -> tuple[tuple[ScreeningEntry, ...], str | None, tuple[str, ...]]:
     if screening is None:
+        if unavailable is not None:
+            # Fail closed: a screening that could not run is indeterminate, never clear.
+            return (), "indeterminate", (f"The screening could not be run: {unavailable}",)
         return (), None, ()
     given: object = screening
     status: str | None = None
@@ -234,6 +290,69 @@ def _screening_entries(
             )
         )
     return tuple(entries), status, problems
+
+
+def _session_entries(
+    sessions: Sequence[Session], screened: Mapping[str, AssessmentLike]
+) -> tuple[SessionScreeningEntry, ...]:
+    out: list[SessionScreeningEntry] = []
+    for key, assessment in screened.items():
+        if not isinstance(assessment, AssessmentLike):
+            raise ValidationError(
+                [Problem(f"session_screening[{key!r}]", "expected an Assessment", "type")]
+            )
+    for session in sessions:
+        found = screened.get(session.id)
+        if found is None:
+            continue
+        out.append(
+            SessionScreeningEntry(
+                session_id=session.id,
+                date=session.start.date(),
+                status=word(found.status),
+                problems=_screening_problems(found, plan=False),
+            )
+        )
+    return tuple(out)
+
+
+def _therapist(
+    practitioner: Practitioner | None, as_of: dt.date, contact: ContactDetails | None
+) -> TherapistEntry | None:
+    if practitioner is None:
+        return None
+    credentials: list[str] = []
+    for lic in practitioner.licenses:
+        lapsed = " (lapsed)" if lic.expires_on < as_of else ""
+        credentials.append(
+            f"Licence {lic.number} ({word(lic.profession)}, {lic.jurisdiction}), "
+            f"valid to {lic.expires_on}{lapsed}"
+        )
+    for cert in practitioner.certifications:
+        bits = [f"Certified in {word(cert.code)}"]
+        if cert.issuer:
+            bits.append(f"by {cert.issuer}")
+        if cert.issued_on:
+            bits.append(f"since {cert.issued_on}")
+        if cert.expires_on:
+            bits.append(f"valid to {cert.expires_on}")
+        credentials.append(" ".join(bits) + (" (lapsed)" if not cert.valid_on(as_of) else ""))
+    lines: list[str] = []
+    # A practitioner model with a work contact of its own serves it; the argument wins.
+    recorded = getattr(practitioner, "contact", None)
+    c = contact if contact is not None else recorded
+    if isinstance(c, ContactDetails):
+        lines.extend(
+            f"{label} {value}"
+            for label, value in (("Phone", c.phone), ("E-mail", c.email), ("Address", c.address))
+            if value
+        )
+    return TherapistEntry(
+        name=practitioner.name or practitioner.id,
+        npi=practitioner.npi,
+        credentials=tuple(credentials),
+        contact=tuple(lines),
+    )
 
 
 def _modality_name(registry: Registry, code: str) -> str:
@@ -272,6 +391,9 @@ def build_report(
     populations: Mapping[str, str] | None = None,
     mcids: Mapping[str, Mcid] | None = None,
     plan_notes: Sequence[str] = (),
+    session_screening: Mapping[str, AssessmentLike] | None = None,
+    screening_unavailable: str | None = None,
+    practitioner_contact: ContactDetails | None = None,
 ) -> ProgressReport:
     """Gather the progress report of a case.
 
@@ -293,12 +415,22 @@ def build_report(
         populations: MCID population per instrument code.
         mcids: MCID overrides per instrument code.
         plan_notes: Extra statements for "plan going forward" (shown escaped).
+        session_screening: The screening of sessions (``screen(case,
+            session=s)``) by session id: each session's status, and the segments
+            that broke a finding with its reason, are shown.
+        screening_unavailable: Why the screening could not be run, when
+            *screening* is ``None`` because it failed: the status is then shown
+            as *indeterminate* with this reason (never as clear).
+        practitioner_contact: The treating therapist's work contact, shown in the
+            therapist block (a practitioner's contact is not patient data).
 
     Raises:
         ValidationError: If an argument has the wrong type.
     """
     if not isinstance(case, Case):
         raise ValidationError([Problem("case", "expected a Case", "type")])
+    if practitioner_contact is not None and not isinstance(practitioner_contact, ContactDetails):
+        raise ValidationError([Problem("practitioner_contact", "expected ContactDetails", "type")])
     if registry is None:
         from ..plugins import get_default_registry
 
@@ -319,7 +451,10 @@ def build_report(
         certifications=certifications,
         policy=policy,
     )
-    screening_entries, screening_status, screening_problems = _screening_entries(screening)
+    screening_entries, screening_status, screening_problems = _screening_entries(
+        screening, screening_unavailable
+    )
+    sessions_screened = _session_entries(in_period, session_screening or {})
     completed = [s for s in in_period if s.status is SessionStatus.COMPLETED]
     minutes: dict[tuple[str, BodyRegion, Laterality | None], list[float]] = {}
     for session in completed:
@@ -393,29 +528,33 @@ def build_report(
         screening=screening_entries,
         screening_status=screening_status,
         screening_problems=screening_problems,
+        session_screening=sessions_screened,
         notes_included=include_notes,
         plan_forward=_plan_forward(
             progress,
-            timing,
             plan.planned_sessions,
             len(completed),
             screening_status,
             screening_entries,
+            sessions_screened,
             plan_notes,
         ),
+        compliance=_compliance(timing),
+        therapist=_therapist(practitioner, as_of, practitioner_contact),
         version=_version(),
     )
 
 
 def _plan_forward(
     progress: Progress,
-    timing: CareTiming,
     planned: int,
     attended: int,
     screening_status: str | None,
     screening: Sequence[ScreeningEntry],
+    sessions: Sequence[SessionScreeningEntry],
     notes: Sequence[str],
 ) -> tuple[str, ...]:
+    """The clinical plan going forward (plan-of-care timing is in `_compliance`)."""
     out: list[str] = []
     regressing = [g for g in progress.goals if g.trend is Trend.REGRESSING]
     regressing_series = [s for s in progress.series if s.trend is Trend.REGRESSING]
@@ -423,6 +562,12 @@ def _plan_forward(
         out.append(
             f"Screening status is {screening_status}: treatment is on hold until the findings "
             "are resolved or the physician clears it."
+        )
+    broke = [s.session_id for s in sessions if s.problems]
+    if broke:
+        out.append(
+            f"Sessions {', '.join(broke)} broke a screening finding or could not be fully "
+            "screened: see the screening section; the technique is to be reviewed."
         )
     if regressing or regressing_series:
         names = sorted(
@@ -438,6 +583,15 @@ def _plan_forward(
     elif not regressing and screening_status not in ("defer", "indeterminate"):
         remaining = max(planned - attended, 0)
         out.append(f"Continue the plan of care: {remaining} of {planned} planned sessions remain.")
+    if any(s.severity == "absolute" for s in screening):
+        out.append("An absolute contraindication was found: see the screening findings.")
+    out.extend(str(n) for n in notes)
+    return tuple(out)
+
+
+def _compliance(timing: CareTiming) -> tuple[str, ...]:
+    """Plan-of-care and billing compliance in words: dates due and findings."""
+    out: list[str] = []
     if timing.visits_remaining is not None:
         out.append(
             f"Authorized visits remaining: {timing.visits_remaining} of {timing.visits_authorized}."
@@ -460,8 +614,5 @@ def _plan_forward(
         )
     for finding in timing.findings:
         if finding.level in (AdvisoryLevel.ERROR, AdvisoryLevel.WARNING):
-            out.append(f"Plan of care ({finding.level.value}): {finding.message}.")
-    if any(s.severity == "absolute" for s in screening):
-        out.append("An absolute contraindication was found: see the screening findings.")
-    out.extend(str(n) for n in notes)
+            out.append(f"Compliance {finding.level.value}: {finding.message}.")
     return tuple(out)

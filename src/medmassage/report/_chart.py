@@ -23,19 +23,43 @@ def _nice_step(span: float) -> float:
 _W, _H = 660, 260
 _ML, _MR, _MT, _MB = 56, 120, 24, 50
 _INSET = 28  # keeps the first and last points clear of the axes
+#: Dates along the x axis, most: beyond this they are thinned (first and last always shown).
+_MAX_LABELS = 12
+#: Beyond this many date labels they are drawn slanted, so that they do not overlap.
+_FLAT_LABELS = 5
+_SLANT_DEPTH = 44  # the extra height slanted dates need below the plot
 
 
 def _axis_range(series: Series, goal: GoalStatus | None) -> tuple[float, float]:
+    """The y axis, from the instrument's scale minimum (never the data's minimum).
+
+    So a change is seen at its true size. It ends at the scale's maximum for
+    questionnaires, else a little past the highest value.
+    """
     inst = series.instrument
     if inst.kind in (InputKind.ITEMS, InputKind.SCALES):
         return inst.score_range
     values = [p.value for p in series.points]
     if goal is not None:
         values.append(goal.goal.target)
-    lo, hi = min(values), max(values)
-    pad = max((hi - lo) * 0.2, abs(hi) * 0.05, 1.0)
-    lo = lo - pad if lo - pad > inst.score_range[0] else inst.score_range[0]
-    return lo, hi + pad
+    lo = inst.score_range[0]
+    hi = max(values)
+    top = hi + max((hi - lo) * 0.15, 1.0)
+    return lo, min(top, inst.score_range[1]) if top > lo else lo + 1.0
+
+
+def labelled(count: int, most: int = _MAX_LABELS) -> tuple[int, ...]:
+    """Which of *count* points get a label: all up to *most*, else evenly thinned.
+
+    The first and the last are always labelled, and no two labels are closer than
+    the thinning step (so the last does not crowd the one before it).
+    """
+    if count <= most:
+        return tuple(range(count))
+    step = math.ceil((count - 1) / (most - 1))
+    keep = list(range(0, count, step))
+    keep[-1] = count - 1  # the last multiple of step is within a step of the end: move it there
+    return tuple(keep)
 
 
 def _mcid_threshold(baseline: float, series: Series, mcid: Mcid) -> float | None:
@@ -55,13 +79,26 @@ def _mcid_threshold(baseline: float, series: Series, mcid: Mcid) -> float | None
 def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
     """Return an inline SVG line chart of a series, with the goal target and MCID line.
 
-    The y axis spans the instrument's whole published range for questionnaires
-    (so the size of a change is seen honestly) and the data's range for
-    physical measurements. Text is escaped.
+    The y axis starts at the instrument's scale minimum (0 for the built-ins),
+    not at the lowest value, and spans the whole published range for
+    questionnaires, so the size of a change is seen honestly. A long course
+    keeps readable dates: beyond five they are slanted, beyond twelve thinned
+    evenly (the first and last always shown), and the values printed above the
+    points are thinned alike (the value table beside the chart lists them all).
+    Text is escaped.
     """
     e = html.escape
     lo, hi = _axis_range(series, goal)
     span = hi - lo or 1.0
+    days: list[int] = []  # the index of the first point of each day
+    seen: set[dt.date] = set()
+    for i, point in enumerate(series.points):
+        if point.taken_at.date() not in seen:
+            seen.add(point.taken_at.date())
+            days.append(i)
+    shown_days = [days[i] for i in labelled(len(days))]
+    slanted = len(shown_days) > _FLAT_LABELS
+    height = _H + (_SLANT_DEPTH if slanted else 0)
     pw, ph = _W - _ML - _MR, _H - _MT - _MB
     times = [p.taken_at.timestamp() for p in series.points]
     t0, t1 = min(times), max(times)
@@ -75,8 +112,8 @@ def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
 
     title = f"{series.label}: trend ({direction_word(series)})"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" width="{_W}" '
-        f'height="{_H}" role="img" aria-label="{e(title)}" class="chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" width="{_W}" '
+        f'height="{height}" role="img" aria-label="{e(title)}" class="chart">',
         f"<title>{e(title)}</title>",
         f'<rect x="{_ML}" y="{_MT}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#999"/>',
     ]
@@ -120,23 +157,30 @@ def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
         f'<polyline points="{coords}" fill="none" stroke="#1f4e79" stroke-width="2.5" '
         'class="trend"/>'
     )
-    seen_days: set[dt.date] = set()
-    for t, p in zip(times, series.points, strict=True):
+    values = set(labelled(len(series.points)))
+    for i, (t, p) in enumerate(zip(times, series.points, strict=True)):
         px, py = x(t), y(p.value)
-        parts.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#1f4e79" class="point"/>'
-            f'<text x="{px:.1f}" y="{py - 9:.1f}" text-anchor="middle" class="value">'
-            f"{e(f'{p.value:.{series.instrument.decimals}f}')}</text>"
-        )
-        day = p.taken_at.date()
-        if day not in seen_days:
-            seen_days.add(day)
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#1f4e79" class="point"/>')
+        if i in values:
             parts.append(
-                f'<text x="{px:.1f}" y="{_MT + ph + 16}" text-anchor="middle" class="tick">'
-                f"{e(day.isoformat())}</text>"
+                f'<text x="{px:.1f}" y="{py - 9:.1f}" text-anchor="middle" class="value">'
+                f"{e(f'{p.value:.{series.instrument.decimals}f}')}</text>"
+            )
+    for i in shown_days:
+        px, day = x(times[i]), series.points[i].taken_at.date().isoformat()
+        ty = _MT + ph + 16
+        if slanted:
+            parts.append(
+                f'<text x="{px:.1f}" y="{ty}" text-anchor="end" class="tick date" '
+                f'transform="rotate(-40 {px:.1f} {ty})">{e(day)}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{px:.1f}" y="{ty}" text-anchor="middle" class="tick date">'
+                f"{e(day)}</text>"
             )
     parts.append(
-        f'<text x="{_ML + pw}" y="{_MT + ph + 36}" text-anchor="end" class="label">'
+        f'<text x="{_ML + pw}" y="{height - 14}" text-anchor="end" class="label">'
         f"{e(direction_word(series))}</text>"
     )
     parts.append("</svg>")

@@ -20,6 +20,7 @@ from ._sections import (
     Paragraph,
     Role,
     Section,
+    SignatureLine,
     Strong,
     Style,
     Subsection,
@@ -45,19 +46,25 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: #1b7f3b; font-weight: 600; }
 .warn { color: #a35200; font-weight: 600; }
 .bad { color: #b00020; font-weight: 600; }
-.chart { max-width: 100%; height: auto; }
+.problems li { color: #b00020; }
+.chart { width: 100%; max-width: 660px; height: auto; display: block; }
 .chart .tick { font-size: 11px; fill: #333; }
 .chart .axis, .chart .label { font-size: 11px; fill: #333; }
 .chart .value { font-size: 11px; font-weight: 600; fill: #1f4e79; }
 .chart .goal-label { fill: #1b7f3b; font-weight: 600; }
 .small { font-size: .85rem; color: #444; }
-figure { margin: .3rem 0 1rem; break-inside: avoid; }
+figure { margin: .3rem 0 1rem; }
+figcaption { margin: .2rem 0 .3rem; }
+.sign { display: flex; gap: 2rem; margin: 2.2rem 0 .5rem; }
+.sign div { flex: 2; border-top: 1px solid #111; padding-top: .2rem; font-size: .85rem; }
+.sign div + div { flex: 1; }
+/* Paper: any size (A4, US Letter); sections flow across pages, tables and figures do not. */
+@page { margin: 14mm 13mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  h2 { break-after: avoid; }
-  section, table, figure { break-inside: avoid; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h2, h3 { break-after: avoid; }
+  table, figure, tr, .meta, .sign { break-inside: avoid; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  @page { margin: 14mm; }
 }
 """
 
@@ -146,6 +153,12 @@ def _block(block: Block) -> list[str]:
             return [
                 f"<h3>{_e(block.title)}</h3>",
                 *(line for inner in block.blocks for line in _block(inner)),
+            ]
+        case SignatureLine():
+            return [
+                "<div class='sign'>",
+                *(f"<div>{_e(label)}</div>" for label in block.labels),
+                "</div>",
             ]
         case _:  # pragma: no cover - mypy checks that every kind is handled
             assert_never(block)

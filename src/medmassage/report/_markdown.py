@@ -16,6 +16,7 @@ from ._sections import (
     KeyValues,
     Paragraph,
     Role,
+    SignatureLine,
     Strong,
     Subsection,
     Table,
@@ -87,6 +88,8 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
                 pass  # the figure's value table stands in for the chart
             case Caption():
                 chunks.append(_md(block.text))
+            case SignatureLine():
+                chunks.append("    ".join(f"{_md(label)}: {'_' * 24}" for label in block.labels))
             case Figure() | Subsection():
                 chunks.append(f"### {_md(block.title)}")
                 chunks.extend(_blocks(block.blocks))

@@ -16,7 +16,9 @@ Blocks are small frozen values, one kind per layout need:
 * `Chart`: the trend chart of a series (HTML draws it; Markdown's value table
   stands in for it);
 * `Caption`: the caption of a figure;
-* `Figure` and `Subsection`: a titled group of blocks inside a section.
+* `Figure` and `Subsection`: a titled group of blocks inside a section (a
+  figure is kept on one page: its chart and caption, not the value table);
+* `SignatureLine`: lines to sign and date by hand on the printed page.
 
 To add a layout need, add a block kind (or a field with a default) here and a
 case for it in each renderer: both walk blocks with ``match`` and
@@ -35,15 +37,16 @@ import attrs
 from ..progress import GoalStatus, Progress, Series, Trend, site_text
 from ._build import ProgressReport
 from ._wording import (
+    bound_text,
     change_text,
     direction_word,
     goal_label,
+    goal_sentence,
     goal_text,
     mcid_status,
     mcid_text,
     score_text,
     series_notes,
-    target_text,
     word,
 )
 
@@ -62,6 +65,8 @@ class SectionId(enum.Enum):
     REACTIONS = "reactions"
     SCREENING = "screening"
     PLAN = "plan"
+    COMPLIANCE = "compliance"
+    THERAPIST = "therapist"
     SOURCES = "sources"
 
 
@@ -193,6 +198,13 @@ class Figure:
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class SignatureLine:
+    """Blank lines to fill in by hand, one per label (``Signature``, ``Date``)."""
+
+    labels: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class Subsection:
     """A titled group of blocks inside a section."""
 
@@ -201,7 +213,15 @@ class Subsection:
 
 
 Block: TypeAlias = (
-    Paragraph | KeyValues | BulletList | Table | Chart | Caption | Figure | Subsection
+    Paragraph
+    | KeyValues
+    | BulletList
+    | Table
+    | Chart
+    | Caption
+    | Figure
+    | Subsection
+    | SignatureLine
 )
 
 
@@ -322,7 +342,7 @@ _TREND_TONES = {Trend.ON_TRACK: Tone.OK, Trend.PLATEAU: Tone.WARN, Trend.REGRESS
 def _goal_row(g: GoalStatus, notes: bool) -> Row:
     s = g.series
     desc = goal_label(g, notes)
-    target = target_text(g.goal)
+    target = bound_text(g.goal, s.instrument.unit if s is not None else None)
     if g.goal.target_date:
         target += f" by {g.goal.target_date}"
     if s is None:
@@ -354,28 +374,36 @@ def _goal_row(g: GoalStatus, notes: bool) -> Row:
 
 
 def _goals(r: ProgressReport) -> Section:
-    block: Block
-    if r.progress.goals:
-        block = Table(
-            columns=(
-                Column(title="Goal"),
-                Column(title="Instrument"),
-                Column(title="Baseline", numeric=True),
-                Column(title="Latest", numeric=True),
-                *(Column(title=t) for t in ("Target", "Change", "MCID", "Trend", "Status")),
-            ),
-            rows=tuple(_goal_row(g, r.notes_included) for g in r.progress.goals),
-        )
-    else:
+    if not r.progress.goals:
         block = Paragraph.of("The plan has no measurable goals.")
-    return Section(id=SectionId.GOALS, title="Goals", blocks=(block,))
+        return Section(id=SectionId.GOALS, title="Goals", blocks=(block,))
+    sentences = BulletList(
+        items=tuple(goal_sentence(g, r.notes_included) for g in r.progress.goals)
+    )
+    table = Table(
+        columns=(
+            Column(title="Goal"),
+            Column(title="Instrument"),
+            Column(title="Baseline", numeric=True),
+            Column(title="Latest", numeric=True),
+            *(Column(title=t) for t in ("Target", "Change", "MCID", "Trend", "Status")),
+        ),
+        rows=tuple(_goal_row(g, r.notes_included) for g in r.progress.goals),
+    )
+    return Section(id=SectionId.GOALS, title="Goals", blocks=(sentences, table))
 
 
 def _goal_for(progress: Progress, series: Series) -> GoalStatus | None:
     return next((g for g in progress.goals if g.series is series), None)
 
 
-def _figure(s: Series, goal: GoalStatus | None) -> Figure:
+def _figure(s: Series, goal: GoalStatus | None) -> tuple[Block, ...]:
+    """A series' figure (its chart and caption, kept together) and its value table.
+
+    The value table follows the figure rather than sitting in it, so that a long
+    course's table may go to the next page without taking the chart with it (a
+    chart with a table of 14 rows is most of a page, and would leave one blank).
+    """
     band = s.latest.score.band
     caption = (
         f"Baseline {score_text(s, s.baseline.value)}, latest {score_text(s, s.latest.value)}"
@@ -402,11 +430,12 @@ def _figure(s: Series, goal: GoalStatus | None) -> Figure:
             for point in s.points
         ),
     )
-    blocks: list[Block] = [Chart(series=s, goal=goal), Caption(text=caption), points]
+    figure = Figure(title=s.label, blocks=(Chart(series=s, goal=goal), Caption(text=caption)))
+    blocks: list[Block] = [figure, points]
     notes = series_notes(s)
     if notes:
         blocks.append(Paragraph.of(notes, Style.FINE_PRINT))
-    return Figure(title=s.label, blocks=tuple(blocks))
+    return tuple(blocks)
 
 
 def _outcomes(r: ProgressReport) -> Section:
@@ -414,7 +443,8 @@ def _outcomes(r: ProgressReport) -> Section:
     blocks: list[Block] = []
     if not p.series:
         blocks.append(Paragraph.of("No outcome measures recorded."))
-    blocks.extend(_figure(s, _goal_for(p, s)) for s in p.series)
+    for s in p.series:
+        blocks.extend(_figure(s, _goal_for(p, s)))
     if p.unscored:
         items = tuple(
             f"{u.instrument} on {u.taken_at.date().isoformat()} ({u.session_id}): {u.reason}"
@@ -472,7 +502,65 @@ def _screening(r: ProgressReport) -> Section:
             )
         else:
             blocks.append(Paragraph.of("No findings."))
+    if r.session_screening:
+        rows = tuple(
+            (
+                *_cells(e.session_id, e.date, e.status),
+                Cell(
+                    text="; ".join(e.problems) if e.problems else "none",
+                    tone=Tone.BAD if e.problems else None,
+                ),
+            )
+            for e in r.session_screening
+        )
+        blocks.append(
+            Subsection(
+                title="Sessions screened",
+                blocks=(
+                    Table(
+                        columns=tuple(
+                            Column(title=t) for t in ("Session", "Date", "Status", "Problems")
+                        ),
+                        rows=rows,
+                    ),
+                ),
+            )
+        )
     return Section(id=SectionId.SCREENING, title="Contraindication screening", blocks=tuple(blocks))
+
+
+def _compliance(r: ProgressReport) -> Section:
+    items = r.compliance or ("No plan-of-care dates or compliance findings.",)
+    return Section(
+        id=SectionId.COMPLIANCE,
+        title="Plan of care and billing compliance",
+        blocks=(
+            Paragraph.of(
+                "For certification and billing under the "
+                f"{r.timing.policy} policy; these are not clinical findings.",
+                Style.FINE_PRINT,
+            ),
+            BulletList(items=items),
+        ),
+    )
+
+
+def _therapist(r: ProgressReport) -> Section:
+    t = r.therapist
+    blocks: list[Block] = []
+    if t is None:
+        blocks.append(Paragraph.of("The treating therapist is not listed in the case."))
+    else:
+        items = [("Therapist", t.name)]
+        if t.npi:
+            items.append(("NPI", t.npi))
+        items.extend(("Credentials", line) for line in t.credentials)
+        items.extend(("Contact", line) for line in t.contact)
+        if not t.contact:
+            items.append(("Contact", "not recorded"))
+        blocks.append(KeyValues(items=tuple(items)))
+    blocks.append(SignatureLine(labels=("Signature", "Date")))
+    return Section(id=SectionId.THERAPIST, title="Treating therapist", blocks=tuple(blocks))
 
 
 def _sources(report: ProgressReport) -> tuple[str, ...]:
@@ -522,6 +610,8 @@ def report_document(report: ProgressReport) -> Document:
                 title="Plan going forward",
                 blocks=(BulletList(items=r.plan_forward),),
             ),
+            _compliance(r),
+            _therapist(r),
             Section(
                 id=SectionId.SOURCES,
                 title="Sources",

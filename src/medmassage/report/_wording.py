@@ -96,3 +96,47 @@ def series_notes(series: Series) -> str:
     if change is not None and change.mcid is not None and not change.mcid.confirmed:
         notes.append(f"MCID UNCONFIRMED: {change.mcid.description}.")
     return " ".join(notes)
+
+
+def bound_text(goal: Goal, unit: str | None = None) -> str:
+    """A goal's target with its comparator and the instrument's unit (``≤ 20%``)."""
+    if unit is None:
+        return target_text(goal)
+    return target_text(goal) + ("%" if unit == "%" else f" {unit}")
+
+
+def goal_sentence(status: GoalStatus, notes: bool) -> str:
+    """Where a goal stands, in one sentence a physician reads at a glance.
+
+    ``g-odi: Oswestry Disability Index 48.9% → 26.7%, goal ≤ 20% by 2026-03-01:
+    not yet met (69% of the way).``
+    """
+    goal, s = status.goal, status.series
+    by = f" by {goal.target_date}" if goal.target_date else ""
+    if s is None:
+        return f"{goal_label(status, notes)}: {goal.instrument}, goal {target_text(goal)}{by}: " + (
+            "not measured (target date passed)." if status.overdue else "not yet measured."
+        )
+    scores = score_text(s, s.baseline.value)
+    if s.change is None:
+        scores += " (one measurement)"
+    else:
+        scores += f" \u2192 {score_text(s, s.latest.value)}"
+    if status.met:
+        state = "met"
+    elif status.overdue:
+        state = "not met by the target date"
+    else:
+        state = "not yet met"
+    extra = []
+    if status.progress is not None and not status.met:
+        extra.append(f"{status.progress * 100:.0f}% of the way")
+    if s.change is not None and s.change.mcid_reached:
+        extra.append("the change reached the MCID")
+    elif s.change is not None and s.change.worsened_beyond_mcid:
+        extra.append("worse by more than the MCID")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    return (
+        f"{goal_label(status, notes)}: {s.label} {scores}, goal "
+        f"{bound_text(goal, s.instrument.unit)}{by}: {state}{tail}."
+    )
