@@ -439,7 +439,7 @@ def test_findings_sort_errors_first_and_decide_compliance() -> None:
 
 
 def test_the_progress_report_states_plan_of_care_findings() -> None:
-    """The report lists warnings and errors (their level, an AdvisoryLevel, as a word)."""
+    """The report's compliance section lists warnings and errors (their level as a word)."""
     from pathlib import Path
 
     import medmassage as mm
@@ -449,8 +449,9 @@ def test_the_progress_report_states_plan_of_care_findings() -> None:
     report = build_report(mm.from_json(mm.Case, example.read_bytes()))
     assert report.timing.findings
     for finding in report.timing.findings:
-        line = f"Plan of care ({finding.level.value}): {finding.message}."
-        assert line in report.plan_forward
+        line = f"Compliance {finding.level.value}: {finding.message}."
+        assert line in report.compliance
+        assert not any(finding.message in forward for forward in report.plan_forward)
 
 
 def test_every_public_name_is_documented() -> None:
