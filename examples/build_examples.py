@@ -161,7 +161,9 @@ def lumbar_disc_herniation() -> mm.Case:
         ),
     )
 
-    def segments(grade_tp: G, fb: mm.PressureFeedback) -> tuple[mm.TechniqueSegment, ...]:
+    def segments(
+        grade_tp: G, fb: mm.PressureFeedback, kgf: float
+    ) -> tuple[mm.TechniqueSegment, ...]:
         return (
             mm.TechniqueSegment(
                 modality="core.myofascial_release",
@@ -176,7 +178,7 @@ def lumbar_disc_herniation() -> mm.Case:
                 laterality=mm.Laterality.LEFT,
                 duration=mm.Duration(15, "min"),
                 grade=grade_tp,
-                pressure=mm.Pressure(4.5, "kgf/cm**2"),
+                pressure=mm.Pressure(kgf, "kgf/cm**2"),
                 feedback=fb,
                 discomfort=7,
             ),
@@ -216,7 +218,7 @@ def lumbar_disc_herniation() -> mm.Case:
         plan_id=plan.id,
         start=at("2026-01-12", 9),
         duration=mm.Duration(60, "min"),
-        segments=segments(G.DEEP, mm.PressureFeedback.TOO_FIRM),
+        segments=segments(G.DEEP, mm.PressureFeedback.TOO_FIRM, 4.5),
         note=mm.SoapNote(
             subjective="Low back pain 7/10 radiating to the left calf; worse sitting.",
             objective="Hypertonic left piriformis and gluteus medius; active trigger points.",
@@ -254,7 +256,8 @@ def lumbar_disc_herniation() -> mm.Case:
         plan_id=plan.id,
         start=at("2026-01-15", 9),
         duration=mm.Duration(60, "min"),
-        segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE),
+        # Pressure reduced after the feedback, below the patient's threshold (~2.1 kgf/cm2).
+        segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE, 1.4),
         note=mm.SoapNote(
             subjective="Pain 5/10; sat through a meeting.",
             objective="Fewer trigger points left gluteals.",
@@ -272,7 +275,8 @@ def lumbar_disc_herniation() -> mm.Case:
         plan_id=plan.id,
         start=at("2026-01-19", 9),
         duration=mm.Duration(60, "min"),
-        segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE),
+        # Pressure reduced after the feedback, below the patient's threshold (~2.1 kgf/cm2).
+        segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE, 1.4),
         note=mm.SoapNote(
             subjective="Pain 4/10; leg symptoms only after long drives.",
             objective="Straight-leg raise improved.",

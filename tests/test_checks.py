@@ -31,13 +31,19 @@ def case(lumbar_text: str) -> mm.Case:
 
 
 def test_lumbar_example_advisories(case: mm.Case) -> None:
-    # Session 1: the patient reported the trigger-point pressure as too firm. Sessions
-    # 2 and 3 record trigger-point work as Walton grade 3 at 4.5 kgf/cm2 (441 kPa): the
-    # grade and the measurement contradict each other (issue 11), which check() names.
-    advisory, *mismatches = check(case, screening=False)
-    assert [(a.code, a.path) for a in mismatches] == [
+    """The bundled case has one advisory: the patient found session 1's pressure too firm."""
+    # Sessions 2 and 3 record the trigger-point work as Walton grade 3 at 1.4 kgf/cm2
+    # (137 kPa), inside the grade's bound; recorded at 4.5 kgf/cm2 (441 kPa) the grade
+    # and the measurement contradict each other, which check() names.
+    (advisory,) = check(case, screening=False)
+    session = case.sessions[1]
+    heavy = attrs.evolve(session.segments[1], pressure=mm.Pressure(4.5, "kgf/cm**2"))
+    segments = (session.segments[0], heavy, *session.segments[2:])
+    session = attrs.evolve(session, segments=segments, signature=None)
+    recorded = attrs.evolve(case, sessions=(case.sessions[0], session, *case.sessions[2:]))
+    assert [(a.code, a.path) for a in check(recorded, screening=False)[1:]] == [
         ("grade_pressure_mismatch", "sessions[1].segments[1].pressure"),
-        ("grade_pressure_mismatch", "sessions[2].segments[1].pressure"),
+        ("unsigned", "sessions[1].signature"),
     ]
     assert advisory.code == "pressure_too_firm"
     assert advisory.path == "sessions[0].segments[1].feedback"
