@@ -100,7 +100,14 @@ def benchmarks(session: nox.Session) -> None:
 def browser(session: nox.Session) -> None:
     """Render the progress report in headless Chromium (needs Debian's chromium on PATH)."""
     session.install("-e", ".", *_group("tests"))
-    session.run("pytest", "-m", "browser", "tests/test_report.py", *session.posargs)
+    session.run(
+        "pytest",
+        "-m",
+        "browser",
+        "tests/test_report.py",
+        "tests/test_report_print.py",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON, default=False)
