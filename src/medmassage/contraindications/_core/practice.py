@@ -26,8 +26,9 @@ class CertificationRule(CoreRule):
     hold it in force on the screening date. Without a practitioner to check, the
     finding asks for the certification to be verified.
 
-    Evidence level: convention: the modality's own declaration; scope-of-practice
-    rules vary by jurisdiction and are not encoded.
+    Evidence level: convention: medmassage's convention is to follow the modality's
+    own declaration; scope-of-practice rules vary by jurisdiction and are not
+    encoded.
 
     Source: the modality's own `medmassage.Modality.required_certifications` (e.g.
     MLD training: Vodder / Foldi schools; Foldi M., Foldi E., *Foldi's Textbook of
@@ -67,7 +68,7 @@ CERTIFICATION: Final = CertificationRule(
     title="Modality certification",
     severity=Severity.ABSOLUTE,
     source="The modality's required_certifications (MLD: Vodder / Foldi training, "
-    f"{FOLDI}); scope-of-practice rules: not encoded",
+    f"{FOLDI}); medmassage's convention; scope-of-practice rules: not encoded",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(certifications=True),
 )
@@ -186,7 +187,7 @@ class ContactAllergyRule(CoreRule):
     Relative: the session changes its materials.
 
     Evidence level: convention: avoiding a known allergen needs no source beyond the
-    allergy record.
+    allergy record (medmassage's convention).
 
     Source: the patient's recorded allergies (`medmassage.patient.Allergy`).
     """

@@ -342,8 +342,7 @@ class VaricoseVeinsRule(CoreRule):
     laterality, else both legs.
 
     Evidence level: textbook: Werner's massage pathology makes varicose veins a
-    local contraindication to deep or specific pressure over them; no guideline was
-    found.
+    local contraindication to deep or specific pressure over them.
 
     Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
     Discovery, 2019), varicose veins; Walton T., *Medical Conditions and Massage
