@@ -111,9 +111,10 @@ class Policy:
             conservative choice).
         late_pregnancy_weeks: Gestational age from which supine positioning is
             replaced by side-lying (default 22 weeks; evidence level convention:
-            ACOG Committee Opinion No. 804, 2020, describes the reduced venous
-            return lying supine in later pregnancy, but no source gives a week
-            for the massage table).
+            the pregnant uterus can compress the vena cava when the woman lies
+            supine, but no source gives a week for the massage table; a systematic
+            review found too little evidence to measure the harm, Mottola et al.,
+            Br J Sports Med 2019;53:82-89).
         violations_defer: Whether a session segment that breaks a finding makes
             the status *defer* (default true).
         grade_pressure_bounds: For each Walton grade, the measured pressure above

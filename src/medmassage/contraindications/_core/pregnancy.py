@@ -36,9 +36,10 @@ class PregnancyRule(CoreRule):
       tissue work (modalities tagged ``deep_pressure``) only with the obstetric
       provider's agreement.
     * From the policy's week (22 by default): side-lying or semi-reclined, not
-      supine (the uterus compresses the vena cava; ACOG describes the reduced
-      venous return lying supine in later pregnancy; no source gives a week
-      for the massage table, so 22 is medmassage's convention).
+      supine (the uterus can compress the vena cava; a systematic review found
+      too little evidence to measure the harm of lying supine, Mottola et al.
+      2019; no source gives a week for the massage table, so 22 is
+      medmassage's convention).
     * Throughout: no strong pressure on the legs (the clot risk of pregnancy);
       avoid the acupoints LI4 (hand) and SP6 (lower leg) before 40 weeks (a
       traditional acupressure caution with no evidence either way, kept as a
@@ -59,9 +60,11 @@ class PregnancyRule(CoreRule):
     Need To Know* (pregnant women: talk to the provider); American College of
     Obstetricians and Gynecologists, Committee Opinion No. 804, Physical activity
     and exercise during pregnancy and the postpartum period, *Obstet Gynecol* 2020
-    (the supine position in later pregnancy; complications that need the obstetric
-    provider's evaluation). Week 22, the acupoints and the first-trimester note:
-    medmassage's conventions.
+    (the complications, such as pre-eclampsia, placenta praevia, preterm labour and
+    bleeding, that need the obstetric provider's evaluation first); Mottola M.F. et
+    al., Is supine exercise associated with adverse maternal and fetal outcomes? A
+    systematic review, *Br J Sports Med* 2019;53(2):82-89. Week 22, the acupoints
+    and the first-trimester note: medmassage's conventions.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -150,7 +153,8 @@ PREGNANCY: Final = PregnancyRule(
     title="Pregnancy",
     severity=Severity.RELATIVE,
     source=f"{WERNER}, pregnancy, preeclampsia; {NCCIH}; ACOG Committee Opinion "
-    "No. 804 (Obstet Gynecol 2020), supine position; week 22, acupoints: "
+    "No. 804 (Obstet Gynecol 2020), complications; Mottola et al., Br J Sports Med "
+    "2019 (supine position); week 22, acupoints: "
     "medmassage's conventions",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(
