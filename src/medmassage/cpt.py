@@ -182,11 +182,10 @@ CPT_CODES: Final[Mapping[str, CptCode]] = MappingProxyType(
 #:   the AMA's *CPT Professional*; no payer policy was found that says so in so
 #:   many words, so this reads the descriptors: a coding convention).
 #: * ``core.deep_tissue`` -> 97124: a decision. CPT has no deep-tissue code; deep
-#:   tissue is massage (kneading, stroking, friction at depth) and coding advice
-#:   is to bill it as massage, 97124, and not approximate it with manual therapy
-#:   (T. Freedland DC, 2012, remedyspot.com "still need code for deep tissue";
-#:   American Chiropractic Association coding policy "Use of CMT with procedure
-#:   code 97124", 2015). Where the documentation describes targeted soft-tissue
+#:   tissue is massage (kneading, stroking, friction at depth), which is the
+#:   97124 descriptor, and no payer policy was found that bills it otherwise: a
+#:   coding convention read from the AMA descriptors (*CPT Professional*, 97124
+#:   and 97140). Where the documentation describes targeted soft-tissue
 #:   mobilization of a region rather than massage, map it to 97140 per call.
 DEFAULT_CPT_MAPPING: Final[Mapping[str, str]] = MappingProxyType(
     {

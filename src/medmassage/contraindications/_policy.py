@@ -99,17 +99,22 @@ class Policy:
         diastolic_limit: Diastolic pressure at or above which treatment is deferred
             (default 120 mmHg). Both defaults are the ACC/AHA 2017 threshold of a
             hypertensive crisis (Whelton et al., Hypertension 2018;71:e13-e115);
-            "severe uncontrolled hypertension" in the ABMP policy has no number.
+            the massage-pathology texts name uncontrolled hypertension without a
+            number (evidence level guideline).
         surgery_no_contact: How long after an operation its site is not touched
-            unless the surgeon cleared it (default 14 days: "two weeks after
-            surgery", Moffitt, a scar-massage practitioner; evidence level
-            convention: no guideline gives a window, the surgeon's clearance governs).
+            unless the surgeon cleared it (default 14 days; evidence level
+            convention: no guideline gives a window, the surgeon's clearance
+            governs).
         surgery_light_only: How long after an operation, without clearance, only
-            light pressure is used over the site (default 84 days = 12 weeks:
-            "avoid deep tissue 6-12 weeks"; evidence level convention: no
-            guideline found, medmassage's conservative choice).
+            light pressure is used over the site (default 84 days = 12 weeks;
+            evidence level convention: no guideline found, medmassage's
+            conservative choice).
         late_pregnancy_weeks: Gestational age from which supine positioning is
-            replaced by side-lying (default 22 weeks; massagelamesa.com).
+            replaced by side-lying (default 22 weeks; evidence level convention:
+            the pregnant uterus can compress the vena cava when the woman lies
+            supine, but no source gives a week for the massage table; a systematic
+            review found too little evidence to measure the harm, Mottola et al.,
+            Br J Sports Med 2019;53:82-89).
         violations_defer: Whether a session segment that breaks a finding makes
             the status *defer* (default true).
         grade_pressure_bounds: For each Walton grade, the measured pressure above

@@ -22,6 +22,26 @@ from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
 from .._protocol import Triggers
 
+#: The primary sources the built-in rules cite, spelled once (each rule adds the
+#: chapter, condition or section it rests on).
+WERNER: Final = (
+    "Werner R., A Massage Therapist's Guide to Pathology, 7th ed. (Books of Discovery, 2019)"
+)
+WALTON: Final = (
+    "Walton T., Medical Conditions and Massage Therapy: A Decision Tree Approach "
+    "(Lippincott Williams & Wilkins, 2011)"
+)
+FOLDI: Final = "Foldi M., Foldi E., Foldi's Textbook of Lymphology, 3rd ed. (Elsevier, 2012)"
+NCCIH: Final = "NCCIH, Massage Therapy: What You Need To Know"
+#: The earlier consumer backgrounder of NCCIH's predecessor (NCCAM), whose
+#: condition list the current NCCIH page no longer gives in full.
+NCCAM: Final = "NCCAM consumer backgrounder on massage therapy (superseded by the NCCIH page)"
+ERNST: Final = "Ernst E., The safety of massage therapy, Rheumatology 2003;42:1101-1106"
+CORBIN: Final = (
+    "Corbin L., Safety and efficacy of massage therapy for patients with cancer, "
+    "Cancer Control 2005;12(3):158-164"
+)
+
 _R = BodyRegion
 _UPPER: Final = (_R.UPPER_LIMB,)
 _LOWER: Final = (_R.LOWER_LIMB,)

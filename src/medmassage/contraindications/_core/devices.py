@@ -14,7 +14,7 @@ from ...modalities import PressureGrade
 from ...patient import DeviceKind, ImplantedDevice
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _R, CoreRule, _t
+from ._base import _R, NCCIH, WALTON, CoreRule, _t
 
 #: Devices under the skin that pressure can dislodge, damage or make painful.
 _LOCAL_DEVICES: Final = frozenset(
@@ -65,14 +65,17 @@ class ImplantedDeviceRule(CoreRule):
     Joint replacements and spinal fixation are information: follow the
     surgeon's movement precautions for positioning and stretching.
 
-    Evidence level: expert_consensus: oncology massage guidance describes ports and
-    advises care over them; an explicit "avoid pressure" statement in a
-    guideline or textbook was not verified.
+    Evidence level: textbook: massage-pathology textbooks give precautions for
+    clients with pacemakers and other implanted devices (Salvo) and for ports and
+    lines (Walton); the light-touch limit over the site is medmassage's convention.
 
-    Source: Walton T., ports and lines in oncology massage (ABMP, Massage &
-    Bodywork, abmp.com/textonlymags/article.php?article=149); NCCIH, Massage
-    Therapy: What You Need To Know (talk to the provider about medical
-    conditions); CMS ICD-10-CM tabular (Z95, Z96.4, Z96.82, Z45).
+    Source: Salvo S.G., *Mosby's Pathology for Massage Therapists*, 4th ed.
+    (Elsevier), Medical Technology boxes (pacemakers and other devices); Walton T.,
+    *Medical Conditions and Massage Therapy: A Decision Tree Approach* (Lippincott
+    Williams & Wilkins, 2011), cancer chapter (ports, lines and catheters); NCCIH,
+    *Massage Therapy: What You Need To Know* (talk to the provider about medical
+    conditions); CMS ICD-10-CM tabular (Z95, Z96.4, Z96.82, Z45). Grade limit over
+    the site: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -135,8 +138,9 @@ IMPLANTED_DEVICE: Final = ImplantedDeviceRule(
     id="core.implanted_device",
     title="Implanted devices and ports",
     severity=Severity.LOCAL,
-    source="Walton, ports in oncology massage (abmp.com/textonlymags/article.php?article=149); "
-    "NCCIH, Massage Therapy: What You Need To Know",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source="Salvo, Mosby's Pathology for Massage Therapists, 4th ed. (Elsevier), "
+    f"medical technology (pacemakers, devices); {WALTON}, cancer chapter (ports and "
+    f"lines); {NCCIH}; grade limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(DEVICE_CODES, devices=_LOCAL_DEVICES | _HARDWARE),
 )

@@ -17,7 +17,7 @@ from ...modalities import PressureGrade
 from ...patient import RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import CoreRule, _sites, _t
+from ._base import FOLDI, NCCAM, NCCIH, WERNER, CoreRule, _sites, _t
 
 FEVER_CODES: Final = CodeSet(
     "R50", "A40", "A41", "R65.1", "R65.2", "J09-J11", "J12-J18", "J00-J06", "B34", "U07.1",
@@ -33,12 +33,16 @@ class FeverRule(CoreRule):
     unspecified site (B34), COVID-19 (U07.1), and a recorded temperature at or
     above the policy's threshold (38.0 degC by default).
 
-    Evidence level: expert_consensus: practice policies and an older NCCAM
-    backgrounder agree on deferring; the 38.0 degC threshold is a convention.
+    Evidence level: textbook: Werner's massage pathology makes fever and acute
+    systemic infection a systemic contraindication. No source gives a temperature;
+    medmassage's convention is 38.0 degC, the usual clinical definition of fever
+    (the policy's fever threshold).
 
-    Source: NCCAM backgrounder ("do not massage ... fever"; attribution
-    UNCONFIRMED); ABMP member practice policy (no massage with acute infectious
-    disease or fever); threshold > 38 degC: spaverde.pl (weak source).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), fever and acute infections (systemic contraindication while
+    acute); NCCAM consumer backgrounder on massage therapy (no massage with a fever;
+    superseded by NCCIH, *Massage Therapy: What You Need To Know*). Threshold:
+    medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -64,9 +68,9 @@ FEVER: Final = FeverRule(
     id="core.fever",
     title="Fever or acute systemic infection",
     severity=Severity.ABSOLUTE,
-    source="NCCAM backgrounder (attribution UNCONFIRMED); ABMP member practice "
-    "policy (cynthialombardi.abmp.com/contraindications); spaverde.pl (> 38 degC)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, fever and acute infections; {NCCAM}; 38.0 degC threshold: "
+    "medmassage's convention (no source gives a number)",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(FEVER_CODES, vitals=True),
 )
 
@@ -79,16 +83,20 @@ class LocalInfectionRule(CoreRule):
     """Local skin infection (cellulitis, erysipelas, abscess): avoid the area.
 
     Local for most massage; for manual lymphatic drainage an acute infection is a
-    whole-body contraindication (MLD resumes after 2-3 days of antibiotics with
-    improvement; some wait 7-10 days). Codes: L00-L08 (infections of the skin and
+    whole-body contraindication (when MLD may resume under antibiotics is the
+    treating physician's decision). Codes: L00-L08 (infections of the skin and
     subcutaneous tissue) except L01 (impetigo: contagious, `core.contagious_skin`),
     A46 (erysipelas).
 
-    Evidence level: textbook: Foldi's Textbook of Lymphology (acute infection and
-    MLD); local avoidance is the general textbook rule.
+    Evidence level: textbook: Foldi's Textbook of Lymphology (acute infection
+    contraindicates MLD); Werner's massage pathology (cellulitis, erysipelas: no
+    massage over the infection).
 
-    Source: ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder
-    (not in the area of an infection).
+    Source: Foldi M., Foldi E., *Foldi's Textbook of Lymphology*, 3rd ed. (Elsevier,
+    2012), contraindications to manual lymph drainage (acute infection); Werner R.,
+    *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of Discovery, 2019),
+    skin infections (cellulitis, erysipelas); NCCAM consumer backgrounder on massage
+    therapy (not in the area of an infection).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -115,7 +123,8 @@ LOCAL_INFECTION: Final = LocalInfectionRule(
     id="core.local_infection",
     title="Local infection, cellulitis, erysipelas",
     severity=Severity.LOCAL,
-    source="ltstherapy.com (Foldi's Textbook of Lymphology); NCCAM backgrounder",
+    source=f"{FOLDI}, contraindications to manual lymph drainage; {WERNER}, skin "
+    f"infections; {NCCAM}",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(LOCAL_INFECTION_CODES),
 )
@@ -138,9 +147,11 @@ class OpenWoundRule(CoreRule):
     Evidence level: guideline: NCCIH consumer guidance: no massage over weak skin
     such as wounds.
 
-    Source: NCCIH, Massage Therapy: What You Need To Know (no massage over weak
-    skin such as wounds); namu.ca/myofascial-release-mfr/contraindications/ (open
-    wounds, sutures, hematoma); NCCAM backgrounder (fragile skin: consult).
+    Source: NCCIH, *Massage Therapy: What You Need To Know* (no massage over weak
+    skin such as wounds); Werner R., *A Massage Therapist's Guide to Pathology*, 7th
+    ed. (Books of Discovery, 2019), burns, ulcers, wounds (local contraindication);
+    NCCAM consumer backgrounder on massage therapy (fragile skin: consult the
+    provider).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -166,8 +177,7 @@ OPEN_WOUND: Final = OpenWoundRule(
     id="core.open_wound",
     title="Open or healing wound, burn, ulcer, fragile skin",
     severity=Severity.LOCAL,
-    source="NCCIH, Massage Therapy: What You Need To Know; "
-    "namu.ca/myofascial-release-mfr/contraindications/",
+    source=f"{NCCIH}; {WERNER}, burns, ulcers, wounds; {NCCAM} (fragile skin)",
     evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(WOUND_CODES, flags=frozenset({RiskFlag.FRAGILE_SKIN})),
 )
@@ -178,21 +188,19 @@ class RecentSurgeryRule(CoreRule):
     """Recent surgery: avoid the site until healed or cleared by the surgeon.
 
     Structured history (`medmassage.Surgery`): within the policy's no-contact
-    window (14 days by default: "two weeks after surgery", Moffitt, as quoted by
-    remedial-massage.co.nz; 2-4 weeks per biologyinsights) the site is not touched
-    unless the surgeon cleared it; after that and up to the light-only window (12
-    weeks by default; "avoid deep tissue 6-12 weeks" comes from a weak site, so
-    this is medmassage's convention) only light pressure is used over the site until cleared.
-    Surgeon clearance governs (akronmohs.com: 6 weeks after Mohs with MD OK).
+    window (14 days by default) the site is not touched unless the surgeon
+    cleared it; after that and up to the light-only window (12 weeks by
+    default) only light pressure is used over the site until cleared. The
+    surgeon's clearance governs: it ends both windows.
 
-    Evidence level: convention: surgeon clearance governs; the 2-week and 12-week
-    windows are the project's defaults, not a guideline.
+    Evidence level: convention: no guideline or textbook gives a time window after
+    surgery; medmassage's convention is 2 weeks without contact and 12 weeks of
+    light pressure, and the surgeon's clearance overrides both.
 
-    Source: NCCIH, "Massage Therapy: What You Need To Know" (no massage over
-    wounds or weak skin); the time windows are practitioners' secondary sources
-    (no guideline found: medmassage's convention); one ABMP member's practice
-    policy (physician approval after recent surgery; a practice, not the
-    association's guidance).
+    Source: NCCIH, *Massage Therapy: What You Need To Know* (no massage over wounds
+    or weak skin); Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed.
+    (Books of Discovery, 2019) (a surgical site is a local contraindication until
+    healed); time windows: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -229,9 +237,8 @@ RECENT_SURGERY: Final = RecentSurgeryRule(
     id="core.recent_surgery",
     title="Recent surgery",
     severity=Severity.LOCAL,
-    source="NCCIH, Massage Therapy: What You Need To Know (no massage over wounds); "
-    "time windows: no guideline found, medmassage's convention after practitioners' "
-    "sources (Moffitt: 'two weeks after surgery'); the surgeon's clearance governs",
+    source=f"{NCCIH} (no massage over wounds); {WERNER} (surgical site); time "
+    "windows: no guideline found, medmassage's convention; the surgeon's clearance governs",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(surgeries=True),
 )
@@ -263,12 +270,13 @@ class ContagiousSkinRule(CoreRule):
     drainage is ruled out by any acute infection (Foldi).
 
     Evidence level: textbook: Werner's massage pathology classes these conditions as
-    local contraindications (tinea, herpes simplex and zoster in the active
-    stage) or systemic ones until treated (scabies, impetigo).
+    local contraindications (tinea, herpes simplex and zoster in the active stage)
+    or systemic ones until treated (scabies, impetigo).
 
-    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (2019),
-    skin conditions; NCCAM backgrounder (not in the area of an infection);
-    ltstherapy.com (Foldi's Textbook of Lymphology: acute infection and MLD).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), fungal infections (tinea), herpes simplex, scabies, impetigo;
+    herpes zoster; Foldi M., Foldi E., *Foldi's Textbook of Lymphology*, 3rd ed.
+    (Elsevier, 2012) (acute infection contraindicates MLD).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -306,8 +314,8 @@ CONTAGIOUS_SKIN: Final = ContagiousSkinRule(
     id="core.contagious_skin",
     title="Contagious skin conditions (tinea, herpes, scabies, impetigo)",
     severity=Severity.LOCAL,
-    source="Werner, A Massage Therapist's Guide to Pathology, 7th ed. (2019); NCCAM "
-    "backgrounder; ltstherapy.com (Foldi)",
+    source=f"{WERNER}, tinea, herpes simplex, herpes zoster, scabies, impetigo; "
+    f"{FOLDI} (acute infection and MLD)",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(CONTAGIOUS_SKIN_CODES),
 )
@@ -330,8 +338,9 @@ class InflammatorySkinRule(CoreRule):
     Evidence level: textbook: Werner's massage pathology treats psoriasis and eczema
     as non-contagious, local cautions in the acute stage.
 
-    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (2019),
-    skin conditions; NCCAM backgrounder (not in the area of acute inflammation).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), psoriasis, eczema and dermatitis; NCCAM consumer backgrounder
+    on massage therapy (not in the area of acute inflammation).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -361,7 +370,7 @@ INFLAMMATORY_SKIN: Final = InflammatorySkinRule(
     id="core.inflammatory_skin",
     title="Psoriasis and eczema (non-contagious skin conditions)",
     severity=Severity.LOCAL,
-    source="Werner, A Massage Therapist's Guide to Pathology, 7th ed. (2019); NCCAM backgrounder",
+    source=f"{WERNER}, psoriasis, eczema and dermatitis; {NCCAM}",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(INFLAMMATORY_SKIN_CODES),
 )

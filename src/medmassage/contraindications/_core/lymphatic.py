@@ -17,7 +17,7 @@ from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _R, CoreRule, _sites, _t
+from ._base import _R, FOLDI, NCCAM, WALTON, WERNER, CoreRule, _sites, _t
 
 HEART_FAILURE_CODES: Final = CodeSet("I50")
 DECOMPENSATED_CODES: Final = CodeSet(
@@ -38,10 +38,12 @@ class HeartFailureRule(CoreRule):
     Evidence level: textbook: Foldi's Textbook of Lymphology (cardiac oedema
     contraindicates MLD).
 
-    Source: ltstherapy.com (Foldi's Textbook of Lymphology: cardiac oedema);
-    wakemedical.massagetherapy.com; middlegeorgiamedicalmassage.com/
-    manual-lymphatic-drainage-contraindications; NCCAM backgrounder (heart
-    problems: consult provider).
+    Source: Foldi M., Foldi E., *Foldi's Textbook of Lymphology*, 3rd ed. (Elsevier,
+    2012), contraindications to manual lymph drainage (cardiac oedema); Werner R.,
+    *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of Discovery, 2019),
+    heart failure; NCCAM consumer backgrounder on massage therapy (heart problems:
+    consult the provider). Compensated heart failure as relative with clearance:
+    medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -78,8 +80,8 @@ HEART_FAILURE: Final = HeartFailureRule(
     id="core.heart_failure",
     title="Heart failure (manual lymphatic drainage)",
     severity=Severity.ABSOLUTE,
-    source="ltstherapy.com (Foldi); wakemedical.massagetherapy.com; "
-    "middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-contraindications",
+    source=f"{FOLDI}, contraindications to manual lymph drainage (cardiac oedema); "
+    f"{WERNER}, heart failure; {NCCAM}",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(HEART_FAILURE_CODES),
     modalities=frozenset({"lymphatic"}),
@@ -98,11 +100,13 @@ class KidneyFailureRule(CoreRule):
     relative, with clearance. Only plans with MLD are affected.
 
     Evidence level: textbook: Foldi's Textbook of Lymphology (acute renal failure
-    contraindicates MLD).
+    contraindicates MLD); the clearance for chronic kidney disease is medmassage's
+    convention.
 
-    Source: wakemedical.massagetherapy.com; ltstherapy.com (Foldi: acute renal
-    failure); kneadholisticmassage.co.nz/contraindications-to-mld (kidney disease:
-    relative).
+    Source: Foldi M., Foldi E., *Foldi's Textbook of Lymphology*, 3rd ed. (Elsevier,
+    2012), contraindications to manual lymph drainage (acute renal failure); Werner
+    R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of Discovery,
+    2019), renal failure.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -134,8 +138,8 @@ KIDNEY_FAILURE: Final = KidneyFailureRule(
     id="core.kidney_failure",
     title="Acute kidney failure (manual lymphatic drainage)",
     severity=Severity.ABSOLUTE,
-    source="wakemedical.massagetherapy.com; ltstherapy.com (Foldi); "
-    "kneadholisticmassage.co.nz/contraindications-to-mld",
+    source=f"{FOLDI}, contraindications to manual lymph drainage (acute renal "
+    f"failure); {WERNER}, renal failure; chronic: medmassage's convention",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(KIDNEY_CODES),
     modalities=frozenset({"lymphatic"}),
@@ -175,10 +179,11 @@ class LymphedemaRule(CoreRule):
     Evidence level: guideline: National Lymphedema Network position paper (2012) on
     risk reduction.
 
-    Source: NLN position paper 2012, Lymphedema risk reduction practices
-    (docobook.com/topic-lymphedema-risk-reduction-practices.html);
-    mettamassagetherapy.com/reprints/lymphedema_risk.htm;
-    massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton).
+    Source: National Lymphedema Network Medical Advisory Committee, position
+    statement *Lymphedema Risk Reduction Practices* (2012); Walton T., *Medical
+    Conditions and Massage Therapy* (2011), cancer chapter (lymphoedema risk:
+    pressure limits for life on the limb at risk); Foldi M., Foldi E., *Foldi's
+    Textbook of Lymphology*, 3rd ed. (Elsevier, 2012), lymphoedema.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -211,9 +216,8 @@ LYMPHEDEMA: Final = LymphedemaRule(
     id="core.lymphedema",
     title="Lymphoedema and at-risk limbs",
     severity=Severity.LOCAL,
-    source="NLN position paper 2012 (docobook.com/topic-lymphedema-risk-"
-    "reduction-practices.html); mettamassagetherapy.com/reprints/"
-    "lymphedema_risk.htm; massagemag.com (Walton)",
+    source="National Lymphedema Network, Lymphedema Risk Reduction Practices "
+    f"(position statement, 2012); {WALTON}, cancer chapter (lymphoedema risk); {FOLDI}",
     evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(LYMPHEDEMA_CODES, surgeries=True),
 )

@@ -19,7 +19,7 @@ from ...modalities import PressureGrade
 from ...patient import MedicationClass
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
-from ._base import CoreRule, _t
+from ._base import NCCAM, NCCIH, WALTON, CoreRule, _t
 
 STEROID_CODES: Final = CodeSet("Z79.52")
 _FRAGILITY: Final = frozenset({"deep_pressure", "friction"})
@@ -36,13 +36,15 @@ class CorticosteroidRule(CoreRule):
     route, so an inhaled or topical steroid is treated as systemic, which errs
     on the side of caution.
 
-    Evidence level: expert_consensus: the fragile-skin and weakened-bone
-    precautions (NCCAM) applied to a known cause of both; no guideline names
-    corticosteroids.
+    Evidence level: textbook: Walton's textbook reads each medication's side effects
+    into the massage plan (long-term corticosteroids: thin skin, easy bruising, bone
+    loss, so gentler pressure); the grade limit is medmassage's convention.
 
-    Source: NCCAM backgrounder (fragile skin; weakened bones: consult, reduce
-    pressure); NCCIH, Massage Therapy: What You Need To Know (no massage over
-    weak skin).
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), medication side effects
+    (corticosteroids); NCCIH, *Massage Therapy: What You Need To Know* (no massage
+    over weak skin); NCCAM consumer backgrounder on massage therapy (fragile skin,
+    weakened bones). Grade limit: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -68,9 +70,9 @@ CORTICOSTEROIDS: Final = CorticosteroidRule(
     id="core.corticosteroids",
     title="Corticosteroid use (tissue fragility)",
     severity=Severity.RELATIVE,
-    source="NCCAM backgrounder (fragile skin, weakened bones); NCCIH, Massage Therapy: "
-    "What You Need To Know",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WALTON}, medication side effects (corticosteroids); {NCCIH}; {NCCAM}; "
+    "grade limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(STEROID_CODES, medication_classes=frozenset({MedicationClass.CORTICOSTEROID})),
     modalities=_FRAGILITY,
 )
@@ -92,14 +94,16 @@ class PainFeedbackRule(CoreRule):
       absorption and can cause hypoglycaemia; have a sugar source at hand
       (information).
 
-    Evidence level: expert_consensus: the reduced-feedback precaution of
-    neuropathy applied to analgesia and sedation; insulin absorption after
-    massage of the injection site is a clinical study's finding (Linde 1986).
+    Evidence level: textbook: Walton's textbook (analgesics and muscle relaxants
+    dull the feedback a client gives on pressure, so the therapist limits it);
+    insulin absorption after massage of the injection site is a clinical study's
+    finding (Linde 1986). The grade limit is medmassage's convention.
 
-    Source: NCCAM backgrounder (damaged nerves; light pressure when the patient
-    cannot report it); Linde B., Dissociation of insulin absorption and blood
-    flow during massage of a subcutaneous injection site, Diabetes Care
-    1986;9:570-574.
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), medication side effects (pain
+    relievers, muscle relaxants); Linde B., Dissociation of insulin absorption and
+    blood flow during massage of a subcutaneous injection site, *Diabetes Care*
+    1986;9:570-574. Grade limit: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -135,8 +139,9 @@ PAIN_FEEDBACK: Final = PainFeedbackRule(
     id="core.pain_feedback",
     title="Opioids, muscle relaxants, NSAIDs, insulin",
     severity=Severity.RELATIVE,
-    source="NCCAM backgrounder (light pressure when the patient cannot report it); "
-    "Linde 1986, Diabetes Care 9:570 (insulin absorption after massage)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WALTON}, medication side effects (pain relievers, muscle relaxants); "
+    "Linde 1986, Diabetes Care 9:570-574 (insulin absorption after massage); grade "
+    "limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(medication_classes=_DULLING | {MedicationClass.NSAID, MedicationClass.INSULIN}),
 )

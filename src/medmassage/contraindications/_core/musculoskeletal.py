@@ -18,7 +18,7 @@ from ...modalities import PressureGrade
 from ...patient import ClinicalStatus, Condition, MedicationClass
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _R, CoreRule, _sites, _t, code_side
+from ._base import _R, NCCAM, NCCIH, WERNER, CoreRule, _sites, _t, code_side
 
 FRACTURE_CODES: Final = CodeSet(
     "S02", "S12", "S22", "S32", "S42", "S52", "S62", "S72", "S82", "S92",
@@ -34,10 +34,12 @@ class RecentFractureRule(CoreRule):
     ``S`` (sequela, i.e. a late effect); pathological and stress fractures M80,
     M84.3-M84.6.
 
-    Evidence level: expert_consensus: NCCAM backgrounder (attribution unconfirmed)
-    and the Barnes myofascial school agree.
+    Evidence level: textbook: Werner's massage pathology makes an acute fracture a
+    local contraindication (work elsewhere on the body is not restricted).
 
-    Source: NCCAM backgrounder ("recent fracture"); namu.ca (healing fracture).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), fractures; NCCAM consumer backgrounder on massage therapy (no
+    massage over a fracture).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -59,8 +61,8 @@ RECENT_FRACTURE: Final = RecentFractureRule(
     id="core.recent_fracture",
     title="Recent or healing fracture",
     severity=Severity.LOCAL,
-    source="NCCAM backgrounder; namu.ca/myofascial-release-mfr/contraindications/",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, fractures; {NCCAM}",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(FRACTURE_CODES),
 )
 
@@ -76,12 +78,13 @@ class OsteoporosisRule(CoreRule):
     an active bisphosphonate (prescribed for osteoporosis or bone metastases) is
     taken as a sign of fragile bone too.
 
-    Evidence level: expert_consensus: NCCAM backgrounder and the Barnes myofascial
-    school; no grade limit is published.
+    Evidence level: textbook: Werner's massage pathology asks for reduced pressure
+    with osteoporosis; no source gives a grade, so Walton grade 3 (Swedish) at most
+    is medmassage's convention.
 
-    Source: NCCAM backgrounder (weakened bones: osteoporosis); namu.ca
-    (osteoporosis, MFR regional contraindication); NCCIH, "Massage Therapy: What
-    You Need To Know" (no deep or forceful pressure over weakened bone).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), osteoporosis; NCCAM consumer backgrounder on massage therapy
+    (weakened bones); grade limit: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -102,8 +105,8 @@ OSTEOPOROSIS: Final = OsteoporosisRule(
     id="core.osteoporosis",
     title="Osteoporosis",
     severity=Severity.RELATIVE,
-    source="NCCAM backgrounder; namu.ca/myofascial-release-mfr/contraindications/",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, osteoporosis; {NCCAM}; grade limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(OSTEOPOROSIS_CODES, medication_classes=frozenset({MedicationClass.BISPHOSPHONATE})),
 )
 
@@ -121,14 +124,16 @@ class HerniatedDiscRule(CoreRule):
     its fifth character (4 thoracic, 5 thoracolumbar, 6 lumbar, 7 lumbosacral).
     Gliding at Walton grade 2 (heavy lotioning) at most over the level.
 
-    Evidence level: convention: no guideline or textbook statement was found; a
-    conservative local precaution.
+    Evidence level: convention: no guideline or textbook gives a pressure limit over
+    a herniated disc; medmassage's convention is a conservative local precaution (no
+    direct pressure over the level).
 
-    Source: "avoid direct pressure" over a herniated disc: no guideline or
-    textbook statement was found, so this is medmassage's convention (a
-    conservative local precaution). Adverse events after spinal
-    manipulation include disc herniation (Yin et al. 2014 review,
-    https://www.hindawi.com/journals/ecam/2014/480956/).
+    Source: no guideline or textbook statement was found, so this is medmassage's
+    convention. Disc herniation is among the adverse events reported after massage,
+    mostly with spinal manipulation (Yin P. et al., Adverse events of massage
+    therapy in pain-related conditions: a systematic review, *Evid Based Complement
+    Alternat Med* 2014;2014:480956); Werner R., *A Massage Therapist's Guide to
+    Pathology*, 7th ed. (2019), disc disease.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -148,7 +153,8 @@ HERNIATED_DISC: Final = HerniatedDiscRule(
     title="Herniated intervertebral disc",
     severity=Severity.LOCAL,
     source="No guideline found; medmassage's convention (a conservative local "
-    "precaution over the herniated level)",
+    "precaution over the herniated level); Yin et al., Evid Based Complement "
+    f"Alternat Med 2014 (adverse events: disc herniation); {WERNER}, disc disease",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(DISC_CODES),
     regions=frozenset({_R.CERVICAL_SPINE, _R.THORACIC_SPINE, _R.LUMBAR_SPINE, _R.SACRUM}),
@@ -205,13 +211,16 @@ class AcuteInflammationRule(CoreRule):
     The area is the recorded region, else the code's (S-codes by category, M05 /
     M06 / M10 by their site character), with the side the code states.
 
-    Evidence level: expert_consensus: "not in the area of ... acute inflammation"
-    (NCCAM) and the Barnes myofascial school (acute rheumatoid arthritis); no
-    guideline gives time windows.
+    Evidence level: textbook: Werner's massage pathology makes acute sprains,
+    strains, contusions, gout attacks and rheumatoid flares local contraindications
+    while acute; ruling out myofascial release in a rheumatoid flare is the
+    myofascial-release schools' list (expert consensus). The encounter-based windows
+    are medmassage's convention.
 
-    Source: NCCAM backgrounder (not in the area of infection or acute
-    inflammation); namu.ca/myofascial-release-mfr/contraindications/ (acute
-    rheumatoid arthritis: absolute for MFR; hematoma); ascensionselfcare.com.
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), sprains, strains, contusions (bruises), gout, rheumatoid
+    arthritis; NCCAM consumer backgrounder on massage therapy (not in the area of
+    acute inflammation); NCCIH, *Massage Therapy: What You Need To Know*.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -278,8 +287,9 @@ ACUTE_INFLAMMATION: Final = AcuteInflammationRule(
     id="core.acute_inflammation",
     title="Acute injury and inflammation (sprain, contusion, gout, rheumatoid flare)",
     severity=Severity.LOCAL,
-    source="NCCAM backgrounder; namu.ca/myofascial-release-mfr/contraindications/; "
-    "ascensionselfcare.com",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, sprains, strains, contusions, gout, rheumatoid arthritis; "
+    f"{NCCAM}; {NCCIH}; myofascial release in a flare: the MFR schools' lists "
+    "(expert consensus)",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(_INFLAMMATION_CODES),
 )

@@ -14,7 +14,7 @@ from ...modalities import PressureGrade
 from ...patient import RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _R, CoreRule, _sites, _t, code_side
+from ._base import _R, NCCAM, WALTON, WERNER, CoreRule, _sites, _t, code_side
 
 NEUROPATHY_CODES: Final = CodeSet(
     "G60-G64", "E08.4", "E09.4", "E10.4", "E11.4", "E13.4",
@@ -34,11 +34,17 @@ class NeuropathyRule(CoreRule):
     `RiskFlag.REDUCED_SENSATION` and `RiskFlag.CANNOT_COMMUNICATE_PRESSURE`. Over
     the recorded region, else the whole body.
 
-    Evidence level: expert_consensus: NCCAM backgrounder (damaged nerves) and the
-    Barnes myofascial school; no grade limit is published.
+    Evidence level: textbook: Werner's massage pathology (peripheral neuropathy,
+    diabetes: where sensation is reduced the client cannot report excess pressure)
+    and Walton's decision rules on sensation; no source gives a grade, so Walton
+    grade 2 at most is medmassage's convention.
 
-    Source: NCCAM backgrounder (not in the area of damaged nerves); namu.ca
-    (advanced diabetes); massagechairsphilippines.com (weak source).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), peripheral neuropathy, diabetes mellitus; Walton T., *Medical
+    Conditions and Massage Therapy: A Decision Tree Approach* (Lippincott Williams &
+    Wilkins, 2011), loss of sensation (pressure principle); NCCAM consumer
+    backgrounder on massage therapy (not in the area of damaged nerves). Grade
+    limit: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -66,8 +72,9 @@ NEUROPATHY: Final = NeuropathyRule(
     id="core.neuropathy",
     title="Peripheral neuropathy, reduced sensation",
     severity=Severity.RELATIVE,
-    source="NCCAM backgrounder (damaged nerves); namu.ca (advanced diabetes)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, peripheral neuropathy, diabetes mellitus; {WALTON}, loss of "
+    f"sensation; {NCCAM}; grade limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(NEUROPATHY_CODES, flags=_SENSATION_FLAGS),
 )
 
@@ -113,11 +120,14 @@ class ParalysisRule(CoreRule):
     states (G81.91 "... affecting right dominant side": the right arm and leg);
     quadriplegia covers the whole body.
 
-    Evidence level: expert_consensus: "not in the area of damaged nerves" (NCCAM)
-    and the reduced-sensation precaution; no guideline sets a grade.
+    Evidence level: textbook: Werner's massage pathology (stroke, spinal cord
+    injury: reduced sensation, spasticity, help with positioning); no source gives a
+    grade, so Walton grade 2 at most is medmassage's convention.
 
-    Source: NCCAM backgrounder (not in the area of damaged nerves); CMS ICD-10-CM
-    tabular (G81-G83, I69).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), stroke, spinal cord injury; Walton T., *Medical Conditions and
+    Massage Therapy* (2011), loss of sensation (pressure principle); CMS ICD-10-CM
+    tabular (G81-G83, I69). Grade limit: medmassage's convention.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -145,8 +155,8 @@ PARALYSIS: Final = ParalysisRule(
     id="core.paralysis",
     title="Paralysis, hemiplegia after stroke (loss of sensation or motor control)",
     severity=Severity.RELATIVE,
-    source="NCCAM backgrounder (damaged nerves); the reduced-sensation precaution of "
-    "core.neuropathy",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, stroke, spinal cord injury; {WALTON}, loss of sensation; "
+    "grade limit: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(PARALYSIS_CODES),
 )

@@ -16,7 +16,7 @@ from ...modalities import PressureGrade
 from ...patient import MedicationClass
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
-from ._base import CoreRule, _sites, _t
+from ._base import CORBIN, FOLDI, NCCAM, NCCIH, WALTON, CoreRule, _sites, _t
 
 BONE_METASTASIS_CODES: Final = CodeSet("C79.5", "C40-C41", "C90.0")
 
@@ -31,12 +31,15 @@ class BoneMetastasisRule(CoreRule):
     everywhere when the site is not recorded, Walton's limit for suspected bone
     involvement: grade 2 (heavy lotioning) at most.
 
-    Evidence level: textbook: Walton's oncology massage guidance (pressure
-    restrictions over suspected bone involvement).
+    Evidence level: textbook: Walton's textbook restricts pressure where bone is or
+    may be involved; a review of the safety of massage in cancer (Corbin 2005) finds
+    patients with cancer at higher risk of its rare adverse events.
 
-    Source: massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton:
-    pressure restrictions over suspected bone involvement); NCCAM backgrounder
-    (weakened bones: cancer).
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), cancer chapter (bone
+    involvement) and pressure scale; Corbin L., Safety and efficacy of massage
+    therapy for patients with cancer, *Cancer Control* 2005;12(3):158-164; NCCAM
+    consumer backgrounder on massage therapy (bones weakened by cancer).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -64,7 +67,7 @@ BONE_METASTASIS: Final = BoneMetastasisRule(
     id="core.bone_metastasis",
     title="Bone metastases",
     severity=Severity.RELATIVE,
-    source="massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); NCCAM backgrounder",
+    source=f"{WALTON}, cancer chapter (bone involvement), pressure scale; {CORBIN}; {NCCAM}",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(BONE_METASTASIS_CODES),
 )
@@ -93,14 +96,17 @@ class ActiveCancerRule(CoreRule):
     breast) MLD is the standard treatment of the lymphoedema that follows, so it
     is not ruled out: it needs the oncologist's agreement (relative).
 
-    Evidence level: guideline: NCCIH consumer guidance (no deep pressure over a
-    tumour without the provider's approval); Foldi for MLD.
+    Evidence level: guideline: NCCIH consumer guidance (no deep or intense pressure
+    over a tumour without the provider's approval); Walton's textbook for the
+    pressure limits and Foldi's for MLD.
 
-    Source: NCCIH (no deep or intense pressure over a tumour unless the provider
-    approves); massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton:
-    pressure restrictions over the tumour site); ltstherapy.com (Foldi's
-    Textbook of Lymphology: MLD with untreated malignancy); ABMP member practice
-    policy (physician approval for cancer; chemotherapy).
+    Source: NCCIH, *Massage Therapy: What You Need To Know* (no deep or intense
+    pressure over a tumour unless the provider approves); Walton T., *Medical
+    Conditions and Massage Therapy* (2011), cancer chapter (tumour site, site
+    unknown, treatments) and pressure scale; Foldi M., Foldi E., *Foldi's Textbook
+    of Lymphology*, 3rd ed. (Elsevier, 2012) (untreated malignancy contraindicates
+    MLD; MLD is part of the treatment of lymphoedema after cancer treatment); Corbin
+    L., *Cancer Control* 2005;12(3):158-164.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -156,8 +162,8 @@ class ActiveCancerRule(CoreRule):
         if MedicationClass.CHEMOTHERAPY in context.medication_classes:
             yield self._finding(
                 Action.OBTAIN_CLEARANCE,
-                "Current chemotherapy: obtain the oncologist's approval (some practices "
-                "do not treat within 72 hours of a dose).",
+                "Current chemotherapy: obtain the oncologist's approval, and time sessions "
+                "around the doses as they advise.",
                 severity=Severity.RELATIVE,
                 evidence=("medication class chemotherapy",),
             )
@@ -182,8 +188,8 @@ ACTIVE_CANCER: Final = ActiveCancerRule(
     id="core.active_cancer",
     title="Active cancer, tumour site, chemotherapy",
     severity=Severity.LOCAL,
-    source="NCCIH; massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); "
-    "ltstherapy.com (Foldi); ABMP member practice policy",
+    source=f"{NCCIH}; {WALTON}, cancer chapter, pressure scale; {FOLDI} (MLD and "
+    f"malignancy); {CORBIN}",
     evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(CANCER_CODES, medication_classes=frozenset({MedicationClass.CHEMOTHERAPY})),
 )
@@ -199,11 +205,14 @@ class RadiationSiteRule(CoreRule):
     Codes: L58 (radiodermatitis: avoid the area); Z92.3 (personal history of
     irradiation: information, inspect the skin, light touch may hurt).
 
-    Evidence level: expert_consensus: NCCAM backgrounder (attribution unconfirmed)
-    and oncology massage practice.
+    Evidence level: textbook: Walton's textbook (the radiated field: fragile,
+    sensitive skin; no friction or pressure while it is inflamed).
 
-    Source: NCCAM backgrounder (not in the area of inflammation from radiation);
-    zeel.com (radiation can make light touch painful).
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), cancer chapter (radiation
+    therapy); Corbin L., Safety and efficacy of massage therapy for patients with
+    cancer, *Cancer Control* 2005;12(3):158-164; NCCAM consumer backgrounder on
+    massage therapy (not in the area of inflammation from radiation).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -233,7 +242,7 @@ RADIATION_SITE: Final = RadiationSiteRule(
     id="core.radiation_site",
     title="Radiation site",
     severity=Severity.LOCAL,
-    source="NCCAM backgrounder; zeel.com",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WALTON}, cancer chapter (radiation therapy); {CORBIN}; {NCCAM}",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(RADIATION_CODES),
 )

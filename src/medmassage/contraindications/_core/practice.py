@@ -14,7 +14,7 @@ from ...evidence import EvidenceLevel
 from ...patient import AllergyCategory, ConsentScope, MedicationClass, RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity
-from ._base import CoreRule, _t
+from ._base import FOLDI, NCCAM, WALTON, CoreRule, _t
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -26,13 +26,14 @@ class CertificationRule(CoreRule):
     hold it in force on the screening date. Without a practitioner to check, the
     finding asks for the certification to be verified.
 
-    Evidence level: convention: the modality's own declaration; scope-of-practice
-    rules vary by jurisdiction.
+    Evidence level: convention: medmassage's convention is to follow the modality's
+    own declaration; scope-of-practice rules vary by jurisdiction and are not
+    encoded.
 
-    Source: the modality's own `medmassage.Modality.required_certifications`
-    (e.g. MLD training: Vodder / Foldi schools, Foldi M., Foldi E., *Foldi's
-    Textbook of Lymphology*); state scope-of-practice rules vary and are not
-    encoded (check the jurisdiction).
+    Source: the modality's own `medmassage.Modality.required_certifications` (e.g.
+    MLD training: Vodder / Foldi schools; Foldi M., Foldi E., *Foldi's Textbook of
+    Lymphology*, 3rd ed., Elsevier, 2012); state scope-of-practice rules vary and
+    are not encoded (check the jurisdiction).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -67,7 +68,7 @@ CERTIFICATION: Final = CertificationRule(
     title="Modality certification",
     severity=Severity.ABSOLUTE,
     source="The modality's required_certifications (MLD: Vodder / Foldi training, "
-    "Foldi's Textbook of Lymphology)",
+    f"{FOLDI}); medmassage's convention; scope-of-practice rules: not encoded",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(certifications=True),
 )
@@ -85,12 +86,14 @@ class FallRiskRule(CoreRule):
     down). Information: a low table, help with transfers, sitting up slowly
     before standing.
 
-    Evidence level: expert_consensus: orthostatic hypotension after lying down is
-    a known effect of antihypertensives; no massage guideline states the
-    precaution.
+    Evidence level: textbook: Walton's textbook (antihypertensives: dizziness on
+    rising from the table, so a slow transition and help getting up); no guideline
+    states the precaution for massage.
 
-    Source: NCCAM backgrounder (heart problems: consult the provider);
-    practitioners' positioning practice (no guideline found).
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), hypertension (antihypertensive
+    medication: orthostatic hypotension); NCCAM consumer backgrounder on massage
+    therapy (heart problems: consult the provider).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -112,8 +115,8 @@ FALL_RISK: Final = FallRiskRule(
     id="core.fall_risk",
     title="Fall risk (transfers and rising)",
     severity=Severity.INFORMATION,
-    source="NCCAM backgrounder; practitioners' positioning practice (no guideline found)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WALTON}, hypertension (orthostatic hypotension on antihypertensives); {NCCAM}",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(flags=frozenset({RiskFlag.FALL_RISK}), medication_classes=_FALL_MEDS),
 )
 
@@ -129,10 +132,13 @@ class TraumaInformedRule(CoreRule):
     `medmassage.patient.ConsentScope.SENSITIVE_AREAS`), the patient may stop at
     any time.
 
-    Evidence level: expert_consensus: the NCCAM backgrounder's consult list
-    (attribution unconfirmed); the consent practice is practitioners' consensus.
+    Evidence level: expert_consensus: the earlier NCCAM backgrounder lists a history
+    of abuse among the conditions to discuss; asking consent before each area is
+    practitioners' consensus, not a guideline.
 
-    Source: NCCAM backgrounder (history of physical abuse: consult the provider).
+    Source: NCCAM consumer backgrounder on massage therapy (history of physical
+    abuse: consult the provider; superseded by NCCIH, *Massage Therapy: What You
+    Need To Know*); consent practice: practitioners' consensus.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -152,7 +158,8 @@ TRAUMA_INFORMED: Final = TraumaInformedRule(
     id="core.trauma_informed",
     title="History of abuse (trauma-informed care)",
     severity=Severity.INFORMATION,
-    source="NCCAM backgrounder (history of physical abuse: consult)",
+    source=f"{NCCAM} (history of physical abuse: consult); consent practice: "
+    "practitioners' consensus",
     evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
     triggers=_t(flags=frozenset({RiskFlag.HISTORY_OF_ABUSE})),
 )
@@ -179,8 +186,8 @@ class ContactAllergyRule(CoreRule):
     other allergies are not a matter for the massage (no rule reads them).
     Relative: the session changes its materials.
 
-    Evidence level: convention: avoiding a known allergen needs no source beyond
-    the allergy record.
+    Evidence level: convention: avoiding a known allergen needs no source beyond the
+    allergy record (medmassage's convention).
 
     Source: the patient's recorded allergies (`medmassage.patient.Allergy`).
     """
@@ -203,7 +210,8 @@ CONTACT_ALLERGY: Final = ContactAllergyRule(
     id="core.contact_allergy",
     title="Allergy to oils, lotions, latex, adhesives",
     severity=Severity.RELATIVE,
-    source="The patient's recorded allergies",
+    source="The patient's recorded allergies (no source is needed to avoid a known "
+    "allergen: medmassage's convention)",
     evidence_level=EvidenceLevel.CONVENTION,
     triggers=None,
 )

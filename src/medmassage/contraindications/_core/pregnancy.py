@@ -12,7 +12,7 @@ from ...evidence import EvidenceLevel
 from ...modalities import PressureGrade
 from .._context import MAX_GESTATION_WEEKS, ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _R, CoreRule, _t
+from ._base import _R, NCCIH, WERNER, CoreRule, _t
 
 _LEGS_AND_HANDS: Final = (Site(region=_R.LOWER_LIMB), Site(region=_R.HAND))
 HIGH_RISK_PREGNANCY_CODES: Final = CodeSet(
@@ -36,21 +36,35 @@ class PregnancyRule(CoreRule):
       tissue work (modalities tagged ``deep_pressure``) only with the obstetric
       provider's agreement.
     * From the policy's week (22 by default): side-lying or semi-reclined, not
-      supine (the uterus compresses the vena cava).
-    * Throughout: no strong pressure on the legs (clot risk); avoid the acupoints
-      LI4 (hand) and SP6 (lower leg) before 40 weeks.
-    * First trimester: information only: many therapists decline, which is not
-      evidence-based (UNCONFIRMED as a guideline).
+      supine (the uterus can compress the vena cava; a systematic review found
+      too little evidence to measure the harm of lying supine, Mottola et al.
+      2019; no source gives a week for the massage table, so 22 is
+      medmassage's convention).
+    * Throughout: no strong pressure on the legs (the clot risk of pregnancy);
+      avoid the acupoints LI4 (hand) and SP6 (lower leg) before 40 weeks (a
+      traditional acupressure caution with no evidence either way, kept as a
+      conservative convention).
+    * First trimester: information only: many therapists decline, a custom with
+      no evidence behind it (no guideline advises against massage in the first
+      trimester).
     * Pregnant (Z33.1, Z3A) with no gestational age recorded: all positional
       advice applies.
 
-    Evidence level: expert_consensus: NCCIH advises talking to the provider; the
-    positional and acupoint advice is practitioners' consensus.
+    Evidence level: textbook: Werner's massage pathology (pregnancy: positioning,
+    leg pressure, high-risk pregnancy and pre-eclampsia referred to the obstetric
+    team) and NCCIH's advice to talk to the provider; the week of the positional
+    change and the acupoint caution are medmassage's conventions.
 
-    Source: NCCIH (pregnant women: talk to your provider); massagelamesa.com/
-    prenatal-massage-faq.html; theginkgotree.net; hellomotherhood.com;
-    thai-massage-therapists.net; ABMP member practice policy (toxemia /
-    pre-eclampsia); firmrelievemassage.com.au; massaganista.com.
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), pregnancy, preeclampsia; NCCIH, *Massage Therapy: What You
+    Need To Know* (pregnant women: talk to the provider); American College of
+    Obstetricians and Gynecologists, Committee Opinion No. 804, Physical activity
+    and exercise during pregnancy and the postpartum period, *Obstet Gynecol* 2020
+    (the complications, such as pre-eclampsia, placenta praevia, preterm labour and
+    bleeding, that need the obstetric provider's evaluation first); Mottola M.F. et
+    al., Is supine exercise associated with adverse maternal and fetal outcomes? A
+    systematic review, *Br J Sports Med* 2019;53(2):82-89. Week 22, the acupoints
+    and the first-trimester note: medmassage's conventions.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -138,10 +152,11 @@ PREGNANCY: Final = PregnancyRule(
     id="core.pregnancy",
     title="Pregnancy",
     severity=Severity.RELATIVE,
-    source="NCCIH; massagelamesa.com/prenatal-massage-faq.html; "
-    "theginkgotree.net; hellomotherhood.com; ABMP member practice policy; "
-    "firmrelievemassage.com.au",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, pregnancy, preeclampsia; {NCCIH}; ACOG Committee Opinion "
+    "No. 804 (Obstet Gynecol 2020), complications; Mottola et al., Br J Sports Med "
+    "2019 (supine position); week 22, acupoints: "
+    "medmassage's conventions",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(
         CodeSet("O09", "O10-O16", "O20", "O44", "O46", "O60", "Z33.1", "Z3A"),
         pregnancy=True,

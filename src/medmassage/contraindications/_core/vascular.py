@@ -17,7 +17,21 @@ from ...modalities import PressureGrade
 from ...patient import MedicationClass, RiskFlag
 from .._context import ScreeningContext
 from .._findings import Action, Finding, Severity, Site
-from ._base import _LIMBS, _LOWER, _R, _UPPER, CoreRule, _sites, _t
+from ._base import (
+    _LIMBS,
+    _LOWER,
+    _R,
+    _UPPER,
+    ERNST,
+    FOLDI,
+    NCCAM,
+    NCCIH,
+    WALTON,
+    WERNER,
+    CoreRule,
+    _sites,
+    _t,
+)
 
 ACUTE_DVT_CODES: Final = CodeSet(
     "I80", "I81", "I82.0", "I82.1", "I82.210", "I82.220", "I82.290", "I82.3", "I82.4",
@@ -40,12 +54,17 @@ class AcuteDvtRule(CoreRule):
     thrombophlebitis), O22.3 / O87.1 (deep phlebothrombosis), O22.5 / O87.3
     (cerebral venous thrombosis) and O88.2 (obstetric thromboembolism).
 
-    Evidence level: textbook: Foldi's Textbook of Lymphology names acute thrombosis
-    an absolute contraindication to MLD; deferring all massage is the wider textbook
-    consensus.
+    Evidence level: textbook: Werner's massage pathology classes deep vein
+    thrombosis and thrombophlebitis as a systemic contraindication until the
+    physician has cleared it, and Foldi's Textbook of Lymphology names acute
+    thrombosis an absolute contraindication to MLD.
 
-    Source: somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com (Foldi's
-    Textbook of Lymphology); NCCAM backgrounder ("do not massage with DVT").
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), deep vein thrombosis, thrombophlebitis; Foldi M., Foldi E.,
+    *Foldi's Textbook of Lymphology*, 3rd ed. (Elsevier, 2012), contraindications to
+    manual lymph drainage; NCCAM consumer backgrounder on massage therapy (no
+    massage with a blood clot; since superseded by NCCIH, *Massage Therapy: What You
+    Need To Know*).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -62,8 +81,8 @@ ACUTE_DVT: Final = AcuteDvtRule(
     id="core.acute_dvt",
     title="Acute DVT, thrombophlebitis or pulmonary embolism",
     severity=Severity.ABSOLUTE,
-    source="somatics.de PathologyBook, Thrombophlebitis; ltstherapy.com/?p=150 "
-    "(Foldi); NCCAM backgrounder",
+    source=f"{WERNER}, deep vein thrombosis, "
+    f"thrombophlebitis; {FOLDI}, contraindications to manual lymph drainage; {NCCAM}",
     evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(ACUTE_DVT_CODES),
 )
@@ -85,16 +104,19 @@ class DvtHistoryRule(CoreRule):
     I82.211 / I82.221 / I82.291 venae cavae and thoracic veins, I82.891, I82.91).
     The affected limb is the code's (its side too: I82.511 is the right leg); a
     code that names no limb (a history code, I82.91) covers all four limbs, as
-    the site is unknown. Walton recommends
-    precautions for at least 6 months after treatment and pressure grade 0
-    (stationary hold) in oncology massage; outside oncology the grade limit is a
-    policy choice (UNCONFIRMED as a general guideline).
+    the site is unknown. Walton's decision rules restrict pressure on a limb
+    where a clot has been or is likely (her pressure scale gives the limit in
+    grades); the grade-2 limit for every patient with a past clot is
+    medmassage's choice.
 
-    Evidence level: expert_consensus: Walton's oncology massage guidance sets the
-    precaution; outside oncology the grade limit is the project's convention.
+    Evidence level: textbook: Walton's textbook sets the pressure precaution for a
+    raised clot risk; no source gives a grade outside oncology, so medmassage's
+    convention is Walton grade 2 (heavy lotioning) on the affected limb.
 
-    Source: massagemag.com/gentle-pressure-oncology-massage-28781/;
-    nordichousespa.com/post/pressure-in-oncology-massage (Walton Pressure Scale).
+    Source: Walton T., *Medical Conditions and Massage Therapy: A Decision Tree
+    Approach* (Lippincott Williams & Wilkins, 2011), the pressure scale and the
+    cancer chapter (risk of deep vein thrombosis); Werner R., *A Massage Therapist's
+    Guide to Pathology*, 7th ed. (2019), deep vein thrombosis.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -116,9 +138,9 @@ DVT_HISTORY: Final = DvtHistoryRule(
     id="core.dvt_history",
     title="History of venous thrombosis",
     severity=Severity.RELATIVE,
-    source="massagemag.com/gentle-pressure-oncology-massage-28781/; "
-    "nordichousespa.com/post/pressure-in-oncology-massage (Walton)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WALTON}, pressure scale, cancer chapter (DVT risk); {WERNER}, deep vein "
+    "thrombosis; grade limit outside oncology: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(DVT_HISTORY_CODES),
     regions=frozenset(_LOWER + _UPPER),
 )
@@ -139,13 +161,14 @@ class ThrombophiliaRule(CoreRule):
     would be, and a check for its signs (a swollen, warm, painful calf) before
     treatment. With anticoagulants recorded, the bleeding rule applies too.
 
-    Evidence level: expert_consensus: Walton's oncology massage guidance treats
-    a raised clotting risk as a leg-pressure precaution; no guideline names
-    thrombophilia.
+    Evidence level: convention: no guideline or textbook names thrombophilia;
+    medmassage's convention applies the textbooks' precaution for a raised risk of
+    deep vein thrombosis to it.
 
-    Source: massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton: DVT
-    risk, pressure restrictions); NCCAM backgrounder (do not massage with DVT);
-    CMS ICD-10-CM tabular (D68.5, D68.6: thrombophilia).
+    Source: Walton T., *Medical Conditions and Massage Therapy* (2011), cancer
+    chapter (pressure where deep vein thrombosis is a risk); Werner R., *A Massage
+    Therapist's Guide to Pathology*, 7th ed. (2019), deep vein thrombosis (risk
+    factors, signs); CMS ICD-10-CM tabular (D68.5, D68.6: thrombophilia).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -165,8 +188,9 @@ THROMBOPHILIA: Final = ThrombophiliaRule(
     id="core.thrombophilia",
     title="Thrombophilia (clotting risk)",
     severity=Severity.RELATIVE,
-    source="massagemag.com/gentle-pressure-oncology-massage-28781/ (Walton); NCCAM backgrounder",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"No source names thrombophilia: medmassage's convention after {WALTON}, "
+    f"cancer chapter (DVT risk) and {WERNER}, deep vein thrombosis",
+    evidence_level=EvidenceLevel.CONVENTION,
     triggers=_t(THROMBOPHILIA_CODES),
     regions=frozenset(_LOWER),
 )
@@ -193,9 +217,12 @@ class BleedingRiskRule(CoreRule):
     Evidence level: guideline: NCCIH consumer guidance names bleeding disorders, low
     platelets and blood thinners.
 
-    Source: NCCIH, Massage Therapy: What You Need To Know (bleeding disorders, low
+    Source: NCCIH, *Massage Therapy: What You Need To Know* (bleeding disorders, low
     platelet counts, blood-thinning medications: avoid forceful and deep tissue
-    massage); namu.ca (anticoagulant therapy, MFR).
+    massage); Walton T., *Medical Conditions and Massage Therapy* (2011)
+    (anticoagulants and low platelets: pressure limits against bruising); Ernst E.,
+    The safety of massage therapy, *Rheumatology* 2003;42:1101-1106 (haematoma among
+    the reported adverse events).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -220,7 +247,7 @@ BLEEDING_RISK: Final = BleedingRiskRule(
     id="core.bleeding_risk",
     title="Anticoagulants, bleeding disorders, thrombocytopenia",
     severity=Severity.RELATIVE,
-    source="NCCIH, Massage Therapy: What You Need To Know; namu.ca (MFR)",
+    source=f"{NCCIH}; {WALTON} (anticoagulants, low platelets); {ERNST} (haematoma)",
     evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(
         BLEEDING_CODES,
@@ -245,12 +272,16 @@ class HypertensionRule(CoreRule):
     defers treatment. Known hypertension (I10-I15) without a measurement in the
     session is information: take the blood pressure first.
 
-    Evidence level: expert_consensus: deferral is practice policy; the crisis
-    thresholds are the ACC/AHA 2017 guideline's.
+    Evidence level: guideline: the ACC/AHA 2017 guideline defines the crisis
+    thresholds (a blood pressure that needs medical evaluation now); the massage
+    texts give no number.
 
-    Source: ABMP member practice policy (no massage with severe uncontrolled
-    hypertension); ascensionselfcare.com. The numeric limits are a policy
-    choice: the massage sources give none.
+    Source: Whelton P.K. et al., 2017 ACC/AHA/AAPA/ABC/ACPM/AGS/APhA/ASH/ASPC/
+    NMA/PCNA Guideline for the Prevention, Detection, Evaluation, and Management of
+    High Blood Pressure in Adults, *Hypertension* 2018;71:e13-e115 (hypertensive
+    urgency and emergency); Werner R., *A Massage Therapist's Guide to Pathology*,
+    7th ed. (2019), hypertension (uncontrolled hypertension: consult the physician);
+    Walton T., *Medical Conditions and Massage Therapy* (2011), hypertension.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -293,9 +324,9 @@ HYPERTENSION: Final = HypertensionRule(
     id="core.hypertension",
     title="Severe uncontrolled hypertension",
     severity=Severity.ABSOLUTE,
-    source="ABMP member practice policy; ascensionselfcare.com; thresholds: "
-    "ACC/AHA 2017 (Whelton et al., Hypertension 2018;71:e13)",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source="Thresholds: ACC/AHA 2017 guideline (Whelton et al., Hypertension "
+    f"2018;71:e13-e115); {WERNER}, hypertension; {WALTON}, hypertension",
+    evidence_level=EvidenceLevel.GUIDELINE,
     triggers=_t(CodeSet("I10-I16"), vitals=True),
 )
 
@@ -310,10 +341,12 @@ class VaricoseVeinsRule(CoreRule):
     Code: I83 (varicose veins of lower extremities). The side is the condition's
     laterality, else both legs.
 
-    Evidence level: expert_consensus: practitioners' sources agree; no guideline
-    found.
+    Evidence level: textbook: Werner's massage pathology makes varicose veins a
+    local contraindication to deep or specific pressure over them.
 
-    Source: wakemedical.massagetherapy.com; ascensionselfcare.com.
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), varicose veins; Walton T., *Medical Conditions and Massage
+    Therapy* (2011), varicose veins.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -332,8 +365,8 @@ VARICOSE_VEINS: Final = VaricoseVeinsRule(
     id="core.varicose_veins",
     title="Varicose veins",
     severity=Severity.LOCAL,
-    source="wakemedical.massagetherapy.com; ascensionselfcare.com",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, varicose veins; {WALTON}, varicose veins",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(VARICOSE_CODES),
     regions=frozenset(_LOWER),
 )
@@ -349,16 +382,19 @@ class AneurysmRule(CoreRule):
 
     Codes: I71 (aortic aneurysm and dissection), I72 (other aneurysm), I67.1
     (cerebral aneurysm), I25.3 (aneurysm of heart), I77.7 (other arterial
-    dissection). Absolute for myofascial release (Barnes school); local
-    otherwise, over the recorded or coded region (abdominal aortic aneurysm: the
-    abdomen).
+    dissection). Local, over the recorded or coded region (abdominal aortic
+    aneurysm: the abdomen); absolute for myofascial release, whose sustained
+    deep traction the myofascial-release schools rule out with an aneurysm (a
+    practitioners' list, no textbook or guideline behind it).
 
-    Evidence level: expert_consensus: the Barnes myofascial school lists aneurysm as
-    absolute for MFR; no guideline found.
+    Evidence level: textbook: Werner's massage pathology rules out pressure over a
+    known aneurysm; the myofascial-release part is expert consensus only.
 
-    Source: namu.ca/myofascial-release-mfr/contraindications/ (aneurysm:
-    absolute); ascensionselfcare.com; middlegeorgiamedicalmassage.com (abdominal
-    aortic aneurysm: no abdominal MLD).
+    Source: Werner R., *A Massage Therapist's Guide to Pathology*, 7th ed. (Books of
+    Discovery, 2019), aneurysm; Foldi M., Foldi E., *Foldi's Textbook of
+    Lymphology*, 3rd ed. (2012) (abdominal aortic aneurysm: no abdominal lymph
+    drainage); Ernst E., The safety of massage therapy, *Rheumatology*
+    2003;42:1101-1106 (pseudoaneurysm among the reported adverse events).
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -385,9 +421,9 @@ ANEURYSM: Final = AneurysmRule(
     id="core.aneurysm",
     title="Aneurysm or arterial dissection",
     severity=Severity.LOCAL,
-    source="namu.ca/myofascial-release-mfr/contraindications/; "
-    "ascensionselfcare.com; middlegeorgiamedicalmassage.com",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{WERNER}, aneurysm; {FOLDI} (abdominal aortic aneurysm); {ERNST}; "
+    "myofascial release: the MFR schools' lists (expert consensus)",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(ANEURYSM_CODES),
 )
 
@@ -409,14 +445,17 @@ class NeckVesselsThyroidRule(CoreRule):
     * Other thyroid disease (E00-E07) with lymphatic drainage of the neck:
       clearance first.
 
-    Evidence level: expert_consensus: MLD schools' lists and the adverse events of a
-    systematic review (Ernst 2003).
+    Evidence level: textbook: Foldi's Textbook of Lymphology names hyperthyroidism
+    and carotid sinus hypersensitivity as contraindications to treatment of the
+    neck; a systematic review of adverse events (Ernst 2003) reports thyrotoxicosis
+    and strokes after massage. The clearance for other thyroid disease is
+    medmassage's convention.
 
-    Source: middlegeorgiamedicalmassage.com/manual-lymphatic-drainage-
-    contraindications (neck: hyperthyroidism, carotid-sinus hypersensitivity);
-    kneadholisticmassage.co.nz (thyroid disease: relative for MLD); Ernst 2003,
-    Rheumatology 42:1101 (thyrotoxicosis among adverse events); biologyinsights.com
-    (avoid sustained pressure over the anterior neck / carotid sinus; secondary).
+    Source: Foldi M., Foldi E., *Foldi's Textbook of Lymphology*, 3rd ed. (Elsevier,
+    2012), contraindications to manual lymph drainage (neck treatment); Ernst E.,
+    The safety of massage therapy, *Rheumatology* 2003;42:1101-1106 (thyrotoxicosis,
+    cerebrovascular accidents); Werner R., *A Massage Therapist's Guide to
+    Pathology*, 7th ed. (2019), hyperthyroidism.
     """
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
@@ -455,9 +494,9 @@ NECK_VESSELS_THYROID: Final = NeckVesselsThyroidRule(
     id="core.neck_vessels_thyroid",
     title="Carotid and thyroid conditions (neck work)",
     severity=Severity.LOCAL,
-    source="middlegeorgiamedicalmassage.com; kneadholisticmassage.co.nz; "
-    "Ernst 2003 Rheumatology 42:1101; biologyinsights.com",
-    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+    source=f"{FOLDI}, contraindications to neck treatment; {ERNST}; {WERNER}, "
+    "hyperthyroidism; clearance for other thyroid disease: medmassage's convention",
+    evidence_level=EvidenceLevel.TEXTBOOK,
     triggers=_t(CodeSet("I65.2", "I77.71", "G90.01", "I72.0", "E00-E07")),
     regions=frozenset({_R.NECK}),
 )
