@@ -574,7 +574,10 @@ def _sources(report: ProgressReport) -> tuple[str, ...]:
         lines.append(f"{inst.name} ({inst.version}): {inst.source}")
         if s.change is not None and s.change.mcid is not None:
             m = s.change.mcid
-            lines.append(f"{inst.name} MCID {m.describe()}, {m.description}: {m.source}")
+            lines.append(
+                f"{inst.name} MCID {m.describe()}, {m.description}: {m.source} "
+                f"(evidence: {m.evidence()})"
+            )
     lines.append(
         "Plan-of-care timing: Medicare Benefit Policy Manual (Pub. 100-02) ch. 15 s. 220.1.3 "
         "and s. 220.3 D (policy: " + report.timing.policy + ")."
