@@ -70,6 +70,8 @@ ROM = Instrument(
     ),
     primary="total",
     missing_rule="at least one measurement is required",
+    missing_rule_evidence=EvidenceLevel.PRIMARY_STUDY,
+    missing_rule_reason="a one-item measure as published: there is nothing to prorate",
     score_range=(-180, 180),
     unit="deg",
     direction=Direction.HIGHER_IS_BETTER,
