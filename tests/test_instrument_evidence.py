@@ -193,6 +193,8 @@ def test_report_names_the_borrowed_mcid_and_its_evidence(case: mm.Case) -> None:
     for text in (render_markdown(neck), render_html(neck)):
         assert "MCID from another population" in text
         assert "chronic low back pain" in text
+        assert "(expert consensus); from another population" in text  # the MCID column
+    assert "from another population" not in render_html(build_report(case))
 
 
 # -- RMDQ and FIQR -------------------------------------------------------------------------
