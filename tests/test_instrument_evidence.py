@@ -96,6 +96,13 @@ def test_mcid_rejects_a_bad_evidence_level_and_condition_pattern() -> None:
     assert set(info.value.paths) == {"evidence_level", "conditions[1]"}
 
 
+def test_instrument_rejects_a_missing_rule_evidence_that_is_not_a_level() -> None:
+    """A plugin's instrument names the field: missing_rule_evidence must be an EvidenceLevel."""
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(get_instrument("nprs"), missing_rule_evidence="convention")  # type: ignore[arg-type]
+    assert info.value.paths == ("missing_rule_evidence",)
+
+
 # -- PSFS: 1 to 5 activities ---------------------------------------------------------------
 
 

@@ -192,6 +192,9 @@ def _check_instrument(inst: Instrument) -> list[Problem]:
     for i, mcid in enumerate(inst.mcids):
         if mcid.scale is not None and mcid.scale not in names:
             problems.append(Problem(f"mcids[{i}].scale", "unknown scale", "ref"))
+    level: object = inst.missing_rule_evidence
+    if level is not None and not isinstance(level, EvidenceLevel):
+        problems.append(Problem("missing_rule_evidence", "expected an EvidenceLevel", "type"))
     api_version: object = inst.api_version
     if not isinstance(api_version, int) or api_version < 1:
         problems.append(Problem("api_version", "expected a positive integer", "range"))
