@@ -634,14 +634,14 @@ def test_session_argument_is_checked() -> None:
 
 def test_massage_and_manual_therapy_same_region() -> None:
     """clinical.md 3.3: 97124 and 97140 'one or the other' for a session (secondary
-    sources); the official NCCI pair is UNCONFIRMED, so the edit says so."""
+    sources); the official NCCI pair was not checked, so the edit says so."""
     session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 15))
     (edit,) = coding_edits(session)
     assert edit.code == "massage_and_manual_therapy_same_region"
     assert edit.cpt_codes == ("97124", "97140")
     assert not edit.confirmed
-    assert "UNCONFIRMED" in edit.source
-    assert "UNCONFIRMED" in str(edit)
+    assert "could not be checked" in edit.source
+    assert "(evidence: expert_consensus: " in str(edit)
     assert edit.path == "segments[1]"
 
 
@@ -696,7 +696,7 @@ def test_coding_edit_is_an_advisory() -> None:
     assert edit.level is AdvisoryLevel.WARNING
     assert edit.path == "segments[1]"
     assert str(edit).startswith("massage_and_manual_therapy_same_region at segments[1]: ")
-    assert str(edit).endswith(" (UNCONFIRMED)")
+    assert str(edit).endswith(f" (evidence: expert_consensus: {edit.evidence_reason})")
     data = edit.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data == {
@@ -707,6 +707,8 @@ def test_coding_edit_is_an_advisory() -> None:
         "source": edit.source,
         "cpt_codes": ["97124", "97140"],
         "confirmed": False,
+        "evidence_level": "expert_consensus",
+        "evidence_reason": edit.evidence_reason,
     }
     plain = CodingEdit(code="x", message="m", source="s")
     assert (plain.path, plain.cpt_codes, plain.confirmed) == ("", (), True)
@@ -820,7 +822,7 @@ def test_cli_prints_edits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["billing", _write(tmp_path, session)]) == 0
     out = capsys.readouterr().out
     assert "massage_and_manual_therapy_same_region" in out
-    assert "UNCONFIRMED" in out
+    assert "expert_consensus" in out
 
 
 def test_cli_empty_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

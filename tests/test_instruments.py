@@ -253,11 +253,13 @@ def test_each_builtin_cites_its_source_and_licence(code: str) -> None:
     assert inst.licence
     assert inst.missing_rule
     if not inst.missing_rule_confirmed:
-        assert "UNCONFIRMED" in inst.missing_rule
+        assert inst.missing_rule_evidence is not None
+        assert inst.missing_rule_reason
     for mcid in inst.mcids:
         assert mcid.source
         if not mcid.confirmed:
-            assert "UNCONFIRMED" in mcid.describe()
+            assert mcid.evidence_level is not None
+            assert mcid.evidence_reason
 
 
 def test_instrument_definitions_are_validated() -> None:
@@ -357,7 +359,7 @@ def test_odi_three_sections_missing_refused_naming_the_rule() -> None:
     message = str(info.value)
     assert "3 of 10 sections unanswered" in message
     assert "5 x sections answered" in message
-    assert "UNCONFIRMED" in message
+    assert "a convention" in message
 
 
 def test_odi_out_of_range_names_section_and_range() -> None:
@@ -651,7 +653,7 @@ def test_fiqr_domain_with_too_many_missing_refused() -> None:
 
 
 def test_fiqr_mcid_is_flagged_unconfirmed() -> None:
-    """Bennett 2009: 14% for the original FIQ; FIQR-specific MCID UNCONFIRMED."""
+    """Bennett 2009: 14% for the original FIQ; no FIQR-specific MCID was found."""
     fiqr = get_instrument("fiqr")
     change = fiqr.change(60, 51)
     assert change.mcid is not None
@@ -663,12 +665,12 @@ def test_fiqr_mcid_is_flagged_unconfirmed() -> None:
 # -- PSFS ---------------------------------------------------------------------------------
 
 
-def test_psfs_mean_of_three_to_five_activities() -> None:
+def test_psfs_mean_of_one_to_five_activities() -> None:
     """Stratford 1995: score = sum of activity scores / number of activities."""
     assert score("psfs", [3, 5, 4]).value == 4
     assert score("psfs", [3, 5, 4, 6, 7]).value == 5
-    with pytest.raises(ScoringError, match="expected 3 to 5 activity responses"):
-        score("psfs", [3, 5])
+    with pytest.raises(ScoringError, match="expected 1 to 5 activity responses"):
+        score("psfs", [3, 5, 4, 6, 7, 2])
     with pytest.raises(ScoringError, match="every named activity"):
         score("psfs", [3, None, 5])
 

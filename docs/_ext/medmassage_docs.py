@@ -509,10 +509,17 @@ def _instrument_page(inst: Any) -> str:
         _escape(inst.missing_rule),
         "\n\n",
     ]
+    level = inst.missing_rule_evidence
+    parts.append(
+        "Evidence level: "
+        + (f"``{level.value}``" if level is not None else "not stated")
+        + (f" ({_escape(inst.missing_rule_reason)})" if inst.missing_rule_reason else "")
+        + ".\n\n"
+    )
     if not inst.missing_rule_confirmed:
         parts.append(
-            ".. note::\n\n   This missing-item rule is a documented convention, not a "
-            "published one (UNCONFIRMED).\n\n"
+            ".. note::\n\n   This missing-item rule is not the published one in every "
+            "part: see the evidence level and its reason above.\n\n"
         )
     if inst.bands:
         parts += [
@@ -534,18 +541,24 @@ def _instrument_page(inst: Any) -> str:
     if inst.mcids:
         parts.append(
             _list_table(
-                ["Threshold", "Scale", "Population", "Default", "Source"],
+                ["Threshold", "Scale", "Population", "Default", "Evidence", "Source"],
                 [
                     [
                         _escape(m.describe()),
                         f"``{m.scale}``" if m.scale else "primary",
-                        f"``{m.population}``: {_escape(m.description)}",
+                        f"``{m.population}``: {_escape(m.description)}"
+                        + (
+                            " (ICD-10-CM " + ", ".join(m.conditions) + ")"
+                            if m.conditions
+                            else ""
+                        ),
                         "yes" if m.default else "no",
+                        _escape(m.evidence()),
                         _escape(m.source),
                     ]
                     for m in inst.mcids
                 ],
-                "15 10 30 8 37",
+                "12 8 25 6 20 29",
             )
         )
     else:

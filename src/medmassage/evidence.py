@@ -32,6 +32,9 @@ class EvidenceLevel(enum.Enum):
     GUIDELINE = "guideline"
     #: A systematic review of the literature.
     SYSTEMATIC_REVIEW = "systematic_review"
+    #: A single peer-reviewed study (a cohort or a trial), not pooled in a review:
+    #: most published MCIDs of outcome instruments.
+    PRIMARY_STUDY = "primary_study"
     #: A textbook of the field (Foldi's *Textbook of Lymphology*; Walton, *Medical
     #: Conditions and Massage Therapy*; Werner, *A Massage Therapist's Guide to
     #: Pathology*).
@@ -49,13 +52,14 @@ class EvidenceLevel(enum.Enum):
 
     @property
     def rank(self) -> int:
-        """0 for a guideline up to 4 for a convention (for sorting, strongest first)."""
+        """0 for a guideline up to 5 for a convention (for sorting, strongest first)."""
         return list(EvidenceLevel).index(self)
 
 
 _DESCRIPTIONS: Final = {
     EvidenceLevel.GUIDELINE: "guidance of a public health body or a professional society",
     EvidenceLevel.SYSTEMATIC_REVIEW: "a systematic review of the literature",
+    EvidenceLevel.PRIMARY_STUDY: "a single peer-reviewed study, not pooled in a systematic review",
     EvidenceLevel.TEXTBOOK: "a textbook of massage pathology, lymphology or oncology massage",
     EvidenceLevel.EXPERT_CONSENSUS: "agreement of practitioners' sources, without a guideline "
     "or textbook behind the particular statement",

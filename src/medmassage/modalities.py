@@ -216,9 +216,9 @@ NEUROMUSCULAR_THERAPY: Final = Modality(
     typical_duration=Duration(20, "min"),
     contraindication_tags=frozenset({"deep_pressure", "sustained_pressure"}),
     source=(
-        "No modality-specific contraindication list was found (UNCONFIRMED); deep-tissue "
-        "and trigger-point precautions apply. Billing note: Massage Today, CPT Codes "
-        "(https://www.massagetoday.com/articles/12049/CPT-Codes)."
+        "No modality-specific contraindication list was found in the sources read (expert "
+        "consensus only); deep-tissue and trigger-point precautions apply. Billing note: "
+        "Massage Today, CPT Codes (https://www.massagetoday.com/articles/12049/CPT-Codes)."
     ),
 )
 
@@ -238,7 +238,8 @@ LYMPHATIC_DRAINAGE: Final = Modality(
     source=(
         "Pressure 'less than 9 ounces per square inch or about 4 kPa' (Wikipedia text "
         "reproduced at http://www.innovationshealth.ca/services/wellness/lymphatic-drainage; "
-        "the often-quoted 30-40 mmHg upper bound is UNCONFIRMED). Contraindications: Foldi's "
+        "the often-quoted 30-40 mmHg upper bound could not be traced to a primary source and "
+        "is not used). Contraindications: Foldi's "
         "Textbook of Lymphology as cited by ltstherapy.com."
     ),
 )

@@ -303,6 +303,11 @@ def track(
         registry: Where to look instruments up (default: the default registry,
             `medmassage.plugins.get_default_registry`, plugins included).
         populations: MCID population per instrument code (see `Instrument.mcid`).
+            Without one, the MCID is picked by the plan's diagnoses (the first
+            whose `~medmassage.instruments.Mcid.conditions` cover one of them,
+            else the instrument's default), and each `Series.change` says in
+            ``population_matches`` whether its MCID is of the plan's population:
+            a neck-pain plan judged against a low-back-pain NPRS MCID is named.
         mcids: An MCID per instrument code that overrides the instrument's own.
 
     Raises:
@@ -316,6 +321,7 @@ def track(
     chosen = _completed_for(plan, given, as_of)
     populations = populations or {}
     mcids = mcids or {}
+    diagnoses = tuple(d.coding.code for d in plan.diagnoses)
     grouped: dict[tuple[str, BodyRegion | None, Laterality | None, str | None], list[Point]] = {}
     instruments: dict[str, Instrument] = {}  # by the code as recorded
     by_code: dict[str, Instrument] = {}  # by the instrument's own code
@@ -352,6 +358,7 @@ def track(
                 points[-1].score,
                 population=populations.get(code),
                 mcid=mcids.get(code),
+                diagnoses=diagnoses,
             )
         series.append(
             Series(

@@ -268,8 +268,9 @@ def coding_edits(
     Checks:
 
     * ``massage_and_manual_therapy_same_region``: 97124 and 97140 both coded for
-      the same region (and side) in one session (UNCONFIRMED as an official
-      NCCI edit; see `CodingEdit.confirmed`).
+      the same region (and side) in one session (expert consensus of coding
+      sources: the official NCCI pair file was not checked; see
+      `CodingEdit.evidence_level`).
     * ``minutes_counted_twice``: the *claimed* minutes of timed codes add up to
       more than the documented treatment minutes, so some minutes are claimed
       under two codes; or a code is claimed for more minutes than documented.

@@ -74,6 +74,8 @@ class SessionBill:
                     "cpt_codes": list(e.cpt_codes),
                     "path": e.path,
                     "confirmed": e.confirmed,
+                    "evidence_level": e.evidence_level.value if e.evidence_level else None,
+                    "evidence_reason": e.evidence_reason,
                 }
                 for e in self.edits
             ],

@@ -12,6 +12,7 @@ import attrs
 
 from ..advisories import Advisory
 from ..anatomy import BodyRegion, Laterality
+from ..evidence import EvidenceLevel
 from ..exceptions import Problem, UnknownCodeError, ValidationError
 from ..modalities import Modality
 from ..sessions import Session
@@ -27,8 +28,8 @@ class CodingEdit(Advisory):
     """A coding problem to review before a claim is sent (a warning, not a block).
 
     A coding edit is an `~medmassage.checks.Advisory` (the one shape of a soft
-    finding) that also names the CPT codes involved and whether its rule is
-    confirmed.
+    finding) that also names the CPT codes involved and the evidence level of
+    its rule.
 
     Attributes:
         code: A stable identifier of the edit (``massage_and_manual_therapy_same_region``,
@@ -39,24 +40,37 @@ class CodingEdit(Advisory):
         source: The rule's citation.
         cpt_codes: The CPT codes involved.
         path: Where in the input (``segments[2]``), if one place; empty otherwise.
-        confirmed: ``False`` when the rule rests on an UNCONFIRMED source.
+        confirmed: ``False`` when no official source of the rule could be
+            checked; ``evidence_reason`` then says why.
+        evidence_level: The kind of source the rule rests on (a CMS manual is
+            `~medmassage.evidence.EvidenceLevel.GUIDELINE`); ``None``: not stated.
+        evidence_reason: One line a reviewer can read on how sure the rule is.
     """
 
     path: str = ""
     source: str
     cpt_codes: tuple[str, ...] = ()
     confirmed: bool = True
+    evidence_level: EvidenceLevel | None = None
+    evidence_reason: str = ""
 
     def __str__(self) -> str:
         where = f" at {self.path}" if self.path else ""
-        flag = " (UNCONFIRMED)" if not self.confirmed else ""
+        flag = f" (evidence: {self.evidence()})" if not self.confirmed else ""
         return f"{self.code}{where}: {self.message}{flag}"
 
+    def evidence(self) -> str:
+        """The evidence level and its reason in words (``"guideline"``, ``"not stated"``)."""
+        level = self.evidence_level.value if self.evidence_level is not None else "not stated"
+        return f"{level}: {self.evidence_reason}" if self.evidence_reason else level
+
     def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready dictionary (the advisory's fields, ``cpt_codes``, ``confirmed``)."""
+        """Return a JSON-ready dictionary: the advisory's fields and the edit's own."""
         out = super().to_dict()
         out["cpt_codes"] = list(self.cpt_codes)
         out["confirmed"] = self.confirmed
+        out["evidence_level"] = self.evidence_level.value if self.evidence_level else None
+        out["evidence_reason"] = self.evidence_reason
         return out
 
 
@@ -64,7 +78,11 @@ _PAIR_SOURCE: Final = (
     "Coding advice only (no official source found): secondary coding sources say 97124 "
     "and 97140 are not billed together for the same session (massagetoday.com/articles/"
     "12049); whether a CMS NCCI procedure-to-procedure pair exists, its column order and "
-    "modifier indicator are UNCONFIRMED - check the current quarterly CMS NCCI PTP file"
+    "modifier indicator could not be checked - look them up in the current quarterly CMS "
+    "NCCI PTP file"
+)
+_PAIR_REASON: Final = (
+    "coding advice from secondary sources; the official CMS NCCI pair file was not checked"
 )
 _SAME_MINUTES_SOURCE: Final = (
     "NCCI Policy Manual ch. 11 s. P (no two physical-medicine services for the same "
@@ -107,6 +125,8 @@ def coding_edits(
                     cpt_codes=("97124", "97140"),
                     path=f"segments[{codes['97140']}]",
                     confirmed=False,
+                    evidence_level=EvidenceLevel.EXPERT_CONSENSUS,
+                    evidence_reason=_PAIR_REASON,
                 )
             )
     session_seconds = round(session.duration.minutes * 60)
@@ -127,6 +147,7 @@ def coding_edits(
                     code="minutes_counted_twice",
                     message=f"{detail}; each minute of treatment counts under one code only",
                     source=_SAME_MINUTES_SOURCE,
+                    evidence_level=EvidenceLevel.GUIDELINE,
                     cpt_codes=tuple(over) or tuple(sorted(claimed_seconds)),
                 )
             )
@@ -142,6 +163,7 @@ def coding_edits(
                     f"{_fmt(session_seconds)} minutes"
                 ),
                 source=_SAME_MINUTES_SOURCE,
+                evidence_level=EvidenceLevel.GUIDELINE,
                 cpt_codes=tuple(sorted(claimed_seconds)),
             )
         )
@@ -183,6 +205,7 @@ def diagnosis_edits(diagnoses: Iterable[object]) -> tuple[CodingEdit, ...]:
                     code="diagnosis_not_in_release",
                     message=f"{exc}; code the diagnosis with a current code",
                     source="CMS ICD-10-CM code set (the release bundled in simple-icd-10-cm)",
+                    evidence_level=EvidenceLevel.GUIDELINE,
                     path=f"diagnoses[{i}]",
                 )
             )
@@ -202,6 +225,7 @@ def diagnosis_edits(diagnoses: Iterable[object]) -> tuple[CodingEdit, ...]:
                         "I.B.2 (report codes at their highest number of characters); CMS "
                         "ICD-10-CM tabular list"
                     ),
+                    evidence_level=EvidenceLevel.GUIDELINE,
                     path=f"diagnoses[{i}]",
                 )
             )

@@ -15,6 +15,7 @@ from typing import Final, Protocol, runtime_checkable
 import attrs
 
 from ..cpt import CPT_CODES, check_cpt_format
+from ..evidence import EvidenceLevel
 from ..exceptions import (
     PluginIncompatibleError,
     PluginValidationError,
@@ -167,6 +168,9 @@ class CmsEightMinuteRule:
     api_version: int = BILLING_POLICY_API_VERSION
     description: str = "CMS 8-minute rule: units from the total timed minutes"
     source: str = _CMS_SOURCE
+    #: CMS's own manual, with its worked examples.
+    evidence_level: EvidenceLevel = EvidenceLevel.GUIDELINE
+    evidence_reason: str = "the Medicare Claims Processing Manual's rule and worked examples"
 
     def units(self, minutes_by_code: Mapping[str, float]) -> dict[str, int]:
         """Return the units per code under the CMS rule (see the class docstring).
@@ -216,6 +220,12 @@ class PerCodeMidpointRule:
         "AMA, CPT Professional, time rule ('a unit of time is attained when the mid-point "
         "is passed'); applied per code as commercial payers do (coding consultants: "
         "ptcompliancegroup.com, mihamainc.com, prompthealth.com)"
+    )
+    #: The per-code reading of the CPT time rule comes from coding consultants.
+    evidence_level: EvidenceLevel = EvidenceLevel.EXPERT_CONSENSUS
+    evidence_reason: str = (
+        "the CPT time rule is the AMA's; applying it per code is coding consultants' "
+        "reading of commercial payers' practice, and payers differ"
     )
 
     def units(self, minutes_by_code: Mapping[str, float]) -> dict[str, int]:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
+from ..codes import is_icd10cm_format
+from ..evidence import EvidenceLevel
 from ..exceptions import (
     MedmassageError,
     Problem,
@@ -105,6 +107,11 @@ class Change:
         mcid_reached: Whether the improvement reaches the MCID (``None`` without an MCID).
         worsened_beyond_mcid: Whether the patient worsened by at least the MCID
             (``None`` without an MCID).
+        population_matches: Whether the case's diagnoses (passed to
+            `Instrument.change`) are of the population the MCID was derived in:
+            ``False`` names a borrowed figure (a neck-pain case judged against a
+            low-back-pain MCID); ``None`` when no diagnosis was given or the MCID
+            states no conditions.
     """
 
     instrument: str
@@ -118,6 +125,12 @@ class Change:
     mcid: Mcid | None
     mcid_reached: bool | None
     worsened_beyond_mcid: bool | None
+    population_matches: bool | None = None
+
+    @property
+    def population_mismatch(self) -> bool:
+        """Whether the MCID comes from another population than the case's diagnoses."""
+        return self.population_matches is False
 
 
 _CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
@@ -179,6 +192,9 @@ def _check_instrument(inst: Instrument) -> list[Problem]:
     for i, mcid in enumerate(inst.mcids):
         if mcid.scale is not None and mcid.scale not in names:
             problems.append(Problem(f"mcids[{i}].scale", "unknown scale", "ref"))
+    level: object = inst.missing_rule_evidence
+    if level is not None and not isinstance(level, EvidenceLevel):
+        problems.append(Problem("missing_rule_evidence", "expected an EvidenceLevel", "type"))
     api_version: object = inst.api_version
     if not isinstance(api_version, int) or api_version < 1:
         problems.append(Problem("api_version", "expected a positive integer", "range"))
@@ -204,7 +220,12 @@ class Instrument:
         primary: The name of the scale whose score is `Score.value`.
         missing_rule: The missing-item rule in words (said in every `ScoringError`).
         missing_rule_confirmed: ``False`` when the rule is a documented convention,
-            not a published one (UNCONFIRMED).
+            not a published one (``missing_rule_evidence`` says which).
+        missing_rule_evidence: The kind of source the missing-item rule rests on
+            (`~medmassage.evidence.EvidenceLevel.CONVENTION` where the project
+            chose a limit no source gives); ``None``: not stated.
+        missing_rule_reason: One line a clinician can read on why the rule has
+            that level.
         score_range: Range of the primary score.
         unit: Unit of the primary score.
         direction: Which way the primary score means worse.
@@ -212,7 +233,7 @@ class Instrument:
         mcids: Known MCIDs (and MDCs), each with population and source.
         licence: Copyright and licence note.
         source: Citation of the primary source of the scoring.
-        notes: Further remarks, including what is UNCONFIRMED.
+        notes: Further remarks, including what could not be verified and why.
         decimals: Decimals to show when reporting a score.
         api_version: The plugin API version this object was written for.
     """
@@ -235,6 +256,8 @@ class Instrument:
     item_responses: tuple[tuple[int, ResponseSpec], ...] = ()
     item_noun: str = "item"
     missing_rule_confirmed: bool = True
+    missing_rule_evidence: EvidenceLevel | None = None
+    missing_rule_reason: str = ""
     bands: tuple[Band, ...] = ()
     mcids: tuple[Mcid, ...] = ()
     notes: tuple[str, ...] = ()
@@ -598,6 +621,7 @@ class Instrument:
         scale: str | None = None,
         population: str | None = None,
         mcid: Mcid | None = None,
+        diagnoses: Sequence[str] = (),
     ) -> Change:
         """Compare a follow-up score with the baseline.
 
@@ -607,6 +631,10 @@ class Instrument:
             scale: Compare this scale instead of the primary score (BCTQ ``"fss"``).
             population: Judge against the MCID for this population (see `mcid`).
             mcid: Judge against this MCID instead (an override, e.g. from a plugin).
+            diagnoses: The case's ICD-10-CM codes. Without *population* or *mcid*,
+                the first MCID whose `Mcid.conditions` cover one of them is used
+                (else the default); `Change.population_matches` says whether the
+                MCID used is of the case's population.
 
         Raises:
             ScoringError: If a score belongs to another instrument or lacks the scale.
@@ -618,7 +646,8 @@ class Instrument:
         f = self._value_of(followup, scale, "followup")
         if mcid is not None and not isinstance(mcid, Mcid):
             raise UsageError(f"{self.code}: mcid: expected an Mcid, got {_show(mcid)}")
-        chosen = mcid if mcid is not None else self.mcid(population, scale)
+        codes = _diagnosis_codes(self.code, diagnoses)
+        chosen = mcid if mcid is not None else self._pick_mcid(population, scale, codes)
         difference = f - b
         # Every scale of an instrument runs the same way as its primary score.
         improvement = -difference if self.direction is Direction.HIGHER_IS_WORSE else difference
@@ -640,7 +669,20 @@ class Instrument:
             mcid=chosen,
             mcid_reached=None if chosen is None else chosen.reached(improvement, b),
             worsened_beyond_mcid=None if chosen is None else chosen.reached(-improvement, b),
+            population_matches=None if chosen is None else chosen.covers(codes),
         )
+
+    def _pick_mcid(
+        self, population: str | None, scale: str | None, codes: Sequence[str]
+    ) -> Mcid | None:
+        if population is None and codes:
+            target = None if scale in (None, self.primary) else scale
+            for m in self.mcids:
+                if (None if m.scale in (None, self.primary) else m.scale) == target and (
+                    m.kind == "mcid" and m.covers(codes)
+                ):
+                    return m
+        return self.mcid(population, scale)
 
     def _value_of(self, score: object, scale: str | None, what: str) -> float:
         if isinstance(score, Score):
@@ -656,6 +698,20 @@ class Instrument:
         if _is_number(score) and math.isfinite(float(score)):  # type: ignore[arg-type]
             return float(score)  # type: ignore[arg-type]
         raise ScoringError(f"{self.code}: {what}: expected a Score or a number, got {_show(score)}")
+
+
+def _diagnosis_codes(code: str, diagnoses: object) -> tuple[str, ...]:
+    if isinstance(diagnoses, str) or not isinstance(diagnoses, Sequence):
+        raise UsageError(f"{code}: diagnoses: expected a sequence of ICD-10-CM codes")
+    out: list[str] = []
+    for i, d in enumerate(diagnoses):
+        if not isinstance(d, str) or not is_icd10cm_format(d):
+            raise ValidationError(
+                [Problem(f"diagnoses[{i}]", "expected an ICD-10-CM code such as M54.50", "format")],
+                "Instrument.change",
+            )
+        out.append(d)
+    return tuple(out)
 
 
 def _is_number(x: object) -> bool:

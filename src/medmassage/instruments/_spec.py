@@ -12,11 +12,13 @@ from __future__ import annotations
 import enum
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final, Literal
 
 import attrs
 
+from ..codes import is_within_icd10cm
+from ..evidence import EvidenceLevel
 from ..exceptions import Problem, ScoringError, ValidationError
 
 #: Differences smaller than this are treated as no change (float noise only).
@@ -278,6 +280,10 @@ class Band:
         return value <= self.high if self.high_inclusive else value < self.high
 
 
+def _as_patterns(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Mcid:
     """A minimal clinically important difference (or a detectable change) with its source.
@@ -299,8 +305,17 @@ class Mcid:
         kind: ``"mcid"`` for an important difference, ``"mdc"`` for a minimal
             detectable change (measurement error only).
         confirmed: ``False`` when the figure could not be verified in a primary
-            source (reported as UNCONFIRMED).
+            source; ``evidence_reason`` then says why, for a clinician.
         default: Whether `Instrument.change` uses it when no population is named.
+        evidence_level: The kind of source the figure rests on (a single
+            cohort study is `~medmassage.evidence.EvidenceLevel.PRIMARY_STUDY`);
+            ``None``: not stated (plugins).
+        evidence_reason: One line a clinician can read on how sure the figure is
+            (why it is weaker than its level suggests, or borrowed from another version).
+        conditions: ICD-10-CM code patterns (as `medmassage.codes.is_within_icd10cm`
+            takes them: ``"M54.5"``, ``"M54.5-M54.59"``) of the condition the figure
+            was derived in; `Instrument.change` picks an MCID by them and says when a
+            case's diagnoses are of another population. Empty: not stated.
     """
 
     source: str
@@ -313,9 +328,25 @@ class Mcid:
     kind: Literal["mcid", "mdc"] = "mcid"
     confirmed: bool = True
     default: bool = True
+    evidence_level: EvidenceLevel | None = None
+    evidence_reason: str = ""
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=_as_patterns)
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
+        level: object = self.evidence_level
+        if level is not None and not isinstance(level, EvidenceLevel):
+            problems.append(Problem("evidence_level", "expected an EvidenceLevel", "type"))
+        conditions: tuple[object, ...] = self.conditions
+        for i, pattern in enumerate(conditions):
+            try:
+                if not isinstance(pattern, str):
+                    raise TypeError
+                is_within_icd10cm("A00", pattern)
+            except (TypeError, ValidationError):
+                problems.append(
+                    Problem(f"conditions[{i}]", "expected an ICD-10-CM code pattern", "format")
+                )
         if self.value is None and self.percent is None:
             problems.append(Problem("value", "an MCID needs a value or a percent", "required"))
         for name in ("value", "percent"):
@@ -352,6 +383,18 @@ class Mcid:
         text = (" and " if self.combine == "both" else " or ").join(parts)
         if self.kind == "mdc":
             text += " (MDC)"
-        if not self.confirmed:
-            text += " (UNCONFIRMED)"
         return text
+
+    def evidence(self) -> str:
+        """The evidence level and its reason in words (``"primary_study"``, ``"not stated"``)."""
+        level = self.evidence_level.value if self.evidence_level is not None else "not stated"
+        return f"{level}: {self.evidence_reason}" if self.evidence_reason else level
+
+    def covers(self, diagnoses: Sequence[str]) -> bool | None:
+        """Whether any of the ICD-10-CM *diagnoses* is of the population the figure comes from.
+
+        ``None`` when the MCID states no conditions or no diagnosis is given.
+        """
+        if not self.conditions or not diagnoses:
+            return None
+        return any(is_within_icd10cm(code, self.conditions) for code in diagnoses)

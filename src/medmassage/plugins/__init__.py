@@ -47,13 +47,16 @@ processes can be compared.
 from __future__ import annotations
 
 import functools
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from . import _model
 from ._discovery import discover
 from ._loading import make_registry, rule_code_problems, validate_plugin
 from ._model import PluginFailure, PluginInfo, Source
 from ._registry import Registry
+
+if TYPE_CHECKING:
+    from ..instruments import Instrument
 
 __all__ = [
     "BILLING_POLICIES_GROUP",
@@ -112,12 +115,23 @@ def get_default_registry() -> Registry:
     return make_registry()
 
 
-def _evidence_level(rule: object) -> str:
-    """The evidence level a rule declares (optional for plugins), or "not stated"."""
+def _level_text(level: object) -> str:
     from ..evidence import EvidenceLevel
 
-    level = getattr(rule, "evidence_level", None)
     return level.value if isinstance(level, EvidenceLevel) else "not stated"
+
+
+def _evidence_level(rule: object) -> str:
+    """The evidence level a rule or policy declares (optional for plugins), or "not stated"."""
+    return _level_text(getattr(rule, "evidence_level", None))
+
+
+def _instrument_evidence(instrument: Instrument) -> str:
+    """The evidence of an instrument's default MCID and missing-item rule, in a few words."""
+    mcid = instrument.mcid()
+    shown = "no default MCID" if mcid is None else _level_text(mcid.evidence_level)
+    rule = _level_text(instrument.missing_rule_evidence)
+    return f"MCID evidence: {shown}; missing-item rule: {rule}"
 
 
 def report(registry: Registry | None = None) -> str:
@@ -135,6 +149,10 @@ def report(registry: Registry | None = None) -> str:
             line = f"  {key:<40} {reg.sources[(group, key)]}"
             if group == RULES_GROUP:
                 line += f" [evidence: {_evidence_level(reg.rules[key])}]"
+            elif group == INSTRUMENTS_GROUP:
+                line += f" [{_instrument_evidence(reg.instruments[key])}]"
+            elif group == BILLING_POLICIES_GROUP:
+                line += f" [evidence: {_evidence_level(reg.billing_policies[key])}]"
             lines.append(line)
     if reg.disabled:
         lines.append(f"disabled ({len(reg.disabled)}):")

@@ -272,6 +272,23 @@ class Registry:
                     entry["evidence_level"] = (
                         level.value if isinstance(level, EvidenceLevel) else None
                     )
+                elif group == INSTRUMENTS_GROUP:
+                    inst = self.instruments[key]
+                    entry["mcids"] = [
+                        {
+                            "population": m.population,
+                            "kind": m.kind,
+                            "evidence_level": m.evidence_level.value if m.evidence_level else None,
+                        }
+                        for m in inst.mcids
+                    ]
+                    rule_level = inst.missing_rule_evidence
+                    entry["missing_rule_evidence_level"] = rule_level.value if rule_level else None
+                elif group == BILLING_POLICIES_GROUP:
+                    level = getattr(self.billing_policies[key], "evidence_level", None)
+                    entry["evidence_level"] = (
+                        level.value if isinstance(level, EvidenceLevel) else None
+                    )
                 out.append(entry)
             return out
 

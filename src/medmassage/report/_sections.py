@@ -361,10 +361,7 @@ def _goal_row(g: GoalStatus, notes: bool) -> Row:
             target,
             change_text(s),
         ),
-        Cell(
-            text=mcid_status(s),
-            note=mcid_text(s.change.mcid if s.change else s.instrument.mcid()),
-        ),
+        Cell(text=mcid_status(s), note=_mcid_note(s)),
         Cell(text=g.trend.label, tone=_TREND_TONES.get(g.trend)),
         Cell(
             text=goal_text(g) + progress,
@@ -563,6 +560,17 @@ def _therapist(r: ProgressReport) -> Section:
     return Section(id=SectionId.THERAPIST, title="Treating therapist", blocks=tuple(blocks))
 
 
+def _mcid_note(s: Series) -> str:
+    """The MCID's size, its evidence level and, if borrowed, that it is of another population."""
+    mcid = s.change.mcid if s.change else s.instrument.mcid()
+    text = mcid_text(mcid)
+    if mcid is not None and mcid.evidence_level is not None:
+        text += f" ({mcid.evidence_level.value.replace('_', ' ')})"
+    if s.change is not None and s.change.population_mismatch:
+        text += "; from another population"
+    return text
+
+
 def _sources(report: ProgressReport) -> tuple[str, ...]:
     lines: list[str] = []
     seen: set[str] = set()
@@ -574,7 +582,10 @@ def _sources(report: ProgressReport) -> tuple[str, ...]:
         lines.append(f"{inst.name} ({inst.version}): {inst.source}")
         if s.change is not None and s.change.mcid is not None:
             m = s.change.mcid
-            lines.append(f"{inst.name} MCID {m.describe()}, {m.description}: {m.source}")
+            lines.append(
+                f"{inst.name} MCID {m.describe()}, {m.description}: {m.source} "
+                f"(evidence: {m.evidence()})"
+            )
     lines.append(
         "Plan-of-care timing: Medicare Benefit Policy Manual (Pub. 100-02) ch. 15 s. 220.1.3 "
         "and s. 220.3 D (policy: " + report.timing.policy + ")."

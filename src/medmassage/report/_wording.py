@@ -87,14 +87,28 @@ def target_text(goal: Goal) -> str:
 
 
 def series_notes(series: Series) -> str:
-    """The caveats of a series: an unconfirmed missing-item rule or MCID (may be empty)."""
+    """The caveats of a series (may be empty).
+
+    A missing-item rule that is not the published one, with its evidence level
+    and reason; an MCID that could not be verified, with its evidence; an MCID
+    derived in another population than the plan's diagnoses.
+    """
     inst = series.instrument
     notes = []
     if not inst.missing_rule_confirmed and any(p.score.missing for p in series.points):
-        notes.append(f"Missing items scored by the rule: {inst.missing_rule}.")
+        level = inst.missing_rule_evidence
+        why = f" ({level.value}: {inst.missing_rule_reason})" if level is not None else ""
+        notes.append(f"Missing items scored by the rule: {inst.missing_rule}{why}.")
     change = series.change
-    if change is not None and change.mcid is not None and not change.mcid.confirmed:
-        notes.append(f"MCID UNCONFIRMED: {change.mcid.description}.")
+    if change is not None and change.mcid is not None:
+        mcid = change.mcid
+        if not mcid.confirmed:
+            notes.append(f"MCID evidence: {mcid.evidence()}.")
+        if change.population_mismatch:
+            notes.append(
+                f"MCID from another population: {mcid.description}; the plan's diagnoses "
+                "are not of that population, so the threshold is borrowed."
+            )
     return " ".join(notes)
 
 

@@ -4,7 +4,11 @@ Scoring rules, missing-item rules, bands and MCIDs follow the instruments'
 primary publications; each instrument's ``source``, ``notes`` and MCIDs cite
 them. Where no published rule was found (a missing-item limit, a band) the
 instrument uses a conservative convention, documented as such in its
-``missing_rule`` (evidence level: convention, medmassage's choice).
+``missing_rule``. Every missing-item rule and MCID carries an evidence level
+(`medmassage.evidence.EvidenceLevel`: ``convention`` for medmassage's own
+choice, ``primary_study`` for a figure from one published cohort) and a
+one-line reason; MCIDs also name the ICD-10-CM conditions of the population
+they were derived in, so a change can say when a figure is borrowed.
 
 No item wording is shipped (several instruments are copyrighted): items are
 referred to by number, in the order of the published form.

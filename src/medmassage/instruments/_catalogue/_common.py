@@ -18,3 +18,23 @@ ABBOTT_SCHMITT_2014: Final = (
 
 def _items(first: int, last: int) -> tuple[int, ...]:
     return tuple(range(first, last + 1))
+
+
+#: ICD-10-CM codes of low back pain (the populations of Ostelo 2008 and Childs 2005):
+#: low back pain, sciatica and lumbago with sciatica, thoracic/lumbar disc disorders,
+#: lumbar spondylosis and stenosis, lumbar spondylolisthesis, lumbar sprain.
+LOW_BACK: Final = (
+    "M54.5",
+    "M54.4",
+    "M54.3",
+    "M51",
+    "M47.816",
+    "M47.817",
+    "M48.06",
+    "M43.16",
+    "S33.5",
+)
+#: ICD-10-CM codes of neck pain (mechanical neck disorders, with or without arm
+#: symptoms: Vernon 1991, Young 2009): cervicalgia, cervical radiculopathy, cervical disc
+#: disorders, cervicocranial and cervicobrachial syndromes, cervical spondylosis, neck sprain.
+NECK: Final = ("M54.2", "M54.12", "M50", "M53.0", "M53.1", "M47.812", "M47.22", "S13.4")

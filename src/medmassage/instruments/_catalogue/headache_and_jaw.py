@@ -5,6 +5,7 @@ See the package docstring for the sources and conventions every instrument follo
 
 from __future__ import annotations
 
+from ...evidence import EvidenceLevel
 from .._scoring import Instrument
 from .._spec import Band, Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
@@ -30,10 +31,13 @@ HIT6 = Instrument(
         ),
     ),
     primary="total",
-    missing_rule=(
-        "all 6 items are required (no proration rule was found: convention, UNCONFIRMED)"
-    ),
+    missing_rule=("all 6 items are required (no proration rule was found: a convention)"),
     missing_rule_confirmed=False,
+    missing_rule_evidence=EvidenceLevel.CONVENTION,
+    missing_rule_reason=(
+        "no published proration rule was found; a total from fewer than 6 answers could not "
+        "be compared with the published bands"
+    ),
     score_range=(36, 78),
     unit="points",
     direction=Direction.HIGHER_IS_WORSE,
@@ -46,23 +50,29 @@ HIT6 = Instrument(
     ),
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=8,
             population="chronic-tth",
             description="chronic tension-type headache",
             source="Castien RF et al. Cephalalgia 2012;32(9):710-714.",
+            conditions=("G44.2",),
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=6,
             population="migraine-primary-care",
             description="migraine in primary care, within-person (ROC)",
             source="Smelt AF et al. Cephalalgia 2014;34(1):29-36.",
+            conditions=("G43",),
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=2.5,
             population="migraine-mean-change",
             description="migraine in primary care, within-person (mean change)",
             source="Smelt AF et al. Cephalalgia 2014;34(1):29-36.",
+            conditions=("G43",),
             default=False,
         ),
     ),
@@ -134,15 +144,23 @@ JFLS20 = Instrument(
     primary="global",
     missing_rule=(
         "each scale is the mean of its answered items; at most 2 unanswered in the global scale, "
-        "mastication and communication, 1 in mobility (DC/TMD scoring manual via a secondary "
-        "source: UNCONFIRMED)"
+        "mastication and communication, 1 in mobility (DC/TMD scoring manual, read in a "
+        "secondary source)"
     ),
     missing_rule_confirmed=False,
+    missing_rule_evidence=EvidenceLevel.EXPERT_CONSENSUS,
+    missing_rule_reason=(
+        "the limits are the DC/TMD consortium's scoring manual as quoted by a secondary "
+        "source; the manual itself was not read"
+    ),
     score_range=(0, 10),
     unit="points",
     direction=Direction.HIGHER_IS_WORSE,
     decimals=2,
-    licence="DC/TMD instruments are free via rdc-tmdinternational.org (formal terms UNCONFIRMED).",
+    licence=(
+        "DC/TMD instruments are offered free via rdc-tmdinternational.org; no formal licence "
+        "text was found."
+    ),
     source=(
         "Ohrbach R, Larsson P, List T. The Jaw Functional Limitation Scale: development, "
         "reliability, and validity of 8-item and 20-item versions. J Orofac Pain "
@@ -153,7 +171,7 @@ JFLS20 = Instrument(
         "Leave an item blank (None) if the activity is avoided for reasons other than pain or "
         "difficulty (form instructions).",
         "Reference means, no TMD vs chronic TMD: global 0.16 vs 1.74.",
-        "MCID: none published (UNCONFIRMED).",
+        "MCID: none was found in the literature searched; no MCID is applied.",
     ),
 )
 """Jaw Functional Limitation Scale (JFLS-20), global 0-10; higher is worse.

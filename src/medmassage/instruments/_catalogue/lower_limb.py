@@ -5,6 +5,7 @@ See the package docstring for the sources and conventions every instrument follo
 
 from __future__ import annotations
 
+from ...evidence import EvidenceLevel
 from .._scoring import Instrument
 from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
@@ -29,22 +30,28 @@ LEFS = Instrument(
     ),
     primary="total",
     missing_rule=(
-        "all 20 items are required (no published missing-item rule was found: convention, "
-        "UNCONFIRMED)"
+        "all 20 items are required (no published missing-item rule was found: a convention)"
     ),
     missing_rule_confirmed=False,
+    missing_rule_evidence=EvidenceLevel.CONVENTION,
+    missing_rule_reason=(
+        "Binkley 1999 gives no missing-item rule; a sum of fewer items would not be on the "
+        "published 0-80 scale"
+    ),
     score_range=(0, 80),
     unit="points",
     direction=Direction.HIGHER_IS_BETTER,
     decimals=0,
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=9,
             population="default",
             description="lower-extremity musculoskeletal conditions",
             source="Binkley JM et al. Phys Ther 1999;79(4):371-383.",
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=9,
             population="mdc90",
             kind="mdc",
@@ -62,7 +69,7 @@ LEFS = Instrument(
 )
 """Lower Extremity Functional Scale, 0-80; higher is better.
 
-Responses: 20 items, each 0-4, all required (UNCONFIRMED convention). Score =
+Responses: 20 items, each 0-4, all required (a convention). Score =
 sum. MCID 9 points (Binkley 1999).
 """
 
@@ -111,14 +118,22 @@ FFI = Instrument(
     missing_rule=(
         "an item marked not applicable (None) is left out of its subscale's maximum "
         "(Budiman-Mak); a subscale needs at least half its items applicable (pain 5 of 9, "
-        "disability 5 of 9, activity limitation 3 of 5: convention, UNCONFIRMED)"
+        "disability 5 of 9, activity limitation 3 of 5: a convention)"
     ),
     missing_rule_confirmed=False,
+    missing_rule_evidence=EvidenceLevel.CONVENTION,
+    missing_rule_reason=(
+        "leaving not-applicable items out is Budiman-Mak's rule; the half-the-items minimum "
+        "is the project's, as no published minimum was found"
+    ),
     score_range=(0, 100),
     unit="%",
     direction=Direction.HIGHER_IS_WORSE,
     decimals=1,
-    licence="UNCONFIRMED (listed as 'Not Free' at no cost by the SRALab database).",
+    licence=(
+        "No licence statement was found; the SRALab Rehabilitation Measures Database lists it "
+        "as 'Not Free'. Ask the authors before use."
+    ),
     source=(
         "Budiman-Mak E, Conrad KJ, Roach KE. The Foot Function Index: a measure of foot pain "
         "and disability. J Clin Epidemiol 1991;44(6):561-570. Subscale = sum / (10 x items "
@@ -128,8 +143,8 @@ FFI = Instrument(
         "The total is the mean of the three subscales (the 'alternative' method), which stays "
         "defined when items are not applicable; the sum/230 x 100 method is not used.",
         "The original 0-9 VAS version is not supported.",
-        "MCID: Landorf & Radford (The Foot 2008) report MIDs that could not be retrieved: "
-        "no MCID (UNCONFIRMED).",
+        "MCID: Landorf & Radford (The Foot 2008) report MIDs that could not be read to check "
+        "them, so no MCID is applied.",
         "FFI-R (2006) is a different instrument.",
     ),
 )

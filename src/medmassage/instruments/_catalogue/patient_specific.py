@@ -5,6 +5,7 @@ See the package docstring for the sources and conventions every instrument follo
 
 from __future__ import annotations
 
+from ...evidence import EvidenceLevel
 from .._scoring import Instrument
 from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import ABBOTT_SCHMITT_2014
@@ -17,24 +18,31 @@ PSFS = Instrument(
     version="Stratford 1995",
     kind=InputKind.ITEMS,
     item_count=5,
-    min_items=3,
+    min_items=1,
     item_noun="activity",
     response=ResponseSpec.numeric(0, 10),
     scales=(Scale(name="total", label="Function", rule=ScoringRule.MEAN, score_range=(0, 10)),),
     primary="total",
-    missing_rule="every named activity (3 to 5) must be rated",
+    missing_rule="every named activity (1 to 5) must be rated",
+    missing_rule_evidence=EvidenceLevel.PRIMARY_STUDY,
+    missing_rule_reason=(
+        "Stratford 1995: the patient names up to 5 activities and rates each; the score is "
+        "the mean of the ratings given"
+    ),
     score_range=(0, 10),
     unit="points",
     direction=Direction.HIGHER_IS_BETTER,
     decimals=1,
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=2.3,
             population="default",
             description="medium change, musculoskeletal outpatients",
             source=ABBOTT_SCHMITT_2014,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=1.3,
             population="small",
             description="small change, musculoskeletal outpatients",
@@ -42,6 +50,7 @@ PSFS = Instrument(
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=2.7,
             population="large",
             description="large change, musculoskeletal outpatients",
@@ -49,6 +58,7 @@ PSFS = Instrument(
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=2,
             population="mdc90",
             kind="mdc",
@@ -60,13 +70,14 @@ PSFS = Instrument(
     licence="Free to use; reproduced with the permission of the authors.",
     source=(
         "Stratford P et al. Assessing disability and change on individual patients: a report "
-        "of a patient specific measure. Physiother Can 1995;47:258-263. 3-5 patient-named "
+        "of a patient specific measure. Physiother Can 1995;47:258-263. 1-5 patient-named "
         "activities rated 0 (unable) to 10 (pre-injury level); score = mean."
     ),
     notes=("Follow-ups must rate the same activities, in the same order, as the baseline.",),
 )
 """Patient-Specific Functional Scale, 0-10; higher is better.
 
-Responses: 3-5 activity ratings 0-10. Score = mean. MCID 2.3 (Abbott & Schmitt
+Responses: 1-5 activity ratings 0-10, one per activity the patient names
+(Stratford 1995). Score = mean. MCID 2.3 (Abbott & Schmitt
 2014, medium); MDC90 2 (Stratford 1995).
 """

@@ -5,6 +5,7 @@ See the package docstring for the sources and conventions every instrument follo
 
 from __future__ import annotations
 
+from ...evidence import EvidenceLevel
 from .._scoring import Instrument
 from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 
@@ -28,6 +29,8 @@ PPT = Instrument(
     ),
     primary="total",
     missing_rule="at least one trial is required; 3 trials averaged are recommended (Walton 2014)",
+    missing_rule_evidence=EvidenceLevel.PRIMARY_STUDY,
+    missing_rule_reason="Walton 2014 recommends the mean of 3 trials; one trial is accepted",
     score_range=(0, 2000),
     unit="kPa",
     direction=Direction.HIGHER_IS_BETTER,
@@ -42,13 +45,13 @@ PPT = Instrument(
         "Pass a Pressure (any unit: kPa, kgf/cm**2, N/cm**2) or a sequence of trials; the score "
         "is the mean in kPa. Record the site: values differ by site and sex.",
         "Readings above 2000 kPa (about 20 kgf/cm2) are refused as implausible.",
-        "MDC/MCID in kPa: UNCONFIRMED; no MCID is applied.",
+        "No MDC or MCID in kPa was found for the sites and devices in use; no MCID is applied.",
     ),
 )
 """Pressure pain threshold by algometry, in kPa; higher is better (less tender).
 
 Responses: a `Pressure` or a sequence of trial pressures (mean of 3 trials per
-Walton). No MCID (UNCONFIRMED).
+Walton). No MCID: none was found for the sites and devices in use.
 """
 
 
@@ -67,12 +70,15 @@ ROM = Instrument(
     ),
     primary="total",
     missing_rule="at least one measurement is required",
+    missing_rule_evidence=EvidenceLevel.PRIMARY_STUDY,
+    missing_rule_reason="a one-item measure as published: there is nothing to prorate",
     score_range=(-180, 180),
     unit="deg",
     direction=Direction.HIGHER_IS_BETTER,
     decimals=0,
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=9.6,
             population="cervical-crom",
             kind="mdc",

@@ -5,6 +5,7 @@ See the package docstring for the sources and conventions every instrument follo
 
 from __future__ import annotations
 
+from ...evidence import EvidenceLevel
 from .._scoring import Instrument
 from .._spec import Direction, InputKind, Mcid, ResponseSpec, Scale, ScoringRule
 from ._common import _items
@@ -30,18 +31,22 @@ QUICKDASH = Instrument(
     ),
     primary="total",
     missing_rule="not computable if more than 1 of the 11 items is missing (IWH scoring)",
+    missing_rule_evidence=EvidenceLevel.PRIMARY_STUDY,
+    missing_rule_reason="the developers' published scoring manual (Institute for Work & Health)",
     score_range=(0, 100),
     unit="points",
     direction=Direction.HIGHER_IS_WORSE,
     decimals=1,
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=15.91,
             population="default",
             description="upper-limb musculoskeletal disorders",
             source="Franchignoni F et al. JOSPT 2014;44(1):30-39.",
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=13.6,
             population="shoulder-pain",
             description="shoulder pain; upper end of the reported MIC 10.8-13.6",
@@ -51,6 +56,7 @@ QUICKDASH = Instrument(
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=12.85,
             population="mdc90",
             kind="mdc",
@@ -106,51 +112,66 @@ BCTQ = Instrument(
     primary="sss",
     missing_rule=(
         "each scale is the mean of its answered items, with at most 1 item unanswered per scale "
-        "(convention, UNCONFIRMED as Levine's rule)"
+        "(a convention, not Levine's published rule)"
     ),
     missing_rule_confirmed=False,
+    missing_rule_evidence=EvidenceLevel.CONVENTION,
+    missing_rule_reason=(
+        "Levine 1993 gives no missing-item rule; the project allows one unanswered item per "
+        "scale, as the QuickDASH manual does for its 11 items"
+    ),
     score_range=(1, 5),
     unit="points",
     direction=Direction.HIGHER_IS_WORSE,
     decimals=2,
     mcids=(
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=1.04,
             population="default",
             scale="sss",
             description="after corticosteroid injection (non-surgical care)",
             source="Ozyurekoglu T et al. J Hand Surg Am 2006;31(5):733-738.",
+            conditions=("G56.0",),
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=1.45,
             population="release-non-diabetic",
             scale="sss",
             description="non-diabetic patients after carpal tunnel release",
             source=_BCTQ_RELEASE,
+            conditions=("G56.0",),
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=1.6,
             population="release-non-diabetic",
             scale="fss",
             description="non-diabetic patients after carpal tunnel release",
             source=_BCTQ_RELEASE,
+            conditions=("G56.0",),
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=1.55,
             population="release-diabetic",
             scale="sss",
             description="diabetic patients after carpal tunnel release",
             source=_BCTQ_RELEASE,
+            conditions=("G56.0",),
             default=False,
         ),
         Mcid(
+            evidence_level=EvidenceLevel.PRIMARY_STUDY,
             value=2.05,
             population="release-diabetic",
             scale="fss",
             description="diabetic patients after carpal tunnel release",
             source=_BCTQ_RELEASE,
+            conditions=("G56.0",),
             default=False,
         ),
     ),
@@ -171,5 +192,5 @@ BCTQ = Instrument(
 
 Responses: ``{"sss": [11 items], "fss": [8 items]}`` (each 1-5), or the 19
 items in form order. Each scale = mean of its answered items (≤1 missing per
-scale: convention, UNCONFIRMED). Primary = SSS; MCID 1.04 (Ozyurekoglu 2006).
+scale: a convention). Primary = SSS; MCID 1.04 (Ozyurekoglu 2006).
 """
