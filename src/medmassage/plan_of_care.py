@@ -105,11 +105,12 @@ class PlanOfCarePolicy:
     certification_max_days: int | None = None
     progress_report_treatment_days: int | None = None
     verbal_order_signature_days: int | None = None
-    certifier_roles: frozenset[ProviderRole] | None = None
-    scoped_certifier_roles: frozenset[ProviderRole] = frozenset()
+    # Left out of repr (long; the API docs show the constant's repr).
+    certifier_roles: frozenset[ProviderRole] | None = attrs.field(default=None, repr=False)
+    scoped_certifier_roles: frozenset[ProviderRole] = attrs.field(default=frozenset(), repr=False)
     source: str = ""
-    rule_sources: tuple[tuple[str, str], ...] = ()
-    evidence_level: EvidenceLevel | None = None
+    rule_sources: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
+    evidence_level: EvidenceLevel | None = attrs.field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
