@@ -15,6 +15,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import medmassage as mm
 from medmassage.advisories import AdvisoryLevel
@@ -447,3 +449,28 @@ def test_the_report_command_states_the_certification_timing(tmp_path: Path) -> N
     text = out.read_text()
     assert "Compliance error: no certification covering the first treatment (2026-01-12)" in text
     assert "delayed certification with the reason for the delay is accepted" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    late_by=st.integers(min_value=1, max_value=730),
+    reason=st.booleans(),
+    verbal_on=st.none() | st.integers(min_value=0, max_value=30),
+)
+def test_a_late_certification_is_never_an_error(
+    late_by: int, reason: bool, verbal_on: int | None
+) -> None:
+    """s. 220.1.3 D: signed any number of days late (2 years in its examples), only warnings."""
+    first = dt.date(2026, 3, 2)
+    due = first + dt.timedelta(days=30)
+    verbal = None if verbal_on is None else first + dt.timedelta(days=verbal_on)
+    signed = due + dt.timedelta(days=late_by)
+    if verbal is not None:
+        signed = max(signed, verbal + dt.timedelta(days=15))  # later than its 14 days too
+    cert = _cert(signed, verbal_order_on=verbal, delay_reason="why" if reason else None)
+    status = _status(cert, as_of=signed)
+    assert status.compliant
+    assert {f.level for f in status.findings} == {AdvisoryLevel.WARNING}
+    expected = "certification_delayed" if reason else "certification_delay_reason_missing"
+    assert expected in _codes(status)
+    assert ("verbal_order_signature_late" in _codes(status)) is (verbal is not None)

@@ -425,12 +425,19 @@ def plan_of_care_status(
 
     Rules (with `MEDICARE_PLAN_OF_CARE`, Benefit Policy Manual ch. 15):
 
-    * certification: a certification must be signed within 30 days of the first
-      treatment (s. 220.1.3); a certification is valid for the plan's duration
-      or 90 calendar days (its first day counted), whichever is less, so a
-      longer one is cut short (``certification_capped``, a warning); every
-      treatment day must be inside a valid certified period
-      (``uncertified_treatment``);
+    * who certifies: a physician or an NPP (s. 220 A, s. 220.1.3 C); a
+      certification by another profession (a chiropractor, dentist, therapist)
+      is an error (``certifier_not_eligible``) and certifies nothing;
+    * timely initial certification: documented by signature or verbal order in
+      the 30 days after the first treatment, a verbal order signed within 14
+      days (s. 220.1.3 B); a later one is a delayed certification, a warning
+      noting the recorded reason or asking for it (s. 220.1.3 D: therapy is not
+      to be stopped for it); none at all after the 30 days is an error;
+    * a certification is valid for the plan's duration or 90 calendar days from
+      the initial treatment (day 1; a recertification's from its own start),
+      whichever is less, so a longer one is cut short (``certification_capped``,
+      a warning); every treatment day must be inside a valid certified period
+      (``uncertified_treatment``, s. 220.1.3 C);
     * progress reports: at least one in every 10 treatment days, the first
       period starting on the first day of the episode (s. 220.3 D). A report
       dated on a treatment day covers that day;
