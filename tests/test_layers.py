@@ -38,7 +38,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("patient", "diagnosis", "practitioners", "modalities", "plans", "outcomes", "sessions"),
     ),
     ("case", ("cases",)),
-    ("record services", ("serialization", "serialization.*", "plan_of_care")),
+    (
+        "record services",
+        ("serialization", "serialization.*", "plan_of_care", "_plan_of_care_rules"),
+    ),
     ("engines", ("contraindications", "contraindications.*", "instruments.*", "billing.*")),
     ("plugins", ("plugins", "plugins.*")),
     (

@@ -137,7 +137,7 @@ def test_certification_signed_in_time() -> None:
         as_of=DAY0 + dt.timedelta(days=40),
         certifications=[signed_late],
     )
-    assert _finding_codes(status) == ["certification_overdue"]
+    assert _finding_codes(status) == ["certification_delay_reason_missing"]  # s. 220.1.3 D
 
 
 def test_certification_valid_at_most_90_days() -> None:
@@ -406,8 +406,9 @@ def test_compliance_finding_is_an_advisory() -> None:
         "level": "error",
         "path": "",
         "message": finding.message,
-        "source": MEDICARE_PLAN_OF_CARE.source,
+        "source": MEDICARE_PLAN_OF_CARE.cite("certification_timing"),
         "due": "2026-04-01",
+        "evidence_level": "guideline",
     }
     warning = ComplianceFinding(
         code="visits_exhausted", level=AdvisoryLevel.WARNING, message="m", source="s"

@@ -72,6 +72,8 @@ class ProviderRole(enum.Enum):
     PHYSICIAN_ASSISTANT = "physician_assistant"
     DENTIST = "dentist"
     PODIATRIST = "podiatrist"
+    CLINICAL_NURSE_SPECIALIST = "clinical_nurse_specialist"
+    MASSAGE_THERAPIST = "massage_therapist"
 
 
 @attrs.frozen(kw_only=True, slots=True)

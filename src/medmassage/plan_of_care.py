@@ -1,14 +1,17 @@
 """Plan-of-care compliance: certification, progress-report and referral timing.
 
-A plan of care for outpatient therapy has to be certified by the physician (or
-non-physician practitioner) and, under Medicare, progress reports written at
-least every 10 treatment days. A *plan-of-care policy* (`PlanOfCarePolicy`)
-holds a payer's rules; `MEDICARE_PLAN_OF_CARE` is Medicare's (Benefit Policy
-Manual ch. 15 s. 220). `plan_of_care_status` checks a plan, its sessions, its
-certifications and progress reports against a policy and the referral's limits
-(visits authorized, expiry), and returns a `PlanOfCareStatus` with compliance
-findings. `medmassage.progress.care_timing` says, from the same rules, when the
-next report and recertification are due.
+A plan of care for outpatient therapy has to be certified by a physician or a
+non-physician practitioner (nurse practitioner, physician assistant, clinical
+nurse specialist) and, under Medicare, progress reports written at least every
+10 treatment days. A *plan-of-care policy* (`PlanOfCarePolicy`) holds a payer's
+rules; `MEDICARE_PLAN_OF_CARE` is Medicare's (Benefit Policy Manual, CMS Pub.
+100-02, ch. 15 s. 220), each rule with its section and evidence level.
+`plan_of_care_status` checks a plan, its sessions, its certifications (signed,
+or a verbal order awaiting its signature; late ones with the reason for the
+delay) and progress reports against a policy and the referral's limits (visits
+authorized, expiry), and returns a `PlanOfCareStatus` with compliance findings.
+`medmassage.progress.care_timing` says, from the same rules, when the next
+report and recertification are due.
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ from typing import Final
 
 import attrs
 
+from . import _plan_of_care_rules as _rules
+from ._validation import check_text, redacted
 from .advisories import Advisory, AdvisoryLevel
-from .diagnosis import Referral
+from .diagnosis import Provider, ProviderRole, Referral
+from .evidence import EvidenceLevel
 from .exceptions import Problem, ValidationError
 from .plans import TreatmentPlan
 from .sessions import Session, SessionStatus
 
 __all__ = [
     "MEDICARE_PLAN_OF_CARE",
+    "POLICY_RULES",
     "PlanCertification",
     "ComplianceFinding",
     "PlanOfCarePolicy",
@@ -44,7 +51,24 @@ def _check_session(session: object) -> None:
         raise ValidationError([Problem("session", "expected a Session", "type")])
 
 
-_POC_SOURCE: Final = "Medicare Benefit Policy Manual (Pub. 100-02) ch. 15"
+_POC_SOURCE: Final = "Medicare Benefit Policy Manual (CMS Pub. 100-02) ch. 15"
+
+#: The rules a `PlanOfCarePolicy` may cite one by one (`PlanOfCarePolicy.rule_sources`):
+#: when the initial certification is due (``certification_timing``), a verbal
+#: order's signature (``verbal_order``), a late certification
+#: (``delayed_certification``), how long a certification lasts
+#: (``certification_duration``), treatment outside every certified period
+#: (``recertification``), who may certify (``certifier``) and progress reports
+#: (``progress_report``).
+POLICY_RULES: Final = (
+    "certification_timing",
+    "verbal_order",
+    "delayed_certification",
+    "certification_duration",
+    "recertification",
+    "certifier",
+    "progress_report",
+)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -53,20 +77,40 @@ class PlanOfCarePolicy:
 
     Attributes:
         name: The policy's name.
-        certification_due_days: Days after the first treatment by which the plan
-            must be certified (signed by the physician or NPP).
+        certification_due_days: Days after the first treatment (the evaluation
+            included) by which the initial plan must be certified (signed, or
+            ordered verbally, by the physician or NPP) to be timely.
         certification_max_days: The longest a certification is valid, in calendar
-            days counting its first day.
+            days: the initial certification's counted from the first treatment
+            day (day 1), a recertification's from its own first day.
         progress_report_treatment_days: A progress report is due at least once
             in this many treatment days.
+        verbal_order_signature_days: Days within which a verbal (telephone)
+            order to certify must be followed by a signature for the
+            certification to be timely.
+        certifier_roles: The professions that may certify a plan; ``None``
+            accepts any (a certification whose certifier is not recorded is not
+            checked).
+        scoped_certifier_roles: Professions that may certify only within their
+            scope of practice (an info finding says so); also accepted.
         source: The rules' citation.
+        rule_sources: The citation of single rules, as ``(rule, citation)``
+            pairs; a rule is one of `POLICY_RULES`; a rule not listed cites
+            *source*.
+        evidence_level: The kind of source the rules rest on.
     """
 
     name: str
     certification_due_days: int | None = None
     certification_max_days: int | None = None
     progress_report_treatment_days: int | None = None
+    verbal_order_signature_days: int | None = None
+    # Left out of repr (long; the API docs show the constant's repr).
+    certifier_roles: frozenset[ProviderRole] | None = attrs.field(default=None, repr=False)
+    scoped_certifier_roles: frozenset[ProviderRole] = attrs.field(default=frozenset(), repr=False)
     source: str = ""
+    rule_sources: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
+    evidence_level: EvidenceLevel | None = attrs.field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
@@ -74,31 +118,129 @@ class PlanOfCarePolicy:
             "certification_due_days",
             "certification_max_days",
             "progress_report_treatment_days",
+            "verbal_order_signature_days",
         ):
             value = getattr(self, field)
             if value is not None and (
                 not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366
             ):
                 p.append(Problem(field, "expected whole days between 1 and 366, or None", "range"))
+        for field in ("certifier_roles", "scoped_certifier_roles"):
+            roles: object = getattr(self, field)
+            if roles is None and field == "certifier_roles":
+                continue
+            if not isinstance(roles, frozenset) or not all(
+                isinstance(r, ProviderRole) for r in roles
+            ):
+                p.append(Problem(field, "expected a frozenset of ProviderRole", "type"))
+        pairs: object = self.rule_sources
+        if not isinstance(pairs, tuple):
+            p.append(Problem("rule_sources", "expected a tuple of (rule, citation) pairs", "type"))
+        else:
+            for i, pair in enumerate(pairs):
+                if (
+                    not isinstance(pair, tuple)
+                    or len(pair) != 2
+                    or not all(isinstance(x, str) for x in pair)
+                ):
+                    p.append(Problem(f"rule_sources[{i}]", "expected a (rule, citation)", "type"))
+                elif pair[0] not in POLICY_RULES:
+                    p.append(
+                        Problem(
+                            f"rule_sources[{i}]",
+                            f"expected a rule of {', '.join(POLICY_RULES)}",
+                            "unknown_rule",
+                        )
+                    )
+        level: object = self.evidence_level
+        if level is not None and not isinstance(level, EvidenceLevel):
+            p.append(Problem("evidence_level", "expected an EvidenceLevel or None", "type"))
         if p:
             raise ValidationError(p, "PlanOfCarePolicy")
 
+    def cite(self, rule: str) -> str:
+        """The citation of *rule* (one of `POLICY_RULES`): its own, else the policy's."""
+        return next((src for name, src in self.rule_sources if name == rule), self.source)
 
-#: Medicare Part B outpatient therapy rules (Benefit Policy Manual ch. 15 s. 220):
-#: certification within 30 days of the first treatment (s. 220.1.3), valid for
-#: the plan's duration or 90 calendar days, whichever is less (s. 220.1.3),
-#: a progress report at least once every 10 treatment days (s. 220.3 D).
+
+#: Medicare Part B outpatient therapy rules (Benefit Policy Manual, CMS Pub. 100-02,
+#: ch. 15; evidence level guideline, the payer's own manual): the initial
+#: certification is timely when signed, or ordered verbally, in the 30 days after
+#: the first treatment, the evaluation included, a verbal order followed within 14
+#: days by a signature (s. 220.1.3 B); a later certification is a delayed one,
+#: accepted with the reason for the delay, and therapy is not to be stopped for it
+#: (s. 220.1.3 D); a certification is valid for the plan's duration or 90 calendar
+#: days from the initial treatment, whichever is less (s. 220.1.3 B, C); only a
+#: physician (doctor of medicine, osteopathy or podiatric medicine, within its
+#: scope) or a nurse practitioner, physician assistant or clinical nurse
+#: specialist certifies; chiropractors and dentists do not (s. 220 A, s. 220.1.3
+#: C); a progress report at least once every 10 treatment days (s. 220.3 D).
 MEDICARE_PLAN_OF_CARE: Final = PlanOfCarePolicy(
     name="medicare",
     certification_due_days=30,
     certification_max_days=90,
     progress_report_treatment_days=10,
+    verbal_order_signature_days=14,
+    certifier_roles=frozenset(
+        {
+            ProviderRole.PHYSICIAN,
+            ProviderRole.OSTEOPATHIC_PHYSICIAN,
+            ProviderRole.NURSE_PRACTITIONER,
+            ProviderRole.PHYSICIAN_ASSISTANT,
+            ProviderRole.CLINICAL_NURSE_SPECIALIST,
+        }
+    ),
+    scoped_certifier_roles=frozenset({ProviderRole.PODIATRIST}),
     source=(
         f"{_POC_SOURCE} s. 220.1.3 (certification within 30 days of the first treatment; "
-        "valid for the plan's duration or 90 calendar days, whichever is less) and "
-        "s. 220.3 D (progress report at least once every 10 treatment days; the first "
-        "reporting period starts on the first day of the episode)"
+        "valid for the plan's duration or 90 calendar days from the initial treatment, "
+        "whichever is less) and s. 220.3 D (progress report at least once every 10 "
+        "treatment days; the first reporting period starts on the first day of the episode)"
     ),
+    rule_sources=(
+        (
+            "certification_timing",
+            f"{_POC_SOURCE} s. 220.1.3 B (timely initial certification: documented by "
+            "signature or verbal order and dated in the 30 days following the first day "
+            "of treatment, including evaluation)",
+        ),
+        (
+            "verbal_order",
+            f"{_POC_SOURCE} s. 220.1.3 B (a verbal order to certify must be followed "
+            "within 14 days by a signature to be timely; a dated notation of the order "
+            "is made in the medical record)",
+        ),
+        (
+            "delayed_certification",
+            f"{_POC_SOURCE} s. 220.1.3 D (delayed certification is accepted with the "
+            "reason for the delay; needed therapy is not to be stopped or denied when "
+            "certification is delayed)",
+        ),
+        (
+            "certification_duration",
+            f"{_POC_SOURCE} s. 220.1.3 B and C (a certification is valid for the plan's "
+            "duration or 90 calendar days from the date of the initial treatment, "
+            "whichever is less)",
+        ),
+        (
+            "recertification",
+            f"{_POC_SOURCE} s. 220.1.3 C (treatment beyond the duration certified "
+            "requires that the plan be recertified)",
+        ),
+        (
+            "certifier",
+            f"{_POC_SOURCE} s. 220 A (physician: doctor of medicine, osteopathy or "
+            "podiatric medicine; nonphysician practitioner: physician assistant, clinical "
+            "nurse specialist, nurse practitioner) and s. 220.1.3 C (podiatrists within "
+            "their scope; chiropractors may not certify therapy plans of care)",
+        ),
+        (
+            "progress_report",
+            f"{_POC_SOURCE} s. 220.3 D (progress report at least once every 10 treatment "
+            "days; the first reporting period starts on the first day of the episode)",
+        ),
+    ),
+    evidence_level=EvidenceLevel.GUIDELINE,
 )
 
 
@@ -111,25 +253,69 @@ class PlanCertification:
     ``medmassage.billing.Certification``, which still works as a deprecated alias.
 
     Attributes:
-        signed_on: The date the certification was signed.
+        signed_on: The date the certification was signed; ``None`` while a
+            verbal order (*verbal_order_on*) awaits its signature.
         start: The first day it certifies.
         end: The last day it certifies.
+        verbal_order_on: The date of a verbal (telephone) order to certify, as
+            noted in the medical record, if the certification began as one.
+        certified_by: Who certified (their profession is checked against the
+            policy's `PlanOfCarePolicy.certifier_roles`), if recorded.
+        delay_reason: Why the certification is late, for a delayed
+            certification (free text: never shown in findings or repr).
     """
 
-    signed_on: dt.date
+    signed_on: dt.date | None
     start: dt.date
     end: dt.date
+    verbal_order_on: dt.date | None = None
+    certified_by: Provider | None = None
+    delay_reason: str | None = attrs.field(default=None, repr=redacted)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
-        for name in ("signed_on", "start", "end"):
+        for name in ("signed_on", "start", "end", "verbal_order_on"):
             value = getattr(self, name)
+            if value is None and name in ("signed_on", "verbal_order_on"):
+                continue
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 p.append(Problem(name, "expected a date", "type"))
-        if not p and self.end < self.start:
-            p.append(Problem("end", "expected a date on or after start", "order"))
+        if not p:
+            if self.end < self.start:
+                p.append(Problem("end", "expected a date on or after start", "order"))
+            if self.signed_on is None and self.verbal_order_on is None:
+                p.append(
+                    Problem(
+                        "signed_on",
+                        "expected a date, or a verbal_order_on date while the signature is pending",
+                        "required",
+                    )
+                )
+            if (
+                self.signed_on is not None
+                and self.verbal_order_on is not None
+                and self.signed_on < self.verbal_order_on
+            ):
+                p.append(
+                    Problem("signed_on", "expected a date on or after verbal_order_on", "order")
+                )
+        who: object = self.certified_by
+        if who is not None and not isinstance(who, Provider):
+            p.append(Problem("certified_by", "expected a Provider", "type"))
+        reason: object = self.delay_reason
+        if reason is not None and not isinstance(reason, str):
+            p.append(Problem("delay_reason", "expected text", "type"))
+        else:
+            check_text(p, "delay_reason", self.delay_reason, max_length=2000)
         if p:
             raise ValidationError(p, "PlanCertification")
+
+    @property
+    def documented_on(self) -> dt.date:
+        """The date the certification was first documented: the verbal order's, else the signing."""
+        first = self.verbal_order_on if self.verbal_order_on is not None else self.signed_on
+        assert first is not None  # one of them is always set (checked on construction)
+        return first
 
     def covers(self, day: dt.date) -> bool:
         """Whether *day* is inside the certified period."""
@@ -145,6 +331,9 @@ class ComplianceFinding(Advisory):
 
     Attributes:
         code: A stable identifier: ``certification_due``, ``certification_overdue``,
+            ``certification_delayed``, ``certification_delay_reason_missing``,
+            ``verbal_order_signature_due``, ``verbal_order_signature_late``,
+            ``certifier_not_eligible``, ``certifier_scope_limited``,
             ``certification_capped``, ``uncertified_treatment``,
             ``recertification_due``, ``progress_report_due``,
             ``progress_report_overdue``, ``treatment_before_referral``,
@@ -155,22 +344,28 @@ class ComplianceFinding(Advisory):
             `~medmassage.checks.AdvisoryLevel.INFO`.
         message: What was found. No patient data.
         source: The rule's citation.
-        path: Empty: a finding concerns the plan of care as a whole.
+        path: Where: empty for the plan of care as a whole, else the
+            certification concerned (``certifications[0].delay_reason``), its
+            index in the order the certifications were given.
         due: The date something is due, if any.
+        evidence_level: The kind of source the rule rests on (``None`` for the
+            referral's own terms, which are facts of the record, not a rule).
     """
 
     level: AdvisoryLevel
     path: str = ""
     source: str
     due: dt.date | None = None
+    evidence_level: EvidenceLevel | None = None
 
     def __str__(self) -> str:
         return f"{self.level.value} {self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready dictionary (the advisory's fields and ``due``, ISO 8601)."""
+        """Return a JSON-ready dictionary: the advisory's fields, ``due``, ``evidence_level``."""
         out = super().to_dict()
         out["due"] = None if self.due is None else self.due.isoformat()
+        out["evidence_level"] = None if self.evidence_level is None else self.evidence_level.value
         return out
 
 
@@ -230,12 +425,19 @@ def plan_of_care_status(
 
     Rules (with `MEDICARE_PLAN_OF_CARE`, Benefit Policy Manual ch. 15):
 
-    * certification: a certification must be signed within 30 days of the first
-      treatment (s. 220.1.3); a certification is valid for the plan's duration
-      or 90 calendar days (its first day counted), whichever is less, so a
-      longer one is cut short (``certification_capped``, a warning); every
-      treatment day must be inside a valid certified period
-      (``uncertified_treatment``);
+    * who certifies: a physician or an NPP (s. 220 A, s. 220.1.3 C); a
+      certification by another profession (a chiropractor, dentist, therapist)
+      is an error (``certifier_not_eligible``) and certifies nothing;
+    * timely initial certification: documented by signature or verbal order in
+      the 30 days after the first treatment, a verbal order signed within 14
+      days (s. 220.1.3 B); a later one is a delayed certification, a warning
+      noting the recorded reason or asking for it (s. 220.1.3 D: therapy is not
+      to be stopped for it); none at all after the 30 days is an error;
+    * a certification is valid for the plan's duration or 90 calendar days from
+      the initial treatment (day 1; a recertification's from its own start),
+      whichever is less, so a longer one is cut short (``certification_capped``,
+      a warning); every treatment day must be inside a valid certified period
+      (``uncertified_treatment``, s. 220.1.3 C);
     * progress reports: at least one in every 10 treatment days, the first
       period starting on the first day of the episode (s. 220.3 D). A report
       dated on a treatment day covers that day;
@@ -291,69 +493,88 @@ def plan_of_care_status(
             problems.append(Problem(f"progress_reports[{i}]", "expected a date", "type"))
     if problems:
         raise ValidationError(problems, "plan of care")
+    if not isinstance(policy, PlanOfCarePolicy):
+        raise ValidationError([Problem("policy", "expected a PlanOfCarePolicy", "type")])
     visits.sort()
     days = sorted(set(visits))
     findings: list[ComplianceFinding] = []
     first = days[0] if days else None
-    src = policy.source
 
     # Certification.
+    level = policy.evidence_level
     due: dt.date | None = None
-    certs = sorted(certifications, key=lambda c: (c.start, c.signed_on))
+    indexed = sorted(
+        enumerate(certifications), key=lambda ic: (ic[1].start, ic[1].documented_on, ic[0])
+    )
+    # Who may certify (s. 220 A, s. 220.1.3 C): a certification by another profession
+    # certifies nothing, so it neither makes the plan timely nor covers a treatment day.
+    found: list[_rules.Found] = []
+    valid = _rules.eligible_certifications(
+        indexed,
+        policy=policy.name,
+        allowed=policy.certifier_roles,
+        scoped=policy.scoped_certifier_roles,
+        found=found,
+    )
     if first is not None and policy.certification_due_days is not None:
         due = first + dt.timedelta(days=policy.certification_due_days)
-        signed_in_time = any(c.signed_on <= due and c.covers(first) for c in certs)
-        if not signed_in_time:
-            if as_of > due:
-                findings.append(
-                    ComplianceFinding(
-                        code="certification_overdue",
-                        level=AdvisoryLevel.ERROR,
-                        message=(
-                            f"no certification covering the first treatment ({first}) was "
-                            f"signed by {due}, {policy.certification_due_days} days after it"
-                        ),
-                        source=src,
-                        due=due,
-                    )
-                )
-            else:
-                findings.append(
-                    ComplianceFinding(
-                        code="certification_due",
-                        level=AdvisoryLevel.WARNING,
-                        message=f"the plan of care must be certified by {due}",
-                        source=src,
-                        due=due,
-                    )
-                )
+        found += _rules.initial_certification(
+            valid,
+            first=first,
+            due=due,
+            as_of=as_of,
+            due_days=policy.certification_due_days,
+            verbal_days=policy.verbal_order_signature_days,
+        )
+    findings.extend(
+        ComplianceFinding(
+            code=f.code,
+            level=f.level,
+            path=f.path,
+            message=f.message,
+            source=policy.cite(f.rule),
+            due=f.due,
+            evidence_level=level,
+        )
+        for f in found
+    )
     # A certification is valid for the plan's duration or the policy's maximum,
-    # whichever is less (s. 220.1.3): work with each one's effective period.
+    # whichever is less; the initial one's maximum counts from the initial
+    # treatment (s. 220.1.3 B), not from its own start or the referral date.
     periods: list[tuple[dt.date, dt.date]] = []
     limit = policy.certification_max_days
-    for i, cert in enumerate(certs):
+    for i, cert in valid:
         last = min(cert.end, plan.end_date)
+        anchor = first if first is not None and cert.covers(first) else cert.start
         if limit is not None:
-            last = min(last, cert.start + dt.timedelta(days=limit - 1))
+            last = min(last, anchor + dt.timedelta(days=limit - 1))
         if last < cert.end:
             findings.append(
                 ComplianceFinding(
                     code="certification_capped",
                     level=AdvisoryLevel.WARNING,
+                    path=f"certifications[{i}].end",
                     message=(
                         f"certification {i + 1} covers {cert.start} to {cert.end} but is "
                         f"valid only through {last}: at most "
-                        + (f"{limit} calendar days and " if limit is not None else "")
+                        + (
+                            f"{limit} calendar days from {anchor} (day 1"
+                            + (", the initial treatment" if anchor == first else "")
+                            + ") and "
+                            if limit is not None
+                            else ""
+                        )
                         + f"no longer than the plan (to {plan.end_date})"
                     ),
-                    source=src,
+                    source=policy.cite("certification_duration"),
                     due=last,
+                    evidence_level=level,
                 )
             )
         if last >= cert.start:
             periods.append((cert.start, last))
     uncovered = [d for d in days if not any(a <= d <= b for a, b in periods)]
-    if certs and uncovered:
+    if certifications and uncovered:
         findings.append(
             ComplianceFinding(
                 code="uncertified_treatment",
@@ -362,7 +583,8 @@ def plan_of_care_status(
                     f"{len(uncovered)} treatment day(s) fall outside every valid certified "
                     f"period, the first on {uncovered[0]}; recertify the plan"
                 ),
-                source=src,
+                source=policy.cite("recertification"),
+                evidence_level=level,
             )
         )
     certified_through = max((b for _, b in periods), default=None)
@@ -376,8 +598,12 @@ def plan_of_care_status(
                 code="recertification_due",
                 level=AdvisoryLevel.WARNING,
                 message=f"the certification ends on {certified_through}; recertify to continue",
-                source=src,
+                source=(
+                    "medmassage convention: a reminder in the last 7 days of the latest "
+                    "certified period (no payer rule sets this window)"
+                ),
                 due=certified_through,
+                evidence_level=EvidenceLevel.CONVENTION,
             )
         )
 
@@ -408,7 +634,8 @@ def plan_of_care_status(
                 message=(
                     f"treatment on {day} was treatment day {every + 1} without a progress report"
                 ),
-                source=src,
+                source=policy.cite("progress_report"),
+                evidence_level=level,
             )
             for day in missed
         )
@@ -421,7 +648,8 @@ def plan_of_care_status(
                         f"{since} treatment days since the last progress report; write one "
                         "before the next treatment day"
                     ),
-                    source=src,
+                    source=policy.cite("progress_report"),
+                    evidence_level=level,
                 )
             )
 
