@@ -90,8 +90,8 @@ def epilog(statuses: dict[int, str], *, reads: bool = True, writes: bool = False
         lines += [
             "input:",
             "  FILE is a JSON document of medmassage ('-' for standard input) in UTF-8,",
-            "  with or without a byte order mark, or in UTF-16 or UTF-32 starting with",
-            "  one (RFC 8259 section 8.1). Limits: "
+            "  with or without a byte order mark, or in UTF-16 or UTF-32 starting with one",
+            "  (without one they are refused). Limits: "
             f"{size // (1024 * 1024)} MiB, nesting depth {serialization.MAX_DEPTH},",
             f"  {serialization.MAX_ITEMS} items per list. A syntax error is shown with its line",
             "  and column; a document of another kind (a Patient, a FHIR Bundle) is named.",
@@ -216,10 +216,12 @@ def load_document(path: str, *, accepts: tuple[str, ...] = (), what: str = "") -
     """Read *path* as a JSON object, within the limits (see `read`).
 
     The text is UTF-8 (a byte order mark is skipped), or UTF-16 or UTF-32 that
-    starts with its byte order mark: RFC 8259 section 8.1 lets a parser ignore
-    a byte order mark, and one names these encodings without doubt (Windows
-    tools write UTF-16 with one). UTF-16 and UTF-32 without one are refused by
-    name.
+    starts with its byte order mark. RFC 8259 section 8.1 lets a parser ignore a
+    byte order mark and asks for UTF-8 only between systems outside a closed
+    ecosystem; RFC 7159 section 8.1 allowed UTF-16 and UTF-32. A byte order mark
+    names them without doubt (Windows PowerShell writes UTF-16 with one), so a
+    file someone saved that way is read rather than refused. UTF-16 and UTF-32
+    without one are refused, naming the encoding.
 
     Raises:
         UnreadableError: If the file cannot be read.

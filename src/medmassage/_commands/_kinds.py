@@ -84,7 +84,12 @@ def identify(data: Mapping[str, object], accepts: Collection[str]) -> tuple[str,
     preferring a kind in *accepts* on a tie, if most of its keys are that kind's.
     """
     resource = data.get("resourceType")
-    if isinstance(resource, str) and resource.isascii() and resource.isalnum():
+    if (
+        isinstance(resource, str)
+        and len(resource) <= 64
+        and resource.isascii()
+        and resource.isalnum()
+    ):
         what = "a FHIR Bundle" if resource == "Bundle" else f"a FHIR {resource} resource"
         return "FHIR", what, True
     guess = _guess(data, accepts)
