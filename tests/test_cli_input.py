@@ -262,7 +262,7 @@ def test_nan_is_located_by_line_and_column(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A NaN or Infinity deep in a case (not in a string) is located, for every command."""
-    case["patient"]["id"] = "NaN"  # the same word inside a string is not the culprit
+    case["patient"]["id"] = 'NaN "NaN'  # the word inside a string (escaped quote too) is not it
     lines = json.dumps(case, indent=2).splitlines()
     target = next(i for i, line in enumerate(lines) if '"sessions_per_week"' in line)
     value = lines[target].split(": ")[1].rstrip(",")

@@ -49,6 +49,7 @@ _MODELS: Final = ("Case", "Patient", "TreatmentPlan", "Session", "Practitioner",
 
 
 def _kinds() -> list[tuple[str, str, frozenset[str]]]:
+    """Every kind: its name, how a message calls it, and its top-level keys."""
     import attrs
 
     import medmassage
@@ -101,8 +102,8 @@ def message(
 ) -> str | None:
     """Why *data* is not the document a command needs, or None if it may be one.
 
-    *what* says what the command needs (``"a Case"``; empty: not said). A document is refused
-    here only if it is another kind: ``"this looks like a Patient document;
+    *what* says what the command needs (``"a Case"``; empty: not said). A
+    document is refused here only if it is another kind: ``"this looks like a Patient document;
     `report` needs a Case"``, ``"this is a FHIR Bundle, not a medmassage
     document; ..."``. For an array, its first item is named. None for a document
     that looks like an accepted kind, or like nothing known: then the problems of
@@ -119,11 +120,9 @@ def message(
         found = identify(data, accepts)
         if found is None or found[0] in accepts:
             return None
-        head = (
-            f"this is {found[1]}, not a medmassage document"
-            if found[2]
-            else (f"this looks like {found[1]}")
-        )
+        head = f"this looks like {found[1]}"
+        if found[2]:
+            head = f"this is {found[1]}, not a medmassage document"
     name = command.get()
     text = f"{head}; {f'`{name}`' if name else 'this command'} needs {what}" if what else head
     if found[0] == "FHIR":
