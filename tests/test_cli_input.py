@@ -183,6 +183,18 @@ def test_an_invalid_case_still_lists_its_problems(
     assert "looks like" not in shown
 
 
+def test_billing_reads_a_case_missing_its_plan_as_a_case(
+    case: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case without its plan is a Case with a missing field, not a broken Session."""
+    del case["plan"]
+    status, shown = run(capsys, "billing", write(tmp_path, "no-plan", case))
+    assert status == 2
+    assert "invalid Case" in shown
+    assert "plan: required" in shown
+    assert "invalid Session" not in shown
+
+
 # -- 2. a FHIR bundle given to a native command ----------------------------------------
 
 

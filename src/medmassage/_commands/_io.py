@@ -311,10 +311,13 @@ def load_sessions(path: str) -> tuple[list[Session], list[str]]:
     """
     from ..cases import Case
     from ..sessions import Session
+    from ._kinds import identify
 
     kinds, what = ("Session", "Case"), "a Session or a Case"
     data = load_document(path, accepts=kinds, what=what)
-    if "plan" in data and "patient" in data:
+    found = identify(data, kinds)
+    # A case missing its plan is still read (and its problems listed) as a case.
+    if ("plan" in data and "patient" in data) or (found is not None and found[0] == "Case"):
         case = structure(Case, path, data, accepts=kinds, what=what)
         return list(case.sessions), [d.code for d in case.plan.diagnoses]
     return [structure(Session, path, data, accepts=kinds, what=what)], []
