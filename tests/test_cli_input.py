@@ -77,6 +77,7 @@ def run(
 
 
 def write(tmp_path: Path, name: str, data: object) -> Path:
+    """Write *data* as NAME.json (UTF-8) in *tmp_path*; return its path."""
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return path

@@ -119,7 +119,7 @@ def _decode_marked(raw: bytes, name: str, model: str | None) -> str:
 
 # A JSON string, or the token a parse error needs located: a constant, or an integer.
 _TOKENS: Final = re.compile(
-    r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)|-?(\d+)((?:\.\d+)?(?:[eE][-+]?\d+)?)'
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|(NaN|-?Infinity)|-?(\d+)((?:\.\d+)?(?:[eE][-+]?\d+)?)'
 )
 
 
