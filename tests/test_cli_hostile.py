@@ -43,9 +43,9 @@ def hostile_files(root: Path) -> dict[str, tuple[Path, str]]:
         "deep_objects": (b'{"a":' * 5_000 + b"1" + b"}" * 5_000, "depth limit of 64"),
         "deep_amendments": (deep_amendments(), "depth limit of 64"),
         "invalid_utf8": (b'{"schema_version": 1, "x": "\xff"}', "byte 28 is not valid UTF-8"),
-        "utf16": (text.encode("utf-16"), "not UTF-16 (little-endian); convert the file to UTF-8"),
+        "utf16": (text.encode("utf-16-le"), "not UTF-16 (little-endian) without one: convert"),
         "utf16be": (text.encode("utf-16-be"), "not UTF-16 (big-endian)"),
-        "utf32": (text.encode("utf-32"), "not UTF-32 (little-endian)"),
+        "utf32": (text.encode("utf-32-le"), "not UTF-32 (little-endian)"),
         "truncated": (text.encode()[:5000], "not valid JSON: line "),
         "syntax": (b'{\n  "a": 1\n  "b": 2\n}', "not valid JSON: line 3, column 3: Expecting ','"),
         "empty": (b"", "not valid JSON: line 1, column 1: Expecting value"),
@@ -657,7 +657,7 @@ def test_hostile_standard_input_in_real_processes() -> None:
 
     big = b" " * (serialization.MAX_DOCUMENT_SIZE + 10)
     in_parallel(
-        [check(name, b"\xff\xfe{", "not UTF-16 (little-endian)") for name in FILE_COMMANDS]
+        [check(name, b"\xff\xfe{", "expected UTF-16 (little-") for name in FILE_COMMANDS]
         + [check(name, big, "larger than the size limit") for name in ("screen", "validate")]
     )
 

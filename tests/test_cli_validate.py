@@ -74,7 +74,10 @@ def test_validate_folder_quiet_and_invalid_files(
         line.startswith("  sessions[1].segments[2].duration.unit:") and "[dimension]" in line
         for line in lines
     )
-    assert f"INVALID {tmp_path / 'c.json'}: expected UTF-8 text; byte 0 is not valid UTF-8" in lines
+    assert (
+        f"INVALID {tmp_path / 'c.json'}: expected UTF-8 text; byte 0 is not valid UTF-8 "
+        "(line 1, column 1)"
+    ) in lines
     assert lines[-1] == "1 valid, 2 invalid"
     assert "patient pt-1001" not in out  # --quiet
 

@@ -301,7 +301,9 @@ def test_invalid_utf8_gives_the_byte_offset() -> None:
     """Invalid UTF-8 is located by byte offset (never by quoting the text)."""
     with pytest.raises(mm.ValidationError) as info:
         from_json(mm.Goal, b'{"id": "ab\xffc"}')
-    assert info.value.problems[0].message == "expected UTF-8 text; byte 10 is not valid UTF-8"
+    assert info.value.problems[0].message == (
+        "expected UTF-8 text; byte 10 is not valid UTF-8 (line 1, column 11)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,8 +312,11 @@ def test_invalid_utf8_gives_the_byte_offset() -> None:
         ('{\n  "a": 1\n  "b": 2\n}', "not valid JSON: line 3, column 3: Expecting ',' delimiter"),
         ("", "not valid JSON: line 1, column 1: Expecting value"),
         ("  {} x", "not valid JSON: line 1, column 6: Extra data"),
-        ('{"a": NaN}', "not valid JSON: NaN, Infinity and -Infinity are not allowed"),
-        ("1" * 5000, "not valid JSON: a number has too many digits"),
+        (
+            '{"a": NaN}',
+            "not valid JSON: line 1, column 7: NaN, Infinity and -Infinity are not allowed",
+        ),
+        ("1" * 5000, "not valid JSON: line 1, column 1: a number has too many digits"),
     ],
 )
 def test_json_syntax_errors_give_line_and_column(text: str, message: str) -> None:

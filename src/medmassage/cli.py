@@ -212,5 +212,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    status: int = args._run(args)
+    from ._commands._kinds import command
+
+    token = command.set(args.command)  # for messages that name the command
+    try:
+        status: int = args._run(args)
+    finally:
+        command.reset(token)
     return status

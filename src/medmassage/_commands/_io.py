@@ -14,6 +14,8 @@ import select
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import MedmassageError, ValidationError
@@ -87,10 +89,12 @@ def epilog(statuses: dict[int, str], *, reads: bool = True, writes: bool = False
         size = serialization.MAX_DOCUMENT_SIZE
         lines += [
             "input:",
-            "  FILE is JSON in UTF-8 (a byte order mark is allowed; UTF-16 and UTF-32 are",
-            "  refused: convert them to UTF-8), '-' for standard input. Limits: "
-            f"{size // (1024 * 1024)} MiB,",
-            f"  nesting depth {serialization.MAX_DEPTH}, {serialization.MAX_ITEMS} items per list.",
+            "  FILE is a JSON document of medmassage ('-' for standard input) in UTF-8,",
+            "  with or without a byte order mark, or in UTF-16 or UTF-32 starting with one",
+            "  (without one they are refused). Limits: "
+            f"{size // (1024 * 1024)} MiB, nesting depth {serialization.MAX_DEPTH},",
+            f"  {serialization.MAX_ITEMS} items per list. A syntax error is shown with its line",
+            "  and column; a document of another kind (a Patient, a FHIR Bundle) is named.",
             "  A named pipe (FIFO) is read once a writer opens it; while none has,",
             "  'waiting for data on FIFO PATH' is printed to standard error.",
             "",
@@ -208,41 +212,92 @@ def _one_line(exc: ValidationError) -> str:
     return str(exc)
 
 
-def load_document(path: str) -> dict[str, Any]:
+def load_document(path: str, *, accepts: tuple[str, ...] = (), what: str = "") -> dict[str, Any]:
     """Read *path* as a JSON object, within the limits (see `read`).
+
+    The text is UTF-8 (a byte order mark is skipped), or UTF-16 or UTF-32 that
+    starts with its byte order mark. RFC 8259 section 8.1 lets a parser ignore a
+    byte order mark and asks for UTF-8 only between systems outside a closed
+    ecosystem; RFC 7159 section 8.1 allowed UTF-16 and UTF-32. A byte order mark
+    names them without doubt (Windows PowerShell writes UTF-16 with one), so a
+    file someone saved that way is read rather than refused. UTF-16 and UTF-32
+    without one are refused, naming the encoding.
 
     Raises:
         UnreadableError: If the file cannot be read.
         InputError: With a one-line message naming the file: too large, nested
-            too deeply, not UTF-8 (UTF-16 and UTF-32 are named), not valid JSON
-            (with line and column), or not a JSON object.
+            too deeply, not in an encoding above (located by byte, line and
+            column), not valid JSON (with the line and column of the text), or
+            not a JSON object (an array of documents says what its first item is
+            and, if *what* says what the command needs, that it needs *what*).
     """
-    from ..serialization import _parse_json
-    from ..serialization._text import json_kind
+    from .. import serialization
+    from ..serialization._text import json_kind, parse
 
     raw = read(path)
     try:
-        data = _parse_json(raw, None)
+        data = parse(
+            raw, None, serialization.MAX_DOCUMENT_SIZE, serialization.MAX_DEPTH, marked=True
+        )
     except ValidationError as exc:
         raise InputError(f"{path}: {_one_line(exc)}") from None
     if type(data) is not dict:
+        if type(data) is list:
+            refuse_other_kind(path, data, accepts, what)
         raise InputError(f"{path}: expected a JSON object, not {json_kind(data)}")
     return data
+
+
+def refuse_other_kind(
+    path: str, data: dict[str, Any] | list[Any], accepts: tuple[str, ...], what: str
+) -> None:
+    """Raise `InputError` naming what *data* is, if it is not a kind in *accepts*.
+
+    *accepts* names kinds as `medmassage._commands._kinds` does (model names such
+    as ``"Case"``); *what* says what the command needs (``"a Case"``).
+    """
+    from ._kinds import message
+
+    text = message(data, accepts, what)
+    if text is not None:
+        raise InputError(f"{path}: {text}")
+
+
+def structure(
+    model: type[T],
+    path: str,
+    data: dict[str, Any],
+    *,
+    accepts: tuple[str, ...] = (),
+    what: str = "",
+) -> T:
+    """Build *model* from *data*, read from *path*.
+
+    A document that cannot be read as *model* and looks like another kind
+    than those *accepts* names (default: *model* itself) is named ("this looks
+    like a Patient document; `report` needs a Case", *what* being ``"a Case"``).
+
+    Raises:
+        InputError: With a message naming the file and what it is, or every problem.
+    """
+    from ..serialization import from_dict
+
+    try:
+        return from_dict(model, data)
+    except MedmassageError as exc:
+        refuse_other_kind(path, data, accepts or (model.__name__,), what or f"a {model.__name__}")
+        raise InputError(f"{path}: {exc}") from None
 
 
 def load(model: type[T], path: str) -> T:
     """Read *path* (``-`` for standard input) as a JSON document of *model*.
 
     Raises:
-        InputError: With a message naming the file and every problem.
+        InputError: With a message naming the file and what it is (if it is
+            another kind of document) or every problem.
     """
-    from ..serialization import from_dict
-
-    data = load_document(path)
-    try:
-        return from_dict(model, data)
-    except MedmassageError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    kinds, what = (model.__name__,), f"a {model.__name__}"
+    return structure(model, path, load_document(path, accepts=kinds, what=what))
 
 
 def load_sessions(path: str) -> tuple[list[Session], list[str]]:
@@ -251,23 +306,54 @@ def load_sessions(path: str) -> tuple[list[Session], list[str]]:
     Returns the sessions and, for a case, its plan's diagnosis codes.
 
     Raises:
-        InputError: With a message naming the file and every problem.
+        InputError: With a message naming the file and what it is (if it is
+            another kind of document) or every problem.
     """
     from ..cases import Case
-    from ..serialization import from_dict
     from ..sessions import Session
+    from ._kinds import identify
 
-    data = load_document(path)
-    try:
-        if "plan" in data and "patient" in data:
-            case = from_dict(Case, data)
-            return list(case.sessions), [d.code for d in case.plan.diagnoses]
-        return [from_dict(Session, data)], []
-    except MedmassageError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    kinds, what = ("Session", "Case"), "a Session or a Case"
+    data = load_document(path, accepts=kinds, what=what)
+    found = identify(data, kinds)
+    # A case missing its plan is still read (and its problems listed) as a case.
+    if ("plan" in data and "patient" in data) or (found is not None and found[0] == "Case"):
+        case = structure(Case, path, data, accepts=kinds, what=what)
+        return list(case.sessions), [d.code for d in case.plan.diagnoses]
+    return [structure(Session, path, data, accepts=kinds, what=what)], []
 
 
 # -- writing ---------------------------------------------------------------------------
+
+
+def output_format(output: str | None, formats: Mapping[str, str], writes: str) -> str | None:
+    """The format OUT's suffix names, refusing a suffix the command cannot write.
+
+    Every command that writes ``-o OUT`` checks it here, before reading its
+    input, so ``-o report.pdf`` is refused, never answered with HTML under a
+    ``.pdf`` name.
+
+    Args:
+        output: OUT as given (None or ``-``: standard output, no suffix).
+        formats: The format of each suffix the command writes (``{".md": "md"}``).
+        writes: What the command writes, with the suffixes, for the message
+            (``"the bundle is FHIR JSON (.json)"``).
+
+    Returns:
+        The format of OUT's suffix, or None if OUT has no suffix.
+
+    Raises:
+        InputError: Naming ``-o``, if OUT has a suffix not in *formats* (in any case).
+    """
+    if not output or output == "-":
+        return None
+    suffix = PurePath(output).suffix.lower()
+    if not suffix:
+        return None
+    found = formats.get(suffix)
+    if found is None:
+        raise InputError(f"-o {shown(output)}: cannot write {shown(suffix)} files; {writes}")
+    return found
 
 
 def check_output(output: str | None, *inputs: str) -> None:

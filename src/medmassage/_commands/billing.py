@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import Problem
 from ._io import InputError, epilog, fail, load_sessions, shown
+from ._kinds import command
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -75,15 +76,21 @@ def _mapping(items: list[str]) -> dict[str, str | None]:
                 f"--map {shown(item)}: {shown(modality)} is not a modality key "
                 "(such as core.deep_tissue)"
             )
-        if cpt.lower() == "none":
-            mapping[modality] = None
-            continue
-        try:
-            mapping[modality] = check_cpt_format(cpt)
-        except ValidationError:
+        code: str | None = None
+        if cpt.lower() != "none":
+            try:
+                code = check_cpt_format(cpt)
+            except ValidationError:
+                raise InputError(
+                    f"--map {shown(item)}: expected a five-character CPT code such as 97140, "
+                    "or none"
+                ) from None
+        if modality in mapping and mapping[modality] != code:
             raise InputError(
-                f"--map {shown(item)}: expected a five-character CPT code such as 97140, or none"
-            ) from None
+                f"--map {shown(item)}: {shown(modality)} is already mapped to "
+                f"{mapping[modality] or 'none'}; give one --map for each modality"
+            )
+        mapping[modality] = code
     return mapping
 
 
@@ -164,9 +171,14 @@ def bill_all(
         ]
     except UnknownCodeError as exc:
         if exc.system == "modality CPT mapping":
+            how = f"--map {exc.code}=CPT, or --map {exc.code}=none if it is not billed"
+            if command.get() != "billing":  # only `billing` has the flag
+                how = (
+                    f"`medmassage billing {shown(file)} --map {exc.code}=CPT` "
+                    f"(CPT none if it is not billed)"
+                )
             raise InputError(
-                f"{file}: modality {exc.code} has no default CPT code; bill it with "
-                f"--map {exc.code}=CPT, or --map {exc.code}=none if it is not billed"
+                f"{file}: modality {exc.code} has no default CPT code; bill it with {how}"
             ) from None
         raise InputError(f"{file}: {exc}") from None
     except MedmassageError as exc:

@@ -62,7 +62,8 @@ EPILOG = (
     f"OUTDIR (default ./{DEFAULT_OUTDIR}/) is created if missing; each case writes\n"
     "NAME.report.html and NAME.fhir.json there, each atomically (an existing file of that\n"
     "name is replaced, nothing else in OUTDIR is touched). Each case file is read as\n"
-    "every command reads FILE (JSON in UTF-8, the same size and nesting limits).\n\n"
+    "every command reads FILE (UTF-8, or UTF-16 or UTF-32 with a byte order mark; the\n"
+    "same size and nesting limits; a document of another kind is named).\n\n"
     + epilog(
         {
             0: "every case went through every step (a deferred case is a correct outcome: "

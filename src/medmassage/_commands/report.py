@@ -16,6 +16,7 @@ from ._io import (
     epilog,
     fail,
     load,
+    output_format,
     parse_date,
     shown,
     write_output,
@@ -77,22 +78,18 @@ def _format(args: argparse.Namespace) -> str:
             contradicts ``--format``.
     """
     chosen: str | None = args.format
-    if args.output and args.output != "-":
+    inferred = output_format(
+        args.output, SUFFIXES, "the report is HTML (.html, .htm) or Markdown (.md, .markdown)"
+    )
+    if inferred is None:
+        return chosen or "html"
+    if chosen is not None and chosen != inferred:
         suffix = Path(args.output).suffix.lower()
-        if suffix:
-            inferred = SUFFIXES.get(suffix)
-            if inferred is None:
-                raise InputError(
-                    f"-o {shown(args.output)}: cannot write {shown(suffix)} files; the report "
-                    "is HTML (.html, .htm) or Markdown (.md, .markdown)"
-                )
-            if chosen is not None and chosen != inferred:
-                raise InputError(
-                    f"--format {chosen} contradicts -o {shown(args.output)} "
-                    f"(a {suffix} file is {_NAMES[inferred]}); drop --format or change the suffix"
-                )
-            return inferred
-    return chosen or "html"
+        raise InputError(
+            f"--format {chosen} contradicts -o {shown(args.output)} "
+            f"(a {suffix} file is {_NAMES[inferred]}); drop --format or change the suffix"
+        )
+    return inferred
 
 
 def build(

@@ -16,7 +16,15 @@ import sys
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import Problem
-from ._io import EXIT_USAGE, InputError, epilog, fail, load_document, parse_date
+from ._io import (
+    EXIT_USAGE,
+    InputError,
+    epilog,
+    fail,
+    load_document,
+    parse_date,
+    refuse_other_kind,
+)
 
 if TYPE_CHECKING:
     from ..cases import Case
@@ -55,6 +63,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 # they sit in the case it is read as (to report problems where the user wrote them).
 _SINGLE: Final = (("session", "sessions"), ("practitioner", "practitioners"))
 
+# The kinds of document this command reads (see `._kinds`), and how a message says so.
+_KINDS: Final = ("Case", "screening")
+_NEEDS: Final = "a Case, or a patient and plan with at most one session"
+
 
 def _load(path: str, session_id: str | None) -> tuple[Case, Session | None]:
     """Return the case and the session to screen (or None)."""
@@ -62,7 +74,7 @@ def _load(path: str, session_id: str | None) -> tuple[Case, Session | None]:
     from ..exceptions import MedmassageError, ValidationError
     from ..serialization import from_dict
 
-    data = load_document(path)
+    data = load_document(path, accepts=_KINDS, what=_NEEDS)
     doc = dict(data)
     single = False
     for one, many in _SINGLE:
@@ -76,10 +88,12 @@ def _load(path: str, session_id: str | None) -> tuple[Case, Session | None]:
     try:
         case = from_dict(Case, doc)
     except ValidationError as exc:
+        refuse_other_kind(path, data, _KINDS, _NEEDS)
         if any(one in data for one, _ in _SINGLE):
             exc = ValidationError([_located(p) for p in exc.problems], exc.model)
         raise InputError(f"{path}: {exc}") from None
     except MedmassageError as exc:
+        refuse_other_kind(path, data, _KINDS, _NEEDS)
         raise InputError(f"{path}: {exc}") from None
     session = None
     if session_id is not None:
