@@ -1,256 +1,52 @@
-"""Export medmassage records as HL7 FHIR R4 JSON resources (an adapter, not the core).
-
-The models know nothing of FHIR: this module maps them to plain, JSON-ready
-dictionaries following the correspondence documented in ``docs/concepts/fhir.md``
-(HL7 FHIR R4, https://hl7.org/fhir/R4/). Nothing here is checked by a FHIR
-validator; validate the output before relying on it.
-
-Choices made where the specification leaves them open:
-
-- Identifiers: the Patient keeps its own id; every other resource gets a UUID
-  (version 5) derived from the ids of the records it comes from, so the same
-  input always gives the same output. References are ``urn:uuid:`` references,
-  which resolve to the ``fullUrl`` of an entry in `case_bundle`.
-- Body sites: ``bodySite`` carries the region's SNOMED CT concept and, for a
-  side, a second coding with the post-coordinated SNOMED CT expression
-  ``region:272741003=side`` (272741003 is the SNOMED CT *Laterality*
-  attribute; SNOMED CT Compositional Grammar, SNOMED International, whose
-  worked example is ``76505004 |thumb structure| : 272741003 |laterality| =
-  7771000 |left|``), plus a text such as ``"Hip, left"``. Receivers that do not
-  accept expressions still get the region's own concept in the first coding.
-- Instruments and modalities have no standard code here: they use the local
-  systems `INSTRUMENT_SYSTEM` and `MODALITY_SYSTEM`. No LOINC code is emitted
-  (none is confirmed for the instruments' exact versions: UNCONFIRMED), and
-  the CPT code of a modality is added as a second coding when one is known.
-- Units are UCUM (https://ucum.org/ucum): ``kPa``, ``mm[Hg]``, ``deg``, ``cm``,
-  ``%``, ``mm`` and ``{score}`` for points; pressures in other units
-  (kgf/cm², psi, N/cm²) are converted to kPa.
-- Privacy: names, birth date and contact details are exported only with
-  ``include_identity=True``; free text (condition notes, goal descriptions,
-  referral instructions, plan precautions, outcome notes) only with
-  ``include_notes=True``. SOAP notes and adverse reactions are never exported.
-"""
+"""The FHIR resources of single records (Patient, Condition, CarePlan, Procedure ...)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final, TypeAlias
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ._validation import after
-from .anatomy import BodyRegion, Laterality
-from .cases import Case
-from .codes import CPT, SNOMED_CT
-from .contraindications import Assessment, Finding, Severity
-from .diagnosis import Diagnosis, Provider, Referral
-from .exceptions import UnknownCodeError, UsageError
-from .instruments import InstrumentSource, Score, get_instrument
-from .outcomes import OutcomeMeasure
-from .patient import Condition, Patient
-from .plans import Goal, PlannedTechnique, PlanStatus, TreatmentPlan
-from .practitioners import Practitioner
-from .sessions import Session, SessionStatus, TechniqueSegment
-from .units import Angle, Length, Pressure
+from .._validation import after
+from ..contraindications import Assessment, Finding
+from ..diagnosis import Diagnosis, Referral
+from ..exceptions import UsageError
+from ..instruments import InstrumentSource, Score, get_instrument
+from ..outcomes import OutcomeMeasure
+from ..patient import Condition, Patient
+from ..plans import Goal, PlannedTechnique, PlanStatus, TreatmentPlan
+from ..practitioners import Practitioner
+from ..sessions import Session, SessionStatus, TechniqueSegment
 
 if TYPE_CHECKING:
-    from .modalities import Modality
-    from .plugins import Registry
-
-__all__ = [
-    "ACTION_SYSTEM",
-    "INSTRUMENT_SYSTEM",
-    "MODALITY_SYSTEM",
-    "RULE_SYSTEM",
-    "SCREENING_SYSTEM",
-    "SEVERITY_MAP",
-    "Resource",
-    "care_plan_resource",
-    "case_bundle",
-    "condition_resource",
-    "detected_issue_resources",
-    "goal_resource",
-    "measurement_quantity",
-    "observation_resources",
-    "patient_resource",
-    "practitioner_resource",
-    "procedure_resources",
-    "resource_uuid",
-    "service_request_resource",
-]
-
-#: A FHIR resource as a JSON-ready dictionary.
-Resource: TypeAlias = dict[str, object]
-
-#: Local code system of medmassage's outcome instrument codes (``odi``, ``ppt`` ...).
-INSTRUMENT_SYSTEM: Final = "https://medmassage.dev/instruments"
-#: Local code system of medmassage's modality keys (``core.swedish`` ...).
-MODALITY_SYSTEM: Final = "https://medmassage.dev/modalities"
-#: Local code system of screening rule ids.
-RULE_SYSTEM: Final = "https://medmassage.dev/rules"
-#: Local code system of screening actions (``defer``, ``limit_pressure`` ...).
-ACTION_SYSTEM: Final = "https://medmassage.dev/actions"
-#: The code system of screening statuses (``indeterminate``).
-SCREENING_SYSTEM: Final = "https://medmassage.dev/screening-status"
-
-_UCUM: Final = "http://unitsofmeasure.org"
-_NPI: Final = "http://hl7.org/fhir/sid/us-npi"
-_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/condition-category"
-_CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
-_OBS_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
-_LATERALITY_ATTRIBUTE: Final = "272741003"  # SNOMED CT |Laterality (attribute)|
-_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")
-
-#: `Finding.severity` to ``DetectedIssue.severity`` (FHIR ``detectedissue-severity``),
-#: as documented in ``docs/concepts/fhir.md``: absolute findings stop treatment
-#: (high); local and relative ones modify it (moderate); information changes
-#: nothing (low).
-SEVERITY_MAP: Final = {
-    Severity.ABSOLUTE: "high",
-    Severity.LOCAL: "moderate",
-    Severity.RELATIVE: "moderate",
-    Severity.INFORMATION: "low",
-}
-
-_PLAN_STATUS: Final = {
-    PlanStatus.DRAFT: "draft",
-    PlanStatus.ACTIVE: "active",
-    PlanStatus.ON_HOLD: "on-hold",
-    PlanStatus.COMPLETED: "completed",
-    PlanStatus.REVOKED: "revoked",
-}
-_ACTIVITY_STATUS: Final = {
-    PlanStatus.DRAFT: "not-started",
-    PlanStatus.ACTIVE: "in-progress",
-    PlanStatus.ON_HOLD: "on-hold",
-    PlanStatus.COMPLETED: "completed",
-    PlanStatus.REVOKED: "cancelled",
-}
-_GOAL_STATUS: Final = {
-    PlanStatus.DRAFT: "proposed",
-    PlanStatus.ACTIVE: "active",
-    PlanStatus.ON_HOLD: "on-hold",
-    PlanStatus.COMPLETED: "completed",
-    PlanStatus.REVOKED: "cancelled",
-}
-# Score units (medmassage spelling) to UCUM codes.
-_SCORE_UNITS: Final = {
-    "points": "{score}",
-    "%": "%",
-    "mm": "mm",
-    "cm": "cm",
-    "kPa": "kPa",
-    "mmHg": "mm[Hg]",
-    "deg": "deg",
-    "degree": "deg",
-}
-
-
-# -- helpers -------------------------------------------------------------------------
-
-
-def resource_uuid(resource_type: str, *parts: str) -> str:
-    """Return the deterministic UUID (version 5) of a resource derived from *parts*.
-
-    Args:
-        resource_type: The FHIR resource type (``"Procedure"``).
-        parts: The ids that identify the record (a session id and an index ...).
-    """
-    return str(uuid.uuid5(_NAMESPACE, "/".join((resource_type, *parts))))
-
-
-def _ref(resource_type: str, *parts: str) -> dict[str, object]:
-    return {"reference": "urn:uuid:" + resource_uuid(resource_type, *parts)}
-
-
-def _patient_ref(patient_id: str) -> dict[str, object]:
-    return _ref("Patient", patient_id)
-
-
-def _datetime(value: dt.datetime, path: str) -> str:
-    if value.utcoffset() is None:
-        raise UsageError(f"{path}: expected a time-zone-aware datetime for a FHIR dateTime")
-    return value.isoformat()
-
-
-def _coding(system: str, code: str, display: str | None = None) -> dict[str, object]:
-    out: dict[str, object] = {"system": system, "code": code}
-    if display:
-        out["display"] = display
-    return out
-
-
-def _body_site(region: BodyRegion, laterality: Laterality | None) -> dict[str, object]:
-    codings = [_coding(SNOMED_CT, region.snomed, region.display)]
-    text = region.display
-    if laterality is not None:
-        codings.append(
-            _coding(SNOMED_CT, f"{region.snomed}:{_LATERALITY_ATTRIBUTE}={laterality.snomed}")
-        )
-        text = f"{region.display}, {laterality.value}"
-    return {"coding": codings, "text": text}
-
-
-def _round(value: float) -> float:
-    return round(value, 6)
-
-
-def _quantity(value: float, unit: str) -> dict[str, object]:
-    ucum = _SCORE_UNITS.get(unit)
-    out: dict[str, object] = {"value": _round(value), "unit": unit}
-    if ucum is not None:
-        out["system"] = _UCUM
-        out["code"] = ucum
-    return out
-
-
-def measurement_quantity(measure: Pressure | Angle | Length) -> dict[str, object]:
-    """Return a UCUM ``Quantity`` for a physical measurement.
-
-    Pressures stay in kPa or mmHg (``mm[Hg]``); any other pressure unit
-    (kgf/cm², psi, N/cm²) is converted to kPa. Angles are in degrees, lengths
-    in centimetres.
-
-    >>> measurement_quantity(Pressure(1, "kgf/cm**2"))["value"]
-    98.0665
-    """
-    if isinstance(measure, Pressure):
-        if measure.unit in ("mmHg", "mm_Hg", "millimeter_Hg"):
-            return {"value": measure.value, "unit": "mmHg", "system": _UCUM, "code": "mm[Hg]"}
-        return {"value": _round(measure.kpa), "unit": "kPa", "system": _UCUM, "code": "kPa"}
-    if isinstance(measure, Angle):
-        return {"value": _round(measure.degrees), "unit": "deg", "system": _UCUM, "code": "deg"}
-    return {"value": _round(measure.cm), "unit": "cm", "system": _UCUM, "code": "cm"}
-
-
-def _modalities(registry: Registry | None) -> Mapping[str, Modality]:
-    if registry is None:
-        from .plugins import get_default_registry
-
-        registry = get_default_registry()
-    return registry.modalities
-
-
-def _modality_concept(modality: str, modalities: Mapping[str, Modality]) -> dict[str, object]:
-    from .cpt import cpt_for_modality
-
-    known = modalities.get(modality)
-    codings = [_coding(MODALITY_SYSTEM, modality, known.name if known else None)]
-    try:
-        cpt = cpt_for_modality(known if known is not None else modality)
-    except UnknownCodeError:
-        cpt = None
-    if cpt is not None:
-        codings.append(_coding(CPT, cpt))
-    return {"coding": codings, "text": known.name if known else modality}
-
-
-def _provider_ref(provider: Provider) -> dict[str, object]:
-    out: dict[str, object] = {"display": provider.name}
-    if provider.npi is not None:
-        out["identifier"] = {"system": _NPI, "value": provider.npi}
-    return out
-
+    from ..modalities import Modality
+    from ..plugins import Registry
+from ._common import (
+    _ACTIVITY_STATUS,
+    _CATEGORY,
+    _CLINICAL,
+    _GOAL_STATUS,
+    _NPI,
+    _OBS_CATEGORY,
+    _PLAN_STATUS,
+    _UCUM,
+    ACTION_SYSTEM,
+    INSTRUMENT_SYSTEM,
+    RULE_SYSTEM,
+    SCREENING_SYSTEM,
+    SEVERITY_MAP,
+    Resource,
+    _body_site,
+    _coding,
+    _datetime,
+    _modalities,
+    _modality_concept,
+    _patient_ref,
+    _provider_ref,
+    _quantity,
+    _ref,
+    measurement_quantity,
+    resource_uuid,
+)
 
 # -- resources -----------------------------------------------------------------------
 
@@ -678,112 +474,3 @@ def detected_issue_resources(assessment: Assessment, *, patient_id: str) -> list
         _detected_issue(f, i, assessment.on, patient_id) for i, f in enumerate(assessment.findings)
     )
     return out
-
-
-# -- bundle --------------------------------------------------------------------------
-
-
-def _entries(resources: Iterable[Resource]) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    seen: set[str] = set()
-    for resource in resources:
-        rid = str(resource["id"])
-        full = (
-            "urn:uuid:" + resource_uuid(str(resource["resourceType"]), rid)
-            if resource["resourceType"] in ("Patient", "Practitioner")
-            else "urn:uuid:" + rid
-        )
-        if full in seen:
-            continue  # the same record listed twice (a code repeated in the history)
-        seen.add(full)
-        out.append({"fullUrl": full, "resource": resource})
-    return out
-
-
-def _unique_diagnoses(groups: Sequence[Iterable[Diagnosis]]) -> list[Diagnosis]:
-    out: dict[str, Diagnosis] = {}
-    for group in groups:
-        for d in group:
-            out.setdefault(d.code, d)
-    return list(out.values())
-
-
-def case_bundle(
-    case: Case,
-    *,
-    include_identity: bool = False,
-    include_notes: bool = False,
-    assessment: Assessment | None = None,
-    registry: Registry | None = None,
-) -> Resource:
-    """Return a FHIR ``collection`` Bundle of a whole *case*.
-
-    Entries, in order: the Patient, the practitioners (those the case lists
-    and any it only refers to by id), the history's Conditions, the diagnoses'
-    Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
-    per session its Procedures and Observations, and the DetectedIssues of
-    *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
-    records' ids, so two exports of the same case are equal, and every
-    reference in the bundle resolves to an entry.
-
-    Args:
-        case: The case.
-        include_identity: Export the patient's name, birth date and contact details.
-        include_notes: Export free text (condition notes, goal wording, referral
-            instructions, plan precautions, outcome notes). SOAP notes and
-            adverse reactions are never exported.
-        assessment: A screening assessment whose findings become DetectedIssues.
-        registry: Where to find modalities and instruments (plugins); by default
-            `medmassage.plugins.get_default_registry`.
-    """
-    patient, plan = case.patient, case.plan
-    pid = patient.id
-    resources: list[Resource] = [patient_resource(patient, include_identity=include_identity)]
-    listed = {p.id: p for p in case.practitioners}
-    ids = [p.id for p in case.practitioners]
-    for other in (plan.practitioner_id, *(s.practitioner_id for s in case.sessions)):
-        if other not in ids:
-            ids.append(other)
-    for practitioner_id in ids:
-        known = listed.get(practitioner_id)
-        resources.append(
-            practitioner_resource(known)
-            if known is not None
-            else {"resourceType": "Practitioner", "id": practitioner_id}
-        )
-    resources.extend(
-        condition_resource(c, patient_id=pid, include_notes=include_notes)
-        for c in patient.conditions
-    )
-    referral = plan.referral
-    diagnoses = _unique_diagnoses([plan.diagnoses, referral.diagnoses if referral else ()])
-    resources.extend(condition_resource(d, patient_id=pid) for d in diagnoses)
-    if referral is not None:
-        resources.append(
-            service_request_resource(referral, patient_id=pid, include_notes=include_notes)
-        )
-    resources.extend(
-        goal_resource(
-            g, patient_id=pid, plan_id=plan.id, status=plan.status, include_notes=include_notes
-        )
-        for g in plan.goals
-    )
-    if registry is None:
-        from .plugins import get_default_registry
-
-        registry = get_default_registry()
-    resources.append(care_plan_resource(plan, include_notes=include_notes, registry=registry))
-    for session in case.sessions:
-        resources.extend(procedure_resources(session, registry=registry))
-        resources.extend(
-            observation_resources(session, registry=registry, include_notes=include_notes)
-        )
-    if assessment is not None:
-        resources.extend(detected_issue_resources(assessment, patient_id=pid))
-    case_key = (pid, plan.id, *(s.id for s in case.sessions))
-    return {
-        "resourceType": "Bundle",
-        "id": resource_uuid("Bundle", *case_key),
-        "type": "collection",
-        "entry": _entries(resources),
-    }

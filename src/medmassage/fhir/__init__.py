@@ -1,0 +1,92 @@
+"""Export medmassage records as HL7 FHIR R4 JSON resources (an adapter, not the core).
+
+The models know nothing of FHIR: this module maps them to plain, JSON-ready
+dictionaries following the correspondence documented in ``docs/concepts/fhir.md``
+(HL7 FHIR R4, https://hl7.org/fhir/R4/). Nothing here is checked by a FHIR
+validator; validate the output before relying on it.
+
+Choices made where the specification leaves them open:
+
+- Identifiers: the Patient keeps its own id; every other resource gets a UUID
+  (version 5) derived from the ids of the records it comes from, so the same
+  input always gives the same output. References are ``urn:uuid:`` references,
+  which resolve to the ``fullUrl`` of an entry in `case_bundle`.
+- Body sites: ``bodySite`` carries the region's SNOMED CT concept and, for a
+  side, a second coding with the post-coordinated SNOMED CT expression
+  ``region:272741003=side`` (272741003 is the SNOMED CT *Laterality*
+  attribute; SNOMED CT Compositional Grammar, SNOMED International, whose
+  worked example is ``76505004 |thumb structure| : 272741003 |laterality| =
+  7771000 |left|``), plus a text such as ``"Hip, left"``. Receivers that do not
+  accept expressions still get the region's own concept in the first coding.
+- Instruments and modalities have no standard code here: they use the local
+  systems `INSTRUMENT_SYSTEM` and `MODALITY_SYSTEM`. No LOINC code is emitted
+  (none is confirmed for the instruments' exact versions: UNCONFIRMED), and
+  the CPT code of a modality is added as a second coding when one is known.
+- Units are UCUM (https://ucum.org/ucum): ``kPa``, ``mm[Hg]``, ``deg``, ``cm``,
+  ``%``, ``mm`` and ``{score}`` for points; pressures in other units
+  (kgf/cm², psi, N/cm²) are converted to kPa.
+- Privacy: names, birth date and contact details are exported only with
+  ``include_identity=True``; free text (condition notes, goal descriptions,
+  referral instructions, plan precautions, outcome notes) only with
+  ``include_notes=True``. SOAP notes and adverse reactions are never exported.
+"""
+
+from __future__ import annotations
+
+from typing import Final, TypeAlias
+
+from . import _common
+from ._bundle import case_bundle
+from ._common import measurement_quantity, resource_uuid
+from ._resources import (
+    care_plan_resource,
+    condition_resource,
+    detected_issue_resources,
+    goal_resource,
+    observation_resources,
+    patient_resource,
+    practitioner_resource,
+    procedure_resources,
+    service_request_resource,
+)
+
+__all__ = [
+    "ACTION_SYSTEM",
+    "INSTRUMENT_SYSTEM",
+    "MODALITY_SYSTEM",
+    "RULE_SYSTEM",
+    "SCREENING_SYSTEM",
+    "SEVERITY_MAP",
+    "Resource",
+    "care_plan_resource",
+    "case_bundle",
+    "condition_resource",
+    "detected_issue_resources",
+    "goal_resource",
+    "measurement_quantity",
+    "observation_resources",
+    "patient_resource",
+    "practitioner_resource",
+    "procedure_resources",
+    "resource_uuid",
+    "service_request_resource",
+]
+
+# Re-bound here so that their documentation lives in the public module.
+#: A FHIR resource as a JSON-ready dictionary.
+Resource: TypeAlias = _common.Resource
+#: Local code system of medmassage's outcome instrument codes (``odi``, ``ppt`` ...).
+INSTRUMENT_SYSTEM: Final = _common.INSTRUMENT_SYSTEM
+#: Local code system of medmassage's modality keys (``core.swedish`` ...).
+MODALITY_SYSTEM: Final = _common.MODALITY_SYSTEM
+#: Local code system of screening rule ids.
+RULE_SYSTEM: Final = _common.RULE_SYSTEM
+#: Local code system of screening actions (``defer``, ``limit_pressure`` ...).
+ACTION_SYSTEM: Final = _common.ACTION_SYSTEM
+#: The code system of screening statuses (``indeterminate``).
+SCREENING_SYSTEM: Final = _common.SCREENING_SYSTEM
+#: `Finding.severity <medmassage.contraindications.Finding.severity>` to
+#: ``DetectedIssue.severity`` (FHIR ``detectedissue-severity``), as documented in
+#: ``docs/concepts/fhir.md``: absolute findings stop treatment (high); local and
+#: relative ones modify it (moderate); information changes nothing (low).
+SEVERITY_MAP: Final = _common.SEVERITY_MAP
