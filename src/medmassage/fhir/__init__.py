@@ -52,11 +52,14 @@ from ._resources import (
 
 __all__ = [
     "ACTION_SYSTEM",
+    "EXTENSION_BASE",
     "INSTRUMENT_SYSTEM",
     "MODALITY_SYSTEM",
+    "ORIGINAL_OFFSET_URL",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SEVERITY_MAP",
+    "TIME_ZONE_URL",
     "Resource",
     "care_plan_resource",
     "case_bundle",
@@ -90,3 +93,12 @@ SCREENING_SYSTEM: Final = _common.SCREENING_SYSTEM
 #: ``docs/concepts/fhir.md``: absolute findings stop treatment (high); local and
 #: relative ones modify it (moderate); information changes nothing (low).
 SEVERITY_MAP: Final = _common.SEVERITY_MAP
+#: The canonical base URL of medmassage's FHIR extensions (``StructureDefinition/...``).
+EXTENSION_BASE: Final = _common.EXTENSION_BASE
+#: Extension on a dateTime written in UTC because FHIR cannot express its own UTC
+#: offset (seconds in the offset, or beyond +/-14:00): the original offset as
+#: ``+HH:MM:SS`` (``valueString``).
+ORIGINAL_OFFSET_URL: Final = _common.ORIGINAL_OFFSET_URL
+#: Extension beside `ORIGINAL_OFFSET_URL` when the time had an IANA zone: its name
+#: (``valueCode``, such as ``Europe/Paris``).
+TIME_ZONE_URL: Final = _common.TIME_ZONE_URL

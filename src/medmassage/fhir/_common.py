@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -40,6 +41,15 @@ _CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/condition-category"
 _CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 _OBS_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 _LATERALITY_ATTRIBUTE: Final = "272741003"  # SNOMED CT |Laterality (attribute)|
+_MAX_OFFSET: Final = dt.timedelta(hours=14)
+_MINUTE: Final = dt.timedelta(minutes=1)
+#: The canonical base URL of medmassage's FHIR extensions.
+EXTENSION_BASE: Final = "https://medmassage.dev/fhir/StructureDefinition/"
+#: Extension on a dateTime written in UTC because FHIR cannot express its own
+#: offset: the original UTC offset, ``+HH:MM:SS`` (``valueString``).
+ORIGINAL_OFFSET_URL: Final = EXTENSION_BASE + "original-offset"
+#: Extension beside `ORIGINAL_OFFSET_URL`: the original IANA time zone (``valueCode``).
+TIME_ZONE_URL: Final = EXTENSION_BASE + "time-zone"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")
 
 #: `Finding.severity` to ``DetectedIssue.severity`` (FHIR ``detectedissue-severity``),
@@ -108,10 +118,47 @@ def _patient_ref(patient_id: str) -> dict[str, object]:
     return _ref("Patient", patient_id)
 
 
-def _datetime(value: dt.datetime, path: str) -> str:
-    if value.utcoffset() is None:
+def _offset_text(offset: dt.timedelta) -> str:
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    rest = abs(offset)
+    minutes, seconds = divmod(rest.seconds, 60)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}"
+    return text + (f".{rest.microseconds:06d}" if rest.microseconds else "")
+
+
+def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path: str) -> None:
+    """Set the FHIR dateTime *key* of *target* to *value*.
+
+    FHIR's dateTime carries an offset of whole minutes within +/-14:00. A time
+    whose offset FHIR cannot express (seconds in the offset, as in historic
+    local mean time, or beyond +/-14:00) is written in UTC, with its original
+    offset (and IANA zone, if any) in extensions on the primitive (``_key``).
+
+    Raises:
+        UsageError: If *value* is naive, or cannot be written in UTC (the ends of
+            the calendar).
+    """
+    offset = value.utcoffset()
+    if offset is None:
         raise UsageError(f"{path}: expected a time-zone-aware datetime for a FHIR dateTime")
-    return value.isoformat()
+    if abs(offset) <= _MAX_OFFSET and not offset % _MINUTE:
+        target[key] = value.isoformat()
+        return
+    try:
+        utc = value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"{path}: a time at the end of the calendar whose UTC offset FHIR cannot express "
+            "(expected whole minutes within +/-14:00) cannot be written in UTC either"
+        ) from None
+    target[key] = utc.isoformat().replace("+00:00", "Z")
+    extensions: list[dict[str, object]] = [
+        {"url": ORIGINAL_OFFSET_URL, "valueString": _offset_text(offset)}
+    ]
+    tz = value.tzinfo
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
+        extensions.append({"url": TIME_ZONE_URL, "valueCode": tz.key})
+    target["_" + key] = {"extension": extensions}
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, object]:

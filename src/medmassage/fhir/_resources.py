@@ -37,11 +37,11 @@ from ._common import (
     Resource,
     _body_site,
     _coding,
-    _datetime,
     _modalities,
     _modality_concept,
     _patient_ref,
     _provider_ref,
+    _put_datetime,
     _quantity,
     _ref,
     measurement_quantity,
@@ -305,16 +305,16 @@ def _procedure(
     modalities: Mapping[str, Modality],
 ) -> Resource:
     end = after(start, dt.timedelta(minutes=segment.duration.minutes))
+    period: dict[str, object] = {}
+    _put_datetime(period, "start", start, "start")
+    _put_datetime(period, "end", end, "start")
     out: Resource = {
         "resourceType": "Procedure",
         "id": resource_uuid("Procedure", session.id, str(index)),
         "status": "completed",
         "code": _modality_concept(segment.modality, modalities),
         "subject": _patient_ref(session.patient_id),
-        "performedPeriod": {
-            "start": _datetime(start, "session.start"),
-            "end": _datetime(end, "session.start"),
-        },
+        "performedPeriod": period,
         "performer": [{"actor": _ref("Practitioner", session.practitioner_id)}],
         "bodySite": [_body_site(segment.region, segment.laterality)],
     }
@@ -341,10 +341,14 @@ def procedure_resources(session: Session, *, registry: Registry | None = None) -
         return []
     modalities = _modalities(registry)
     out: list[Resource] = []
-    start = session.start
+    elapsed = 0.0
     for i, segment in enumerate(session.segments):
+        # Elapsed time from the session's start (`after` adds it in UTC), never
+        # wall-clock arithmetic: a 15-minute segment lasts 15 minutes across a
+        # daylight-saving change.
+        start = after(session.start, dt.timedelta(minutes=elapsed))
         out.append(_procedure(session, i, segment, start, modalities))
-        start = after(start, dt.timedelta(minutes=segment.duration.minutes))
+        elapsed += segment.duration.minutes
     return out
 
 
@@ -392,9 +396,9 @@ def observation_resources(
                 "text": instrument.name,
             },
             "subject": _patient_ref(session.patient_id),
-            "effectiveDateTime": _datetime(measure.taken_at, f"outcomes[{i}].taken_at"),
             "valueQuantity": _quantity(score.value, score.unit),
         }
+        _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
         components: list[dict[str, object]] = [
             {"code": {"text": name}, "valueQuantity": _quantity(value, score.unit)}
             for name, value in score.subscales.items()

@@ -1,0 +1,136 @@
+"""Regression tests of the FHIR R4 export defects of issue 12 (`medmassage.fhir`).
+
+Each test builds the case the defect needs and checks the exported JSON against
+the HL7 FHIR R4 specification (https://hl7.org/fhir/R4/): the dateTime and code
+primitive patterns (datatypes.html), CarePlan.basedOn's allowed target
+(careplan.html), the canonical RxNorm URI (terminologies-systems.html), UCUM
+units (https://ucum.org/ucum).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from pathlib import Path
+
+import pytest
+
+import medmassage as mm
+from medmassage.fhir import (
+    ORIGINAL_OFFSET_URL,
+    TIME_ZONE_URL,
+    Resource,
+    observation_resources,
+    procedure_resources,
+)
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lumbar_disc_herniation.json"
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+
+#: The dateTime regular expression of FHIR R4 (https://hl7.org/fhir/R4/datatypes.html#dateTime).
+DATETIME = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|"
+    r"3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|"
+    r"1[0-3]):[0-5][0-9]|14:00)))?)?)?"
+)
+
+
+def _case() -> mm.Case:
+    return mm.from_json(mm.Case, EXAMPLE.read_text(encoding="utf-8"))
+
+
+def _session(start: dt.datetime, *segments: float, **fields: object) -> mm.Session:
+    """An unsigned completed session of Swedish massage segments of *segments* minutes."""
+    return mm.Session(
+        id="ses-x",
+        patient_id="pt-1001",
+        practitioner_id="pr-201",
+        start=start,
+        duration=mm.Duration(max(60.0, sum(segments)), "min"),
+        segments=tuple(
+            mm.TechniqueSegment(
+                modality="core.swedish",
+                region=mm.BodyRegion.LUMBAR_SPINE,
+                duration=mm.Duration(m, "min"),
+            )
+            for m in segments
+        ),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _of_type(bundle: Resource, kind: str) -> list[dict[str, object]]:
+    entries = bundle["entry"]
+    assert isinstance(entries, list)
+    return [e["resource"] for e in entries if e["resource"]["resourceType"] == kind]
+
+
+# -- date-times -------------------------------------------------------------------------
+
+
+def test_segment_across_the_fall_back_change_lasts_its_minutes() -> None:
+    """A 15-min segment at 01:50 CDT on 2025-11-02 (Chicago) ends 15 minutes later, at 01:05 CST."""
+    start = dt.datetime(2025, 11, 2, 1, 50, tzinfo=CHICAGO)
+    first, second = procedure_resources(_session(start, 15, 20))
+    period = first["performedPeriod"]
+    assert isinstance(period, dict)
+    begin, end = _instant(period["start"]), _instant(period["end"])
+    assert end - begin == dt.timedelta(minutes=15)
+    assert period["end"] == "2025-11-02T01:05:00-06:00"
+    later = second["performedPeriod"]
+    assert isinstance(later, dict)
+    assert later["start"] == period["end"]
+    assert _instant(later["end"]) - _instant(later["start"]) == dt.timedelta(minutes=20)
+
+
+@pytest.mark.parametrize(
+    ("offset", "written"),
+    [
+        (dt.timedelta(minutes=19, seconds=32), "+00:19:32"),  # Amsterdam mean time, 1909
+        (dt.timedelta(hours=-14, minutes=-30), "-14:30:00"),
+        (dt.timedelta(hours=15), "+15:00:00"),
+    ],
+)
+def test_offsets_fhir_cannot_express_are_written_in_utc_with_the_offset_kept(
+    offset: dt.timedelta, written: str
+) -> None:
+    """An offset with seconds or beyond +/-14:00 is exported in UTC, the offset in an extension."""
+    start = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.timezone(offset))
+    (procedure,) = procedure_resources(_session(start, 30))
+    period = procedure["performedPeriod"]
+    assert isinstance(period, dict)
+    assert DATETIME.fullmatch(period["start"])
+    assert period["start"].endswith("Z")
+    assert _instant(period["start"]) == start
+    assert _instant(period["end"]) - start == dt.timedelta(minutes=30)
+    (kept,) = period["_start"]["extension"]
+    assert kept == {"url": ORIGINAL_OFFSET_URL, "valueString": written}
+
+
+def test_observation_time_in_local_mean_time_names_its_zone() -> None:
+    """A measure taken in an IANA zone's local mean time keeps the zone's name in an extension."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    taken = dt.datetime(1890, 6, 1, 9, 0, tzinfo=paris)  # Paris mean time, +00:09:21
+    assert taken.utcoffset() == dt.timedelta(minutes=9, seconds=21)
+    measure = mm.OutcomeMeasure(instrument="nprs", taken_at=taken, value=4)
+    (observation,) = observation_resources(_session(taken, outcomes=(measure,)))
+    assert observation["effectiveDateTime"] == "1890-06-01T08:50:39Z"
+    urls = [e["url"] for e in observation["_effectiveDateTime"]["extension"]]  # type: ignore[index]
+    assert urls == [ORIGINAL_OFFSET_URL, TIME_ZONE_URL]
+    assert observation["_effectiveDateTime"]["extension"][1]["valueCode"] == "Europe/Paris"  # type: ignore[index]
+
+
+def test_expressible_offsets_are_kept_as_they_are() -> None:
+    """Whole-minute offsets within +/-14:00 (+05:45, -14:00) are written unchanged, no extension."""
+    for offset in (dt.timedelta(hours=5, minutes=45), dt.timedelta(hours=-14)):
+        start = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.timezone(offset))
+        (procedure,) = procedure_resources(_session(start, 30))
+        period = procedure["performedPeriod"]
+        assert isinstance(period, dict)
+        assert period["start"] == start.isoformat()
+        assert "_start" not in period
