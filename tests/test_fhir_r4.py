@@ -14,6 +14,7 @@ import re
 import zoneinfo
 from pathlib import Path
 
+import attrs
 import pytest
 
 import medmassage as mm
@@ -21,6 +22,7 @@ from medmassage.fhir import (
     ORIGINAL_OFFSET_URL,
     TIME_ZONE_URL,
     Resource,
+    case_bundle,
     observation_resources,
     procedure_resources,
 )
@@ -134,3 +136,52 @@ def test_expressible_offsets_are_kept_as_they_are() -> None:
         assert isinstance(period, dict)
         assert period["start"] == start.isoformat()
         assert "_start" not in period
+
+
+# -- references and codings -------------------------------------------------------------
+
+
+def test_care_plan_points_at_the_referral_through_supporting_info() -> None:
+    """R4 CarePlan.basedOn allows only CarePlan: the referral is in supportingInfo and resolves."""
+    bundle = case_bundle(_case())
+    (plan,) = _of_type(bundle, "CarePlan")
+    assert "basedOn" not in plan
+    refs = plan["supportingInfo"]
+    assert isinstance(refs, list)
+    assert len(refs) == 1
+    entries = bundle["entry"]
+    assert isinstance(entries, list)
+    target = [e["resource"] for e in entries if e["fullUrl"] == refs[0]["reference"]]
+    assert [r["resourceType"] for r in target] == ["ServiceRequest"]
+
+
+def test_rxnorm_oid_is_exported_as_the_canonical_uri() -> None:
+    """A history coding in RxNorm's OID is exported with http://www.nlm.nih.gov/research/umls/rxnorm."""
+    case = _case()
+    coding = mm.Coding(system="urn:oid:2.16.840.1.113883.6.88", code="197361")
+    condition = mm.Condition(code=coding, status=mm.ClinicalStatus.ACTIVE)
+    case = attrs.evolve(case, patient=attrs.evolve(case.patient, conditions=(condition,)))
+    systems = [
+        c["system"]
+        for r in _of_type(case_bundle(case), "Condition")
+        for c in r["code"]["coding"]  # type: ignore[index]
+    ]
+    assert "http://www.nlm.nih.gov/research/umls/rxnorm" in systems
+    assert not [s for s in systems if s.startswith("urn:oid:")]
+
+
+def test_two_episodes_of_one_code_are_two_conditions() -> None:
+    """A resolved and a current episode of one code both reach the bundle, each with its status."""
+    case = _case()
+    code = mm.Coding.icd10cm("M54.50")
+    episodes = (
+        mm.Condition(code=code, status=mm.ClinicalStatus.RESOLVED, onset=dt.date(2019, 3, 1)),
+        mm.Condition(code=code, status=mm.ClinicalStatus.ACTIVE, onset=dt.date(2025, 10, 1)),
+    )
+    case = attrs.evolve(case, patient=attrs.evolve(case.patient, conditions=episodes))
+    found = [
+        (r["clinicalStatus"]["coding"][0]["code"], r.get("onsetDateTime"))  # type: ignore[index]
+        for r in _of_type(case_bundle(case), "Condition")
+        if r["code"]["coding"][0]["code"] == "M54.50"  # type: ignore[index]
+    ]
+    assert sorted(found) == [("active", "2025-10-01"), ("resolved", "2019-03-01")]

@@ -52,6 +52,7 @@ from ._resources import (
 
 __all__ = [
     "ACTION_SYSTEM",
+    "CANONICAL_SYSTEMS",
     "EXTENSION_BASE",
     "INSTRUMENT_SYSTEM",
     "MODALITY_SYSTEM",
@@ -93,6 +94,11 @@ SCREENING_SYSTEM: Final = _common.SCREENING_SYSTEM
 #: ``docs/concepts/fhir.md``: absolute findings stop treatment (high); local and
 #: relative ones modify it (moderate); information changes nothing (low).
 SEVERITY_MAP: Final = _common.SEVERITY_MAP
+#: HL7 OIDs of code systems (RxNorm, ICD-10-CM, SNOMED CT, CPT, LOINC) to the
+#: canonical URIs FHIR R4 names for them
+#: (https://hl7.org/fhir/R4/terminologies-systems.html): codings are exported
+#: with the URI.
+CANONICAL_SYSTEMS: Final = _common.CANONICAL_SYSTEMS
 #: The canonical base URL of medmassage's FHIR extensions (``StructureDefinition/...``).
 EXTENSION_BASE: Final = _common.EXTENSION_BASE
 #: Extension on a dateTime written in UTC because FHIR cannot express its own UTC

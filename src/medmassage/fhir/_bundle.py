@@ -41,7 +41,7 @@ def _entries(resources: Iterable[Resource]) -> list[dict[str, object]]:
             else "urn:uuid:" + rid
         )
         if full in seen:
-            continue  # the same record listed twice (a code repeated in the history)
+            continue  # the same record listed twice (a diagnosis of the plan and the referral)
         seen.add(full)
         out.append({"fullUrl": full, "resource": resource})
     return out
@@ -99,8 +99,8 @@ def case_bundle(
             else {"resourceType": "Practitioner", "id": practitioner_id}
         )
     resources.extend(
-        condition_resource(c, patient_id=pid, include_notes=include_notes)
-        for c in patient.conditions
+        condition_resource(c, patient_id=pid, include_notes=include_notes, index=i)
+        for i, c in enumerate(patient.conditions)
     )
     referral = plan.referral
     diagnoses = _unique_diagnoses([plan.diagnoses, referral.diagnoses if referral else ()])

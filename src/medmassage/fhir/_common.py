@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from ..anatomy import BodyRegion, Laterality
-from ..codes import CPT, SNOMED_CT
+from ..codes import CPT, ICD10CM, SNOMED_CT
 from ..contraindications import Severity
 from ..diagnosis import Provider
 from ..exceptions import UnknownCodeError, UsageError
@@ -41,6 +41,16 @@ _CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/condition-category"
 _CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 _OBS_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 _LATERALITY_ATTRIBUTE: Final = "272741003"  # SNOMED CT |Laterality (attribute)|
+#: HL7 OIDs of code systems to the canonical URIs FHIR R4 names for them
+#: (https://hl7.org/fhir/R4/terminologies-systems.html); codings are exported
+#: with the URI.
+CANONICAL_SYSTEMS: Final[Mapping[str, str]] = {
+    "urn:oid:2.16.840.1.113883.6.88": "http://www.nlm.nih.gov/research/umls/rxnorm",
+    "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED_CT,
+    "urn:oid:2.16.840.1.113883.6.12": CPT,
+    "urn:oid:2.16.840.1.113883.6.1": "http://loinc.org",
+}
 _MAX_OFFSET: Final = dt.timedelta(hours=14)
 _MINUTE: Final = dt.timedelta(minutes=1)
 #: The canonical base URL of medmassage's FHIR extensions.
@@ -162,7 +172,7 @@ def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path:
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, object]:
-    out: dict[str, object] = {"system": system, "code": code}
+    out: dict[str, object] = {"system": CANONICAL_SYSTEMS.get(system, system), "code": code}
     if display:
         out["display"] = display
     return out

@@ -91,10 +91,13 @@ def practitioner_resource(practitioner: Practitioner) -> Resource:
     return out
 
 
-def _condition_key(item: Diagnosis | Condition, patient_id: str) -> tuple[str, ...]:
+def _condition_key(
+    item: Diagnosis | Condition, patient_id: str, index: int | None = None
+) -> tuple[str, ...]:
     if isinstance(item, Diagnosis):
         return (patient_id, "encounter-diagnosis", item.coding.system, item.coding.code)
-    return (patient_id, "problem-list-item", item.code.system, item.code.code)
+    key = (patient_id, "problem-list-item", item.code.system, item.code.code)
+    return key if index is None else (*key, str(index))
 
 
 def condition_resource(
@@ -102,6 +105,7 @@ def condition_resource(
     *,
     patient_id: str,
     include_notes: bool = False,
+    index: int | None = None,
 ) -> Resource:
     """Return the FHIR ``Condition`` of a diagnosis or of a condition in the history.
 
@@ -112,6 +116,11 @@ def condition_resource(
     region's SNOMED CT concept with its side. A condition's free-text note is
     exported only with *include_notes*. Acuity has no core element and is not
     exported.
+
+    The id is derived from the patient and the code; a history condition's
+    *index* (its position in ``Patient.conditions``, as `case_bundle` passes it)
+    is part of its id, so two episodes of one code (a resolved one and a
+    current one) are two resources.
     """
     item = diagnosis_or_condition
     if isinstance(item, Diagnosis):
@@ -122,7 +131,7 @@ def condition_resource(
         raise UsageError("condition_resource: expected a Diagnosis or a patient Condition")
     out: Resource = {
         "resourceType": "Condition",
-        "id": resource_uuid("Condition", *_condition_key(item, patient_id)),
+        "id": resource_uuid("Condition", *_condition_key(item, patient_id, index)),
         "clinicalStatus": {"coding": [_coding(_CLINICAL, status)]},
         "category": [{"coding": [_coding(_CATEGORY, category)]}],
         "code": {"coding": [_coding(coding.system, coding.code, coding.display)]},
@@ -267,7 +276,8 @@ def care_plan_resource(
     """Return the FHIR ``CarePlan`` of a treatment *plan*.
 
     Intent ``plan``; ``addresses`` the diagnoses' ``Condition`` resources;
-    ``basedOn`` the referral's ``ServiceRequest``; one ``activity`` per planned
+    ``supportingInfo`` the referral's ``ServiceRequest`` (R4 allows only a
+    CarePlan in ``basedOn``); one ``activity`` per planned
     technique (code = the modality, plus its CPT code when known; the region,
     side, minutes and Walton grades in a generated description, since R4's
     activity detail has no body site); ``goal`` references the `goal_resource`
@@ -289,7 +299,9 @@ def care_plan_resource(
         "activity": [_activity(t, plan, modalities) for t in plan.techniques],
     }
     if plan.referral is not None:
-        out["basedOn"] = [_ref("ServiceRequest", plan.referral.id)]
+        # R4's CarePlan.basedOn may only point at another CarePlan; the referral
+        # that authorizes the plan is supporting information.
+        out["supportingInfo"] = [_ref("ServiceRequest", plan.referral.id)]
     if plan.goals:
         out["goal"] = [_ref("Goal", plan.id, g.id) for g in plan.goals]
     if include_notes and plan.precautions:
