@@ -10,6 +10,7 @@ units (https://ucum.org/ucum).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zoneinfo
 from pathlib import Path
@@ -18,11 +19,13 @@ import attrs
 import pytest
 
 import medmassage as mm
+from medmassage.cli import main
 from medmassage.fhir import (
     ORIGINAL_OFFSET_URL,
     TIME_ZONE_URL,
     Resource,
     case_bundle,
+    case_export,
     observation_resources,
     procedure_resources,
 )
@@ -185,3 +188,101 @@ def test_two_episodes_of_one_code_are_two_conditions() -> None:
         if r["code"]["coding"][0]["code"] == "M54.50"  # type: ignore[index]
     ]
     assert sorted(found) == [("active", "2025-10-01"), ("resolved", "2019-03-01")]
+
+
+# -- what cannot be exported ------------------------------------------------------------
+
+
+def _with_outcomes(case: mm.Case, *measures: mm.OutcomeMeasure) -> mm.Case:
+    """*case* with its first session's outcomes replaced by *measures* (unsigned)."""
+    first = case.sessions[0]
+    unsigned = mm.Session(
+        id=first.id,
+        patient_id=first.patient_id,
+        practitioner_id=first.practitioner_id,
+        start=first.start,
+        duration=first.duration,
+        plan_id=first.plan_id,
+        segments=first.segments,
+        outcomes=measures,
+    )
+    return attrs.evolve(case, sessions=(unsigned, *case.sessions[1:]))
+
+
+def test_an_unscorable_measure_is_reported_and_the_rest_exported() -> None:
+    """An ODI with an out-of-range answer and an unknown instrument leave the other measures in."""
+    case = _case()
+    taken = case.sessions[0].start
+    good = mm.OutcomeMeasure(instrument="nprs", taken_at=taken, value=6)
+    bad = mm.OutcomeMeasure(instrument="odi", taken_at=taken, responses=(9,) * 10)
+    unknown = mm.OutcomeMeasure(instrument="no_such_scale", taken_at=taken, value=1)
+    case = _with_outcomes(case, good, bad, unknown)
+    result = case_export(case)
+    assert [(p.path, p.code) for p in result.problems] == [
+        ("sessions[0].outcomes[1]", "unscorable"),
+        ("sessions[0].outcomes[2]", "unknown_code"),
+    ]
+    assert not result.complete
+    observations = _of_type(result.bundle, "Observation")
+    expected = sum(len(s.outcomes) for s in case.sessions) - 2
+    assert len(observations) == expected
+    (outcome,) = _of_type(result.bundle, "OperationOutcome")
+    issues = outcome["issue"]
+    assert isinstance(issues, list)
+    assert [i["severity"] for i in issues] == ["error", "error"]
+    assert [i["details"]["coding"][0]["code"] for i in issues] == ["unscorable", "unknown_code"]
+    assert issues[0]["diagnostics"] == "sessions[0].outcomes[1]"
+    assert case_bundle(case) == result.bundle
+
+
+def test_a_complete_export_has_no_operation_outcome() -> None:
+    """The bundled example exports completely: no problems, no OperationOutcome."""
+    result = case_export(_case())
+    assert result.complete
+    assert _of_type(result.bundle, "OperationOutcome") == []
+
+
+def test_codes_breaking_fhir_patterns_are_never_emitted() -> None:
+    """A code led by a no-break space is left out and reported; control characters replaced."""
+    case = _case()
+    bad = mm.Coding(system="http://www.nlm.nih.gov/research/umls/rxnorm", code="\u00a0197361")
+    good = mm.Coding(system="http://www.nlm.nih.gov/research/umls/rxnorm", code="197361")
+    conditions = (
+        mm.Condition(code=bad, status=mm.ClinicalStatus.ACTIVE),
+        mm.Condition(code=good, status=mm.ClinicalStatus.ACTIVE, note="line\x01two"),
+    )
+    case = attrs.evolve(case, patient=attrs.evolve(case.patient, conditions=conditions))
+    result = case_export(case, include_notes=True)
+    codes = [
+        c["code"]
+        for r in _of_type(result.bundle, "Condition")
+        for c in r.get("code", {}).get("coding", [])  # type: ignore[attr-defined]
+    ]
+    assert "197361" in codes
+    assert not [c for c in codes if not re.fullmatch(r"[^\s]+(\s[^\s]+)*", c)]
+    assert [p.code for p in result.problems] == ["code_pattern", "control_character"]
+    assert result.problems[0].path.endswith(".resource.code.coding[0]")
+    notes = [n["text"] for r in _of_type(result.bundle, "Condition") for n in r.get("note", [])]  # type: ignore[attr-defined]
+    assert notes == ["line\ufffdtwo"]
+    assert "\u00a0197361" not in json.dumps(result.bundle, ensure_ascii=False)
+
+
+def test_cli_exports_what_it_can_and_warns_of_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``medmassage fhir`` writes the partial bundle, exit 0, and names each measure left out."""
+    case = _case()
+    taken = case.sessions[0].start
+    bad = mm.OutcomeMeasure(instrument="odi", taken_at=taken, responses=(9,) * 10)
+    source = tmp_path / "case.json"
+    source.write_text(mm.to_json(_with_outcomes(case, bad)), encoding="utf-8")
+    out = tmp_path / "bundle.json"
+    assert main(["fhir", str(source), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning" in err
+    assert "sessions[0].outcomes[0]" in err
+    assert "[unscorable]" in err
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds[-1] == "OperationOutcome"
+    assert kinds.count("Procedure") == 12

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 from typing import Final, TypeAlias
 
-from . import _common
-from ._bundle import case_bundle
+from . import _common, _outcome
+from ._bundle import case_bundle, case_export
 from ._common import measurement_quantity, resource_uuid
+from ._outcome import FhirExport
 from ._resources import (
     care_plan_resource,
     condition_resource,
@@ -54,9 +55,11 @@ __all__ = [
     "ACTION_SYSTEM",
     "CANONICAL_SYSTEMS",
     "EXTENSION_BASE",
+    "FhirExport",
     "INSTRUMENT_SYSTEM",
     "MODALITY_SYSTEM",
     "ORIGINAL_OFFSET_URL",
+    "PROBLEM_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SEVERITY_MAP",
@@ -64,6 +67,7 @@ __all__ = [
     "Resource",
     "care_plan_resource",
     "case_bundle",
+    "case_export",
     "condition_resource",
     "detected_issue_resources",
     "goal_resource",
@@ -108,3 +112,6 @@ ORIGINAL_OFFSET_URL: Final = _common.ORIGINAL_OFFSET_URL
 #: Extension beside `ORIGINAL_OFFSET_URL` when the time had an IANA zone: its name
 #: (``valueCode``, such as ``Europe/Paris``).
 TIME_ZONE_URL: Final = _common.TIME_ZONE_URL
+#: The code system of the problem codes in an export's ``OperationOutcome``
+#: (``unscorable``, ``unknown_code``, ``code_pattern`` ...).
+PROBLEM_SYSTEM: Final = _outcome.PROBLEM_SYSTEM

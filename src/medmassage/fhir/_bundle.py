@@ -11,16 +11,18 @@ from ..diagnosis import Diagnosis
 
 if TYPE_CHECKING:
     from ..plugins import Registry
+from ..exceptions import Problem, UsageError
 from ._common import (
     Resource,
     resource_uuid,
 )
+from ._outcome import FhirExport, clean_entries, operation_outcome
 from ._resources import (
+    _exportable_observations,
     care_plan_resource,
     condition_resource,
     detected_issue_resources,
     goal_resource,
-    observation_resources,
     patient_resource,
     practitioner_resource,
     procedure_resources,
@@ -63,7 +65,30 @@ def case_bundle(
     assessment: Assessment | None = None,
     registry: Registry | None = None,
 ) -> Resource:
-    """Return a FHIR ``collection`` Bundle of a whole *case*.
+    """Return a FHIR ``collection`` Bundle of a whole *case*: `case_export`'s bundle.
+
+    What could not be exported is listed in the bundle's last entry, an
+    ``OperationOutcome``; `case_export` also returns it as problems. The
+    arguments are those of `case_export`.
+    """
+    return case_export(
+        case,
+        include_identity=include_identity,
+        include_notes=include_notes,
+        assessment=assessment,
+        registry=registry,
+    ).bundle
+
+
+def case_export(
+    case: Case,
+    *,
+    include_identity: bool = False,
+    include_notes: bool = False,
+    assessment: Assessment | None = None,
+    registry: Registry | None = None,
+) -> FhirExport:
+    """Export a whole *case* as a FHIR ``collection`` Bundle, with what it could not carry.
 
     Entries, in order: the Patient, the practitioners (those the case lists
     and any it only refers to by id), the history's Conditions, the diagnoses'
@@ -72,6 +97,13 @@ def case_bundle(
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
     records' ids, so two exports of the same case are equal, and every
     reference in the bundle resolves to an entry.
+
+    One record that cannot be exported does not abort the export: an outcome
+    measure that cannot be scored (or names an unknown instrument) and a
+    session whose times FHIR cannot carry are left out, and a coding whose code
+    breaks FHIR's ``code`` pattern is left out of its resource. Each is a
+    problem of the result, with its path, and an issue of the ``OperationOutcome``
+    that is then the bundle's last entry.
 
     Args:
         case: The case.
@@ -120,17 +152,34 @@ def case_bundle(
 
         registry = get_default_registry()
     resources.append(care_plan_resource(plan, include_notes=include_notes, registry=registry))
-    for session in case.sessions:
-        resources.extend(procedure_resources(session, registry=registry))
+    problems: list[Problem] = []
+    for n, session in enumerate(case.sessions):
+        try:
+            resources.extend(procedure_resources(session, registry=registry))
+        except UsageError as exc:  # a time at the end of the calendar FHIR cannot carry
+            problems.append(
+                Problem(f"sessions[{n}].segments", f"not exported: {exc}", "not_expressible")
+            )
         resources.extend(
-            observation_resources(session, registry=registry, include_notes=include_notes)
+            _exportable_observations(
+                session,
+                path=f"sessions[{n}]",
+                problems=problems,
+                registry=registry,
+                include_notes=include_notes,
+            )
         )
     if assessment is not None:
         resources.extend(detected_issue_resources(assessment, patient_id=pid))
     case_key = (pid, plan.id, *(s.id for s in case.sessions))
-    return {
+    entries = _entries(resources)
+    clean_entries(entries, problems)
+    if problems:
+        entries.extend(_entries([operation_outcome(problems, *case_key)]))
+    bundle: Resource = {
         "resourceType": "Bundle",
         "id": resource_uuid("Bundle", *case_key),
         "type": "collection",
-        "entry": _entries(resources),
+        "entry": entries,
     }
+    return FhirExport(bundle=bundle, problems=tuple(problems))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .._validation import after
 from ..contraindications import Assessment, Finding
 from ..diagnosis import Diagnosis, Referral
-from ..exceptions import UsageError
+from ..exceptions import MedmassageError, Problem, ScoringError, UnknownCodeError, UsageError
 from ..instruments import InstrumentSource, Score, get_instrument
 from ..outcomes import OutcomeMeasure
 from ..patient import Condition, Patient
@@ -380,7 +380,8 @@ def observation_resources(
     emitted); ``valueQuantity`` the score computed by the instrument, in UCUM;
     ``component`` one per subscale, or one per trial for physical measurements
     (each trial converted by `measurement_quantity`). Category ``exam`` for
-    physical measurements, ``survey`` otherwise.
+    physical measurements, ``survey`` otherwise. `case_bundle` exports the
+    measures it can and reports the others; this function raises on the first.
 
     Args:
         session: The session.
@@ -393,42 +394,87 @@ def observation_resources(
         ScoringError: If a measure cannot be scored.
         UsageError: If a time is not time-zone-aware.
     """
+    return [
+        _observation(session, i, measure, registry, include_notes)
+        for i, measure in enumerate(session.outcomes)
+    ]
+
+
+#: Why a record could not be exported: the problem code of each error.
+_NOT_EXPORTED: Final = {
+    UnknownCodeError: "unknown_code",
+    ScoringError: "unscorable",
+    UsageError: "not_expressible",
+}
+
+
+def _exportable_observations(
+    session: Session,
+    *,
+    path: str,
+    problems: list[Problem],
+    registry: InstrumentSource | None = None,
+    include_notes: bool = False,
+) -> list[Resource]:
+    """The Observations of the measures of *session* that can be exported.
+
+    Each measure that cannot be (unknown instrument, unscorable responses, a
+    time FHIR cannot carry) is left out and added to *problems* under
+    ``{path}.outcomes[i]``.
+    """
     out: list[Resource] = []
     for i, measure in enumerate(session.outcomes):
-        instrument = get_instrument(measure.instrument, registry)
-        score = _score(measure, registry)
-        category = "exam" if measure.measurements else "survey"
-        resource: Resource = {
-            "resourceType": "Observation",
-            "id": resource_uuid("Observation", session.id, str(i)),
-            "status": "final",
-            "category": [{"coding": [_coding(_OBS_CATEGORY, category)]}],
-            "code": {
-                "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
-                "text": instrument.name,
-            },
-            "subject": _patient_ref(session.patient_id),
-            "valueQuantity": _quantity(score.value, score.unit),
-        }
-        _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
-        components: list[dict[str, object]] = [
-            {"code": {"text": name}, "valueQuantity": _quantity(value, score.unit)}
-            for name, value in score.subscales.items()
-        ]
-        components.extend(
-            {"code": {"text": f"trial {n}"}, "valueQuantity": measurement_quantity(m)}
-            for n, m in enumerate(measure.measurements, 1)
-        )
-        if components:
-            resource["component"] = components
-        if measure.region is not None:
-            resource["bodySite"] = _body_site(measure.region, measure.laterality)
-        if measure.movement is not None:
-            resource["method"] = {"text": measure.movement}
-        if include_notes and measure.note is not None:
-            resource["note"] = [{"text": measure.note}]
-        out.append(resource)
+        try:
+            out.append(_observation(session, i, measure, registry, include_notes))
+        except MedmassageError as exc:
+            code = next(
+                (c for kind, c in _NOT_EXPORTED.items() if isinstance(exc, kind)), "not_exported"
+            )
+            message = f"outcome measure not exported: {exc}"
+            problems.append(Problem(f"{path}.outcomes[{i}]", message, code))
     return out
+
+
+def _observation(
+    session: Session,
+    i: int,
+    measure: OutcomeMeasure,
+    registry: InstrumentSource | None,
+    include_notes: bool,
+) -> Resource:
+    instrument = get_instrument(measure.instrument, registry)
+    score = _score(measure, registry)
+    category = "exam" if measure.measurements else "survey"
+    resource: Resource = {
+        "resourceType": "Observation",
+        "id": resource_uuid("Observation", session.id, str(i)),
+        "status": "final",
+        "category": [{"coding": [_coding(_OBS_CATEGORY, category)]}],
+        "code": {
+            "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
+            "text": instrument.name,
+        },
+        "subject": _patient_ref(session.patient_id),
+        "valueQuantity": _quantity(score.value, score.unit),
+    }
+    _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
+    components: list[dict[str, object]] = [
+        {"code": {"text": name}, "valueQuantity": _quantity(value, score.unit)}
+        for name, value in score.subscales.items()
+    ]
+    components.extend(
+        {"code": {"text": f"trial {n}"}, "valueQuantity": measurement_quantity(m)}
+        for n, m in enumerate(measure.measurements, 1)
+    )
+    if components:
+        resource["component"] = components
+    if measure.region is not None:
+        resource["bodySite"] = _body_site(measure.region, measure.laterality)
+    if measure.movement is not None:
+        resource["method"] = {"text": measure.movement}
+    if include_notes and measure.note is not None:
+        resource["note"] = [{"text": measure.note}]
+    return resource
 
 
 def _detected_issue(finding: Finding, index: int, on: dt.date, patient_id: str) -> Resource:
