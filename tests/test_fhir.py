@@ -247,7 +247,10 @@ def test_kgf_per_cm2_is_exported_as_kpa() -> None:
         "code": "kPa",
     }
     assert obs["valueQuantity"] == expected
-    assert obs["component"] == [{"code": {"text": "trial 1"}, "valueQuantity": expected}]
+    components = obs["component"]
+    assert isinstance(components, list)
+    assert [c["code"]["text"] for c in components] == ["trial 1"]
+    assert [c["valueQuantity"] for c in components] == [expected]
     assert obs["category"][0]["coding"][0]["code"] == "exam"  # type: ignore[index]
 
 

@@ -286,3 +286,58 @@ def test_cli_exports_what_it_can_and_warns_of_the_rest(
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds[-1] == "OperationOutcome"
     assert kinds.count("Procedure") == 12
+
+
+# -- units and codes --------------------------------------------------------------------
+
+UCUM = "http://unitsofmeasure.org"
+
+
+def test_goal_targets_carry_the_instruments_ucum_unit() -> None:
+    """ODI <= 20 is 20 % (UCUM ``%``); NPRS <= 3 is 3 points (UCUM ``{score}``)."""
+    goals = {
+        r["target"][0]["measure"]["coding"][0]["code"]: r["target"][0]["detailQuantity"]  # type: ignore[index]
+        for r in _of_type(case_bundle(_case()), "Goal")
+    }
+    assert goals["odi"] == {
+        "value": 20,
+        "unit": "%",
+        "system": UCUM,
+        "code": "%",
+        "comparator": "<=",
+    }
+    assert goals["nprs"]["code"] == "{score}"
+    assert goals["nprs"]["system"] == UCUM
+
+
+def test_authorized_visits_are_a_ucum_count() -> None:
+    """The referral's authorized visits use the UCUM annotation ``{visits}``."""
+    (request,) = _of_type(case_bundle(_case()), "ServiceRequest")
+    assert request["quantityQuantity"] == {
+        "value": 8,
+        "unit": "visits",
+        "system": UCUM,
+        "code": "{visits}",
+    }
+
+
+def test_observation_components_are_coded() -> None:
+    """Every component has a coding (subscales ``ndi.percent``; trials the instrument's code)."""
+    case = _case()
+    taken = case.sessions[0].start
+    ndi = mm.OutcomeMeasure(instrument="ndi", taken_at=taken, responses=(2,) * 10)
+    ppt = mm.OutcomeMeasure(
+        instrument="ppt",
+        taken_at=taken,
+        measurements=(mm.Pressure(300, "kPa"), mm.Pressure(320, "kPa")),
+        region=mm.BodyRegion.LUMBAR_SPINE,
+    )
+    observations = observation_resources(_with_outcomes(case, ndi, ppt).sessions[0])
+    codes = [
+        [c["code"]["coding"][0]["code"] for c in o["component"]]  # type: ignore[attr-defined]
+        for o in observations
+    ]
+    assert codes == [["ndi.total", "ndi.percent"], ["ppt", "ppt"]]
+    for observation in observations:
+        for component in observation["component"]:  # type: ignore[attr-defined]
+            assert component["code"]["coding"][0]["system"] == "https://medmassage.dev/instruments"

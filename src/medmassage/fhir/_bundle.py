@@ -115,6 +115,10 @@ def case_export(
         registry: Where to find modalities and instruments (plugins); by default
             `medmassage.plugins.get_default_registry`.
     """
+    if registry is None:
+        from ..plugins import get_default_registry
+
+        registry = get_default_registry()
     patient, plan = case.patient, case.plan
     pid = patient.id
     resources: list[Resource] = [patient_resource(patient, include_identity=include_identity)]
@@ -143,14 +147,15 @@ def case_export(
         )
     resources.extend(
         goal_resource(
-            g, patient_id=pid, plan_id=plan.id, status=plan.status, include_notes=include_notes
+            g,
+            patient_id=pid,
+            plan_id=plan.id,
+            status=plan.status,
+            include_notes=include_notes,
+            registry=registry,
         )
         for g in plan.goals
     )
-    if registry is None:
-        from ..plugins import get_default_registry
-
-        registry = get_default_registry()
     resources.append(care_plan_resource(plan, include_notes=include_notes, registry=registry))
     problems: list[Problem] = []
     for n, session in enumerate(case.sessions):

@@ -196,7 +196,12 @@ def service_request_resource(
     if repeat:
         out["occurrenceTiming"] = {"repeat": repeat}
     if referral.visits_authorized is not None:
-        out["quantityQuantity"] = {"value": referral.visits_authorized, "unit": "visits"}
+        out["quantityQuantity"] = {
+            "value": referral.visits_authorized,
+            "unit": "visits",
+            "system": _UCUM,
+            "code": "{visits}",  # a UCUM annotation: a count of visits
+        }
     if include_notes and referral.instructions is not None:
         out["note"] = [{"text": referral.instructions}]
     return out
@@ -209,13 +214,16 @@ def goal_resource(
     plan_id: str = "",
     status: PlanStatus = PlanStatus.ACTIVE,
     include_notes: bool = False,
+    registry: InstrumentSource | None = None,
 ) -> Resource:
     """Return the FHIR ``Goal`` of a plan's *goal*.
 
     ``target.measure`` is the instrument in `INSTRUMENT_SYSTEM`;
     ``target.detailQuantity`` the target with its comparator (``<=`` or
-    ``>=``). The required ``description`` is generated from the target; the
-    goal's own free-text wording replaces it only with *include_notes*.
+    ``>=``) in the instrument's unit, in UCUM (``%`` for the ODI, ``{score}``
+    for points); an instrument *registry* does not know gets no unit. The
+    required ``description`` is generated from the target; the goal's own
+    free-text wording replaces it only with *include_notes*.
 
     Args:
         goal: The goal.
@@ -223,6 +231,7 @@ def goal_resource(
         plan_id: The plan's id (goal ids are unique within a plan).
         status: The plan's status, mapped to ``lifecycleStatus``.
         include_notes: Export the free-text description.
+        registry: Where to find the instrument (default: the default registry).
     """
     generated = f"{goal.instrument} {goal.comparator.value} {goal.target:g}"
     text = goal.description if include_notes and goal.description else generated
@@ -230,6 +239,15 @@ def goal_resource(
         "measure": {"coding": [_coding(INSTRUMENT_SYSTEM, goal.instrument)]},
         "detailQuantity": {"value": goal.target, "comparator": goal.comparator.value},
     }
+    try:
+        unit = get_instrument(goal.instrument, registry).unit
+    except UnknownCodeError:
+        unit = None
+    if unit is not None:
+        target["detailQuantity"] = {
+            **_quantity(goal.target, unit),
+            "comparator": goal.comparator.value,
+        }
     if goal.target_date is not None:
         target["dueDate"] = goal.target_date.isoformat()
     return {
@@ -378,8 +396,9 @@ def observation_resources(
 
     ``code`` is the instrument in `INSTRUMENT_SYSTEM` (no LOINC code is
     emitted); ``valueQuantity`` the score computed by the instrument, in UCUM;
-    ``component`` one per subscale, or one per trial for physical measurements
-    (each trial converted by `measurement_quantity`). Category ``exam`` for
+    ``component`` one per subscale (coded ``instrument.subscale`` in
+    `INSTRUMENT_SYSTEM`), or one per trial for physical measurements (coded as
+    the instrument, each trial converted by `measurement_quantity`). Category ``exam`` for
     physical measurements, ``survey`` otherwise. `case_bundle` exports the
     measures it can and reports the others; this function raises on the first.
 
@@ -458,12 +477,26 @@ def _observation(
         "valueQuantity": _quantity(score.value, score.unit),
     }
     _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
+    # A subscale is coded ``instrument.subscale``; each trial of a physical
+    # measurement observes what the instrument does, and has its code.
     components: list[dict[str, object]] = [
-        {"code": {"text": name}, "valueQuantity": _quantity(value, score.unit)}
+        {
+            "code": {
+                "coding": [_coding(INSTRUMENT_SYSTEM, f"{instrument.code}.{name}")],
+                "text": name,
+            },
+            "valueQuantity": _quantity(value, score.unit),
+        }
         for name, value in score.subscales.items()
     ]
     components.extend(
-        {"code": {"text": f"trial {n}"}, "valueQuantity": measurement_quantity(m)}
+        {
+            "code": {
+                "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
+                "text": f"trial {n}",
+            },
+            "valueQuantity": measurement_quantity(m),
+        }
         for n, m in enumerate(measure.measurements, 1)
     )
     if components:
