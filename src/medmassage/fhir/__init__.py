@@ -2,8 +2,8 @@
 
 The models know nothing of FHIR: this module maps them to plain, JSON-ready
 dictionaries following the correspondence documented in ``docs/concepts/fhir.md``
-(HL7 FHIR R4, https://hl7.org/fhir/R4/). Nothing here is checked by a FHIR
-validator; validate the output before relying on it.
+(HL7 FHIR R4, https://hl7.org/fhir/R4/). medmassage's tests validate the
+output with an independent implementation (``fhir.resources``, R4B models).
 
 Choices made where the specification leaves them open:
 
@@ -25,6 +25,13 @@ Choices made where the specification leaves them open:
 - Units are UCUM (https://ucum.org/ucum): ``kPa``, ``mm[Hg]``, ``deg``, ``cm``,
   ``%``, ``mm`` and ``{score}`` for points; pressures in other units
   (kgf/cm², psi, N/cm²) are converted to kPa.
+- Times: a date-time whose UTC offset FHIR's ``dateTime`` cannot express
+  (seconds, or beyond +/-14:00) is written in UTC with the original offset and
+  zone in extensions (`ORIGINAL_OFFSET_URL`, `TIME_ZONE_URL`); segment times are
+  elapsed time added in UTC.
+- Partial export: `case_export` leaves out what cannot be exported (an
+  unscorable measure, a code that is not a FHIR ``code``) and reports each
+  problem, also as the bundle's closing ``OperationOutcome``.
 - Privacy: names, birth date and contact details are exported only with
   ``include_identity=True``; free text (condition notes, goal descriptions,
   referral instructions, plan precautions, outcome notes) only with

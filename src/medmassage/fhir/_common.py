@@ -209,6 +209,7 @@ def measurement_quantity(measure: Pressure | Angle | Length) -> dict[str, object
     (kgf/cm², psi, N/cm²) is converted to kPa. Angles are in degrees, lengths
     in centimetres.
 
+    >>> from medmassage.units import Pressure
     >>> measurement_quantity(Pressure(1, "kgf/cm**2"))["value"]
     98.0665
     """
