@@ -21,8 +21,15 @@ import pytest
 import medmassage as mm
 from medmassage.cli import main
 from medmassage.fhir import (
+    DISCOMFORT_URL,
+    DURATION_URL,
+    EXTENSION_BASE,
+    FEEDBACK_URL,
     ORIGINAL_OFFSET_URL,
+    PRESSURE_URL,
+    PROFESSION_SYSTEM,
     TIME_ZONE_URL,
+    WALTON_GRADE_URL,
     Resource,
     case_bundle,
     case_export,
@@ -341,3 +348,61 @@ def test_observation_components_are_coded() -> None:
     for observation in observations:
         for component in observation["component"]:  # type: ignore[attr-defined]
             assert component["code"]["coding"][0]["system"] == "https://medmassage.dev/instruments"
+
+
+# -- extra elements (issue 12, "What to build") -----------------------------------------
+
+
+def test_segment_grade_pressure_and_feedback_are_extensions() -> None:
+    """Walton grade, measured pressure (kPa), feedback, discomfort and minutes are extensions."""
+    segment = mm.TechniqueSegment(
+        modality="core.trigger_point",
+        region=mm.BodyRegion.LUMBAR_SPINE,
+        duration=mm.Duration(10, "min"),
+        grade=mm.PressureGrade(4),
+        pressure=mm.Pressure(1.4, "kgf/cm**2"),
+        feedback=mm.PressureFeedback.TOO_FIRM,
+        discomfort=7,
+    )
+    session = attrs.evolve(
+        _session(dt.datetime(2026, 1, 12, 9, tzinfo=CHICAGO)), segments=(segment,)
+    )
+    (procedure,) = procedure_resources(session)
+    found = {e["url"]: e for e in procedure["extension"]}  # type: ignore[attr-defined]
+    assert set(found) == {
+        DURATION_URL,
+        WALTON_GRADE_URL,
+        PRESSURE_URL,
+        FEEDBACK_URL,
+        DISCOMFORT_URL,
+    }
+    assert all(url.startswith(EXTENSION_BASE) for url in found)
+    assert found[WALTON_GRADE_URL]["valueInteger"] == 4
+    # 1 kgf/cm2 = 98.0665 kPa (standard gravity, CGPM 1901): 1.4 kgf/cm2 = 137.2931 kPa.
+    assert found[PRESSURE_URL]["valueQuantity"]["value"] == pytest.approx(137.2931)
+    assert found[PRESSURE_URL]["valueQuantity"]["code"] == "kPa"
+    assert found[FEEDBACK_URL]["valueCode"] == "too_firm"
+    assert found[DISCOMFORT_URL]["valueInteger"] == 7
+    assert found[DURATION_URL]["valueDuration"] == {
+        "value": 10,
+        "unit": "min",
+        "system": UCUM,
+        "code": "min",
+    }
+
+
+def test_practitioner_licences_are_qualifications() -> None:
+    """The example therapist's Washington licence is a qualification with its number and expiry."""
+    (practitioner,) = _of_type(case_bundle(_case()), "Practitioner")
+    qualifications = practitioner["qualification"]
+    assert isinstance(qualifications, list)
+    assert len(qualifications) == 1
+    qualification = qualifications[0]
+    assert qualification["identifier"] == [
+        {"value": "MA60012345", "assigner": {"display": "US-WA"}}
+    ]
+    assert qualification["code"]["coding"][0] == {
+        "system": PROFESSION_SYSTEM,
+        "code": "massage_therapist",
+    }
+    assert qualification["period"] == {"end": "2027-06-30"}

@@ -61,16 +61,22 @@ from ._resources import (
 __all__ = [
     "ACTION_SYSTEM",
     "CANONICAL_SYSTEMS",
+    "DISCOMFORT_URL",
+    "DURATION_URL",
     "EXTENSION_BASE",
-    "FhirExport",
+    "FEEDBACK_URL",
     "INSTRUMENT_SYSTEM",
     "MODALITY_SYSTEM",
     "ORIGINAL_OFFSET_URL",
+    "PRESSURE_URL",
     "PROBLEM_SYSTEM",
+    "PROFESSION_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SEVERITY_MAP",
     "TIME_ZONE_URL",
+    "WALTON_GRADE_URL",
+    "FhirExport",
     "Resource",
     "care_plan_resource",
     "case_bundle",
@@ -122,3 +128,15 @@ TIME_ZONE_URL: Final = _common.TIME_ZONE_URL
 #: The code system of the problem codes in an export's ``OperationOutcome``
 #: (``unscorable``, ``unknown_code``, ``code_pattern`` ...).
 PROBLEM_SYSTEM: Final = _outcome.PROBLEM_SYSTEM
+#: Procedure extension: the segment's minutes of active treatment (``valueDuration``, UCUM).
+DURATION_URL: Final = _common.DURATION_URL
+#: Procedure extension: the Walton pressure grade, 0-5 (``valueInteger``).
+WALTON_GRADE_URL: Final = _common.WALTON_GRADE_URL
+#: Procedure extension: the measured pressure (``valueQuantity``, UCUM kPa or mm[Hg]).
+PRESSURE_URL: Final = _common.PRESSURE_URL
+#: Procedure extension: the patient's pressure feedback (``valueCode``: ``too_light`` ...).
+FEEDBACK_URL: Final = _common.FEEDBACK_URL
+#: Procedure extension: the patient's discomfort rating, 0-10 (``valueInteger``).
+DISCOMFORT_URL: Final = _common.DISCOMFORT_URL
+#: Local code system of the licensed professions of a practitioner's licences.
+PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM

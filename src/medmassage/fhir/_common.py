@@ -60,6 +60,18 @@ EXTENSION_BASE: Final = "https://medmassage.dev/fhir/StructureDefinition/"
 ORIGINAL_OFFSET_URL: Final = EXTENSION_BASE + "original-offset"
 #: Extension beside `ORIGINAL_OFFSET_URL`: the original IANA time zone (``valueCode``).
 TIME_ZONE_URL: Final = EXTENSION_BASE + "time-zone"
+#: Procedure extension: the segment's minutes of active treatment (``valueDuration``, UCUM).
+DURATION_URL: Final = EXTENSION_BASE + "segment-duration"
+#: Procedure extension: the Walton pressure grade, 0-5 (``valueInteger``).
+WALTON_GRADE_URL: Final = EXTENSION_BASE + "walton-grade"
+#: Procedure extension: the measured pressure (``valueQuantity``, UCUM kPa or mm[Hg]).
+PRESSURE_URL: Final = EXTENSION_BASE + "pressure"
+#: Procedure extension: the patient's pressure feedback (``valueCode``: ``too_light`` ...).
+FEEDBACK_URL: Final = EXTENSION_BASE + "pressure-feedback"
+#: Procedure extension: the patient's discomfort rating, 0-10 (``valueInteger``).
+DISCOMFORT_URL: Final = EXTENSION_BASE + "discomfort"
+#: Local code system of the licensed professions (``massage_therapist`` ...).
+PROFESSION_SYSTEM: Final = "https://medmassage.dev/professions"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")
 
 #: `Finding.severity` to ``DetectedIssue.severity`` (FHIR ``detectedissue-severity``),

@@ -30,10 +30,16 @@ from ._common import (
     _PLAN_STATUS,
     _UCUM,
     ACTION_SYSTEM,
+    DISCOMFORT_URL,
+    DURATION_URL,
+    FEEDBACK_URL,
     INSTRUMENT_SYSTEM,
+    PRESSURE_URL,
+    PROFESSION_SYSTEM,
     RULE_SYSTEM,
     SCREENING_SYSTEM,
     SEVERITY_MAP,
+    WALTON_GRADE_URL,
     Resource,
     _body_site,
     _coding,
@@ -44,6 +50,7 @@ from ._common import (
     _put_datetime,
     _quantity,
     _ref,
+    _round,
     measurement_quantity,
     resource_uuid,
 )
@@ -82,12 +89,30 @@ def patient_resource(patient: Patient, *, include_identity: bool = False) -> Res
 
 
 def practitioner_resource(practitioner: Practitioner) -> Resource:
-    """Return the FHIR ``Practitioner`` resource of a treating *practitioner*."""
+    """Return the FHIR ``Practitioner`` resource of a treating *practitioner*.
+
+    The NPI is an ``identifier`` (system ``http://hl7.org/fhir/sid/us-npi``);
+    each licence a ``qualification`` whose ``identifier`` is the licence number
+    (assigned by its jurisdiction), ``code`` the profession in
+    `PROFESSION_SYSTEM` and ``period.end`` the expiry date.
+    """
     out: Resource = {"resourceType": "Practitioner", "id": practitioner.id}
     if practitioner.npi is not None:
         out["identifier"] = [{"system": _NPI, "value": practitioner.npi}]
     if practitioner.name is not None:
         out["name"] = [{"text": practitioner.name}]
+    if practitioner.licenses:
+        out["qualification"] = [
+            {
+                "identifier": [{"value": lic.number, "assigner": {"display": lic.jurisdiction}}],
+                "code": {
+                    "coding": [_coding(PROFESSION_SYSTEM, lic.profession)],
+                    "text": lic.profession,
+                },
+                "period": {"end": lic.expires_on.isoformat()},
+            }
+            for lic in practitioner.licenses
+        ]
     return out
 
 
@@ -348,9 +373,27 @@ def _procedure(
         "performer": [{"actor": _ref("Practitioner", session.practitioner_id)}],
         "bodySite": [_body_site(segment.region, segment.laterality)],
     }
+    extensions: list[dict[str, object]] = [
+        {"url": DURATION_URL, "valueDuration": _minutes(segment.duration.minutes)}
+    ]
+    if segment.grade is not None:
+        extensions.append({"url": WALTON_GRADE_URL, "valueInteger": int(segment.grade)})
+    if segment.pressure is not None:
+        extensions.append(
+            {"url": PRESSURE_URL, "valueQuantity": measurement_quantity(segment.pressure)}
+        )
+    if segment.feedback is not None:
+        extensions.append({"url": FEEDBACK_URL, "valueCode": segment.feedback.value})
+    if segment.discomfort is not None:
+        extensions.append({"url": DISCOMFORT_URL, "valueInteger": segment.discomfort})
+    out["extension"] = extensions
     if session.plan_id is not None:
         out["basedOn"] = [_ref("CarePlan", session.plan_id)]
     return out
+
+
+def _minutes(minutes: float) -> dict[str, object]:
+    return {"value": _round(minutes), "unit": "min", "system": _UCUM, "code": "min"}
 
 
 def procedure_resources(session: Session, *, registry: Registry | None = None) -> list[Resource]:
@@ -360,9 +403,12 @@ def procedure_resources(session: Session, *, registry: Registry | None = None) -
     ``performedPeriod`` starts where the previous segment ended (medmassage
     records durations, not clock times, of segments). The code is the modality
     (with its CPT code as a second coding when known); the body site is the
-    region with its side. Walton grade, measured pressure and feedback need
-    extensions and are not exported. A session that did not take place has no
-    procedures. Modality names come from *registry* (default: the default registry).
+    region with its side. The segment's minutes, Walton grade, measured pressure
+    (UCUM, by `measurement_quantity`), the patient's pressure feedback and
+    discomfort rating are extensions under `EXTENSION_BASE` (`DURATION_URL`,
+    `WALTON_GRADE_URL`, `PRESSURE_URL`, `FEEDBACK_URL`, `DISCOMFORT_URL`). A
+    session that did not take place has no procedures. Modality names come from
+    *registry* (default: the default registry).
 
     Raises:
         UsageError: If the session's start is not time-zone-aware.
