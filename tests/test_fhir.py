@@ -43,6 +43,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Goal": ("lifecycleStatus", "description", "subject"),
     "CarePlan": ("status", "intent", "subject"),
     "Procedure": ("status", "subject"),
+    "Encounter": ("status", "class"),
     "Observation": ("status", "code"),
     "DetectedIssue": ("status",),
 }
@@ -100,6 +101,7 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "ServiceRequest": 1,
         "Goal": 2,
         "CarePlan": 1,
+        "Encounter": 3,
         "Procedure": 12,
         "Observation": 7,
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)

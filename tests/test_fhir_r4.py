@@ -28,11 +28,13 @@ from medmassage.fhir import (
     ORIGINAL_OFFSET_URL,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    SESSION_STATUS_URL,
     TIME_ZONE_URL,
     WALTON_GRADE_URL,
     Resource,
     case_bundle,
     case_export,
+    encounter_resource,
     observation_resources,
     procedure_resources,
 )
@@ -406,3 +408,29 @@ def test_practitioner_licences_are_qualifications() -> None:
         "code": "massage_therapist",
     }
     assert qualification["period"] == {"end": "2027-06-30"}
+
+
+def test_each_session_is_an_encounter_its_resources_refer_to() -> None:
+    """Three sessions are three finished Encounters; Procedures and Observations point at theirs."""
+    bundle = case_bundle(_case())
+    encounters = _of_type(bundle, "Encounter")
+    assert [e["status"] for e in encounters] == ["finished"] * 3
+    entries = bundle["entry"]
+    assert isinstance(entries, list)
+    urls = {e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Encounter"}
+    for kind in ("Procedure", "Observation"):
+        for resource in _of_type(bundle, kind):
+            assert resource["encounter"]["reference"] in urls  # type: ignore[index]
+
+
+def test_a_missed_session_is_a_cancelled_encounter_keeping_its_status() -> None:
+    """R4 has no no-show Encounter status: it is cancelled, with no_show in the extension."""
+    start = dt.datetime(2026, 1, 12, 9, tzinfo=CHICAGO)
+    session = attrs.evolve(_session(start), segments=(), status=mm.SessionStatus.NO_SHOW)
+    encounter = encounter_resource(session)
+    assert encounter["status"] == "cancelled"
+    assert encounter["extension"] == [{"url": SESSION_STATUS_URL, "valueCode": "no_show"}]
+    assert encounter["period"] == {
+        "start": "2026-01-12T09:00:00-06:00",
+        "end": "2026-01-12T10:00:00-06:00",
+    }

@@ -50,6 +50,7 @@ from ._resources import (
     care_plan_resource,
     condition_resource,
     detected_issue_resources,
+    encounter_resource,
     goal_resource,
     observation_resources,
     patient_resource,
@@ -73,6 +74,7 @@ __all__ = [
     "PROFESSION_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
+    "SESSION_STATUS_URL",
     "SEVERITY_MAP",
     "TIME_ZONE_URL",
     "WALTON_GRADE_URL",
@@ -83,6 +85,7 @@ __all__ = [
     "case_export",
     "condition_resource",
     "detected_issue_resources",
+    "encounter_resource",
     "goal_resource",
     "measurement_quantity",
     "observation_resources",
@@ -140,3 +143,6 @@ FEEDBACK_URL: Final = _common.FEEDBACK_URL
 DISCOMFORT_URL: Final = _common.DISCOMFORT_URL
 #: Local code system of the licensed professions of a practitioner's licences.
 PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
+#: Encounter extension: the session's own status (``valueCode``: ``completed``,
+#: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
+SESSION_STATUS_URL: Final = _common.SESSION_STATUS_URL

@@ -22,6 +22,7 @@ from ._resources import (
     care_plan_resource,
     condition_resource,
     detected_issue_resources,
+    encounter_resource,
     goal_resource,
     patient_resource,
     practitioner_resource,
@@ -93,15 +94,16 @@ def case_export(
     Entries, in order: the Patient, the practitioners (those the case lists
     and any it only refers to by id), the history's Conditions, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
-    per session its Procedures and Observations, and the DetectedIssues of
+    per session its Encounter, Procedures and Observations, and the DetectedIssues of
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
     records' ids, so two exports of the same case are equal, and every
     reference in the bundle resolves to an entry.
 
     One record that cannot be exported does not abort the export: an outcome
     measure that cannot be scored (or names an unknown instrument) and a
-    session whose times FHIR cannot carry are left out, and a coding whose code
-    breaks FHIR's ``code`` pattern is left out of its resource. Each is a
+    session whose times FHIR cannot carry (with its procedures and measures)
+    are left out, and a coding whose code breaks FHIR's ``code`` pattern is
+    left out of its resource. Each is a
     problem of the result, with its path, and an issue of the ``OperationOutcome``
     that is then the bundle's last entry.
 
@@ -160,11 +162,11 @@ def case_export(
     problems: list[Problem] = []
     for n, session in enumerate(case.sessions):
         try:
-            resources.extend(procedure_resources(session, registry=registry))
+            found = [encounter_resource(session), *procedure_resources(session, registry=registry)]
         except UsageError as exc:  # a time at the end of the calendar FHIR cannot carry
-            problems.append(
-                Problem(f"sessions[{n}].segments", f"not exported: {exc}", "not_expressible")
-            )
+            problems.append(Problem(f"sessions[{n}]", f"not exported: {exc}", "not_expressible"))
+            continue
+        resources.extend(found)
         resources.extend(
             _exportable_observations(
                 session,

@@ -70,6 +70,10 @@ PRESSURE_URL: Final = EXTENSION_BASE + "pressure"
 FEEDBACK_URL: Final = EXTENSION_BASE + "pressure-feedback"
 #: Procedure extension: the patient's discomfort rating, 0-10 (``valueInteger``).
 DISCOMFORT_URL: Final = EXTENSION_BASE + "discomfort"
+#: Encounter extension: the session's own status (``valueCode``: ``completed``,
+#: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
+SESSION_STATUS_URL: Final = EXTENSION_BASE + "session-status"
+_ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #: Local code system of the licensed professions (``massage_therapist`` ...).
 PROFESSION_SYSTEM: Final = "https://medmassage.dev/professions"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")

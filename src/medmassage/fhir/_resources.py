@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..modalities import Modality
     from ..plugins import Registry
 from ._common import (
+    _ACT_CODE,
     _ACTIVITY_STATUS,
     _CATEGORY,
     _CLINICAL,
@@ -38,6 +39,7 @@ from ._common import (
     PROFESSION_SYSTEM,
     RULE_SYSTEM,
     SCREENING_SYSTEM,
+    SESSION_STATUS_URL,
     SEVERITY_MAP,
     WALTON_GRADE_URL,
     Resource,
@@ -369,6 +371,7 @@ def _procedure(
         "status": "completed",
         "code": _modality_concept(segment.modality, modalities),
         "subject": _patient_ref(session.patient_id),
+        "encounter": _ref("Encounter", session.id),
         "performedPeriod": period,
         "performer": [{"actor": _ref("Practitioner", session.practitioner_id)}],
         "bodySite": [_body_site(segment.region, segment.laterality)],
@@ -394,6 +397,43 @@ def _procedure(
 
 def _minutes(minutes: float) -> dict[str, object]:
     return {"value": _round(minutes), "unit": "min", "system": _UCUM, "code": "min"}
+
+
+_ENCOUNTER_STATUS: Final = {
+    SessionStatus.COMPLETED: "finished",
+    SessionStatus.CANCELLED: "cancelled",
+    SessionStatus.NO_SHOW: "cancelled",  # R4 has no no-show: kept in SESSION_STATUS_URL
+}
+
+
+def encounter_resource(session: Session) -> Resource:
+    """Return the FHIR ``Encounter`` of a *session*.
+
+    ``status`` ``finished`` for a completed session and ``cancelled`` for a
+    cancelled or missed one (R4's Encounter has no no-show status: the
+    session's own status is kept in the `SESSION_STATUS_URL` extension);
+    ``class`` ambulatory (``AMB`` in HL7 v3 ActCode); ``period`` the session's
+    start and end (its duration of real time, added in UTC); ``participant``
+    the treating practitioner. The session's Procedures and Observations refer
+    to it in ``encounter``.
+
+    Raises:
+        UsageError: If a time cannot be written as a FHIR dateTime.
+    """
+    period: dict[str, object] = {}
+    _put_datetime(period, "start", session.start, "start")
+    _put_datetime(period, "end", session.end, "start")
+    return {
+        "resourceType": "Encounter",
+        "id": resource_uuid("Encounter", session.id),
+        "extension": [{"url": SESSION_STATUS_URL, "valueCode": session.status.value}],
+        "identifier": [{"system": "https://medmassage.dev/sessions", "value": session.id}],
+        "status": _ENCOUNTER_STATUS[session.status],
+        "class": _coding(_ACT_CODE, "AMB", "ambulatory"),
+        "subject": _patient_ref(session.patient_id),
+        "participant": [{"individual": _ref("Practitioner", session.practitioner_id)}],
+        "period": period,
+    }
 
 
 def procedure_resources(session: Session, *, registry: Registry | None = None) -> list[Resource]:
@@ -520,6 +560,7 @@ def _observation(
             "text": instrument.name,
         },
         "subject": _patient_ref(session.patient_id),
+        "encounter": _ref("Encounter", session.id),
         "valueQuantity": _quantity(score.value, score.unit),
     }
     _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
