@@ -44,6 +44,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "CarePlan": ("status", "intent", "subject"),
     "Procedure": ("status", "subject"),
     "Encounter": ("status", "class"),
+    "AdverseEvent": ("actuality", "subject"),
     "Observation": ("status", "code"),
     "DetectedIssue": ("status",),
 }
@@ -102,6 +103,7 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "Goal": 2,
         "CarePlan": 1,
         "Encounter": 3,
+        "AdverseEvent": 1,
         "Procedure": 12,
         "Observation": 7,
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)

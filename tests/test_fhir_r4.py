@@ -21,6 +21,7 @@ import pytest
 import medmassage as mm
 from medmassage.cli import main
 from medmassage.fhir import (
+    BODY_SITE_URL,
     DISCOMFORT_URL,
     DURATION_URL,
     EXTENSION_BASE,
@@ -28,10 +29,12 @@ from medmassage.fhir import (
     ORIGINAL_OFFSET_URL,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    REACTION_SYSTEM,
     SESSION_STATUS_URL,
     TIME_ZONE_URL,
     WALTON_GRADE_URL,
     Resource,
+    adverse_event_resources,
     case_bundle,
     case_export,
     encounter_resource,
@@ -434,3 +437,28 @@ def test_a_missed_session_is_a_cancelled_encounter_keeping_its_status() -> None:
         "start": "2026-01-12T09:00:00-06:00",
         "end": "2026-01-12T10:00:00-06:00",
     }
+
+
+def test_adverse_reactions_are_adverse_events_without_their_notes() -> None:
+    """A moderate, resolved bruise on the left hip is an AdverseEvent; its note stays out."""
+    start = dt.datetime(2026, 1, 12, 9, tzinfo=CHICAGO)
+    reaction = mm.AdverseReaction(
+        kind=mm.ReactionKind.BRUISING,
+        severity=mm.ReactionSeverity.MODERATE,
+        region=mm.BodyRegion.HIP,
+        laterality=mm.Laterality.LEFT,
+        resolved=True,
+        note="Bruise seen by her daughter",
+    )
+    session = attrs.evolve(_session(start, 30), adverse_reactions=(reaction,))
+    (event,) = adverse_event_resources(session)
+    assert event["actuality"] == "actual"
+    assert event["event"]["coding"][0] == {"system": REACTION_SYSTEM, "code": "bruising"}  # type: ignore[index]
+    assert event["severity"]["coding"][0]["code"] == "moderate"  # type: ignore[index]
+    assert event["outcome"]["coding"][0]["code"] == "resolved"  # type: ignore[index]
+    assert event["date"] == "2026-01-12T09:00:00-06:00"
+    sites = event["extension"]
+    assert isinstance(sites, list)
+    assert [e["url"] for e in sites] == [BODY_SITE_URL]
+    assert sites[0]["valueCodeableConcept"]["text"] == "Hip, left"
+    assert "daughter" not in json.dumps(event)

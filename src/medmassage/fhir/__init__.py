@@ -35,7 +35,8 @@ Choices made where the specification leaves them open:
 - Privacy: names, birth date and contact details are exported only with
   ``include_identity=True``; free text (condition notes, goal descriptions,
   referral instructions, plan precautions, outcome notes) only with
-  ``include_notes=True``. SOAP notes and adverse reactions are never exported.
+  ``include_notes=True``. SOAP notes and adverse-reaction notes are never
+  exported.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ._bundle import case_bundle, case_export
 from ._common import measurement_quantity, resource_uuid
 from ._outcome import FhirExport
 from ._resources import (
+    adverse_event_resources,
     care_plan_resource,
     condition_resource,
     detected_issue_resources,
@@ -61,6 +63,7 @@ from ._resources import (
 
 __all__ = [
     "ACTION_SYSTEM",
+    "BODY_SITE_URL",
     "CANONICAL_SYSTEMS",
     "DISCOMFORT_URL",
     "DURATION_URL",
@@ -72,6 +75,7 @@ __all__ = [
     "PRESSURE_URL",
     "PROBLEM_SYSTEM",
     "PROFESSION_SYSTEM",
+    "REACTION_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SESSION_STATUS_URL",
@@ -80,6 +84,7 @@ __all__ = [
     "WALTON_GRADE_URL",
     "FhirExport",
     "Resource",
+    "adverse_event_resources",
     "care_plan_resource",
     "case_bundle",
     "case_export",
@@ -146,3 +151,7 @@ PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
 #: Encounter extension: the session's own status (``valueCode``: ``completed``,
 #: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
 SESSION_STATUS_URL: Final = _common.SESSION_STATUS_URL
+#: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
+BODY_SITE_URL: Final = _common.BODY_SITE_URL
+#: Local code system of adverse reaction kinds (``soreness``, ``bruising`` ...).
+REACTION_SYSTEM: Final = _common.REACTION_SYSTEM

@@ -19,6 +19,7 @@ from ._common import (
 from ._outcome import FhirExport, clean_entries, operation_outcome
 from ._resources import (
     _exportable_observations,
+    adverse_event_resources,
     care_plan_resource,
     condition_resource,
     detected_issue_resources,
@@ -94,7 +95,7 @@ def case_export(
     Entries, in order: the Patient, the practitioners (those the case lists
     and any it only refers to by id), the history's Conditions, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
-    per session its Encounter, Procedures and Observations, and the DetectedIssues of
+    per session its Encounter, Procedures, AdverseEvents and Observations, and the DetectedIssues of
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
     records' ids, so two exports of the same case are equal, and every
     reference in the bundle resolves to an entry.
@@ -112,7 +113,7 @@ def case_export(
         include_identity: Export the patient's name, birth date and contact details.
         include_notes: Export free text (condition notes, goal wording, referral
             instructions, plan precautions, outcome notes). SOAP notes and
-            adverse reactions are never exported.
+            adverse-reaction notes are never exported.
         assessment: A screening assessment whose findings become DetectedIssues.
         registry: Where to find modalities and instruments (plugins); by default
             `medmassage.plugins.get_default_registry`.
@@ -162,7 +163,11 @@ def case_export(
     problems: list[Problem] = []
     for n, session in enumerate(case.sessions):
         try:
-            found = [encounter_resource(session), *procedure_resources(session, registry=registry)]
+            found = [
+                encounter_resource(session),
+                *procedure_resources(session, registry=registry),
+                *adverse_event_resources(session),
+            ]
         except UsageError as exc:  # a time at the end of the calendar FHIR cannot carry
             problems.append(Problem(f"sessions[{n}]", f"not exported: {exc}", "not_expressible"))
             continue

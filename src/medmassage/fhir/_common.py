@@ -74,6 +74,12 @@ DISCOMFORT_URL: Final = EXTENSION_BASE + "discomfort"
 #: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
 SESSION_STATUS_URL: Final = EXTENSION_BASE + "session-status"
 _ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+#: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
+BODY_SITE_URL: Final = EXTENSION_BASE + "body-site"
+#: Local code system of adverse reaction kinds (``soreness``, ``bruising`` ...).
+REACTION_SYSTEM: Final = "https://medmassage.dev/reactions"
+_AE_SEVERITY: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+_AE_OUTCOME: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 #: Local code system of the licensed professions (``massage_therapist`` ...).
 PROFESSION_SYSTEM: Final = "https://medmassage.dev/professions"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")

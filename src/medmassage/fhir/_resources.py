@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 from ._common import (
     _ACT_CODE,
     _ACTIVITY_STATUS,
+    _AE_OUTCOME,
+    _AE_SEVERITY,
     _CATEGORY,
     _CLINICAL,
     _GOAL_STATUS,
@@ -31,12 +33,14 @@ from ._common import (
     _PLAN_STATUS,
     _UCUM,
     ACTION_SYSTEM,
+    BODY_SITE_URL,
     DISCOMFORT_URL,
     DURATION_URL,
     FEEDBACK_URL,
     INSTRUMENT_SYSTEM,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    REACTION_SYSTEM,
     RULE_SYSTEM,
     SCREENING_SYSTEM,
     SESSION_STATUS_URL,
@@ -434,6 +438,54 @@ def encounter_resource(session: Session) -> Resource:
         "participant": [{"individual": _ref("Practitioner", session.practitioner_id)}],
         "period": period,
     }
+
+
+def adverse_event_resources(session: Session) -> list[Resource]:
+    """Return one FHIR ``AdverseEvent`` per adverse reaction of *session*.
+
+    ``actuality`` ``actual``; ``event`` the reaction's kind in `REACTION_SYSTEM`;
+    ``severity`` mild, moderate or severe (``adverse-event-severity``);
+    ``outcome`` ``resolved`` or ``ongoing`` (``adverse-event-outcome``);
+    ``date`` the onset, else the session's start; ``encounter`` the session's
+    Encounter; the body region and side in the `BODY_SITE_URL` extension (R4's
+    AdverseEvent has no body site). The reaction's note is free text and is
+    never exported (R4's AdverseEvent has no note).
+
+    Raises:
+        UsageError: If a time cannot be written as a FHIR dateTime.
+    """
+    out: list[Resource] = []
+    for i, reaction in enumerate(session.adverse_reactions):
+        resource: Resource = {
+            "resourceType": "AdverseEvent",
+            "id": resource_uuid("AdverseEvent", session.id, str(i)),
+            "actuality": "actual",
+            "event": {
+                "coding": [_coding(REACTION_SYSTEM, reaction.kind.value)],
+                "text": reaction.kind.value.replace("_", " "),
+            },
+            "subject": _patient_ref(session.patient_id),
+            "encounter": _ref("Encounter", session.id),
+            "severity": {"coding": [_coding(_AE_SEVERITY, reaction.severity.value)]},
+            "outcome": {
+                "coding": [_coding(_AE_OUTCOME, "resolved" if reaction.resolved else "ongoing")]
+            },
+        }
+        _put_datetime(
+            resource,
+            "date",
+            reaction.onset if reaction.onset is not None else session.start,
+            f"adverse_reactions[{i}].onset",
+        )
+        if reaction.region is not None:
+            resource["extension"] = [
+                {
+                    "url": BODY_SITE_URL,
+                    "valueCodeableConcept": _body_site(reaction.region, reaction.laterality),
+                }
+            ]
+        out.append(resource)
+    return out
 
 
 def procedure_resources(session: Session, *, registry: Registry | None = None) -> list[Resource]:
