@@ -14,11 +14,13 @@ checked here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -142,3 +144,36 @@ def test_the_check_finds_what_the_old_export_got_wrong() -> None:
     wrong = "CarePlan.basedOn[0]: a ServiceRequest, expected one of ['CarePlan']"
     assert any(wrong in p for p in problems)
     assert any("performedPeriod" in p for p in problems)
+
+
+def test_a_partial_bundle_and_its_operation_outcome_validate() -> None:
+    """Unscorable and unknown measures, a bad code, a seconds offset: the bundle still validates."""
+    lumbar = next(p for p in EXAMPLES if p.stem == "lumbar_disc_herniation")
+    case = mm.from_json(mm.Case, lumbar.read_text(encoding="utf-8"))
+    first = case.sessions[0]
+    odd = dt.timezone(dt.timedelta(minutes=19, seconds=32))
+    start = first.start.astimezone(odd)
+    measures = (
+        mm.OutcomeMeasure(instrument="odi", taken_at=start, responses=(9,) * 10),
+        mm.OutcomeMeasure(instrument="no_such_scale", taken_at=start, value=1),
+        mm.OutcomeMeasure(instrument="nprs", taken_at=start, value=5),
+    )
+    session = mm.Session(
+        id=first.id,
+        patient_id=first.patient_id,
+        practitioner_id=first.practitioner_id,
+        start=start,
+        duration=first.duration,
+        plan_id=first.plan_id,
+        segments=first.segments,
+        outcomes=measures,
+    )
+    coding = mm.Coding(system="urn:oid:2.16.840.1.113883.6.88", code=" 197361")
+    patient = attrs.evolve(
+        case.patient, conditions=(mm.Condition(code=coding, status=mm.ClinicalStatus.ACTIVE),)
+    )
+    case = attrs.evolve(case, patient=patient, sessions=(session, *case.sessions[1:]))
+    result = case_export(case, assessment=screen(case))
+    assert {p.code for p in result.problems} == {"unscorable", "unknown_code", "code_pattern"}
+    problems, _ = fhir_problems(result.bundle)
+    assert problems == []
