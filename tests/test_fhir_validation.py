@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -26,9 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
+from medmassage.contraindications import ScreeningContext, Triggers
 from medmassage.fhir import Resource, case_export
 from medmassage.screening import screen
 from medmassage.testing import strategies as mst
+from medmassage.testing.plugins import registry_from
 
 pytest.importorskip("fhir.resources", reason="fhir.resources (test-only dependency) is needed")
 
@@ -177,3 +179,37 @@ def test_a_partial_bundle_and_its_operation_outcome_validate() -> None:
     assert {p.code for p in result.problems} == {"unscorable", "unknown_code", "code_pattern"}
     problems, _ = fhir_problems(result.bundle)
     assert problems == []
+
+
+@attrs.frozen(kw_only=True)
+class _FailingRule:
+    """A plugin rule whose evaluation fails, so the screening is indeterminate."""
+
+    id: str = "acme.failing"
+    title: str = "fails"
+    severity: mm.Severity = mm.Severity.RELATIVE
+    modalities: frozenset[str] = frozenset()
+    regions: frozenset[mm.BodyRegion] = frozenset()
+    source: str = "test"
+    api_version: int = 1
+    triggers: Triggers | None = None
+
+    def evaluate(self, context: ScreeningContext) -> Iterable[mm.Finding]:
+        """Fail as a broken plugin would."""
+        raise RuntimeError("broken plugin")
+
+
+def test_an_indeterminate_screening_validates_as_a_detected_issue() -> None:
+    """The high-severity 'indeterminate' DetectedIssue of a failed rule is valid FHIR."""
+    lumbar = next(p for p in EXAMPLES if p.stem == "lumbar_disc_herniation")
+    case = mm.from_json(mm.Case, lumbar.read_text(encoding="utf-8"))
+    assessment = mm.screen(case, registry=registry_from(rules=[_FailingRule()]))
+    assert assessment.indeterminate
+    bundle = case_export(case, assessment=assessment).bundle
+    problems, _ = fhir_problems(bundle)
+    assert problems == []
+    entries = bundle["entry"]
+    assert isinstance(entries, list)
+    issues = [e["resource"] for e in entries if e["resource"]["resourceType"] == "DetectedIssue"]
+    assert issues[0]["code"]["coding"][0]["code"] == "indeterminate"
+    assert issues[0]["severity"] == "high"
