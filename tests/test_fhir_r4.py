@@ -252,6 +252,8 @@ def test_a_complete_export_has_no_operation_outcome() -> None:
     result = case_export(_case())
     assert result.complete
     assert _of_type(result.bundle, "OperationOutcome") == []
+    assert result == case_export(_case())
+    assert hash(result) == hash(case_export(_case()))
 
 
 def test_codes_breaking_fhir_patterns_are_never_emitted() -> None:

@@ -54,7 +54,7 @@ class FhirExport:
             its path and a problem code. Empty when everything was exported as it is.
     """
 
-    bundle: Resource = attrs.field(repr=False)
+    bundle: Resource = attrs.field(repr=False, hash=False)  # a dict: compared, not hashed
     problems: tuple[Problem, ...] = ()
 
     @property
