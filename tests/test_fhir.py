@@ -43,6 +43,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Goal": ("lifecycleStatus", "description", "subject"),
     "CarePlan": ("status", "intent", "subject"),
     "Procedure": ("status", "subject"),
+    "Encounter": ("status", "class"),
+    "AdverseEvent": ("actuality", "subject"),
     "Observation": ("status", "code"),
     "DetectedIssue": ("status",),
 }
@@ -100,6 +102,8 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "ServiceRequest": 1,
         "Goal": 2,
         "CarePlan": 1,
+        "Encounter": 3,
+        "AdverseEvent": 1,
         "Procedure": 12,
         "Observation": 7,
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)
@@ -247,7 +251,10 @@ def test_kgf_per_cm2_is_exported_as_kpa() -> None:
         "code": "kPa",
     }
     assert obs["valueQuantity"] == expected
-    assert obs["component"] == [{"code": {"text": "trial 1"}, "valueQuantity": expected}]
+    components = obs["component"]
+    assert isinstance(components, list)
+    assert [c["code"]["text"] for c in components] == ["trial 1"]
+    assert [c["valueQuantity"] for c in components] == [expected]
     assert obs["category"][0]["coding"][0]["code"] == "exam"  # type: ignore[index]
 
 

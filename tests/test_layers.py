@@ -46,7 +46,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("plugins", ("plugins", "plugins.*")),
     (
         "registry services",
-        ("instruments", "billing", "screening", "checks", "progress", "fhir", "report", "report.*"),
+        (
+            "instruments",
+            "billing",
+            "screening",
+            "checks",
+            "progress",
+            "fhir",
+            "fhir.*",
+            "report",
+            "report.*",
+        ),
     ),
     ("command line", ("cli", "__main__", "_commands", "_commands.*")),
     ("test support", ("testing", "testing.*")),

@@ -174,9 +174,13 @@ def after(start: dt.datetime, delta: dt.timedelta) -> dt.datetime:
     if tz is None or type(tz) is dt.timezone:  # no transitions: wall time is real time
         return start + delta
     try:
-        return (start.astimezone(dt.UTC) + delta).astimezone(tz)
-    except (ValueError, OverflowError):  # a tzinfo without fromutc support; or out of range
+        utc = start.astimezone(dt.UTC) + delta
+    except (ValueError, OverflowError):  # out of range at the ends of the calendar
         return start + delta
+    try:
+        return utc.astimezone(tz)
+    except (ValueError, OverflowError):  # a tzinfo without fromutc support: stay in UTC
+        return utc
 
 
 def check_range(

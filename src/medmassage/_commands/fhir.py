@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the bundle; exit 0, 2 on bad input, or 74 if OUT could not be written."""
     from ..cases import Case
     from ..exceptions import MedmassageError
-    from ..fhir import case_bundle
+    from ..fhir import case_export
     from ..screening import screen
 
     try:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     try:
         assessment = None if args.no_screening else screen(case, on=on)
-        bundle = case_bundle(
+        result = case_export(
             case,
             include_identity=args.include_identity,
             include_notes=args.include_notes,
@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
+    bundle = result.bundle
+    for problem in result.problems:  # paths, problem codes and rules: never patient text
+        print(f"medmassage: warning: {args.file}: {problem}", file=sys.stderr)
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     if not args.output:
         sys.stdout.write(text)
