@@ -9,8 +9,7 @@ Pressure is described two ways, never conflated:
 
 * `PressureGrade`, the clinician's ordinal grade on the Walton Pressure Scale
   (Walton T., *Medical Conditions and Massage Therapy: A Decision Tree Approach*,
-  Wolters Kluwer 2011; levels 0-5, free to reprint with credit:
-  https://www.tracywalton.com/writing-and-publications/);
+  Lippincott Williams & Wilkins 2011; levels 0-5);
 * an optional measured upper bound, a `~medmassage.units.Pressure`.
 """
 
@@ -72,8 +71,9 @@ class PressureGrade(enum.IntEnum):
     """The Walton Pressure Scale, an ordinal grade of massage pressure (0-5).
 
     Source: Walton T., the Walton Pressure Scale, as published in *Medical
-    Conditions and Massage Therapy: A Decision Tree Approach* (2011) and
-    tracywalton.com (free to reprint with credit).
+    Conditions and Massage Therapy: A Decision Tree Approach* (Lippincott
+    Williams & Wilkins, 2011). Evidence level: textbook (an ordinal scale of
+    described pressures; it gives no measured values).
     """
 
     #: 0: a stationary, weightless hold.
@@ -166,8 +166,11 @@ MYOFASCIAL_RELEASE: Final = Modality(
     typical_duration=Duration(20, "min"),
     contraindication_tags=frozenset({"sustained_pressure", "stretch"}),
     source=(
-        "Barnes-school contraindication list (https://namu.ca/myofascial-release-mfr/"
-        "contraindications/); pressure grades per the Walton Pressure Scale."
+        "Technique: Barnes J.F., Myofascial Release: The Search for Excellence (1990); "
+        "Ajimsha M.S. et al., Effectiveness of myofascial release: systematic review of "
+        "randomized controlled trials, J Bodyw Mov Ther 2015;19(1):102-112. Precautions: "
+        "the screening rules (Werner, A Massage Therapist's Guide to Pathology, 7th ed. "
+        "2019). Pressure grades per the Walton Pressure Scale."
     ),
 )
 
@@ -184,8 +187,9 @@ TRIGGER_POINT_THERAPY: Final = Modality(
     typical_duration=Duration(10, "min"),
     contraindication_tags=frozenset({"deep_pressure", "sustained_pressure"}),
     source=(
-        "Travell J.G., Simons D.G., Myofascial Pain and Dysfunction: The Trigger Point "
-        "Manual (quoted at http://www.realbodywork.com/articles/ischemic%20compression.html)."
+        "Simons D.G., Travell J.G., Simons L.S., Travell & Simons' Myofascial Pain and "
+        "Dysfunction: The Trigger Point Manual, vol. 1, 2nd ed. (Williams & Wilkins, 1999): "
+        "trigger point pressure release (ischaemic compression)."
     ),
 )
 
@@ -217,8 +221,8 @@ NEUROMUSCULAR_THERAPY: Final = Modality(
     contraindication_tags=frozenset({"deep_pressure", "sustained_pressure"}),
     source=(
         "No modality-specific contraindication list was found in the sources read (expert "
-        "consensus only); deep-tissue and trigger-point precautions apply. Billing note: "
-        "Massage Today, CPT Codes (https://www.massagetoday.com/articles/12049/CPT-Codes)."
+        "consensus only); deep-tissue and trigger-point precautions apply. Billing: "
+        "the CPT 97124 and 97140 descriptors (AMA, CPT Professional), see medmassage.cpt."
     ),
 )
 
@@ -236,11 +240,11 @@ LYMPHATIC_DRAINAGE: Final = Modality(
     required_certifications=frozenset({"manual_lymphatic_drainage"}),
     contraindication_tags=frozenset({"lymphatic"}),
     source=(
-        "Pressure 'less than 9 ounces per square inch or about 4 kPa' (Wikipedia text "
-        "reproduced at http://www.innovationshealth.ca/services/wellness/lymphatic-drainage; "
-        "the often-quoted 30-40 mmHg upper bound could not be traced to a primary source and "
-        "is not used). Contraindications: Foldi's "
-        "Textbook of Lymphology as cited by ltstherapy.com."
+        "Technique and contraindications: Foldi M., Foldi E., Foldi's Textbook of "
+        "Lymphology, 3rd ed. (Elsevier, 2012): light skin-stretching strokes that do not "
+        "redden the skin. The 4 kPa upper bound is medmassage's convention for 'light' "
+        "(evidence: convention; no primary source gives a measured pressure, and the "
+        "often-quoted 30-40 mmHg could not be traced to one)."
     ),
 )
 

@@ -20,7 +20,8 @@ Choices made where the specification leaves them open:
   accept expressions still get the region's own concept in the first coding.
 - Instruments and modalities have no standard code here: they use the local
   systems `INSTRUMENT_SYSTEM` and `MODALITY_SYSTEM`. No LOINC code is emitted
-  (none is confirmed for the instruments' exact versions: UNCONFIRMED), and
+  (the project has not confirmed a LOINC code for the exact version of any
+  instrument it scores, so it emits none rather than guess), and
   the CPT code of a modality is added as a second coding when one is known.
 - Units are UCUM (https://ucum.org/ucum): ``kPa``, ``mm[Hg]``, ``deg``, ``cm``,
   ``%``, ``mm`` and ``{score}`` for points; pressures in other units

@@ -56,7 +56,7 @@ from ._model import PluginFailure, PluginInfo, Source
 from ._registry import Registry
 
 if TYPE_CHECKING:
-    from ..instruments import Instrument
+    from ..instruments._scoring import Instrument
 
 __all__ = [
     "BILLING_POLICIES_GROUP",
