@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ._io import (
     EXIT_IOERR,
@@ -15,8 +14,8 @@ from ._io import (
     epilog,
     fail,
     load,
+    output_format,
     parse_date,
-    shown,
     write_output,
 )
 
@@ -54,18 +53,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _check_suffix(output: str | None) -> None:
-    """Refuse an OUT whose suffix says it is not JSON (``bundle.xml``, ``bundle.pdf``)."""
-    if not output or output == "-":
-        return
-    suffix = Path(output).suffix.lower()
-    if suffix and suffix != ".json":
-        raise InputError(
-            f"-o {shown(output)}: cannot write {shown(suffix)} files; "
-            "the bundle is FHIR JSON (.json)"
-        )
-
-
 def run(args: argparse.Namespace) -> int:
     """Write the bundle; exit 0, 2 on bad input, or 74 if OUT could not be written."""
     from ..cases import Case
@@ -75,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         on = None if args.on is None else parse_date("--on", args.on)
-        _check_suffix(args.output)
+        output_format(args.output, {".json": "json"}, "the bundle is FHIR JSON (.json)")
         check_output(args.output, args.file)
         case = load(Case, args.file)
     except InputError as exc:
