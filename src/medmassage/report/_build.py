@@ -114,12 +114,24 @@ class ReactionEntry:
 
 @attrs.frozen(kw_only=True, slots=True)
 class ScreeningEntry:
-    """One contraindication screening finding, for the report."""
+    """One contraindication screening finding, for the report.
+
+    Attributes:
+        severity: The severity, as a word.
+        rule_id: The rule that found it.
+        action: What to do, as a word.
+        rationale: Why (the rule's generic rationale, never patient text).
+        evidence_level: The kind of source behind the rule, as a word
+            (``"textbook"``), or ``"not stated"`` for a rule that declares none.
+        source: The rule's citation ("" if the finding carries none).
+    """
 
     severity: str
     rule_id: str
     action: str
     rationale: str
+    evidence_level: str = "not stated"
+    source: str = ""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -287,9 +299,16 @@ def _screening_entries(
                 rule_id=str(finding.rule_id),
                 action=word(finding.action),
                 rationale=str(finding.rationale),
+                evidence_level=_level_word(getattr(finding, "evidence_level", None)),
+                source=str(getattr(finding, "source", "") or ""),
             )
         )
     return tuple(entries), status, problems
+
+
+def _level_word(level: object) -> str:
+    """An evidence level as a word (``expert consensus``), or ``not stated``."""
+    return "not stated" if level is None else word(level)
 
 
 def _session_entries(

@@ -490,10 +490,12 @@ def _screening(r: ProgressReport) -> Section:
             blocks.append(
                 Table(
                     columns=tuple(
-                        Column(title=t) for t in ("Severity", "Rule", "Action", "Rationale")
+                        Column(title=t)
+                        for t in ("Severity", "Rule", "Action", "Rationale", "Evidence")
                     ),
                     rows=tuple(
-                        _cells(f.severity, f.rule_id, f.action, f.rationale) for f in r.screening
+                        _cells(f.severity, f.rule_id, f.action, f.rationale, f.evidence_level)
+                        for f in r.screening
                     ),
                 )
             )
@@ -585,6 +587,12 @@ def _sources(report: ProgressReport) -> tuple[str, ...]:
             lines.append(
                 f"{inst.name} MCID {m.describe()}, {m.description}: {m.source} "
                 f"(evidence: {m.evidence()})"
+            )
+    for finding in report.screening:
+        if finding.source and finding.rule_id not in seen:
+            seen.add(finding.rule_id)
+            lines.append(
+                f"Rule {finding.rule_id}: {finding.source} (evidence: {finding.evidence_level})"
             )
     lines.append(
         "Plan-of-care timing: Medicare Benefit Policy Manual (Pub. 100-02) ch. 15 s. 220.1.3 "
