@@ -24,6 +24,7 @@ def test_each_finding_shows_its_rule_evidence_level_and_source() -> None:
     rule = {f.rule_id: f for f in assessment.findings}["core.herniated_disc"]
     report = build_report(case, screening=assessment)
     entry = {e.rule_id: e for e in report.screening}["core.herniated_disc"]
+    assert rule.evidence_level is not None
     assert entry.evidence_level == rule.evidence_level.value.replace("_", " ") == "convention"
     assert entry.source == rule.source
     html = html_lib.unescape(render_html(report))
