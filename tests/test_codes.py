@@ -195,7 +195,7 @@ def test_unknown_modes_are_rejected(bad: object) -> None:
 
 
 def test_icd10cm_problems() -> None:
-    """icd10cm_problems returns no problems for known codes and reports unknown ones in strict mode."""
+    """icd10cm_problems is empty for known codes and reports unknown ones in strict mode."""
     assert icd10cm_problems("M54.50") == []
     assert icd10cm_problems("M54.99", "dx", mode="format") == []
     (unknown,) = icd10cm_problems("M54.99", "dx")
