@@ -493,7 +493,7 @@ def sess(*segments: TechniqueSegment) -> Session:
 
 
 def test_local_region_limit_violated_by_deep_tissue() -> None:
-    """Deep tissue over a locally limited region breaks its grade; unmeasured pressure is unknown."""
+    """Deep tissue over a limited region breaks its grade; unmeasured pressure: unverified."""
     disc = finding("x.disc", Severity.LOCAL, action=Action.AVOID_REGION,
                    regions=(R.LUMBAR_SPINE,), max_grade=PressureGrade.HEAVY_LOTIONING)  # fmt: skip
     s = sess(
