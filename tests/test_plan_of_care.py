@@ -117,6 +117,7 @@ def test_certification_due_within_30_days_of_first_treatment() -> None:
 
 
 def test_certification_signed_in_time() -> None:
+    """A certification signed in time has no findings and certifies 90 days."""
     cert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=30),
         start=DAY0,
@@ -162,6 +163,7 @@ def test_certification_valid_at_most_90_days() -> None:
 
 
 def test_treatment_outside_certified_period() -> None:
+    """Treatment outside the certified period raises uncertified_treatment."""
     cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
     recert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=88),
@@ -183,6 +185,7 @@ def test_treatment_outside_certified_period() -> None:
 
 
 def test_recertification_due_soon() -> None:
+    """A certification near its end raises recertification_due with its date."""
     cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
     status = plan_of_care_status(
         _plan(weeks=20),
@@ -229,6 +232,7 @@ def test_two_visits_one_day_are_one_treatment_day() -> None:
 
 
 def test_progress_report_rule_can_be_switched_off() -> None:
+    """The commercial policy switches off the progress report rule."""
     policy = attrs.evolve(
         MEDICARE_PLAN_OF_CARE,
         name="commercial",
@@ -244,6 +248,7 @@ def test_progress_report_rule_can_be_switched_off() -> None:
 
 
 def test_plan_of_care_policy_validation() -> None:
+    """A plan-of-care policy with invalid limits raises ValidationError naming them."""
     with pytest.raises(ValidationError) as info:
         PlanOfCarePolicy(name="x", certification_max_days=0, progress_report_treatment_days=True)
     assert set(info.value.paths) == {"certification_max_days", "progress_report_treatment_days"}
@@ -261,6 +266,7 @@ def _referral(**kw: object) -> Referral:
 
 
 def test_referral_visits_used_and_remaining() -> None:
+    """Referral visits authorised, used and remaining are counted."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(visits_authorized=6)
     status = plan_of_care_status(
@@ -289,6 +295,7 @@ def test_referral_visits_used_and_remaining() -> None:
 
 
 def test_expired_referral() -> None:
+    """Treatment after the referral expired raises referral findings."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(expires_on=DAY0 + dt.timedelta(days=10))
     status = plan_of_care_status(
@@ -303,6 +310,7 @@ def test_expired_referral() -> None:
 
 
 def test_treatment_before_referral() -> None:
+    """Treatment before the referral date raises treatment_before_referral."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(referred_on=DAY0 + dt.timedelta(days=3))
     status = plan_of_care_status(
@@ -316,6 +324,7 @@ def test_treatment_before_referral() -> None:
 
 
 def test_only_completed_sessions_of_this_plan_up_to_as_of_count() -> None:
+    """Only completed sessions of this plan up to the as-of date count."""
     sessions = (
         _visits([0, 2])
         + [attrs.evolve(s, segments=(), status=SessionStatus.CANCELLED) for s in _visits([4])]
@@ -327,6 +336,7 @@ def test_only_completed_sessions_of_this_plan_up_to_as_of_count() -> None:
 
 
 def test_sessions_of_another_patient_are_an_error() -> None:
+    """Sessions of another patient raise ValidationError at their patient_id."""
     other = [attrs.evolve(s, patient_id="p2") for s in _visits([0])]
     with pytest.raises(ValidationError) as info:
         plan_of_care_status(_plan(), _visits([1]) + other, as_of=DAY0)
@@ -334,6 +344,7 @@ def test_sessions_of_another_patient_are_an_error() -> None:
 
 
 def test_plan_of_care_argument_types() -> None:
+    """Wrong argument types raise ValidationError naming each path."""
     with pytest.raises(ValidationError) as info:
         plan_of_care_status(
             _plan(),
@@ -354,6 +365,7 @@ def test_plan_of_care_argument_types() -> None:
 
 
 def test_certification_validation() -> None:
+    """A certification ending before it starts raises ValidationError at ``end``."""
     with pytest.raises(ValidationError) as info:
         PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 - dt.timedelta(days=1))
     assert info.value.paths == ("end",)
@@ -386,6 +398,7 @@ def test_progress_report_on_a_day_without_treatment() -> None:
 
 
 def test_compliance_finding_text() -> None:
+    """A compliance finding prints its level, code and due date."""
     status = plan_of_care_status(_plan(), _visits([0]), as_of=DAY0 + dt.timedelta(days=31))
     (finding,) = status.findings
     assert str(finding).startswith("error certification_overdue: ")
@@ -424,6 +437,7 @@ def test_compliance_finding_level_must_be_an_advisory_level() -> None:
 
 
 def test_findings_sort_errors_first_and_decide_compliance() -> None:
+    """Findings sort errors first and errors decide non-compliance."""
     referral = _referral(visits_authorized=1, expires_on=DAY0 + dt.timedelta(days=3))
     status = plan_of_care_status(
         _plan(referral=referral),
@@ -455,6 +469,7 @@ def test_the_progress_report_states_plan_of_care_findings() -> None:
 
 
 def test_every_public_name_is_documented() -> None:
+    """Every public name of the plan-of-care module has a docstring."""
     import inspect
 
     for name in plan_of_care.__all__:
@@ -494,6 +509,7 @@ def test_billing_certification_is_a_deprecated_alias() -> None:
 
 
 def test_the_facade_keeps_the_practitioner_certification() -> None:
+    """The facade keeps the practitioner Certification apart from PlanCertification."""
     import medmassage as mm
     from medmassage import practitioners
 
