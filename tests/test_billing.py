@@ -23,6 +23,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import timed_segment as _segment
+from factories import timed_session as _session
 from medmassage import billing
 from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion, Laterality
@@ -556,30 +558,6 @@ def test_a_plugin_modality_is_billed_under_its_declared_code() -> None:
 # -- sessions ------------------------------------------------------------------------
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def _segment(
-    modality: str, minutes: float, region: BodyRegion = BodyRegion.NECK, **kw: object
-) -> TechniqueSegment:
-    return TechniqueSegment(
-        modality=modality,
-        region=region,
-        duration=Duration(minutes, "min"),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def _session(*segments: TechniqueSegment, length: float = 60, **kw: object) -> Session:
-    fields: dict[str, object] = {
-        "id": "s1",
-        "patient_id": "p1",
-        "practitioner_id": "t1",
-        "start": START,
-        "duration": Duration(length, "min"),
-        "segments": segments,
-    }
-    fields.update(kw)
-    return Session(**fields)  # type: ignore[arg-type]
 
 
 def test_session_minutes_sum_segments_per_code() -> None:

@@ -12,6 +12,8 @@ import json
 import attrs
 import pytest
 
+from factories import timed_segment as _segment
+from factories import timed_session as _session
 from medmassage import plan_of_care
 from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion
@@ -27,34 +29,10 @@ from medmassage.plan_of_care import (
     plan_of_care_status,
 )
 from medmassage.plans import PlannedTechnique, TreatmentPlan
-from medmassage.sessions import Session, SessionStatus, TechniqueSegment
+from medmassage.sessions import Session, SessionStatus
 from medmassage.units import Duration
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def _segment(
-    modality: str, minutes: float, region: BodyRegion = BodyRegion.NECK, **kw: object
-) -> TechniqueSegment:
-    return TechniqueSegment(
-        modality=modality,
-        region=region,
-        duration=Duration(minutes, "min"),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def _session(*segments: TechniqueSegment, length: float = 60, **kw: object) -> Session:
-    fields: dict[str, object] = {
-        "id": "s1",
-        "patient_id": "p1",
-        "practitioner_id": "t1",
-        "start": START,
-        "duration": Duration(length, "min"),
-        "segments": segments,
-    }
-    fields.update(kw)
-    return Session(**fields)  # type: ignore[arg-type]
 
 
 # -- plans and visits --------------------------------------------------------------

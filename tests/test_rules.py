@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from factories import cond, patient, plan, session, tech
 from medmassage.anatomy import BodyRegion, Laterality
-from medmassage.codes import CodeSet, Coding
+from medmassage.codes import CodeSet
 from medmassage.contraindications import (
     Action,
     Assessment,
@@ -30,10 +31,8 @@ from medmassage.contraindications import (
 )
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core import _base
-from medmassage.diagnosis import Diagnosis
 from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import (
-    AdministrativeSex,
     ClinicalStatus,
     Condition,
     Medication,
@@ -43,80 +42,15 @@ from medmassage.patient import (
     RiskFlag,
     Surgery,
 )
-from medmassage.plans import PlannedTechnique, TreatmentPlan
+from medmassage.plans import TreatmentPlan
 from medmassage.plugins import PLUGIN_API_VERSION
 from medmassage.practitioners import Certification, Practitioner
-from medmassage.sessions import Session, TechniqueSegment, VitalSigns
+from medmassage.sessions import Session, VitalSigns
 from medmassage.units import Duration, Pressure, Temperature
 
 ON = dt.date(2026, 3, 2)
 R = BodyRegion
 RULES = RuleSet(builtin.BUILTIN_RULES)
-
-
-def cond(
-    code: str,
-    region: BodyRegion | None = None,
-    side: Laterality | None = None,
-    status: ClinicalStatus = ClinicalStatus.ACTIVE,
-) -> Condition:
-    return Condition(code=Coding.icd10cm(code), region=region, laterality=side, status=status)
-
-
-def patient(**kw: Any) -> Patient:
-    kw.setdefault("sex", AdministrativeSex.FEMALE)
-    return Patient(id="p-1", birth_date=dt.date(1970, 6, 1), **kw)
-
-
-_GRADES = {
-    "core.swedish": (PressureGrade.LIGHT_LOTIONING, PressureGrade.SWEDISH),
-    "core.deep_tissue": (PressureGrade.DEEP, PressureGrade.DEEPEST),
-    "core.lymphatic_drainage": (PressureGrade.STATIONARY_HOLD, PressureGrade.LIGHT_LOTIONING),
-    "core.myofascial_release": (PressureGrade.HEAVY_LOTIONING, PressureGrade.DEEP),
-    "core.trigger_point": (PressureGrade.SWEDISH, PressureGrade.DEEPEST),
-}
-
-
-def tech(
-    modality: str = "core.swedish",
-    region: BodyRegion = R.THORACIC_SPINE,
-    side: Laterality | None = None,
-) -> PlannedTechnique:
-    lo, hi = _GRADES[modality]
-    return PlannedTechnique(
-        modality=modality,
-        region=region,
-        laterality=side,
-        duration=Duration(20, "min"),
-        min_grade=lo,
-        max_grade=hi,
-    )
-
-
-def plan(*techniques: PlannedTechnique) -> TreatmentPlan:
-    return TreatmentPlan(
-        id="plan-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        diagnoses=(Diagnosis(coding=Coding.icd10cm("M54.50")),),
-        techniques=techniques or (tech(),),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=6,
-        start_date=dt.date(2026, 2, 2),
-    )
-
-
-def session(*segments: TechniqueSegment, vitals: VitalSigns | None = None) -> Session:
-    return Session(
-        id="s-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        start=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
-        duration=Duration(60, "min"),
-        segments=segments,
-        vitals=vitals,
-    )
 
 
 def assess(
