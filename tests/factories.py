@@ -12,13 +12,20 @@ from typing import Any
 
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import Coding
+from medmassage.contraindications import Assessment, Finding, Policy, RuleSet, ScreeningContext
+from medmassage.contraindications import _core as builtin
 from medmassage.diagnosis import Diagnosis
 from medmassage.modalities import BUILTIN_MODALITIES
 from medmassage.patient import AdministrativeSex, ClinicalStatus, Condition, Patient
 from medmassage.plans import PlannedTechnique, TreatmentPlan
+from medmassage.practitioners import Practitioner
 from medmassage.sessions import Session, TechniqueSegment, VitalSigns
 from medmassage.units import Duration
 
+#: The screening date :func:`assess` uses unless told otherwise.
+SCREENING_DAY = dt.date(2026, 3, 2)
+#: The built-in contraindication rules, as one rule set.
+BUILTIN_RULE_SET = RuleSet(builtin.BUILTIN_RULES)
 #: Start of the sessions built by :func:`timed_session`.
 TIMED_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -108,3 +115,37 @@ def timed_session(*segments: TechniqueSegment, length: float = 60, **kw: object)
     }
     fields.update(kw)
     return Session(**fields)  # type: ignore[arg-type]
+
+
+def assess(
+    pt: Patient,
+    pl: TreatmentPlan | None = None,
+    *,
+    sess: Session | None = None,
+    practitioner: Practitioner | None = None,
+    policy: Policy | None = None,
+    on: dt.date = SCREENING_DAY,
+) -> Assessment:
+    """Screen *pt* with the built-in rules in strict mode, asserting that no rule failed."""
+    ctx = ScreeningContext(
+        patient=pt,
+        plan=pl or plan(),
+        session=sess,
+        on=on,
+        practitioner=practitioner,
+        modalities=BUILTIN_MODALITIES,
+        policy=policy or Policy(),
+    )
+    result = BUILTIN_RULE_SET.assess(ctx, strict=True)
+    assert not result.failures
+    return result
+
+
+def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
+    """Return the findings of *result* raised by the rule *rule_id*."""
+    return result.for_rule(rule_id)
+
+
+def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
+    """Return the (region, side) pairs a finding applies to."""
+    return {(s.region, s.laterality) for s in f.regions}

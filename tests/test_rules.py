@@ -16,22 +16,19 @@ from typing import Any
 
 import pytest
 
-from factories import cond, patient, plan, session, tech
+from factories import assess, cond, only, patient, plan, session, sites, tech
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import CodeSet
 from medmassage.contraindications import (
     Action,
-    Assessment,
-    Finding,
     Policy,
     RuleSet,
-    ScreeningContext,
     ScreeningStatus,
     Severity,
 )
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core import _base
-from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
+from medmassage.modalities import PressureGrade
 from medmassage.patient import (
     ClinicalStatus,
     Condition,
@@ -42,46 +39,14 @@ from medmassage.patient import (
     RiskFlag,
     Surgery,
 )
-from medmassage.plans import TreatmentPlan
 from medmassage.plugins import PLUGIN_API_VERSION
 from medmassage.practitioners import Certification, Practitioner
-from medmassage.sessions import Session, VitalSigns
+from medmassage.sessions import VitalSigns
 from medmassage.units import Duration, Pressure, Temperature
 
 ON = dt.date(2026, 3, 2)
 R = BodyRegion
 RULES = RuleSet(builtin.BUILTIN_RULES)
-
-
-def assess(
-    pt: Patient,
-    pl: TreatmentPlan | None = None,
-    *,
-    sess: Session | None = None,
-    practitioner: Practitioner | None = None,
-    policy: Policy | None = None,
-    on: dt.date = ON,
-) -> Assessment:
-    ctx = ScreeningContext(
-        patient=pt,
-        plan=pl or plan(),
-        session=sess,
-        on=on,
-        practitioner=practitioner,
-        modalities=BUILTIN_MODALITIES,
-        policy=policy or Policy(),
-    )
-    result = RULES.assess(ctx, strict=True)
-    assert not result.failures
-    return result
-
-
-def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
-    return result.for_rule(rule_id)
-
-
-def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
-    return {(s.region, s.laterality) for s in f.regions}
 
 
 # -- the rule catalogue ------------------------------------------------------------------

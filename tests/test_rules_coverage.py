@@ -13,20 +13,18 @@ from pathlib import Path
 import attrs
 import pytest
 
-from factories import cond, patient, plan, session, tech
+from factories import assess, cond, only, patient, plan, session, sites, tech
 from medmassage.anatomy import BodyRegion, Laterality, regions_overlap
 from medmassage.codes import Coding
 from medmassage.contraindications import (
-    Assessment,
     EvidenceLevel,
     Finding,
     Policy,
     RuleSet,
-    ScreeningContext,
 )
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core._base import code_regions, code_side
-from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
+from medmassage.modalities import PressureGrade
 from medmassage.patient import (
     Allergy,
     AllergyCategory,
@@ -42,43 +40,13 @@ from medmassage.patient import (
     RiskFlag,
     Surgery,
 )
-from medmassage.plans import TreatmentPlan
-from medmassage.sessions import Session, TechniqueSegment
+from medmassage.sessions import TechniqueSegment
 from medmassage.units import Duration, Pressure
 
 ON = dt.date(2026, 3, 2)
 R = BodyRegion
 L = Laterality
 RULES = RuleSet(builtin.BUILTIN_RULES)
-
-
-def assess(
-    pt: Patient,
-    pl: TreatmentPlan | None = None,
-    *,
-    sess: Session | None = None,
-    policy: Policy | None = None,
-    on: dt.date = ON,
-) -> Assessment:
-    ctx = ScreeningContext(
-        patient=pt,
-        plan=pl or plan(),
-        session=sess,
-        on=on,
-        modalities=BUILTIN_MODALITIES,
-        policy=policy or Policy(),
-    )
-    result = RULES.assess(ctx, strict=True)
-    assert not result.failures
-    return result
-
-
-def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
-    return result.for_rule(rule_id)
-
-
-def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
-    return {(s.region, s.laterality) for s in f.regions}
 
 
 # -- regions and sides from the code -----------------------------------------------------
