@@ -149,3 +149,15 @@ def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
 def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
     """Return the (region, side) pairs a finding applies to."""
     return {(s.region, s.laterality) for s in f.regions}
+
+
+def record_session(start: dt.datetime, /, **kw: Any) -> Session:
+    """Return 60-minute session ``s-1`` of ``pt-1`` at *start*, *kw* overriding any field."""
+    base: dict[str, Any] = {
+        "id": "s-1",
+        "patient_id": "pt-1",
+        "practitioner_id": "pr-1",
+        "start": start,
+        "duration": Duration(60, "min"),
+    }
+    return Session(**{**base, **kw})

@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import record_session
 from medmassage.codes import ICD10CM, Coding, icd10cm_validation
 from medmassage.diagnosis import is_valid_npi
 from medmassage.exceptions import Problem, UsageError, ValidationError
@@ -75,15 +76,7 @@ def segment(**kw: Any) -> mm.TechniqueSegment:
 
 
 def session(**kw: Any) -> mm.Session:
-    base: dict[str, Any] = {
-        "id": "s-1",
-        "patient_id": "pt-1",
-        "practitioner_id": "pr-1",
-        "start": START,
-        "duration": mm.Duration(60, "min"),
-        "plan_id": "plan-1",
-    }
-    return mm.Session(**{**base, **kw})
+    return record_session(START, **{"plan_id": "plan-1", **kw})
 
 
 def patient(**kw: Any) -> mm.Patient:

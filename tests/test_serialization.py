@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import record_session
 from medmassage.exceptions import SchemaVersionError, UsageError, ValidationError
 from medmassage.modalities import PressureGrade
 from medmassage.plans import Goal
@@ -31,14 +32,7 @@ START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=DENVER)
 
 
 def session(**kw: Any) -> mm.Session:
-    base: dict[str, Any] = {
-        "id": "s-1",
-        "patient_id": "pt-1",
-        "practitioner_id": "pr-1",
-        "start": START,
-        "duration": mm.Duration(0.5, "h"),
-    }
-    return mm.Session(**{**base, **kw})
+    return record_session(START, **{"duration": mm.Duration(0.5, "h"), **kw})
 
 
 def paths(exc: pytest.ExceptionInfo[ValidationError]) -> set[tuple[str, str]]:
