@@ -13,6 +13,7 @@ from medmassage.anatomy import BodyRegion, Laterality, regions_overlap
 
 
 def test_laterality_snomed_codes() -> None:
+    """Each laterality carries its SNOMED CT qualifier code."""
     assert Laterality.LEFT.snomed == "7771000"
     assert Laterality.RIGHT.snomed == "24028007"
     assert Laterality.BILATERAL.snomed == "51440002"
@@ -28,11 +29,13 @@ def test_laterality_snomed_codes() -> None:
     ],
 )
 def test_region_snomed_codes(region: BodyRegion, code: str, display: str) -> None:
+    """Each body region carries its SNOMED CT code and display name."""
     assert region.snomed == code
     assert region.display == display
 
 
 def test_every_region_is_mapped_and_codes_are_distinct() -> None:
+    """Every body region has a numeric SNOMED CT code and no two share one."""
     codes = [r.snomed for r in BodyRegion]
     assert len(set(codes)) == len(codes)
     assert all(c.isdigit() for c in codes)
@@ -40,6 +43,7 @@ def test_every_region_is_mapped_and_codes_are_distinct() -> None:
 
 
 def test_paired_regions() -> None:
+    """Limbs and paired joints are paired; midline regions are not."""
     assert BodyRegion.SHOULDER.paired
     assert BodyRegion.FOOT.paired
     assert BodyRegion.TEMPOROMANDIBULAR_JOINT.paired
@@ -50,6 +54,7 @@ def test_paired_regions() -> None:
 
 
 def test_contains() -> None:
+    """A limb region contains its parts, and no region contains an unrelated one."""
     assert BodyRegion.LOWER_LIMB.contains(BodyRegion.KNEE)
     assert BodyRegion.UPPER_LIMB.contains(BodyRegion.HAND)
     assert not BodyRegion.UPPER_LIMB.contains(BodyRegion.KNEE)
@@ -61,6 +66,7 @@ def test_contains() -> None:
 
 
 def test_covers() -> None:
+    """A side covers itself and an unspecified side, but not the opposite side."""
     left, right, both = Laterality.LEFT, Laterality.RIGHT, Laterality.BILATERAL
     assert left.covers(left)
     assert left.covers(None)
@@ -71,6 +77,7 @@ def test_covers() -> None:
 
 
 def test_regions_overlap() -> None:
+    """Regions overlap when one contains the other on a compatible side."""
     left, right = Laterality.LEFT, Laterality.RIGHT
     limb, knee = BodyRegion.LOWER_LIMB, BodyRegion.KNEE
     assert regions_overlap(limb, left, knee, left)

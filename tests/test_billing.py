@@ -23,6 +23,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import timed_segment as _segment
+from factories import timed_session as _session
 from medmassage import billing
 from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion, Laterality
@@ -70,6 +72,7 @@ TABLE = [(0, 0), (1, 0), (7, 0)] + [
 
 @pytest.mark.parametrize(("minutes", "units"), TABLE)
 def test_table_boundaries(minutes: int, units: int) -> None:
+    """Total units follow the CMS 8-minute table at each boundary minute."""
     assert total_units_for_minutes(minutes) == units
     assert timed_units({"97140": minutes}) == {"97140": units}
 
@@ -222,6 +225,7 @@ def test_per_code_second_unit_at_23_minutes() -> None:
 
 
 def test_durations_in_any_unit() -> None:
+    """Timed units accept durations in hours or seconds, not only minutes."""
     assert timed_units({"97140": Duration(0.5, "h")}) == {"97140": 2}
     assert timed_units({"97140": Duration(1380, "s")}) == {"97140": 2}  # exactly 23 min
     assert timed_units({"97140": Duration(1379, "s")}) == {"97140": 1}
@@ -231,10 +235,12 @@ def test_durations_in_any_unit() -> None:
 
 def test_durations_are_counted_to_the_second() -> None:
     # 479.6 s rounds to 480 s = 8 min.
+    """Durations are counted to the second, so 479.6 s stays below 8 minutes."""
     assert timed_units({"97140": Duration(479.6, "s")}) == {"97140": 1}
 
 
 def test_result_keeps_input_order_and_every_code() -> None:
+    """The result keeps the input code order and lists codes earning zero units."""
     units = timed_units({"97140": 3, "97124": 30})
     assert list(units) == ["97140", "97124"]
     assert units == {"97140": 0, "97124": 2}
@@ -255,6 +261,7 @@ def test_result_keeps_input_order_and_every_code() -> None:
     ],
 )
 def test_invalid_minutes(minutes: dict[str, object], path: str, rule: str) -> None:
+    """Invalid minute values raise ValidationError naming the path and rule."""
     with pytest.raises(ValidationError) as info:
         timed_units(minutes)  # type: ignore[arg-type]
     (problem,) = info.value.problems
@@ -262,22 +269,26 @@ def test_invalid_minutes(minutes: dict[str, object], path: str, rule: str) -> No
 
 
 def test_all_problems_reported_at_once() -> None:
+    """All invalid minute entries are reported together in one ValidationError."""
     with pytest.raises(ValidationError) as info:
         timed_units({"97140": -1, "97010": 5, "x": 1})
     assert len(info.value.problems) == 3
 
 
 def test_not_a_mapping() -> None:
+    """Minutes that are not a mapping raise ValidationError."""
     with pytest.raises(ValidationError):
         timed_units([("97140", 10)])  # type: ignore[arg-type]
 
 
 def test_negative_duration_rejected() -> None:
+    """A negative duration raises ValidationError."""
     with pytest.raises(ValidationError):
         total_units_for_minutes(Duration(-5, "min"))
 
 
 def test_policies_accept_float_minutes_directly() -> None:
+    """Both built-in policies accept float minutes and round at their own thresholds."""
     assert CMS_8_MINUTE_RULE.units({"97140": 22.99}) == {"97140": 1}
     assert PER_CODE_MIDPOINT.units({"97140": 23.0}) == {"97140": 2}
     with pytest.raises(ValidationError):
@@ -323,6 +334,7 @@ def test_cms_extra_units_go_to_the_largest_leftovers(minutes: dict[str, int]) ->
 
 @given(_minutes, st.randoms(use_true_random=False))
 def test_cms_does_not_depend_on_input_order(minutes: dict[str, int], rnd: object) -> None:
+    """The CMS policy gives the same units whatever the order of the codes."""
     items = list(minutes.items())
     rnd.shuffle(items)  # type: ignore[attr-defined]
     assert timed_units(dict(items)) == timed_units(minutes)
@@ -330,6 +342,7 @@ def test_cms_does_not_depend_on_input_order(minutes: dict[str, int], rnd: object
 
 @given(_minutes, _codes, st.integers(min_value=1, max_value=60))
 def test_cms_more_minutes_never_fewer_units(minutes: dict[str, int], code: str, more: int) -> None:
+    """Adding minutes under the CMS policy never lowers the total units."""
     bigger = dict(minutes)
     bigger[code] = bigger.get(code, 0) + more
     assert sum(timed_units(bigger).values()) >= sum(timed_units(minutes).values())
@@ -337,6 +350,7 @@ def test_cms_more_minutes_never_fewer_units(minutes: dict[str, int], code: str, 
 
 @given(_minutes)
 def test_per_code_each_code_within_its_own_minutes(minutes: dict[str, int]) -> None:
+    """The per-code policy bills each code from its own minutes only."""
     units = timed_units(minutes, policy="per_code")
     for code, m in minutes.items():
         assert units[code] == total_units_for_minutes(m)
@@ -353,6 +367,7 @@ def test_single_code_policies_agree(m: int) -> None:
 
 
 def test_builtin_policies() -> None:
+    """The built-in policies are found by name, CMS being the default."""
     assert get_billing_policy() is CMS_8_MINUTE_RULE
     assert get_billing_policy("per_code") is PER_CODE_MIDPOINT
     for policy in (CMS_8_MINUTE_RULE, PER_CODE_MIDPOINT):
@@ -371,10 +386,12 @@ class _HalfUnits:
 
 
 def test_policy_object_can_be_passed_directly() -> None:
+    """A policy object can be passed to timed_units instead of a name."""
     assert timed_units({"97140": 61}, policy=_HalfUnits()) == {"97140": 2}
 
 
 def test_policy_object_with_wrong_api_version() -> None:
+    """A policy object with an incompatible API version is refused."""
     with pytest.raises(PluginIncompatibleError):
         timed_units({"97140": 61}, policy=_HalfUnits(api_version=2))
     with pytest.raises(PluginIncompatibleError):
@@ -393,11 +410,13 @@ class _Broken:
 
 @pytest.mark.parametrize("result", [{"97140": -1}, {"97140": 1.0}, {}, {"97140": 1, "x": 1}, [1]])
 def test_malformed_policy_results_are_rejected(result: object) -> None:
+    """A policy returning malformed units raises PluginValidationError."""
     with pytest.raises(PluginValidationError):
         timed_units({"97140": 20}, policy=_Broken(result))
 
 
 def test_unknown_policy_name() -> None:
+    """An unknown policy name raises UnknownCodeError for the billing policy system."""
     with pytest.raises(UnknownCodeError) as info:
         timed_units({"97140": 20}, policy="medicaid-ny")
     assert info.value.system == "billing policy"
@@ -541,31 +560,8 @@ def test_a_plugin_modality_is_billed_under_its_declared_code() -> None:
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def _segment(
-    modality: str, minutes: float, region: BodyRegion = BodyRegion.NECK, **kw: object
-) -> TechniqueSegment:
-    return TechniqueSegment(
-        modality=modality,
-        region=region,
-        duration=Duration(minutes, "min"),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def _session(*segments: TechniqueSegment, length: float = 60, **kw: object) -> Session:
-    fields: dict[str, object] = {
-        "id": "s1",
-        "patient_id": "p1",
-        "practitioner_id": "t1",
-        "start": START,
-        "duration": Duration(length, "min"),
-        "segments": segments,
-    }
-    fields.update(kw)
-    return Session(**fields)  # type: ignore[arg-type]
-
-
 def test_session_minutes_sum_segments_per_code() -> None:
+    """Session minutes sum the segments per CPT code and bill from the sums."""
     session = _session(
         _segment("core.myofascial_release", 20),
         _segment("core.trigger_point", 10, BodyRegion.THORACIC_SPINE),
@@ -589,6 +585,7 @@ def test_session_units_with_cms_example_3_minutes() -> None:
 
 
 def test_session_mapping_override() -> None:
+    """A modality-to-code mapping override changes which code a segment bills under."""
     session = _session(_segment("core.deep_tissue", 30), _segment("core.swedish", 10))
     assert session_units(session) == {"97124": 3}
     assert session_units(session, mapping={"core.deep_tissue": "97140"}) == {
@@ -599,6 +596,7 @@ def test_session_mapping_override() -> None:
 
 
 def test_session_with_fractional_minutes() -> None:
+    """Fractional segment minutes are summed before units are counted."""
     session = _session(
         TechniqueSegment(
             modality="core.swedish", region=BodyRegion.NECK, duration=Duration(450, "s")
@@ -612,11 +610,13 @@ def test_session_with_fractional_minutes() -> None:
 
 
 def test_session_that_did_not_take_place_bills_nothing() -> None:
+    """A session that did not take place bills no units."""
     session = _session(status=SessionStatus.NO_SHOW)
     assert session_units(session) == {}
 
 
 def test_session_with_unmapped_plugin_modality() -> None:
+    """An unmapped plugin modality raises UnknownCodeError unless a mapping is given."""
     session = _session(_segment("acme.cupping", 20))
     with pytest.raises(UnknownCodeError):
         session_units(session)
@@ -624,6 +624,7 @@ def test_session_with_unmapped_plugin_modality() -> None:
 
 
 def test_session_argument_is_checked() -> None:
+    """A non-session argument raises ValidationError at the path ``session``."""
     with pytest.raises(ValidationError) as info:
         session_units({"97140": 10})  # type: ignore[arg-type]
     assert info.value.paths == ("session",)
@@ -646,6 +647,7 @@ def test_massage_and_manual_therapy_same_region() -> None:
 
 
 def test_different_regions_or_sides_are_not_flagged() -> None:
+    """Massage and manual therapy on different regions or sides raise no coding edit."""
     session = _session(
         _segment("core.swedish", 15, BodyRegion.NECK),
         _segment("core.myofascial_release", 15, BodyRegion.LUMBAR_SPINE),
@@ -667,12 +669,14 @@ def test_claimed_minutes_counted_twice() -> None:
 
 
 def test_claim_matching_documentation_has_no_edits() -> None:
+    """A claim whose minutes match the documentation raises no coding edit."""
     session = _session(_segment("core.myofascial_release", 30), length=40)
     assert coding_edits(session, claimed={"97140": 30}) == ()
     assert coding_edits(session, claimed={"97140": Duration(0.5, "h")}) == ()
 
 
 def test_claimed_code_beyond_its_documented_minutes() -> None:
+    """Claiming more minutes than documented for a code raises a minutes_counted_twice edit."""
     session = _session(
         _segment("core.myofascial_release", 20),
         _segment("core.swedish", 20, BodyRegion.HIP, laterality=Laterality.LEFT),
@@ -683,6 +687,7 @@ def test_claimed_code_beyond_its_documented_minutes() -> None:
 
 
 def test_coding_edit_is_frozen() -> None:
+    """A CodingEdit cannot be changed after creation."""
     edit = CodingEdit(code="x", message="m", source="s")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         edit.code = "y"  # type: ignore[misc]
@@ -716,6 +721,7 @@ def test_coding_edit_is_an_advisory() -> None:
 
 
 def test_coding_edit_level_must_be_an_advisory_level() -> None:
+    """A CodingEdit level that is not an AdvisoryLevel raises ValidationError at ``level``."""
     with pytest.raises(ValidationError) as info:
         CodingEdit(code="x", message="m", source="s", level="warning")  # type: ignore[arg-type]
     assert info.value.paths == ("level",)
@@ -732,6 +738,7 @@ def test_diagnosis_edits_flag_non_billable_headers() -> None:
 
 
 def test_diagnosis_edits_on_historic_codes() -> None:
+    """A diagnosis code absent from the chosen ICD-10-CM release raises diagnosis_not_in_release."""
     with icd10cm_validation("format"):
         historic = Diagnosis(coding=Coding.icd10cm("M54.99"))
     (edit,) = diagnosis_edits([historic])
@@ -739,11 +746,13 @@ def test_diagnosis_edits_on_historic_codes() -> None:
 
 
 def test_diagnosis_edits_truncate_long_lists() -> None:
+    """A diagnosis edit listing many codes truncates its message with an ellipsis."""
     (edit,) = diagnosis_edits(["S13"])  # a category with many 7th-character codes
     assert edit.message.endswith("...")
 
 
 def test_diagnosis_edits_reject_non_codes() -> None:
+    """A diagnosis that is not a code raises ValidationError at its list index."""
     with pytest.raises(ValidationError) as info:
         diagnosis_edits(["M54.50", 5])
     assert info.value.paths == ("diagnoses[1]",)
@@ -752,6 +761,7 @@ def test_diagnosis_edits_reject_non_codes() -> None:
 
 
 def test_bill_session() -> None:
+    """bill_session reports units per code and their total."""
     session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 25))
     bill = bill_session(session, diagnoses=["M54.5"])
     assert bill.units == {"97124": 1, "97140": 2}
@@ -781,6 +791,7 @@ def _write(tmp_path: Path, session: Session) -> str:
 
 
 def test_cli_prints_units(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing`` prints the units per code and the policy used."""
     from medmassage.cli import main
 
     session = _session(
@@ -799,6 +810,7 @@ def test_cli_prints_units(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_cli_json_and_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing --json --policy per_code`` writes JSON naming that policy."""
     from medmassage.cli import main
 
     session = _session(
@@ -816,6 +828,7 @@ def test_cli_json_and_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_cli_prints_edits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing`` prints the coding edits found in the session."""
     from medmassage.cli import main
 
     session = _session(_segment("core.myofascial_release", 20), _segment("core.swedish", 20))
@@ -826,6 +839,7 @@ def test_cli_prints_edits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_cli_empty_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing`` on a session without timed minutes says so and exits 0."""
     from medmassage.cli import main
 
     assert main(["billing", _write(tmp_path, _session())]) == 0
@@ -850,6 +864,7 @@ def test_cli_bad_input(
     args: list[str],
     message: str,
 ) -> None:
+    """``billing`` on bad input exits 2 with nothing on standard output."""
     from medmassage.cli import main
 
     path = tmp_path / "session.json"
@@ -864,6 +879,7 @@ def test_cli_bad_input(
 
 
 def test_every_public_name_is_documented() -> None:
+    """Every public name of the billing module has a docstring."""
     import inspect
 
     for name in billing.__all__:
@@ -889,6 +905,8 @@ def test_all_allocations_enumerated_for_example_2() -> None:
 
 
 def test_policy_objects_without_units_or_name() -> None:
+    """A policy object lacking ``units`` or ``name`` raises PluginValidationError naming it."""
+
     @attrs.frozen
     class NoUnits:
         name: str = "x"
@@ -909,6 +927,7 @@ def test_policy_objects_without_units_or_name() -> None:
 
 
 def test_free_text_keys_are_not_repeated() -> None:
+    """Invalid free-text minute keys are not echoed in the error message."""
     with pytest.raises(ValidationError) as info:
         timed_units({"Jane Doe, DOB 1970": 10})
     assert "Jane" not in str(info.value)
@@ -940,6 +959,7 @@ def test_daily_units_pool_a_patients_sessions_on_one_day() -> None:
 
 
 def test_daily_units_one_patient_only() -> None:
+    """Daily units over sessions of two patients raise ValidationError at the second patient_id."""
     a = _session(_segment("core.swedish", 10))
     b = attrs.evolve(a, id="s2", patient_id="p2")
     with pytest.raises(ValidationError) as info:
@@ -951,6 +971,7 @@ def test_daily_units_one_patient_only() -> None:
 
 
 def test_cli_checks_diagnoses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing --dx`` checks the diagnoses and prints diagnosis edits."""
     from medmassage.cli import main
 
     path = _write(tmp_path, _session(_segment("core.swedish", 20)))
@@ -987,6 +1008,7 @@ def test_every_billing_result_object_hashes() -> None:
 
 
 def test_session_bill_mappings_are_read_only_and_keep_their_order() -> None:
+    """A SessionBill's minutes and units are read-only mappings in input order."""
     minutes = {"97140": Duration(25, "min"), "97124": Duration(15, "min")}
     units = {"97140": 2, "97124": 1}
     bill = billing.SessionBill(session_id="s1", policy="cms", minutes=minutes, units=units)

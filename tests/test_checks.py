@@ -55,6 +55,7 @@ def test_lumbar_example_advisories(case: mm.Case) -> None:
 
 
 def test_advisory_str_of_root() -> None:
+    """An advisory at the root path prints ``<root>`` as its location."""
     assert (
         str(Advisory(code="c", path="", message="m", level=AdvisoryLevel.INFO))
         == "info: <root>: m [c]"
@@ -72,6 +73,7 @@ def test_advisory_str_of_root() -> None:
 )
 def test_acuity_against_onset(weeks: int, acuity: mm.Acuity, expected: str) -> None:
     # Musculoskeletal pain cut-offs: <6 weeks acute, 6-12 subacute, >12 chronic.
+    """An acuity inconsistent with the onset date raises an acuity_onset advisory."""
     onset = dt.date(2026, 1, 1)
     d = dx("M54.50", onset=onset, acuity=acuity, diagnosed_on=onset + dt.timedelta(weeks=weeks))
     (advisory,) = check(d)
@@ -83,18 +85,21 @@ def test_acuity_against_onset(weeks: int, acuity: mm.Acuity, expected: str) -> N
 # Regression test (bug found by these tests, since fixed): check(diagnosis) reports the path
 # '.acuity' (leading dot):  checks._diagnosis joins f'{path}.acuity' with an empty path
 def test_acuity_path_of_a_lone_diagnosis() -> None:
+    """The acuity advisory of a lone diagnosis has the path ``acuity``."""
     onset = dt.date(2026, 1, 1)
     (advisory,) = check(dx("M54.50", onset=onset, acuity=mm.Acuity.CHRONIC, diagnosed_on=onset))
     assert advisory.path == "acuity"
 
 
 def test_acuity_path_inside_a_plan(case: mm.Case) -> None:
+    """The acuity advisory inside a plan is located at its diagnosis index."""
     d = attrs.evolve(case.plan.diagnoses[0], acuity=mm.Acuity.ACUTE)
     found = codes(check(attrs.evolve(case.plan, diagnoses=(d,), referral=None)))
     assert found == {("acuity_onset", "diagnoses[0].acuity")}
 
 
 def test_consistent_acuity_and_undated_diagnosis() -> None:
+    """A consistent acuity or an undated diagnosis raises no advisory."""
     onset = dt.date(2026, 1, 1)
     assert check(dx("M54.50", onset=onset, acuity=mm.Acuity.ACUTE, diagnosed_on=onset)) == ()
     assert check(dx("M54.50")) == ()
@@ -114,6 +119,7 @@ def test_lumbar_example_reports_what_screening_finds(case: mm.Case) -> None:
 
 
 def test_plan_against_its_referral(case: mm.Case) -> None:
+    """A plan differing from its referral raises frequency, duration and related advisories."""
     plan = case.plan
     assert plan.referral is not None
     referral = attrs.evolve(
@@ -161,6 +167,7 @@ def _plugin(**kw: Any) -> mm.Modality:
 
 
 def test_plugin_modality_pressure_is_a_hard_rule(case: mm.Case) -> None:
+    """An unknown plugin modality is advised, and its pressure limit is enforced as a hard rule."""
     cupping = mm.PlannedTechnique(
         modality="acme.cupping",
         region=mm.BodyRegion.THORACIC_SPINE,
@@ -192,6 +199,7 @@ def test_plugin_modality_pressure_is_a_hard_rule(case: mm.Case) -> None:
 
 
 def test_session_against_its_plan(case: mm.Case) -> None:
+    """A session is checked against its plan for discomfort, grade and signature."""
     s = case.sessions[1]
     segs = list(s.segments)
     segs[0] = attrs.evolve(segs[0], discomfort=9)  # myofascial release, thoracic spine
@@ -219,6 +227,7 @@ def test_session_against_its_plan(case: mm.Case) -> None:
 
 
 def test_case_level_checks(case: mm.Case) -> None:
+    """Case checks flag expired licences and missing certifications per session."""
     therapist = case.practitioners[0]
     expired = attrs.evolve(
         therapist,
@@ -256,6 +265,7 @@ def test_case_level_checks(case: mm.Case) -> None:
 
 
 def test_more_sessions_than_planned(case: mm.Case) -> None:
+    """More sessions than the plan provides for raises sessions_exceed_plan."""
     plan = attrs.evolve(case.plan, sessions_per_week=1, duration_weeks=2, reevaluation_date=None)
     assert plan.planned_sessions == 2
     found = codes(check(attrs.evolve(case, plan=plan)))

@@ -19,6 +19,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_example_prints_a_readable_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate`` on the example prints a readable summary and exits 0."""
     example = Path(__file__).resolve().parent.parent / "examples" / "lumbar_disc_herniation.json"
     status, out, err = run(capsys, "validate", str(example))
     assert status == 0
@@ -57,6 +58,7 @@ def test_validate_example_prints_a_readable_summary(capsys: pytest.CaptureFixtur
 def test_validate_folder_quiet_and_invalid_files(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, lumbar_text: str
 ) -> None:
+    """``validate`` on a folder reports each file, exiting 1 when one is invalid."""
     (tmp_path / "a.json").write_text(lumbar_text, encoding="utf-8")
     data = json.loads(lumbar_text)
     data["plan"]["sessions_per_week"] = 9
@@ -83,6 +85,7 @@ def test_validate_folder_quiet_and_invalid_files(
 
 
 def test_missing_file_and_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``validate`` on a missing file or an empty folder exits 2 with a one-line message."""
     status, out, err = run(capsys, "validate", str(tmp_path / "nope.json"))
     assert status == 2  # unreadable, not merely invalid
     assert (
@@ -98,6 +101,7 @@ def test_missing_file_and_empty_folder(capsys: pytest.CaptureFixture[str], tmp_p
 def test_validate_reads_standard_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lumbar_text: str
 ) -> None:
+    """``validate -`` reads the record from standard input."""
     import io
 
     class Stdin:
@@ -110,6 +114,7 @@ def test_validate_reads_standard_input(
 
 
 def test_help_version_and_no_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """Help and version work, and no command exits 2 listing the commands."""
     status, out, err = run(capsys)
     assert status == 2
     assert "validate" in err
@@ -124,6 +129,7 @@ def test_help_version_and_no_command(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path, lumbar_text: str) -> None:
+    """``python -m medmassage`` runs the CLI in a subprocess."""
     path = tmp_path / "case.json"
     path.write_text(lumbar_text, encoding="utf-8")
     done = subprocess.run(
@@ -142,6 +148,7 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path, lumbar_text: str) -> None:
 def test_far_future_plan_does_not_crash(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, lumbar_text: str
 ) -> None:
+    """``validate`` on a far-future plan exits 0 or 1 without a traceback."""
     data = json.loads(lumbar_text)
     data["plan"]["start_date"] = "9999-12-20"
     data["plan"]["reevaluation_date"] = None
@@ -157,6 +164,7 @@ def test_far_future_plan_does_not_crash(
 def test_main_module_in_process(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Running ``medmassage.__main__`` in process exits with the CLI status."""
     import runpy
 
     monkeypatch.setattr(sys, "argv", ["medmassage", "--version"])

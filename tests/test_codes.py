@@ -45,11 +45,13 @@ from medmassage.exceptions import ValidationError
     ],
 )
 def test_normalize(given: str, expected: str) -> None:
+    """ICD-10-CM codes are normalised to upper case with the dot after the category."""
     assert normalize_icd10cm(given) == expected
 
 
 @pytest.mark.parametrize("bad", ["", "M5", "5M4.50", "M54.50000", "M54..5", "M-54", "M54.5!"])
 def test_normalize_rejects_malformed_codes(bad: str) -> None:
+    """Malformed ICD-10-CM codes raise ValidationError with the icd10cm_format rule."""
     with pytest.raises(ValidationError) as info:
         normalize_icd10cm(bad)
     assert info.value.problems[0].code == "icd10cm_format"
@@ -57,11 +59,13 @@ def test_normalize_rejects_malformed_codes(bad: str) -> None:
 
 
 def test_coding_stores_dotted_icd10cm() -> None:
+    """Coding.icd10cm stores the dotted, upper-case code and keeps its display."""
     assert Coding.icd10cm("m5450").code == "M54.50"
     assert Coding.icd10cm("M54.50", "Low back pain, unspecified").display is not None
 
 
 def test_coding_checks_cpt_and_snomed_formats() -> None:
+    """Coding.cpt and Coding.snomed set their system URI and check the code format."""
     assert Coding.cpt("97140").system == CPT
     assert Coding.snomed("279039007").system == SNOMED_CT
     with pytest.raises(ValidationError) as info:
@@ -72,23 +76,27 @@ def test_coding_checks_cpt_and_snomed_formats() -> None:
 
 
 def test_coding_accepts_other_systems_as_given() -> None:
+    """A coding in another system keeps its code exactly as given."""
     coding = Coding(system="urn:example:local", code="abc-1")
     assert coding.code == "abc-1"
 
 
 def test_coding_reports_every_problem() -> None:
+    """A coding with a bad system, code and display reports all three paths at once."""
     with pytest.raises(ValidationError) as info:
         Coding(system="", code=" ", display=3)  # type: ignore[arg-type]
     assert set(info.value.paths) == {"system", "code", "display"}
 
 
 def test_coding_rejects_non_string_system_without_type_error() -> None:
+    """A non-string system raises ValidationError at ``system``, not TypeError."""
     with pytest.raises(ValidationError) as info:
         Coding(system=["x"], code="M54.50")  # type: ignore[arg-type]
     assert info.value.paths == ("system",)
 
 
 def test_coding_is_frozen() -> None:
+    """A Coding cannot be changed after creation."""
     coding = Coding.icd10cm("M54.50")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         coding.code = "M54.51"  # type: ignore[misc]
@@ -98,6 +106,7 @@ def test_coding_is_frozen() -> None:
 
 
 def test_default_is_strict() -> None:
+    """ICD-10-CM validation is strict by default."""
     assert get_icd10cm_validation() == "strict"
 
 
@@ -117,6 +126,7 @@ def test_non_billable_header_is_a_valid_diagnosis() -> None:
 
 
 def test_format_validation_for_historic_records() -> None:
+    """Format mode accepts codes missing from the release that strict mode rejects."""
     with icd10cm_validation("format"):
         assert get_icd10cm_validation() == "format"
         assert Diagnosis(coding=Coding.icd10cm("M54.99")).code == "M54.99"
@@ -126,12 +136,14 @@ def test_format_validation_for_historic_records() -> None:
 
 
 def test_context_manager_restores_on_error() -> None:
+    """The validation context manager restores strict mode after an exception."""
     with pytest.raises(RuntimeError), icd10cm_validation("format"):
         raise RuntimeError
     assert get_icd10cm_validation() == "strict"
 
 
 def test_context_managers_nest() -> None:
+    """Nested validation contexts restore the outer mode on exit."""
     with icd10cm_validation("format"):
         with icd10cm_validation("strict"):
             assert get_icd10cm_validation() == "strict"
@@ -139,6 +151,7 @@ def test_context_managers_nest() -> None:
 
 
 def test_process_default_setter() -> None:
+    """The process-wide setter changes the default validation mode."""
     try:
         set_icd10cm_validation("format")
         assert get_icd10cm_validation() == "format"
@@ -150,6 +163,7 @@ def test_process_default_setter() -> None:
 
 
 def test_context_mode_is_per_thread() -> None:
+    """A validation context set in one thread does not leak into another."""
     seen: list[str] = []
     inside = threading.Event()
     release = threading.Event()
@@ -171,6 +185,7 @@ def test_context_mode_is_per_thread() -> None:
 
 @pytest.mark.parametrize("bad", ["lenient", "", None, 1])
 def test_unknown_modes_are_rejected(bad: object) -> None:
+    """An unknown validation mode raises ValidationError at ``mode``."""
     with pytest.raises(ValidationError) as info:
         set_icd10cm_validation(bad)  # type: ignore[arg-type]
     assert info.value.paths == ("mode",)
@@ -180,6 +195,7 @@ def test_unknown_modes_are_rejected(bad: object) -> None:
 
 
 def test_icd10cm_problems() -> None:
+    """icd10cm_problems is empty for known codes and reports unknown ones in strict mode."""
     assert icd10cm_problems("M54.50") == []
     assert icd10cm_problems("M54.99", "dx", mode="format") == []
     (unknown,) = icd10cm_problems("M54.99", "dx")
@@ -189,6 +205,7 @@ def test_icd10cm_problems() -> None:
 
 
 def test_module_exports_are_documented() -> None:
+    """Every public name of the codes module has a docstring."""
     for name in codes.__all__:
         obj = getattr(codes, name)
         if inspect.isfunction(obj) or inspect.isclass(obj):
@@ -227,16 +244,19 @@ def test_module_exports_are_documented() -> None:
     ],
 )
 def test_is_within(code: str, pattern: str, expected: bool) -> None:
+    """is_within_icd10cm matches codes against prefix and range patterns."""
     assert is_within_icd10cm(code, pattern) is expected
 
 
 def test_trailing_dash_is_a_wildcard_not_a_range() -> None:
+    """A trailing dash in a pattern is a wildcard, not the start of a range."""
     assert is_within_icd10cm("I82.401", "I82-")
     assert is_within_icd10cm("I82.401", "I82--")
     assert not is_within_icd10cm("I83.0", "I82-")
 
 
 def test_is_within_any_of_several_patterns() -> None:
+    """A code is within a list of patterns when it matches any one of them."""
     assert is_within_icd10cm("Z86.718", ["I80-I82", "Z86.71x"])
     assert not is_within_icd10cm("I83.90", ("I80-I82", "Z86.718"))
     assert not is_within_icd10cm("I83.90", [])
@@ -244,17 +264,20 @@ def test_is_within_any_of_several_patterns() -> None:
 
 def test_is_within_needs_no_table_for_historic_codes() -> None:
     # M54.5 was billable before FY2022; records may still hold codes that no longer exist.
+    """Pattern matching works for codes absent from the current release."""
     assert is_within_icd10cm("M54.99", "M54")
 
 
 @pytest.mark.parametrize("pattern", ["", "x", "I82.4.5", "I82-I80", "12-I80", "-I82", "I8 2"])
 def test_malformed_patterns(pattern: str) -> None:
+    """A malformed pattern raises ValidationError at ``pattern``."""
     with pytest.raises(ValidationError) as info:
         is_within_icd10cm("I82.401", pattern)
     assert info.value.paths[0] == "pattern"
 
 
 def test_malformed_code_in_match() -> None:
+    """A malformed code given to is_within_icd10cm raises ValidationError at ``code``."""
     with pytest.raises(ValidationError) as info:
         is_within_icd10cm("I82..4", "I82")
     assert info.value.paths == ("code",)
@@ -265,6 +288,7 @@ _code = st.from_regex(r"\A[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?\Z")
 
 @given(_code)
 def test_a_code_is_within_itself_and_its_category(code: str) -> None:
+    """Any code is within itself and within its three-character category."""
     assert is_within_icd10cm(code, code)
     assert is_within_icd10cm(code, code[:3])
     assert is_within_icd10cm(code, f"{code[:3]}-{code[:3]}")
@@ -273,15 +297,18 @@ def test_a_code_is_within_itself_and_its_category(code: str) -> None:
 
 @given(_code, _code)
 def test_prefix_pattern_means_startswith(code: str, pattern: str) -> None:
+    """A prefix pattern matches exactly the codes that start with it."""
     expected = code.replace(".", "").startswith(pattern.replace(".", ""))
     assert is_within_icd10cm(code, pattern) is expected
 
 
 def test_icd10cm_constant_is_the_fhir_uri() -> None:
+    """The ICD10CM constant is the FHIR system URI for ICD-10-CM."""
     assert ICD10CM == "http://hl7.org/fhir/sid/icd-10-cm"
 
 
 def test_release_problems_on_codings() -> None:
+    """Coding.release_problems reports a code missing from the release as icd10cm_unknown."""
     assert Coding.icd10cm("M54.50").release_problems() == []
     (problem,) = Coding.icd10cm("M54.99").release_problems("dx.coding")
     assert (problem.path, problem.code) == ("dx.coding", "icd10cm_unknown")
@@ -292,6 +319,7 @@ def test_release_problems_on_codings() -> None:
 
 def test_known_codes_stay_valid_when_switching_modes() -> None:
     # The fast path caches only existing codes, so strictness still applies afterwards.
+    """A known code stays valid in both strict and format modes."""
     assert icd10cm_problems("M54.50") == []
     assert icd10cm_problems("M54.50") == []
     assert icd10cm_problems("M54.99", mode="format") == []

@@ -134,6 +134,7 @@ def finding(rule_id: str, severity: Severity = Severity.RELATIVE, **kw: object) 
 
 
 def test_codeset_prefixes_and_ranges() -> None:
+    """A CodeSet matches codes by prefix and by category range."""
     codes = CodeSet("I80-I82", "M50.0-M50.2", "Z79.01")
     assert codes.matches("I81")
     assert codes.matches("I82.401")
@@ -158,6 +159,7 @@ def test_codeset_orders_like_the_tabular() -> None:
 
 
 def test_codeset_accepts_undotted_and_lower_case() -> None:
+    """A CodeSet accepts undotted and lower-case patterns."""
     assert CodeSet("i824").matches("I82.401")
 
 
@@ -206,6 +208,7 @@ def test_codeset_names_patterns_that_match_no_code_of_the_release() -> None:
 
 
 def test_codeset_needs_a_pattern() -> None:
+    """An empty CodeSet raises ValidationError."""
     with pytest.raises(ValidationError):
         CodeSet()
 
@@ -214,6 +217,7 @@ def test_codeset_needs_a_pattern() -> None:
 
 
 def test_finding_validates_and_names_fields() -> None:
+    """An invalid Finding raises ValidationError naming each bad field."""
     with pytest.raises(ValidationError) as err:
         Finding(
             rule_id="",
@@ -227,6 +231,7 @@ def test_finding_validates_and_names_fields() -> None:
 
 
 def test_finding_accepts_bare_regions() -> None:
+    """A Finding accepts bare body regions and wraps them as sites."""
     f = finding("x.y", regions=(R.KNEE,))
     assert f.regions == (Site(region=R.KNEE),)
     assert f.applies_to(R.KNEE, Laterality.LEFT)
@@ -234,6 +239,7 @@ def test_finding_accepts_bare_regions() -> None:
 
 
 def test_finding_json_shape() -> None:
+    """A Finding serialises regions as region/laterality objects and pressure with its unit."""
     f = finding("x.y", regions=(Site(region=R.KNEE, laterality=Laterality.LEFT),),
                 max_pressure=Pressure(30, "mmHg"), max_grade=PressureGrade.SWEDISH)  # fmt: skip
     data = f.to_dict()
@@ -244,6 +250,7 @@ def test_finding_json_shape() -> None:
 
 
 def test_policy_reclassifies_without_removing() -> None:
+    """A policy changes a finding's severity without removing the finding."""
     rule = FakeRule(id="x.first", produce=(finding("x.first", Severity.INFORMATION),))
     rules = RuleSet([rule])
     default = rules.assess(context())
@@ -257,6 +264,7 @@ def test_policy_reclassifies_without_removing() -> None:
 
 
 def test_policy_validates() -> None:
+    """A policy with invalid severities raises ValidationError at ``severities``."""
     with pytest.raises(ValidationError) as err:
         Policy(severities={"x": "absolute"}, late_pregnancy_weeks=50)  # type: ignore[dict-item]
     assert set(err.value.paths) == {"severities"}
@@ -276,11 +284,13 @@ def test_policy_validates() -> None:
     ],
 )
 def test_status_is_derived(severities: tuple[Severity, ...], status: ScreeningStatus) -> None:
+    """The screening status is derived from the most severe finding."""
     a = Assessment(findings=[finding(f"x.r{i}", s) for i, s in enumerate(severities)], on=ON)
     assert a.status is status
 
 
 def test_failure_beats_everything() -> None:
+    """Any rule failure makes the assessment indeterminate whatever the findings."""
     a = Assessment(
         findings=[finding("x.a", Severity.ABSOLUTE)],
         failures=(RuleFailure(rule_id="x.b", cause="KeyError: 'k'"),),
@@ -293,6 +303,7 @@ def test_failure_beats_everything() -> None:
 
 
 def test_findings_sorted_most_severe_first() -> None:
+    """Findings are sorted most severe first and can be filtered by severity."""
     a = Assessment(
         findings=[finding("x.b", Severity.INFORMATION), finding("x.a", Severity.LOCAL),
                   finding("x.c", Severity.ABSOLUTE)],
@@ -306,6 +317,7 @@ def test_findings_sorted_most_severe_first() -> None:
 
 
 def test_rule_that_raises_makes_it_indeterminate() -> None:
+    """A rule that raises makes screening indeterminate and records the failure."""
     good = FakeRule(id="x.good", produce=(finding("x.good"),))
     bad = FakeRule(id="x.bad", raises=True)
     result = RuleSet([good, bad]).assess(context())
@@ -317,6 +329,7 @@ def test_rule_that_raises_makes_it_indeterminate() -> None:
 
 
 def test_strict_mode_raises_rule_execution_error() -> None:
+    """In strict mode a raising rule raises RuleExecutionError naming the rule."""
     bad = FakeRule(id="x.bad", raises=True)
     with pytest.raises(RuleExecutionError) as err:
         RuleSet([bad]).assess(context(), strict=True)
@@ -332,6 +345,7 @@ def test_strict_mode_raises_rule_execution_error() -> None:
     ],
 )
 def test_rule_returning_garbage_fails_closed(produce: tuple[object, ...], cause: str) -> None:
+    """A rule returning something other than findings fails closed as indeterminate."""
     rule = FakeRule(id="x.r", produce=produce)  # type: ignore[arg-type]
     result = RuleSet([rule]).assess(context())
     assert result.status is ScreeningStatus.INDETERMINATE
@@ -341,6 +355,8 @@ def test_rule_returning_garbage_fails_closed(produce: tuple[object, ...], cause:
 
 
 def test_rule_returning_none_fails_closed() -> None:
+    """A rule returning None fails closed as indeterminate."""
+
     @attrs.frozen(kw_only=True)
     class NoneRule(FakeRule):
         def evaluate(self, context: ScreeningContext) -> Iterable[Finding]:
@@ -351,6 +367,7 @@ def test_rule_returning_none_fails_closed() -> None:
 
 
 def test_load_failures_make_every_assessment_indeterminate() -> None:
+    """Rules that failed to load make every assessment indeterminate."""
     failure = RuleFailure(rule_id="x.missing", cause="ModuleNotFoundError", stage="load")
     rules = RuleSet([], failures=[failure])
     result = rules.assess(context())
@@ -361,6 +378,7 @@ def test_load_failures_make_every_assessment_indeterminate() -> None:
 
 
 def test_unknown_modality_is_indeterminate() -> None:
+    """A plan using an unknown modality makes screening indeterminate."""
     ctx = context(pl=plan("spa.hot_stone"))
     assert ctx.unknown_modalities == {"spa.hot_stone"}
     result = RuleSet([]).assess(ctx)
@@ -372,12 +390,15 @@ def test_unknown_modality_is_indeterminate() -> None:
 
 
 def test_check_rule_accepts_a_rule() -> None:
+    """check_rule reports no problems for a well-formed rule."""
     rule = FakeRule(id="x.ok")
     assert check_rule(rule) == []
     assert isinstance(rule, Rule)
 
 
 def test_check_rule_reports_each_problem() -> None:
+    """check_rule reports each problem of a malformed rule."""
+
     class Bad:
         id = "Bad Id"
         title = 3
@@ -398,6 +419,7 @@ def test_check_rule_reports_each_problem() -> None:
 
 
 def test_rule_set_rejects_duplicates_and_non_rules() -> None:
+    """A RuleSet refuses two rules with one id and objects that are not rules."""
     with pytest.raises(UsageError, match="two rules"):
         RuleSet([FakeRule(id="x.a"), FakeRule(id="x.a")])
     with pytest.raises(UsageError, match="not a contraindication rule"):
@@ -408,6 +430,7 @@ def test_rule_set_rejects_duplicates_and_non_rules() -> None:
 
 
 def test_only_triggered_rules_run() -> None:
+    """Only rules whose triggers match the context are run."""
     dvt = FakeRule(id="x.dvt", triggers=Triggers(icd10cm=CodeSet("I82.4")))
     meds = FakeRule(
         id="x.meds",
@@ -443,6 +466,7 @@ def test_two_hundred_rules_evaluate_no_more_than_twenty_for_a_patient() -> None:
 
 
 def test_triggers_by_tag_modality_surgery_and_vitals() -> None:
+    """Rules are selected by tag, modality, surgery and vital-sign triggers."""
     tag = FakeRule(id="x.tag", triggers=Triggers(modality_tags=frozenset({"deep_pressure"})))
     code = FakeRule(id="x.code", triggers=Triggers(modalities=frozenset({"core.swedish"})))
     rules = RuleSet([tag, code])
@@ -469,6 +493,7 @@ def sess(*segments: TechniqueSegment) -> Session:
 
 
 def test_local_region_limit_violated_by_deep_tissue() -> None:
+    """Deep tissue over a limited region breaks its grade; unmeasured pressure: unverified."""
     disc = finding("x.disc", Severity.LOCAL, action=Action.AVOID_REGION,
                    regions=(R.LUMBAR_SPINE,), max_grade=PressureGrade.HEAVY_LOTIONING)  # fmt: skip
     s = sess(
@@ -502,6 +527,7 @@ def test_pressure_limit_in_any_units() -> None:
 
 
 def test_pressure_limit_unverified_without_a_measurement() -> None:
+    """A pressure limit without a pressure measurement is reported as unverified."""
     limit = finding("x.p", max_pressure=Pressure(3, "kPa"))
     s = sess(segment("core.swedish", R.ABDOMEN))
     assert [v.kind for v in check_session([limit], s, BUILTIN_MODALITIES)] == ["unverified"]
@@ -513,6 +539,7 @@ def test_pressure_limit_unverified_without_a_measurement() -> None:
 
 
 def test_absolute_and_no_contact_findings() -> None:
+    """Absolute and no-contact findings are violated by any segment over their region."""
     dvt = finding("x.dvt", Severity.ABSOLUTE, action=Action.DEFER)
     wound = finding("x.wound", Severity.LOCAL, action=Action.AVOID_REGION,
                     regions=(Site(region=R.LOWER_LEG, laterality=Laterality.LEFT),))  # fmt: skip
@@ -527,6 +554,7 @@ def test_absolute_and_no_contact_findings() -> None:
 
 
 def test_modality_scoped_findings() -> None:
+    """Modality-scoped findings are violated only by that modality."""
     no_mld = finding("x.mld", Severity.RELATIVE, action=Action.AVOID_MODALITY,
                      tags=frozenset({"lymphatic"}))  # fmt: skip
     s = sess(segment("core.swedish", R.ABDOMEN), segment("core.lymphatic_drainage", R.ABDOMEN))
@@ -539,6 +567,7 @@ def test_modality_scoped_findings() -> None:
 
 
 def test_unlimited_relative_and_information_findings_are_not_checked() -> None:
+    """Relative findings without limits and information findings raise no violation."""
     clearance = finding("x.c", Severity.RELATIVE, action=Action.OBTAIN_CLEARANCE)
     info = finding("x.i", Severity.INFORMATION, action=Action.AVOID_REGION)
     s = sess(segment("core.deep_tissue", R.THORACIC_SPINE))
@@ -546,6 +575,7 @@ def test_unlimited_relative_and_information_findings_are_not_checked() -> None:
 
 
 def test_violations_defer_unless_policy_says_otherwise() -> None:
+    """Session violations make the status defer unless the policy says otherwise."""
     disc = finding("x.disc", Severity.LOCAL, action=Action.AVOID_REGION, regions=(R.LUMBAR_SPINE,))
     rule = FakeRule(id="x.disc", produce=(disc,))
     s = sess(segment("core.swedish", R.LUMBAR_SPINE, grade=PressureGrade.LIGHT_LOTIONING))
@@ -560,6 +590,7 @@ def test_violations_defer_unless_policy_says_otherwise() -> None:
 
 
 def test_context_derives_facts_once() -> None:
+    """The screening context derives codes and their origins from patient and plan."""
     warfarin = Medication(name="warfarin", classes=frozenset({MedicationClass.ANTICOAGULANT}))
     ctx = context(patient("I10", medications=(warfarin,)), plan("core.deep_tissue"))
     assert ctx.icd10cm == ("I10", "M54.50")  # the history's, then the plan's diagnosis
@@ -575,12 +606,14 @@ def test_context_derives_facts_once() -> None:
 
 
 def test_context_validates_types() -> None:
+    """A context built from wrong types raises ValidationError at ``patient`` and ``on``."""
     with pytest.raises(ValidationError) as err:
         ScreeningContext(patient="p", plan=plan(), on=dt.datetime(2026, 1, 1))  # type: ignore[arg-type]
     assert set(err.value.paths) == {"patient", "on"}
 
 
 def test_context_repr_hides_identity() -> None:
+    """The context repr contains no patient name or contact details."""
     pt = patient(
         name=HumanName(family="Secretname", given=("Given",)),
         contact=ContactDetails(email="someone@example.org"),
@@ -592,6 +625,7 @@ def test_context_repr_hides_identity() -> None:
 
 
 def test_rule_set_repr_and_len() -> None:
+    """A RuleSet reports its length and shows the rule count in its repr."""
     rules = RuleSet([FakeRule(id="x.a")])
     assert len(rules) == 1
     assert "1 rules" in repr(rules)
@@ -614,6 +648,7 @@ def technique(
 
 
 def test_plan_conflicts() -> None:
+    """Plan techniques conflicting with findings are reported per technique and kind."""
     disc = finding("x.disc", Severity.LOCAL, action=Action.AVOID_REGION,
                    regions=(R.LUMBAR_SPINE,), max_grade=PressureGrade.HEAVY_LOTIONING)  # fmt: skip
     no_mld = finding("x.mld", Severity.RELATIVE, action=Action.AVOID_MODALITY,
@@ -640,6 +675,7 @@ def test_plan_conflicts() -> None:
 
 
 def test_plan_conflicts_do_not_change_the_status() -> None:
+    """Plan conflicts are reported without changing the screening status."""
     disc = finding(
         "x.disc", Severity.LOCAL, action=Action.AVOID_REGION, regions=(R.THORACIC_SPINE,)
     )
@@ -656,6 +692,7 @@ def test_plan_conflicts_do_not_change_the_status() -> None:
 
 
 def test_finding_type_errors_are_reported_per_field() -> None:
+    """Wrong types in a Finding are reported per field in one ValidationError."""
     with pytest.raises(ValidationError) as err:
         Finding(
             rule_id="x.y",
@@ -672,12 +709,14 @@ def test_finding_type_errors_are_reported_per_field() -> None:
 
 
 def test_codeset_repr_and_non_string_patterns() -> None:
+    """A CodeSet repr lists its patterns and non-string patterns are rejected."""
     assert repr(CodeSet("I80", "I82.4")) == "CodeSet('I80', 'I82.4')"
     with pytest.raises(ValidationError):
         CodeSet(42)  # type: ignore[arg-type]
 
 
 def test_policy_leaves_unlisted_and_unchanged_findings_alone() -> None:
+    """A policy returns findings it does not list unchanged."""
     f = finding("x.a", Severity.LOCAL)
     policy = Policy(severities={"x.a": Severity.LOCAL})
     assert policy.classify(f) is f
@@ -685,6 +724,7 @@ def test_policy_leaves_unlisted_and_unchanged_findings_alone() -> None:
 
 
 def test_context_sees_session_segments_and_tags() -> None:
+    """The context sees the regions and modalities of session segments."""
     s = sess(segment("core.deep_tissue", R.NECK))
     ctx = context(session=s)
     assert ctx.works_on(R.NECK)
@@ -694,6 +734,8 @@ def test_context_sees_session_segments_and_tags() -> None:
 
 
 def test_check_rule_survives_raising_properties_and_bad_triggers() -> None:
+    """check_rule reports raising properties and bad triggers instead of crashing."""
+
     class Odd:
         id = "x.odd"
         severity = Severity.LOCAL
@@ -716,6 +758,7 @@ def test_check_rule_survives_raising_properties_and_bad_triggers() -> None:
 
 
 def test_device_triggers() -> None:
+    """Rules triggered by a device run only when the patient has that device."""
     from medmassage.patient import DeviceKind, ImplantedDevice
 
     port = FakeRule(id="x.port", triggers=Triggers(devices=frozenset({DeviceKind.VENOUS_PORT})))
@@ -728,6 +771,7 @@ def test_device_triggers() -> None:
 
 
 def test_assessment_clear_flag() -> None:
+    """An assessment is clear only when it has no findings."""
     assert Assessment(findings=[], on=ON).clear
     assert not Assessment(findings=[finding("x.a")], on=ON).clear
 

@@ -35,6 +35,7 @@ def test_timed_codes_are_15_minute_units(code: str) -> None:
 
 @pytest.mark.parametrize("code", ["97010", "97161", "97162", "97163"])
 def test_untimed_codes(code: str) -> None:
+    """Untimed CPT codes are marked untimed and have no unit minutes."""
     record = lookup_cpt(code)
     assert not record.timed
     assert record.unit_minutes is None
@@ -55,11 +56,13 @@ def test_summaries_are_paraphrases_not_the_ama_descriptor() -> None:
 
 
 def test_neuromuscular_reeducation_is_distinguished_from_therapy() -> None:
+    """97112 neuromuscular re-education is described apart from 97140 manual therapy."""
     assert "not" in lookup_cpt("97112").summary.lower()
     assert cpt_for_modality("core.neuromuscular") == "97140"
 
 
 def test_unknown_and_malformed_cpt() -> None:
+    """Unknown or malformed CPT codes raise UnknownCodeError for the CPT system."""
     with pytest.raises(UnknownCodeError) as info:
         lookup_cpt("97039")
     assert info.value.system == "CPT"
@@ -70,6 +73,7 @@ def test_unknown_and_malformed_cpt() -> None:
 
 
 def test_table_is_read_only() -> None:
+    """The CPT table and the default mapping cannot be modified."""
     with pytest.raises(TypeError):
         CPT_CODES["99999"] = lookup_cpt("97140")  # type: ignore[index]
     with pytest.raises(TypeError):
@@ -93,22 +97,26 @@ def test_table_is_read_only() -> None:
     ],
 )
 def test_default_mapping(modality: str, cpt: str) -> None:
+    """Each built-in modality maps to its default CPT code."""
     assert cpt_for_modality(modality) == cpt
 
 
 def test_every_builtin_modality_has_a_default_code() -> None:
+    """Every built-in modality has a default timed CPT code."""
     assert set(DEFAULT_CPT_MAPPING) == set(BUILTIN_MODALITIES)
     for code in DEFAULT_CPT_MAPPING.values():
         assert lookup_cpt(code).timed
 
 
 def test_per_call_override() -> None:
+    """A per-call mapping overrides the default for the listed modalities only."""
     assert cpt_for_modality("core.deep_tissue", {"core.deep_tissue": "97140"}) == "97140"
     assert cpt_for_modality("core.swedish", {"core.deep_tissue": "97140"}) == "97124"
     assert cpt_for_modality("core.swedish", {"core.swedish": None}) is None
 
 
 def test_override_is_format_checked() -> None:
+    """An override with a malformed CPT code raises ValidationError at its mapping key."""
     with pytest.raises(ValidationError) as info:
         cpt_for_modality("core.swedish", {"core.swedish": "massage"})
     assert info.value.paths == ("mapping['core.swedish']",)
@@ -121,6 +129,7 @@ class _PluginModality:
 
 
 def test_plugin_modality_declares_its_code() -> None:
+    """A plugin modality declaring its CPT code is mapped to it."""
     cupping = _PluginModality(code="acme.cupping", cpt_code="97140")
     assert isinstance(cupping, SupportsCptCode)
     assert cpt_for_modality(cupping) == "97140"
@@ -134,6 +143,7 @@ def test_plugin_modality_declares_its_code() -> None:
 
 
 def test_mapping_from_modalities_skips_objects_without_a_code() -> None:
+    """Building a mapping from modalities skips those without a CPT code."""
     mapping = mapping_from_modalities(
         [
             _PluginModality(code="acme.cupping", cpt_code="97140"),
@@ -148,10 +158,12 @@ def test_mapping_from_modalities_skips_objects_without_a_code() -> None:
 
 
 def test_builtin_modality_object_uses_the_default() -> None:
+    """A built-in modality object maps to its default CPT code."""
     assert cpt_for_modality(BUILTIN_MODALITIES["core.myofascial_release"]) == "97140"
 
 
 def test_unknown_modality() -> None:
+    """An unknown modality raises UnknownCodeError for the modality CPT mapping."""
     with pytest.raises(UnknownCodeError) as info:
         cpt_for_modality("acme.cupping")
     assert info.value.system == "modality CPT mapping"
@@ -159,12 +171,14 @@ def test_unknown_modality() -> None:
 
 
 def test_not_a_modality() -> None:
+    """A non-modality argument raises ValidationError at ``modality``."""
     with pytest.raises(ValidationError) as info:
         cpt_for_modality(42)  # type: ignore[arg-type]
     assert info.value.paths == ("modality",)
 
 
 def test_check_cpt_format() -> None:
+    """check_cpt_format accepts valid codes and rejects malformed ones."""
     assert check_cpt_format("0001F") == "0001F"
     with pytest.raises(ValidationError) as info:
         check_cpt_format(97140, "codes[0]")
@@ -172,5 +186,6 @@ def test_check_cpt_format() -> None:
 
 
 def test_cpt_code_is_kw_only() -> None:
+    """CptCode fields can be given only by keyword."""
     with pytest.raises(TypeError):
         CptCode("97140", "x", "y", True, 15, "z")  # type: ignore[call-arg]

@@ -88,6 +88,7 @@ def _references(value: object) -> Iterator[str]:
 
 
 def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> None:
+    """The export is a FHIR collection Bundle holding the expected resource types."""
     assert bundle["resourceType"] == "Bundle"
     assert bundle["type"] == "collection"
     counts: dict[str, int] = {}
@@ -112,6 +113,7 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
 
 
 def test_every_resource_has_its_required_elements(bundle: Resource) -> None:
+    """Every exported resource has an id and its required elements."""
     for r in _resources(bundle):
         for name in REQUIRED[str(r["resourceType"])]:
             assert r.get(name), (r["resourceType"], name)
@@ -119,6 +121,7 @@ def test_every_resource_has_its_required_elements(bundle: Resource) -> None:
 
 
 def test_full_urls_are_unique_uuids_and_references_resolve(bundle: Resource) -> None:
+    """Bundle full URLs are unique UUIDs and every reference resolves inside the bundle."""
     entries = bundle["entry"]
     assert isinstance(entries, list)
     urls = [e["fullUrl"] for e in entries]
@@ -132,6 +135,7 @@ def test_full_urls_are_unique_uuids_and_references_resolve(bundle: Resource) -> 
 def test_output_is_deterministic_and_json_round_trips(
     case: mm.Case, assessment: Assessment
 ) -> None:
+    """Exporting twice gives identical output that round-trips through JSON."""
     first = case_bundle(case, assessment=assessment)
     second = case_bundle(case, assessment=assessment)
     assert first == second
@@ -141,6 +145,7 @@ def test_output_is_deterministic_and_json_round_trips(
 
 
 def test_privacy_defaults_leave_out_identity_and_notes(case: mm.Case, bundle: Resource) -> None:
+    """By default the export leaves out identity, birth date and free-text notes."""
     text = json.dumps(bundle)
     referral = case.plan.referral
     assert referral is not None
@@ -167,6 +172,7 @@ def test_privacy_defaults_leave_out_identity_and_notes(case: mm.Case, bundle: Re
 
 
 def test_identity_and_notes_only_when_asked(case: mm.Case) -> None:
+    """Identity and notes are exported only when asked for."""
     full = case_bundle(case, include_identity=True, include_notes=True)
     patient = _of_type(full, "Patient")[0]
     assert patient["birthDate"] == "1979-05-14"
@@ -180,6 +186,7 @@ def test_identity_and_notes_only_when_asked(case: mm.Case) -> None:
 
 
 def test_patient_resource_default_is_id_and_gender(case: mm.Case) -> None:
+    """The default Patient resource holds only the id and gender."""
     assert patient_resource(case.patient) == {
         "resourceType": "Patient",
         "id": "pt-1001",
@@ -188,6 +195,7 @@ def test_patient_resource_default_is_id_and_gender(case: mm.Case) -> None:
 
 
 def test_condition_from_diagnosis_has_icd10cm_and_lateral_body_site(case: mm.Case) -> None:
+    """A Condition carries the ICD-10-CM coding and a SNOMED CT body site with laterality."""
     sciatica = case.plan.diagnoses[1]
     r = condition_resource(sciatica, patient_id="pt-1001")
     assert r["code"] == {
@@ -208,11 +216,13 @@ def test_condition_from_diagnosis_has_icd10cm_and_lateral_body_site(case: mm.Cas
 
 
 def test_condition_resource_rejects_other_objects() -> None:
+    """condition_resource refuses objects that are not a Diagnosis."""
     with pytest.raises(UsageError, match="Diagnosis"):
         condition_resource("M54.42", patient_id="pt-1")  # type: ignore[arg-type]
 
 
 def test_procedures_follow_each_other_from_the_session_start(case: mm.Case) -> None:
+    """Procedure periods follow each other from the session start."""
     procedures = procedure_resources(case.sessions[0])
     periods = [p["performedPeriod"] for p in procedures]
     assert periods[0] == {"start": "2026-01-12T09:00:00-06:00", "end": "2026-01-12T09:15:00-06:00"}
@@ -236,6 +246,7 @@ def _session(*outcomes: mm.OutcomeMeasure) -> mm.Session:
 
 def test_kgf_per_cm2_is_exported_as_kpa() -> None:
     # 1 kgf/cm2 = 9.80665 N / 1e-4 m2 = 98066.5 Pa = 98.0665 kPa (standard gravity, CGPM 1901).
+    """Pressure in kgf/cm2 is exported in kPa, including its components."""
     measure = mm.OutcomeMeasure(
         instrument="ppt",
         taken_at=dt.datetime(2026, 1, 12, 9, 5, tzinfo=UTC),
@@ -259,6 +270,7 @@ def test_kgf_per_cm2_is_exported_as_kpa() -> None:
 
 
 def test_other_measurement_units_map_to_ucum() -> None:
+    """Other measurement units map to their UCUM codes."""
     assert measurement_quantity(Pressure(30, "mmHg"))["code"] == "mm[Hg]"
     assert measurement_quantity(Pressure(4, "kPa"))["value"] == 4
     assert measurement_quantity(Angle(45, "deg")) == {
@@ -274,6 +286,7 @@ def test_other_measurement_units_map_to_ucum() -> None:
 def test_scored_instrument_uses_a_local_code_and_no_loinc() -> None:
     # ODI 2.1a: total of ten sections (0-5 each) / 50 x 100 (Fairbank & Pynsent 2000,
     # Spine 25:2940): 16 / 50 = 32 %.
+    """A scored instrument is exported with a local code, not a LOINC code."""
     measure = mm.OutcomeMeasure(
         instrument="odi",
         taken_at=dt.datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
@@ -295,6 +308,7 @@ def test_scored_instrument_uses_a_local_code_and_no_loinc() -> None:
 
 
 def test_detected_issues_map_severity(case: mm.Case, assessment: Assessment) -> None:
+    """Screening findings become DetectedIssues with mapped severities."""
     issues = detected_issue_resources(assessment, patient_id=case.patient.id)
     by_rule = {i["code"]["text"]: i for i in issues}  # type: ignore[index]
     # docs/concepts/fhir.md: absolute -> high, local/relative -> moderate, information -> low.
@@ -309,6 +323,7 @@ def test_detected_issues_map_severity(case: mm.Case, assessment: Assessment) -> 
 
 
 def test_a_session_that_did_not_take_place_has_no_procedures() -> None:
+    """A session that did not take place exports no procedures."""
     cancelled = mm.Session(
         id="ses-c",
         patient_id="pt-1",
@@ -321,6 +336,7 @@ def test_a_session_that_did_not_take_place_has_no_procedures() -> None:
 
 
 def test_condition_note_only_with_include_notes() -> None:
+    """A condition note is exported only with include_notes."""
     condition = mm.Condition(
         code=mm.Coding(system="http://hl7.org/fhir/sid/icd-10-cm", code="I10"),
         note="private remark",

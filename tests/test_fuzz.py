@@ -93,11 +93,13 @@ def document(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def test_examples_are_valid(document: dict[str, Any]) -> None:
+    """Every example document decodes to a Case."""
     assert EXAMPLES
     assert isinstance(decode(json.dumps(document)), mm.Case)
 
 
 def test_every_key_and_item_deleted(document: dict[str, Any]) -> None:
+    """Deleting any key or list item yields a Case or a ValidationError, never a crash."""
     for loc in locations(document):
         doc = copy.deepcopy(document)
         del parent_of(doc, loc)[loc[-1]]
@@ -105,6 +107,7 @@ def test_every_key_and_item_deleted(document: dict[str, Any]) -> None:
 
 
 def test_unknown_key_added_everywhere(document: dict[str, Any]) -> None:
+    """An unknown key added at any level is reported as an extra field at its path."""
     dict_locs = [()] + [loc for loc in locations(document) if isinstance(at(document, loc), dict)]
     for loc in dict_locs:
         doc = copy.deepcopy(document)
@@ -142,6 +145,7 @@ REPLACEMENTS: list[Any] = [
 
 def test_every_value_replaced_by_every_type(document: dict[str, Any]) -> None:
     # Every location, cycling through the replacements so each kind hits every depth.
+    """Replacing any value with any JSON type yields a Case or a ValidationError."""
     for n, loc in enumerate(locations(document)):
         options: list[Any] = [REPLACEMENTS[n % len(REPLACEMENTS)], None, [[[]]]]
         for replacement in options:
@@ -152,6 +156,7 @@ def test_every_value_replaced_by_every_type(document: dict[str, Any]) -> None:
 
 @given(data=st.data())
 def test_random_structural_mutations(document: dict[str, Any], data: st.DataObject) -> None:
+    """Random structural mutations yield a Case or a ValidationError."""
     doc = copy.deepcopy(document)
     for _ in range(data.draw(st.integers(1, 4))):
         locs = list(locations(doc))
@@ -178,6 +183,7 @@ def test_random_structural_mutations(document: dict[str, Any], data: st.DataObje
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" * 5000])
 def test_non_finite_number_tokens(document: dict[str, Any], token: str) -> None:
+    """NaN and Infinity number tokens raise ValidationError."""
     text = json.dumps(document)
     targets = ['"value": 15', '"heart_rate": 72', '"target": 20', '"duration_weeks": 4']
     for target in targets:
@@ -191,6 +197,7 @@ def test_non_finite_number_tokens(document: dict[str, Any], token: str) -> None:
 
 @pytest.mark.parametrize("depth", [10, 500, 5_000, 200_000])
 def test_deep_nesting(document: dict[str, Any], depth: int) -> None:
+    """Deeply nested input raises ValidationError instead of recursing without bound."""
     text = json.dumps(document)
     nested = "[" * depth + "1" + "]" * depth
     inside = [
@@ -208,6 +215,7 @@ def test_deep_nesting(document: dict[str, Any], depth: int) -> None:
 
 
 def test_invalid_utf8(document: dict[str, Any]) -> None:
+    """Invalid UTF-8 raises ValidationError with the encoding rule."""
     raw = json.dumps(document, ensure_ascii=False).encode("utf-8")
     for bad in (b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf0\x28\x8c\xbc", b"\xc0\xaf"):
         for at in (0, 1, len(raw) // 3, raw.index(b'"family"') + 11, len(raw) - 1):
@@ -217,6 +225,7 @@ def test_invalid_utf8(document: dict[str, Any]) -> None:
 
 
 def test_every_truncation(document: dict[str, Any]) -> None:
+    """Every truncation of a valid document raises ValidationError."""
     raw = json.dumps(document, indent=1).encode("utf-8")
     for end in range(0, len(raw) - 1, 7):
         with pytest.raises(mm.ValidationError):
@@ -225,12 +234,14 @@ def test_every_truncation(document: dict[str, Any]) -> None:
 
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_arbitrary_garbage(payload: str | bytes) -> None:
+    """Arbitrary bytes yield a Case or a ValidationError, never another exception."""
     with contextlib.suppress(mm.MedmassageError):
         decode(payload)
 
 
 @given(data=st.data())
 def test_random_byte_flips(document: dict[str, Any], data: st.DataObject) -> None:
+    """Random byte flips yield a Case or a ValidationError, never another exception."""
     raw = bytearray(json.dumps(document).encode("utf-8"))
     for _ in range(data.draw(st.integers(1, 5))):
         i = data.draw(st.integers(0, len(raw) - 1))

@@ -27,6 +27,7 @@ from medmassage.exceptions import MedmassageError, UnknownCodeError, ValidationE
 
 
 def test_release_is_april_2026() -> None:
+    """The bundled ICD-10-CM release is dated 1 April 2026."""
     assert icd10cm_release() == dt.date(2026, 4, 1)
 
 
@@ -94,6 +95,7 @@ MISSING = ["G56.04", "M72.20", "M54.99", "Z99.999"]
 
 @pytest.mark.parametrize(("code", "description"), BILLABLE)
 def test_billable_codes_exist_and_are_billable(code: str, description: str | None) -> None:
+    """Billable codes are found and marked billable."""
     record = lookup_icd10cm(code)
     assert record.code == code
     assert record.billable
@@ -106,6 +108,7 @@ def test_billable_codes_exist_and_are_billable(code: str, description: str | Non
 
 @pytest.mark.parametrize(("code", "children"), HEADERS)
 def test_headers_exist_and_are_not_billable(code: str, children: tuple[str, ...] | None) -> None:
+    """Header codes are found, not billable, and list billable descendants."""
     record = lookup_icd10cm(code)
     assert not record.billable
     assert record.billable_descendants
@@ -139,6 +142,7 @@ def test_m51_36_expanded_to_six_characters() -> None:
 
 @pytest.mark.parametrize("code", MISSING)
 def test_missing_codes_raise_unknown_code_error(code: str) -> None:
+    """A code absent from the release raises UnknownCodeError, a LookupError."""
     with pytest.raises(UnknownCodeError) as info:
         lookup_icd10cm(code)
     assert isinstance(info.value, LookupError)
@@ -149,6 +153,7 @@ def test_missing_codes_raise_unknown_code_error(code: str) -> None:
 
 
 def test_missing_code_hint_names_nearest_existing_code() -> None:
+    """The error for a missing code names the nearest existing code."""
     with pytest.raises(UnknownCodeError, match=r"nearest existing code is G56\.0$"):
         lookup_icd10cm("G56.04")
     with pytest.raises(UnknownCodeError, match=r"nearest existing code is M72\.2$"):
@@ -167,11 +172,13 @@ def test_missing_code_hint_names_nearest_existing_code() -> None:
     ],
 )
 def test_non_codes_raise_unknown_code_error(given: str, hint: str) -> None:
+    """Strings that are not codes raise UnknownCodeError with a hint."""
     with pytest.raises(UnknownCodeError, match=hint):
         lookup_icd10cm(given)
 
 
 def test_non_string_is_reported_without_repeating_it() -> None:
+    """A non-string lookup is reported as ``<not a code>`` without repeating the value."""
     with pytest.raises(UnknownCodeError) as info:
         lookup_icd10cm(12345)  # type: ignore[arg-type]
     assert info.value.code == "<not a code>"
@@ -180,16 +187,19 @@ def test_non_string_is_reported_without_repeating_it() -> None:
 
 @pytest.mark.parametrize("given", ["M54.50", "M5450", "m54.50", " m5450 "])
 def test_dotted_and_undotted_forms(given: str) -> None:
+    """Dotted and undotted forms look up the same record."""
     assert lookup_icd10cm(given) is lookup_icd10cm("M54.50")
     assert lookup_icd10cm(given).undotted == "M5450"
     assert is_icd10cm_code(given)
 
 
 def test_lookup_is_cached() -> None:
+    """Repeated lookups return the same cached record."""
     assert lookup_icd10cm("M79.7") is lookup_icd10cm("M797")
 
 
 def test_record_is_frozen_slotted_and_kw_only() -> None:
+    """Code records are frozen, slotted and keyword-only."""
     record = lookup_icd10cm("M79.7")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         record.billable = False  # type: ignore[misc]
@@ -199,6 +209,7 @@ def test_record_is_frozen_slotted_and_kw_only() -> None:
 
 
 def test_ancestors_block_and_chapter() -> None:
+    """A record lists its parent, ancestors, block and chapter."""
     record = lookup_icd10cm("I82.401")
     assert record.parent == "I82.40"
     assert record.ancestors == ("I82.40", "I82.4", "I82")
@@ -290,6 +301,7 @@ def test_import_loads_no_table() -> None:
 
 
 def test_format_problem_is_validation_error_not_lookup() -> None:
+    """A malformed code raises ValidationError, not a lookup error."""
     from medmassage.codes import normalize_icd10cm
 
     with pytest.raises(ValidationError):
@@ -297,12 +309,14 @@ def test_format_problem_is_validation_error_not_lookup() -> None:
 
 
 def test_missing_category_has_no_nearest_code() -> None:
+    """A code in a missing category has no nearest-code hint."""
     with pytest.raises(UnknownCodeError) as info:
         lookup_icd10cm("U99")
     assert "nearest" not in str(info.value)
 
 
 def test_missing_data_files_are_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Missing or duplicated data files raise RuntimeError naming the data package."""
     import importlib.machinery
     import importlib.util
 
@@ -321,6 +335,7 @@ def test_missing_data_files_are_reported(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 
 def test_concurrent_first_lookups_in_a_fresh_process() -> None:
+    """Concurrent first lookups in a fresh process load the table once."""
     result = _run(
         """
         import json, threading

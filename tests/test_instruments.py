@@ -71,6 +71,7 @@ def score(code: str, responses: object) -> Score:
 
 
 def test_every_builtin_is_available_by_code() -> None:
+    """Every built-in instrument is found by its code."""
     assert sorted(builtin_instruments()) == sorted(CODES)
     for code in CODES:
         inst = get_instrument(code)
@@ -79,10 +80,12 @@ def test_every_builtin_is_available_by_code() -> None:
 
 
 def test_codes_are_case_insensitive() -> None:
+    """Instrument codes are looked up ignoring case and surrounding spaces."""
     assert get_instrument(" ODI ") is get_instrument("odi")
 
 
 def test_unknown_code_raises_with_close_matches() -> None:
+    """An unknown instrument code raises UnknownCodeError suggesting close matches."""
     with pytest.raises(UnknownCodeError, match="did you mean odi") as info:
         get_instrument("odl")
     assert info.value.system == "instrument"
@@ -91,6 +94,7 @@ def test_unknown_code_raises_with_close_matches() -> None:
 
 
 def test_non_string_code_is_a_usage_error() -> None:
+    """A non-string instrument code raises UsageError."""
     with pytest.raises(UsageError, match="instrument code"):
         get_instrument(42)  # type: ignore[arg-type]
 
@@ -126,6 +130,7 @@ def _custom(code: str = "acme.pain") -> Instrument:
 
 
 def test_registry_is_asked_first_then_builtins() -> None:
+    """A given instrument source is asked before the built-ins."""
     custom = _custom()
     odi_override = attrs.evolve(get_instrument("odi"), name="ODI (site copy)")
     source = _Source(custom, odi_override)
@@ -138,6 +143,7 @@ def test_registry_is_asked_first_then_builtins() -> None:
 
 
 def test_a_registry_of_plugins_is_asked_first_then_builtins() -> None:
+    """A plugin registry is asked before the built-in instruments."""
     custom = _custom()
     registry = registry_from(instruments=[custom])
     # The registry knows the code: its instrument.
@@ -149,6 +155,7 @@ def test_a_registry_of_plugins_is_asked_first_then_builtins() -> None:
 
 
 def test_no_registry_means_the_default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a registry the lookup uses the default plugin registry."""
     custom = _custom()
     # The default registry of this test (no plugin installed) does not know it ...
     with pytest.raises(UnknownCodeError):
@@ -174,6 +181,7 @@ def test_no_registry_means_the_default_registry(monkeypatch: pytest.MonkeyPatch)
 def test_callers_passing_no_registry_find_a_plugin_instrument(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Progress callers passing no registry still find a plugin instrument."""
     custom = _custom()
     monkeypatch.setattr(
         plugins, "get_default_registry", lambda: registry_from(instruments=[custom])
@@ -218,6 +226,7 @@ def _one_measure_course(code: str, answers: list[list[int]]) -> tuple[TreatmentP
 
 
 def test_rule_is_a_deprecated_alias_of_scoring_rule() -> None:
+    """``Rule`` is a deprecated alias of ScoringRule that warns on use."""
     import medmassage.instruments as instruments
 
     message = r"^medmassage\.instruments\.Rule is deprecated; use ScoringRule$"
@@ -233,6 +242,7 @@ def test_rule_is_a_deprecated_alias_of_scoring_rule() -> None:
 
 
 def test_star_import_and_unknown_names_do_not_touch_the_deprecated_alias() -> None:
+    """Star import and unknown attribute lookups do not trigger the deprecated alias."""
     namespace: dict[str, object] = {}
     exec("from medmassage.instruments import *", namespace)  # warnings are errors here
     assert "ScoringRule" in namespace
@@ -248,6 +258,7 @@ def test_star_import_and_unknown_names_do_not_touch_the_deprecated_alias() -> No
 
 @pytest.mark.parametrize("code", CODES)
 def test_each_builtin_cites_its_source_and_licence(code: str) -> None:
+    """Each built-in instrument cites its source and licence."""
     inst = get_instrument(code)
     assert len(inst.source) > 30
     assert inst.licence
@@ -263,6 +274,7 @@ def test_each_builtin_cites_its_source_and_licence(code: str) -> None:
 
 
 def test_instrument_definitions_are_validated() -> None:
+    """An invalid instrument definition raises ValidationError naming each bad field."""
     with pytest.raises(ValidationError) as info:
         attrs.evolve(_custom(), code="Bad Code", primary="nope", score_range=(5, 1))
     assert set(info.value.paths) >= {"code", "primary", "score_range"}
@@ -277,6 +289,7 @@ def test_instrument_definitions_are_validated() -> None:
 
 
 def test_mcid_needs_a_positive_threshold() -> None:
+    """An MCID needs a positive value or percent threshold."""
     with pytest.raises(ValidationError, match="value or a percent"):
         Mcid(source="x")
     with pytest.raises(ValidationError, match="positive"):
@@ -294,11 +307,13 @@ def test_nprs_score_is_the_rating() -> None:
 
 @pytest.mark.parametrize("bad", [11, -1, 7.5, True, "7", math.nan, math.inf])
 def test_nprs_refuses_out_of_range_ratings(bad: object) -> None:
+    """NPRS refuses ratings outside the whole numbers 0 to 10."""
     with pytest.raises(ScoringError, match=r"nprs: item 1: .*whole number from 0 to 10"):
         score("nprs", [bad])
 
 
 def test_nprs_missing_rating_refused() -> None:
+    """NPRS refuses to score without its single rating."""
     with pytest.raises(ScoringError, match="single rating is required"):
         score("nprs", [None])
 
@@ -354,6 +369,7 @@ def test_odi_worked_example_one_section_missing() -> None:
 
 
 def test_odi_three_sections_missing_refused_naming_the_rule() -> None:
+    """ODI refuses to score with three sections missing and names the rule."""
     with pytest.raises(ScoringError) as info:
         score("odi", [None, None, None, 1, 1, 1, 1, 1, 1, 1])
     message = str(info.value)
@@ -363,11 +379,13 @@ def test_odi_three_sections_missing_refused_naming_the_rule() -> None:
 
 
 def test_odi_out_of_range_names_section_and_range() -> None:
+    """An out-of-range ODI answer is refused naming its section and range."""
     with pytest.raises(ScoringError, match=r"odi: section 10: got 6; expected .* 0 to 5"):
         score("odi", [*ODI_16[:9], 6])
 
 
 def test_odi_wrong_length() -> None:
+    """ODI refuses a response list that is not ten sections long."""
     with pytest.raises(ScoringError, match="expected 10 section responses"):
         score("odi", ODI_16[:9])
 
@@ -444,6 +462,7 @@ def test_ndi_bands(raw: int, label: str) -> None:
 
 
 def test_ndi_full_and_mcid() -> None:
+    """NDI scores a full set of answers and decides whether the MCID is reached."""
     ndi = get_instrument("ndi")
     assert ndi.score([5] * 10).value == 50
     assert ndi.change(20, 15).mcid_reached is True  # Vernon: 5 points
@@ -455,6 +474,7 @@ def test_ndi_full_and_mcid() -> None:
 
 
 def test_ndi_too_many_missing() -> None:
+    """NDI refuses to score with three items unanswered."""
     with pytest.raises(ScoringError, match="3 of 10 items unanswered"):
         score("ndi", [None, None, None, 1, 1, 1, 1, 1, 1, 1])
 
@@ -472,6 +492,7 @@ def test_quickdash_formula() -> None:
 
 
 def test_quickdash_one_missing_uses_n_answered() -> None:
+    """QuickDASH with one item missing scores over the items answered."""
     responses: list[int | None] = [2, 3, 1, 4, 2, None, 2, 1, 3, 2, 2]  # 22 over 10
     result = score("quickdash", responses)
     assert result.value == pytest.approx((22 / 10 - 1) * 25)
@@ -485,6 +506,7 @@ def test_quickdash_two_missing_not_computable() -> None:
 
 
 def test_quickdash_zero_refused() -> None:
+    """QuickDASH refuses a 0 answer, its scale being 1 to 5."""
     with pytest.raises(ScoringError, match="item 1: got 0; expected a whole number from 1 to 5"):
         score("quickdash", [0, *([3] * 10)])
 
@@ -514,6 +536,7 @@ def test_lefs_sum_and_higher_is_better() -> None:
 
 
 def test_lefs_missing_item_refused() -> None:
+    """LEFS refuses to score with any of its 20 items missing."""
     with pytest.raises(ScoringError, match="all 20 items are required"):
         score("lefs", [None] + [2] * 19)
 
@@ -533,6 +556,7 @@ def test_bctq_each_scale_is_the_mean_of_its_items() -> None:
 
 
 def test_bctq_functional_scale_optional() -> None:
+    """BCTQ scores the symptom scale alone and marks the functional scale not computable."""
     result = score("bctq", {"sss": SSS})
     assert result.not_computable == ("fss",)
     assert "fss" not in result.subscales
@@ -540,6 +564,7 @@ def test_bctq_functional_scale_optional() -> None:
 
 
 def test_bctq_refusals_name_scale_and_item() -> None:
+    """BCTQ refusals name the scale and the item."""
     with pytest.raises(ScoringError, match=r"scale 'fss' item 3: got 6"):
         score("bctq", {"sss": SSS, "fss": [1, 2, 6, 3, 1, 1, 2, 2]})
     with pytest.raises(ScoringError, match=r"scale 'sss': 2 of 11 items unanswered"):
@@ -591,12 +616,14 @@ def test_hit6_labels_and_range() -> None:
     ],
 )
 def test_hit6_bands(total: int, label: str) -> None:
+    """HIT-6 totals fall into their published impact bands."""
     band = get_instrument("hit6").band_for(total)
     assert band is not None
     assert band.label == label
 
 
 def test_hit6_refusals_do_not_echo_text() -> None:
+    """HIT-6 refusals name the item without echoing the given text."""
     with pytest.raises(ScoringError) as info:
         score("hit6", ["never", "Jane Doe said often", "never", "never", "never", "never"])
     assert "item 2" in str(info.value)
@@ -642,6 +669,7 @@ def test_fiqr_missing_answers_weighted_by_domain() -> None:
 
 
 def test_fiqr_domain_with_too_many_missing_refused() -> None:
+    """FIQR refuses a domain with too many items missing."""
     with pytest.raises(
         ScoringError,
         match=r"cannot score fiqr: scale 'symptoms': 3 of 10 items "
@@ -699,6 +727,7 @@ def test_ffi_subscales_and_total() -> None:
 
 
 def test_ffi_not_applicable_items_leave_the_denominator() -> None:
+    """FFI items marked not applicable are left out of the denominator."""
     result = score(
         "ffi", {"pain": [8] * 5 + [None] * 4, "disability": [4] * 9, "activity": [0] * 5}
     )
@@ -784,6 +813,7 @@ def test_ppt_mean_of_three_trials() -> None:
 
 
 def test_ppt_refusals() -> None:
+    """Pressure pain threshold refuses values without a pressure unit."""
     with pytest.raises(ScoringError, match=r"expected a pressure with its unit"):
         score("ppt", 4.5)
     with pytest.raises(ScoringError, match="did you mean kgf/cm"):
@@ -795,6 +825,7 @@ def test_ppt_refusals() -> None:
 
 
 def test_ppt_change_is_higher_is_better_without_mcid() -> None:
+    """A higher pressure pain threshold is an improvement and has no MCID."""
     ppt = get_instrument("ppt")
     change = ppt.change(ppt.score("300 kPa"), ppt.score("4 kgf/cm**2"))
     assert change.direction is ChangeDirection.IMPROVED
@@ -803,6 +834,7 @@ def test_ppt_change_is_higher_is_better_without_mcid() -> None:
 
 
 def test_rom_degrees_and_radians() -> None:
+    """Range of motion accepts degrees and radians and scores in degrees."""
     rom = get_instrument("rom")
     assert rom.score(Angle(45, "deg")).value == 45
     assert rom.score("0.5 rad").value == pytest.approx(28.6479, abs=1e-4)
@@ -824,6 +856,7 @@ def test_rom_cervical_mdc_by_population() -> None:
 
 
 def test_change_unchanged_and_zero_baseline() -> None:
+    """An unchanged score and a zero baseline give an unchanged change without MCID."""
     nprs = get_instrument("nprs")
     same = nprs.change(5, 5)
     assert same.direction is ChangeDirection.UNCHANGED
@@ -835,6 +868,7 @@ def test_change_unchanged_and_zero_baseline() -> None:
 
 
 def test_change_refuses_mixed_instruments_and_bad_input() -> None:
+    """A change between different instruments or from bad input is refused."""
     odi, ndi = get_instrument("odi"), get_instrument("ndi")
     with pytest.raises(ScoringError, match="is a 'ndi' score"):
         odi.change(ndi.score([1] * 10), 20)
@@ -858,6 +892,7 @@ def test_mcid_override_and_with_mcids() -> None:
 
 
 def test_score_objects_are_hashable_and_picklable() -> None:
+    """Score results are hashable and survive pickling."""
     result = score("bctq", {"sss": SSS, "fss": FSS})
     assert isinstance(hash(result), int)
     assert pickle.loads(pickle.dumps(result)) == result
@@ -867,12 +902,14 @@ def test_score_objects_are_hashable_and_picklable() -> None:
 
 
 def test_other_real_numbers_are_accepted() -> None:
+    """Fractions and other real numbers are accepted as answers."""
     assert score("odi", [Fraction(3), *ODI_16[1:]]).value == 32
     with pytest.raises(ScoringError):
         score("odi", [Fraction(5, 2), *ODI_16[1:]])
 
 
 def test_integral_floats_accepted_for_whole_number_items() -> None:
+    """Integral floats are accepted for whole-number items."""
     assert score("odi", [float(x) for x in ODI_16]).value == 32
 
 
@@ -900,6 +937,7 @@ def administrations(draw: st.DrawFn) -> tuple[Instrument, list[object]]:
 @given(administrations())
 @settings(max_examples=300)
 def test_scores_lie_within_the_published_range(case: tuple[Instrument, list[object]]) -> None:
+    """Scores and subscales always lie within the published range."""
     inst, responses = case
     result = inst.score(responses)  # type: ignore[arg-type]
     lo, hi = inst.score_range
@@ -924,6 +962,7 @@ def _bump(spec: ResponseSpec, value: object) -> object:
 def test_scores_are_monotonic_in_each_response(
     case: tuple[Instrument, list[object]], data: st.DataObject
 ) -> None:
+    """Raising any one answer never lowers the score."""
     inst, responses = case
     i = data.draw(st.integers(0, len(responses) - 1))
     higher = list(responses)
@@ -935,6 +974,7 @@ def test_scores_are_monotonic_in_each_response(
 
 @given(st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=10, max_size=10))
 def test_odi_missing_sections_follow_the_denominator_rule(responses: list[int | None]) -> None:
+    """ODI with missing sections divides by five times the sections answered."""
     answered = [r for r in responses if r is not None]
     odi = get_instrument("odi")
     if len(answered) < 8:
@@ -968,6 +1008,7 @@ _garbage = st.recursive(
 @given(st.sampled_from(CODES), _garbage)
 @settings(max_examples=500)
 def test_garbage_raises_only_medmassage_errors(code: str, responses: object) -> None:
+    """Garbage answers raise only medmassage errors, and valid ones score in range."""
     inst = get_instrument(code)
     try:
         result = inst.score(responses)  # type: ignore[arg-type]
@@ -978,6 +1019,7 @@ def test_garbage_raises_only_medmassage_errors(code: str, responses: object) -> 
 
 
 def test_whole_sequence_types_refused() -> None:
+    """Response containers of the wrong type are refused."""
     for bad in ("0123456789", b"0123456789", 5, {1, 2}):
         with pytest.raises(ScoringError, match="expected a sequence"):
             score("odi", bad)
@@ -989,6 +1031,7 @@ def test_whole_sequence_types_refused() -> None:
 
 
 def test_response_spec_validation_and_parse() -> None:
+    """A response spec checks its bounds and choices and parses answers."""
     with pytest.raises(ValidationError, match="low < high"):
         ResponseSpec.numeric(5, 1)
     with pytest.raises(ValidationError, match="unique"):
@@ -1065,12 +1108,14 @@ def test_response_spec_validation_and_parse() -> None:
     ],
 )
 def test_plugin_instrument_definition_problems(changes: dict[str, object], path: str) -> None:
+    """A bad plugin instrument definition is reported at each bad path."""
     with pytest.raises(ValidationError) as info:
         attrs.evolve(_custom(), **changes)  # type: ignore[arg-type]
     assert path in info.value.paths
 
 
 def test_separate_scales_must_cover_every_item() -> None:
+    """Separate scales must together cover every item of the instrument."""
     with pytest.raises(ValidationError) as info:
         attrs.evolve(
             _custom(),
@@ -1084,6 +1129,7 @@ def test_separate_scales_must_cover_every_item() -> None:
 
 
 def test_per_item_response_ranges() -> None:
+    """Per-item response ranges are enforced item by item."""
     inst = attrs.evolve(
         _custom(), item_responses=((2, ResponseSpec.numeric(0, 10)),), score_range=(0, 14)
     )
@@ -1094,6 +1140,7 @@ def test_per_item_response_ranges() -> None:
 
 
 def test_mcid_both_thresholds_and_describe() -> None:
+    """An MCID with value and percent thresholds needs both to be reached."""
     both = Mcid(value=2, percent=30, combine="both", source="s")
     assert both.reached(2, 10) is False  # 20% < 30%
     assert both.reached(3, 10) is True
@@ -1106,6 +1153,7 @@ def test_mcid_both_thresholds_and_describe() -> None:
 
 
 def test_change_refuses_non_mcid_and_missing_scale() -> None:
+    """A change refuses a non-MCID threshold and a scale the score lacks."""
     bctq = get_instrument("bctq")
     only_sss = bctq.score({"sss": SSS})
     with pytest.raises(ScoringError, match="has no 'fss' score"):
@@ -1115,6 +1163,7 @@ def test_change_refuses_non_mcid_and_missing_scale() -> None:
 
 
 def test_score_value_wraps_a_recorded_score() -> None:
+    """score_value wraps a recorded score with its band."""
     odi = get_instrument("odi")
     recorded = odi.score_value(32)
     assert recorded.value == 32

@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import record_session
 from medmassage.codes import ICD10CM, Coding, icd10cm_validation
 from medmassage.diagnosis import is_valid_npi
 from medmassage.exceptions import Problem, UsageError, ValidationError
@@ -75,15 +76,7 @@ def segment(**kw: Any) -> mm.TechniqueSegment:
 
 
 def session(**kw: Any) -> mm.Session:
-    base: dict[str, Any] = {
-        "id": "s-1",
-        "patient_id": "pt-1",
-        "practitioner_id": "pr-1",
-        "start": START,
-        "duration": mm.Duration(60, "min"),
-        "plan_id": "plan-1",
-    }
-    return mm.Session(**{**base, **kw})
+    return record_session(START, **{"plan_id": "plan-1", **kw})
 
 
 def patient(**kw: Any) -> mm.Patient:
@@ -99,6 +92,7 @@ def patient(**kw: Any) -> mm.Patient:
 
 
 def test_validation_error_lists_every_problem_with_paths() -> None:
+    """A ValidationError lists every problem with its path and names the model."""
     with pytest.raises(ValidationError) as info:
         plan(id="bad id!", sessions_per_week=9, duration_weeks=0)
     err = info.value
@@ -112,6 +106,7 @@ def test_validation_error_lists_every_problem_with_paths() -> None:
 
 
 def test_problem_prefixing_and_error_pickling() -> None:
+    """Problems are prefixed with a parent path and errors survive pickling."""
     import pickle
 
     assert Problem("a", "m").prefixed("") == Problem("a", "m")
@@ -129,6 +124,7 @@ def test_problem_prefixing_and_error_pickling() -> None:
 
 
 def test_other_exceptions() -> None:
+    """The other medmassage exceptions format their messages."""
     import pickle
 
     from medmassage.exceptions import RuleExecutionError, UnknownCodeError, collect
@@ -147,6 +143,7 @@ def test_other_exceptions() -> None:
 
 
 def test_wrong_field_types_are_validation_errors() -> None:
+    """Wrong field types raise ValidationError with the type rule, not TypeError."""
     assert problems(lambda: patient(birth_date="1979-05-14")) == {("birth_date", "type")}
     assert problems(lambda: patient(sex="female")) == {("sex", "type")}
     assert problems(lambda: patient(conditions=[])) == {("conditions", "type")}
@@ -166,6 +163,7 @@ def test_wrong_field_types_are_validation_errors() -> None:
 
 
 def test_type_messages_describe_the_expected_type() -> None:
+    """Type problems describe the expected type in words."""
     with pytest.raises(ValidationError) as info:
         patient(sex="female", conditions=None, pregnancy=1)
     messages = {p.path: p.message for p in info.value.problems}
@@ -181,6 +179,7 @@ def test_type_messages_describe_the_expected_type() -> None:
 
 
 def test_patient_minimal_and_full() -> None:
+    """A patient is built with minimal and with full data."""
     p = patient(
         name=mm.HumanName(family="Example", given=("Maria", "José")),
         contact=mm.ContactDetails(phone="+1 555 0100", email="m@example.org", address="1 Main St"),
@@ -211,6 +210,7 @@ def test_patient_minimal_and_full() -> None:
 
 
 def test_patient_rules() -> None:
+    """A birth date in the future or before 1900 is rejected."""
     future = dt.date.today() + dt.timedelta(days=1)
     assert problems(lambda: patient(birth_date=future)) == {("birth_date", "future")}
     assert problems(lambda: patient(birth_date=dt.date(1800, 1, 1))) == {("birth_date", "range")}
@@ -227,6 +227,7 @@ def test_patient_rules() -> None:
 
 
 def test_history_items() -> None:
+    """History items require laterality for paired regions and reject blank notes."""
     assert problems(
         lambda: mm.Condition(code=Coding.icd10cm("I10"), region=mm.BodyRegion.KNEE)
     ) == {("laterality", "side")}
@@ -277,6 +278,7 @@ def test_history_items() -> None:
 
 
 def test_pregnancy_weeks_and_trimesters() -> None:
+    """Pregnancy gives the weeks and the trimester on a date."""
     p = mm.Pregnancy(gestational_weeks=12, recorded_on=dt.date(2026, 1, 1))
     assert p.weeks_on(dt.date(2026, 1, 15)) == 14
     assert p.trimester_on(dt.date(2026, 1, 1)) == 1
@@ -286,6 +288,7 @@ def test_pregnancy_weeks_and_trimesters() -> None:
 
 
 def test_consent_validity() -> None:
+    """A consent is valid only between its start and end dates."""
     c = mm.Consent(
         scope=mm.ConsentScope.TREATMENT,
         signed_on=dt.date(2026, 1, 1),
@@ -308,6 +311,7 @@ def test_npi_luhn_example_from_cms() -> None:
     # CMS, "Requirements for Issuing the NPI Check Digit" (NPI final rule, 45 CFR
     # 162.406): the worked example 123456789 gets check digit 3 -> 1234567893
     # (prefix 80840 adds the constant 24 to the Luhn sum).
+    """The NPI check digit follows the CMS Luhn worked example."""
     assert is_valid_npi("1234567893")
     assert not is_valid_npi("1234567890")
     assert not is_valid_npi("123456789")
@@ -321,12 +325,14 @@ def test_npi_luhn_example_from_cms() -> None:
 
 @pytest.mark.parametrize("npi", ["1245319599", "1003000126"])
 def test_npi_check_digit_of_other_numbers(npi: str) -> None:
+    """NPIs with a wrong check digit are rejected."""
     assert is_valid_npi(npi)
     wrong = npi[:9] + str((int(npi[9]) + 1) % 10)
     assert not is_valid_npi(wrong)
 
 
 def test_provider() -> None:
+    """A provider needs a name, a role and a valid NPI."""
     mm.Provider(name="Dr. A. Rivera", role=mm.ProviderRole.PHYSICIAN, npi="1234567893")
     assert problems(
         lambda: mm.Provider(name="", role=mm.ProviderRole.DENTIST, npi="1234567890")
@@ -337,6 +343,7 @@ def test_provider() -> None:
 
 
 def test_diagnosis_rules() -> None:
+    """A diagnosis stores its dotted ICD-10-CM code and checks its dates and acuity."""
     d = dx("m5450", region=mm.BodyRegion.LUMBAR_SPINE, acuity=mm.Acuity.CHRONIC)
     assert d.code == "M54.50"
     assert d.coding.system == ICD10CM
@@ -351,6 +358,7 @@ def test_diagnosis_rules() -> None:
 
 def test_diagnosis_code_must_exist_unless_format_validation() -> None:
     # M54.5 is a non-billable header (clinical.md 3.1): valid as a diagnosis.
+    """A diagnosis code must exist in the release unless format validation is on."""
     assert dx("M54.5").code == "M54.5"
     # M72.20 does not exist (clinical.md 3.1: "M72.20 does not exist").
     assert problems(lambda: dx("M72.20")) == {("coding.code", "icd10cm_unknown")}
@@ -359,6 +367,7 @@ def test_diagnosis_code_must_exist_unless_format_validation() -> None:
 
 
 def test_coding_formats() -> None:
+    """Codings normalise ICD-10-CM codes and check CPT formats."""
     assert Coding.icd10cm(" m54.50 ").code == "M54.50"
     assert Coding.cpt("97140").code == "97140"
     assert Coding(system="urn:other", code="anything at all").code == "anything at all"
@@ -373,6 +382,7 @@ def test_coding_formats() -> None:
 
 
 def test_referral_rules() -> None:
+    """A referral is valid only in its period and checks its fields."""
     referrer = mm.Provider(name="Dr. R", role=mm.ProviderRole.PHYSICIAN, npi="1234567893")
     base: dict[str, Any] = {
         "id": "ref-1",
@@ -411,6 +421,7 @@ def test_referral_rules() -> None:
 
 
 def test_practitioner() -> None:
+    """A practitioner is licensed only until the licence expires."""
     lic = mm.License(number="MA60012345", jurisdiction="US-WA", expires_on=dt.date(2027, 6, 30))
     cert = mm.Certification(
         code="manual_lymphatic_drainage",
@@ -452,6 +463,7 @@ def test_practitioner() -> None:
 
 
 def test_builtin_modalities() -> None:
+    """The built-in modalities are the expected set with their pressure limits."""
     assert set(BUILTIN_MODALITIES) == {
         "core.myofascial_release",
         "core.trigger_point",
@@ -475,6 +487,7 @@ def test_builtin_modalities() -> None:
 
 
 def test_modality_rules() -> None:
+    """A modality checks its key format, grade range and duration."""
     base: dict[str, Any] = {
         "code": "acme.cupping",
         "name": "Cupping",
@@ -510,6 +523,7 @@ def test_modality_rules() -> None:
 
 
 def test_goal() -> None:
+    """A goal is met by values on the right side of its target."""
     g = mm.Goal(id="g1", instrument="odi", target=20, comparator=mm.Comparator.AT_MOST)
     assert g.met_by(20)
     assert not g.met_by(21)
@@ -530,11 +544,13 @@ def test_goal() -> None:
 # lets NaN through), so a valid Goal  cannot be written by to_json (json.dumps(allow_nan=False)
 # raises a bare ValueError)
 def test_goal_target_must_be_finite() -> None:
+    """A goal with a non-finite target raises ValidationError."""
     with pytest.raises(ValidationError):
         mm.Goal(id="g1", instrument="odi", target=float("nan"), comparator=mm.Comparator.AT_MOST)
 
 
 def test_planned_technique_rules() -> None:
+    """A planned technique checks its modality key, region and duration."""
     assert problems(lambda: technique(modality="Core.X", region=mm.BodyRegion.KNEE)) == {
         ("modality", "key_format"),
         ("laterality", "side"),
@@ -566,6 +582,7 @@ def test_planned_technique_rules() -> None:
 
 
 def test_plan_rules_and_properties() -> None:
+    """A plan derives its end date and planned sessions and checks its fields."""
     p = plan(reevaluation_date=dt.date(2026, 2, 8))
     assert p.end_date == dt.date(2026, 2, 8)
     assert p.planned_sessions == 8
@@ -614,6 +631,7 @@ def test_plan_rules_and_properties() -> None:
 
 
 def test_segment_rules() -> None:
+    """A segment checks its modality, duration, discomfort and pressure grade."""
     assert problems(
         lambda: segment(
             modality="x y",
@@ -638,6 +656,7 @@ def test_segment_rules() -> None:
 
 
 def test_soap_reactions_vitals_signature() -> None:
+    """SOAP notes are redacted in str and blank sections are rejected."""
     assert str(mm.SoapNote(subjective="x")) == "<redacted SOAP note>"
     assert problems(lambda: mm.SoapNote(subjective=" ", plan="")) == {
         ("subjective", "blank"),
@@ -680,6 +699,7 @@ def test_soap_reactions_vitals_signature() -> None:
 
 
 def test_session_rules() -> None:
+    """A session derives its treatment minutes and end and checks its segments."""
     s = session(segments=(segment(), segment(duration=mm.Duration(2400, "s"))))
     assert s.treatment_minutes == 60
     assert s.end == START + dt.timedelta(hours=1)
@@ -713,6 +733,7 @@ def test_session_rules() -> None:
 
 
 def test_sign_and_amend_keep_the_original() -> None:
+    """Signing and amending a session keep the original record."""
     s = session(note=mm.SoapNote(subjective="first"))
     signed = s.sign("pr-1", START + dt.timedelta(hours=2))
     assert signed.signed
@@ -761,6 +782,7 @@ def test_sign_and_amend_keep_the_original() -> None:
 
 
 def test_outcome_rules() -> None:
+    """An outcome measure checks its instrument, timestamp, value and responses."""
     mm.OutcomeMeasure(instrument="nprs", taken_at=START, value=3)
     mm.OutcomeMeasure(
         instrument="bctq", taken_at=START, responses={"sss": (1, 2), "fss": (3, None)}
@@ -804,6 +826,7 @@ def test_outcome_rules() -> None:
 # item responses, so a valid record  cannot be written by to_json (json.dumps(allow_nan=False)
 # raises a bare ValueError)
 def test_outcome_item_responses_must_be_finite() -> None:
+    """Non-finite outcome item responses raise ValidationError."""
     with pytest.raises(ValidationError):
         mm.OutcomeMeasure(instrument="nprs", taken_at=START, responses=(float("inf"),))
 
@@ -812,6 +835,7 @@ def test_outcome_item_responses_must_be_finite() -> None:
 
 
 def test_case_rules() -> None:
+    """A case finds its practitioners by id and checks cross-references."""
     pt = patient()
     pl = plan()
     pr = mm.Practitioner(id="pr-1")
@@ -848,6 +872,7 @@ def test_case_rules() -> None:
 
 
 def test_evolve_revalidates() -> None:
+    """attrs.evolve on a model runs validation again."""
     s = session()
     with pytest.raises(ValidationError):
         attrs.evolve(s, duration=mm.Duration(0, "min"))
@@ -856,6 +881,7 @@ def test_evolve_revalidates() -> None:
 
 
 def test_models_are_frozen_slotted_keyword_only() -> None:
+    """Models are frozen, slotted and keyword-only."""
     s = session()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         s.id = "x"  # type: ignore[misc]
@@ -868,6 +894,7 @@ def test_models_are_frozen_slotted_keyword_only() -> None:
 # (9999-12-20, 4 weeks, no reevaluation_date)  is accepted, but its end_date overflows:
 # end_date, covers(), check() and the CLI  then raise a bare OverflowError
 def test_plan_end_date_must_exist() -> None:
+    """A plan's end date must lie after its start date."""
     try:
         p = plan(start_date=dt.date(9999, 12, 20))
     except ValidationError:
@@ -879,6 +906,7 @@ def test_plan_end_date_must_exist() -> None:
 
 
 def test_check_range_bounds_and_nan() -> None:
+    """The range check reports bounds and NaN with messages."""
     from medmassage._validation import check_range
 
     found: list[Problem] = []
@@ -895,6 +923,7 @@ def test_check_range_bounds_and_nan() -> None:
 
 
 def test_type_descriptions_and_checks() -> None:
+    """Type descriptions read as words for generic and literal types."""
     from typing import Literal
 
     from medmassage._validation import _compile, _describe
@@ -920,6 +949,7 @@ def test_type_descriptions_and_checks() -> None:
 
 
 def test_model_base() -> None:
+    """The model base validates its fields on construction."""
     from medmassage._validation import Model
 
     @attrs.frozen(kw_only=True, slots=True)
@@ -944,6 +974,8 @@ def test_model_base() -> None:
 
 
 def test_aware_check_with_a_tzinfo_without_offset() -> None:
+    """A datetime whose tzinfo gives no offset is rejected as not aware."""
+
     class Floating(dt.tzinfo):
         def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
             return None
@@ -960,6 +992,7 @@ def test_aware_check_with_a_tzinfo_without_offset() -> None:
 
 
 def test_nonexistent_local_time_is_named() -> None:
+    """A local time skipped by a DST change is rejected as nonexistent."""
     import zoneinfo
 
     ny = zoneinfo.ZoneInfo("America/New_York")
@@ -969,6 +1002,7 @@ def test_nonexistent_local_time_is_named() -> None:
 
 
 def test_modality_cpt_code_format() -> None:
+    """A modality's CPT code must have five characters."""
     base = attrs.asdict(SWEDISH, recurse=False)
     assert mm.Modality(**{**base, "cpt_code": "97124"}).cpt_code == "97124"
     assert problems(lambda: mm.Modality(**{**base, "cpt_code": "9712"})) == {("cpt_code", "format")}

@@ -12,6 +12,8 @@ import json
 import attrs
 import pytest
 
+from factories import timed_segment as _segment
+from factories import timed_session as _session
 from medmassage import plan_of_care
 from medmassage.advisories import Advisory, AdvisoryLevel
 from medmassage.anatomy import BodyRegion
@@ -27,34 +29,10 @@ from medmassage.plan_of_care import (
     plan_of_care_status,
 )
 from medmassage.plans import PlannedTechnique, TreatmentPlan
-from medmassage.sessions import Session, SessionStatus, TechniqueSegment
+from medmassage.sessions import Session, SessionStatus
 from medmassage.units import Duration
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def _segment(
-    modality: str, minutes: float, region: BodyRegion = BodyRegion.NECK, **kw: object
-) -> TechniqueSegment:
-    return TechniqueSegment(
-        modality=modality,
-        region=region,
-        duration=Duration(minutes, "min"),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def _session(*segments: TechniqueSegment, length: float = 60, **kw: object) -> Session:
-    fields: dict[str, object] = {
-        "id": "s1",
-        "patient_id": "p1",
-        "practitioner_id": "t1",
-        "start": START,
-        "duration": Duration(length, "min"),
-        "segments": segments,
-    }
-    fields.update(kw)
-    return Session(**fields)  # type: ignore[arg-type]
 
 
 # -- plans and visits --------------------------------------------------------------
@@ -117,6 +95,7 @@ def test_certification_due_within_30_days_of_first_treatment() -> None:
 
 
 def test_certification_signed_in_time() -> None:
+    """A certification signed in time has no findings and certifies 90 days."""
     cert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=30),
         start=DAY0,
@@ -162,6 +141,7 @@ def test_certification_valid_at_most_90_days() -> None:
 
 
 def test_treatment_outside_certified_period() -> None:
+    """Treatment outside the certified period raises uncertified_treatment."""
     cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
     recert = PlanCertification(
         signed_on=DAY0 + dt.timedelta(days=88),
@@ -183,6 +163,7 @@ def test_treatment_outside_certified_period() -> None:
 
 
 def test_recertification_due_soon() -> None:
+    """A certification near its end raises recertification_due with its date."""
     cert = PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 + dt.timedelta(days=89))
     status = plan_of_care_status(
         _plan(weeks=20),
@@ -229,6 +210,7 @@ def test_two_visits_one_day_are_one_treatment_day() -> None:
 
 
 def test_progress_report_rule_can_be_switched_off() -> None:
+    """The commercial policy switches off the progress report rule."""
     policy = attrs.evolve(
         MEDICARE_PLAN_OF_CARE,
         name="commercial",
@@ -244,6 +226,7 @@ def test_progress_report_rule_can_be_switched_off() -> None:
 
 
 def test_plan_of_care_policy_validation() -> None:
+    """A plan-of-care policy with invalid limits raises ValidationError naming them."""
     with pytest.raises(ValidationError) as info:
         PlanOfCarePolicy(name="x", certification_max_days=0, progress_report_treatment_days=True)
     assert set(info.value.paths) == {"certification_max_days", "progress_report_treatment_days"}
@@ -261,6 +244,7 @@ def _referral(**kw: object) -> Referral:
 
 
 def test_referral_visits_used_and_remaining() -> None:
+    """Referral visits authorised, used and remaining are counted."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(visits_authorized=6)
     status = plan_of_care_status(
@@ -289,6 +273,7 @@ def test_referral_visits_used_and_remaining() -> None:
 
 
 def test_expired_referral() -> None:
+    """Treatment after the referral expired raises referral findings."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(expires_on=DAY0 + dt.timedelta(days=10))
     status = plan_of_care_status(
@@ -303,6 +288,7 @@ def test_expired_referral() -> None:
 
 
 def test_treatment_before_referral() -> None:
+    """Treatment before the referral date raises treatment_before_referral."""
     policy = PlanOfCarePolicy(name="visits-only")
     referral = _referral(referred_on=DAY0 + dt.timedelta(days=3))
     status = plan_of_care_status(
@@ -316,6 +302,7 @@ def test_treatment_before_referral() -> None:
 
 
 def test_only_completed_sessions_of_this_plan_up_to_as_of_count() -> None:
+    """Only completed sessions of this plan up to the as-of date count."""
     sessions = (
         _visits([0, 2])
         + [attrs.evolve(s, segments=(), status=SessionStatus.CANCELLED) for s in _visits([4])]
@@ -327,6 +314,7 @@ def test_only_completed_sessions_of_this_plan_up_to_as_of_count() -> None:
 
 
 def test_sessions_of_another_patient_are_an_error() -> None:
+    """Sessions of another patient raise ValidationError at their patient_id."""
     other = [attrs.evolve(s, patient_id="p2") for s in _visits([0])]
     with pytest.raises(ValidationError) as info:
         plan_of_care_status(_plan(), _visits([1]) + other, as_of=DAY0)
@@ -334,6 +322,7 @@ def test_sessions_of_another_patient_are_an_error() -> None:
 
 
 def test_plan_of_care_argument_types() -> None:
+    """Wrong argument types raise ValidationError naming each path."""
     with pytest.raises(ValidationError) as info:
         plan_of_care_status(
             _plan(),
@@ -354,6 +343,7 @@ def test_plan_of_care_argument_types() -> None:
 
 
 def test_certification_validation() -> None:
+    """A certification ending before it starts raises ValidationError at ``end``."""
     with pytest.raises(ValidationError) as info:
         PlanCertification(signed_on=DAY0, start=DAY0, end=DAY0 - dt.timedelta(days=1))
     assert info.value.paths == ("end",)
@@ -386,6 +376,7 @@ def test_progress_report_on_a_day_without_treatment() -> None:
 
 
 def test_compliance_finding_text() -> None:
+    """A compliance finding prints its level, code and due date."""
     status = plan_of_care_status(_plan(), _visits([0]), as_of=DAY0 + dt.timedelta(days=31))
     (finding,) = status.findings
     assert str(finding).startswith("error certification_overdue: ")
@@ -425,6 +416,7 @@ def test_compliance_finding_level_must_be_an_advisory_level() -> None:
 
 
 def test_findings_sort_errors_first_and_decide_compliance() -> None:
+    """Findings sort errors first and errors decide non-compliance."""
     referral = _referral(visits_authorized=1, expires_on=DAY0 + dt.timedelta(days=3))
     status = plan_of_care_status(
         _plan(referral=referral),
@@ -456,6 +448,7 @@ def test_the_progress_report_states_plan_of_care_findings() -> None:
 
 
 def test_every_public_name_is_documented() -> None:
+    """Every public name of the plan-of-care module has a docstring."""
     import inspect
 
     for name in plan_of_care.__all__:
@@ -495,6 +488,7 @@ def test_billing_certification_is_a_deprecated_alias() -> None:
 
 
 def test_the_facade_keeps_the_practitioner_certification() -> None:
+    """The facade keeps the practitioner Certification apart from PlanCertification."""
     import medmassage as mm
     from medmassage import practitioners
 

@@ -147,6 +147,7 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_discover_reads_metadata_only() -> None:
+    """Discovery reads entry point metadata without importing plugins."""
     infos = discover(
         entry_points=[
             entry_point("spa.z", "mmtest_sideeffect:X", MODALITIES_GROUP, distribution="b"),
@@ -165,6 +166,7 @@ def test_discover_reads_metadata_only() -> None:
 
 
 def test_builtins_are_always_there() -> None:
+    """Built-in modalities and rules are always in the registry."""
     reg = registry_from()
     assert "core.lymphatic_drainage" in reg.modalities
     assert "core.herniated_disc" in reg.rules
@@ -174,6 +176,7 @@ def test_builtins_are_always_there() -> None:
 
 
 def test_loads_each_group_and_records_the_source() -> None:
+    """Each plugin group is loaded and the source of each object recorded."""
     from medmassage.instruments import builtin_instruments
 
     reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
@@ -192,6 +195,7 @@ def test_loads_each_group_and_records_the_source() -> None:
 
 
 def test_unknown_keys_raise_unknown_code_error() -> None:
+    """Unknown registry keys raise UnknownCodeError."""
     reg = registry_from()
     for call in (reg.modality, reg.rule, reg.instrument):
         with pytest.raises(UnknownCodeError):
@@ -204,6 +208,7 @@ def test_unknown_keys_raise_unknown_code_error() -> None:
 
 
 def test_every_failure_is_collected_with_dist_entry_point_group_and_cause() -> None:
+    """Every load failure is collected with distribution, entry point, group and cause."""
     reg = build(
         entry_point("spa.missing", "mmtest_nonexistent:X", MODALITIES_GROUP, distribution="d1"),
         entry_point("spa.raises", "mmtest_raises:X", MODALITIES_GROUP, distribution="d2"),
@@ -253,6 +258,7 @@ def test_every_failure_is_collected_with_dist_entry_point_group_and_cause() -> N
 
 
 def test_strict_raises_an_exception_group_of_all_failures() -> None:
+    """Strict loading raises an ExceptionGroup of all failures."""
     with pytest.raises(ExceptionGroup) as err:
         build(ep("spa.wrong", "NOT_A_MODALITY"), ep("spa.future", "FUTURE"), strict=True)
     assert {type(e) for e in err.value.exceptions} == {
@@ -262,6 +268,7 @@ def test_strict_raises_an_exception_group_of_all_failures() -> None:
 
 
 def test_same_key_from_two_distributions_is_a_conflict() -> None:
+    """The same key from two distributions is a conflict and neither is loaded."""
     a = ep("spa.hot_stone", "HOT_STONE", dist="vendor-a")
     b = ep("spa.hot_stone", "HOT_STONE_OTHER_VENDOR", dist="vendor-b")
     reg = build(a, b)
@@ -273,6 +280,7 @@ def test_same_key_from_two_distributions_is_a_conflict() -> None:
 
 
 def test_preferring_a_distribution_resolves_a_conflict() -> None:
+    """Preferring a distribution resolves a key conflict in its favour."""
     a = ep("spa.hot_stone", "HOT_STONE", dist="vendor-a")
     b = ep("spa.hot_stone", "HOT_STONE_OTHER_VENDOR", dist="vendor-b")
     reg = build(a, b, prefer={"spa.hot_stone": "vendor-b"})
@@ -285,12 +293,14 @@ def test_preferring_a_distribution_resolves_a_conflict() -> None:
 
 
 def test_application_objects_conflict_with_plugins_too() -> None:
+    """Application objects conflict with plugin objects of the same key."""
     mine = attrs.evolve(SWEDISH, code="spa.hot_stone", name="Mine")
     reg = make_registry(modalities=[mine], entry_points=[ep("spa.hot_stone", "HOT_STONE")])
     assert {f.distribution for f in reg.failures} == {"<application>", "spa-plugin"}
 
 
 def test_failed_rule_plugin_makes_screening_indeterminate() -> None:
+    """A failed rule plugin makes screening indeterminate naming the rule."""
     patient, plan = example_patient_and_plan()
     reg = build(ep("spa.no_api", "NO_API", RULES_GROUP))
     result = screen(patient, plan, registry=reg)
@@ -305,6 +315,7 @@ def test_failed_rule_plugin_makes_screening_indeterminate() -> None:
 
 
 def test_rule_plugin_conflict_fails_closed() -> None:
+    """A rule key conflict makes screening fail closed as indeterminate."""
     patient, plan = example_patient_and_plan()
     reg = build(
         ep("spa.heat", "HEAT", RULES_GROUP, dist="a"), ep("spa.heat", "HEAT", RULES_GROUP, dist="b")
@@ -315,6 +326,7 @@ def test_rule_plugin_conflict_fails_closed() -> None:
 
 
 def test_plugin_rule_that_raises_is_named() -> None:
+    """A plugin rule that raises is named in the screening failures."""
     patient, plan = example_patient_and_plan()
     hot = attrs.evolve(plan.techniques[0], modality="spa.hot_stone")
     plan = attrs.evolve(plan, techniques=(hot,))
@@ -329,6 +341,7 @@ def test_plugin_rule_that_raises_is_named() -> None:
 
 
 def test_block_list_by_entry_point_or_distribution() -> None:
+    """A block list removes plugins by entry point or distribution."""
     eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP, dist="other"))
     reg = build(*eps, block=["spa.hot_stone", "other"])
     assert "spa.hot_stone" not in reg.modalities
@@ -338,6 +351,7 @@ def test_block_list_by_entry_point_or_distribution() -> None:
 
 
 def test_allow_list() -> None:
+    """An allow list loads only the listed plugins."""
     eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP, dist="other"))
     reg = make_registry(entry_points=eps, allow=["spa-plugin"])
     assert "spa.hot_stone" in reg.modalities
@@ -346,6 +360,7 @@ def test_allow_list() -> None:
 
 
 def test_allow_list_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An allow list read from the environment loads only those plugins."""
     monkeypatch.setenv("MEDMASSAGE_PLUGINS", "spa.heat, unrelated")
     eps = (ep("spa.hot_stone", "HOT_STONE"), ep("spa.heat", "HEAT", RULES_GROUP))
     reg = make_registry(entry_points=eps)
@@ -354,6 +369,7 @@ def test_allow_list_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_autoload_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With autoload off no installed plugins are loaded."""
     assert make_registry(autoload=False).disabled == {"<installed plugins>": "autoload is off"}
     monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
     assert "<installed plugins>" in make_registry().disabled
@@ -361,11 +377,13 @@ def test_autoload_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("name", ["core.herniated_disc", "core.anything", "medmassage"])
 def test_built_in_rules_cannot_be_disabled(name: str) -> None:
+    """Disabling a built-in rule raises UsageError."""
     with pytest.raises(UsageError, match="cannot be disabled"):
         make_registry(autoload=False, block=[name])
 
 
 def test_application_cannot_use_the_core_namespace() -> None:
+    """Application objects in the core namespace are refused with a name failure."""
     fake = attrs.evolve(SWEDISH, code="core.swedish", name="Replacement")
     reg = registry_from(modalities=[fake])
     assert reg.modality("core.swedish") is SWEDISH
@@ -376,6 +394,7 @@ def test_application_cannot_use_the_core_namespace() -> None:
 
 
 def test_registry_is_immutable() -> None:
+    """The registry and its mappings cannot be modified."""
     reg = registry_from()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         reg.failures = ()  # type: ignore[misc]
@@ -384,6 +403,7 @@ def test_registry_is_immutable() -> None:
 
 
 def test_default_registry_is_cached_and_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default registry is built once and builds its rule set lazily."""
     get_default_registry.cache_clear()
     monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
     try:
@@ -395,6 +415,7 @@ def test_default_registry_is_cached_and_lazy(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_report_and_json() -> None:
+    """The plugin report lists objects and distributions as text and JSON."""
     reg = build(ep("spa.hot_stone", "HOT_STONE"), ep("spa.wrong", "NOT_A_MODALITY"))
     text = report(reg)
     assert "spa.hot_stone" in text
@@ -413,6 +434,7 @@ def test_report_and_json() -> None:
 
 
 def test_check_plugin_accepts_good_objects() -> None:
+    """check_plugin accepts well-formed plugin objects of every group."""
     from mmtest_plugins import HEAT, HOT_STONE  # type: ignore[import-not-found,unused-ignore]
 
     check_plugin(HOT_STONE)
@@ -421,6 +443,7 @@ def test_check_plugin_accepts_good_objects() -> None:
 
 
 def test_check_plugin_reports_problems() -> None:
+    """check_plugin reports API version and declaration problems."""
     from mmtest_plugins import FUTURE, NO_API  # type: ignore[import-not-found,unused-ignore]
 
     with pytest.raises(PluginValidationError, match=r"\[api\] targets plugin API 2"):
@@ -434,6 +457,7 @@ def test_check_plugin_reports_problems() -> None:
 
 
 def test_validate_plugin_unknown_group() -> None:
+    """validate_plugin refuses an unknown group and reports wrong types."""
     with pytest.raises(UsageError, match="unknown plugin group"):
         validate_plugin("medmassage.nonsense", SWEDISH)
     assert validate_plugin(INSTRUMENTS_GROUP, SWEDISH)[0][0] == "type"
@@ -454,6 +478,7 @@ def cupping_on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("cupping_on_path")
 def test_example_cupping_plugin_through_injected_entry_points() -> None:
+    """The example cupping plugin screens through injected entry points."""
     from medmassage.anatomy import BodyRegion
     from medmassage.contraindications import Severity
     from medmassage.patient import Medication, MedicationClass
@@ -490,6 +515,7 @@ def test_example_cupping_plugin_through_injected_entry_points() -> None:
 
 
 def test_cli_plugins(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``plugins --check`` exits 0 and lists the built-in rules."""
     from medmassage.cli import main
 
     monkeypatch.setenv("MEDMASSAGE_DISABLE_PLUGIN_AUTOLOAD", "1")
@@ -507,6 +533,7 @@ def test_cli_plugins(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
 
 
 def test_discover_installed_metadata_imports_nothing() -> None:
+    """Discovering installed plugins imports no plugin module."""
     before = set(sys.modules)
     infos = discover()
     assert all(i.group in (MODALITIES_GROUP, RULES_GROUP, INSTRUMENTS_GROUP) for i in infos)
@@ -516,6 +543,7 @@ def test_discover_installed_metadata_imports_nothing() -> None:
 
 
 def test_entry_point_without_distribution() -> None:
+    """An entry point without a distribution is shown as unknown distribution."""
     from importlib.metadata import EntryPoint
 
     bare = EntryPoint(name="spa.hot_stone", value=f"{MOD}:HOT_STONE", group=MODALITIES_GROUP)
@@ -525,6 +553,7 @@ def test_entry_point_without_distribution() -> None:
 
 
 def test_validate_plugin_api_and_key_types() -> None:
+    """validate_plugin reports a wrong api_version type and wrong key types."""
     bad_api = attrs.evolve(SWEDISH, code="spa.x")
     object.__setattr__(bad_api, "api_version", "1")
     assert ("api", "api_version must be an int, not str") in validate_plugin(
@@ -538,6 +567,7 @@ def test_validate_plugin_api_and_key_types() -> None:
 
 
 def test_failure_str_is_its_message() -> None:
+    """A load failure prints as its message."""
     reg = build(ep("spa.wrong", "NOT_A_MODALITY"))
     assert str(reg.failures[0]) == reg.failures[0].message
 

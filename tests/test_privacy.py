@@ -175,6 +175,7 @@ def reprs(*objs: object) -> list[str]:
 
 @given(secret_patients)
 def test_patient_repr_and_str_show_only_the_id(patient: mm.Patient) -> None:
+    """A patient's repr and str show only its id."""
     secrets = patient_secrets(patient)
     assert repr(patient) == str(patient) == f"Patient(id={patient.id!r})"
     parts: list[object] = [
@@ -213,6 +214,7 @@ def _plan_for(patient: mm.Patient) -> mm.TreatmentPlan:
 
 @given(secret_patients, MARK)
 def test_patient_validation_errors_do_not_quote_values(patient: mm.Patient, other: str) -> None:
+    """Patient validation errors do not quote names, dates or contact values."""
     assert patient.name is not None
     assert patient.contact is not None
     secrets = [*patient_secrets(patient), other]
@@ -234,6 +236,7 @@ def test_patient_validation_errors_do_not_quote_values(patient: mm.Patient, othe
 
 @given(secret_patients, MARK)
 def test_patient_decoding_errors_do_not_quote_values(patient: mm.Patient, other: str) -> None:
+    """Patient decoding errors do not quote names, dates or contact values."""
     assert patient.name is not None
     assert patient.contact is not None
     secrets = [*patient_secrets(patient), other]
@@ -279,6 +282,7 @@ def test_patient_decoding_errors_do_not_quote_values(patient: mm.Patient, other:
 @heavy
 @given(st.data())
 def test_session_notes_never_shown(data: st.DataObject) -> None:
+    """Session notes appear in no repr, str or error message."""
     session = data.draw(mst.sessions(notes=secret_text(), signed=True))
     assert session.note is None or session.note.subjective is None or session.note.subjective
     secrets = session_secrets(session)
@@ -313,6 +317,7 @@ def test_session_notes_never_shown(data: st.DataObject) -> None:
 
 @given(mst.referrals(instructions=secret_text()))
 def test_referral_instructions_never_shown(referral: mm.Referral) -> None:
+    """Referral instructions appear in no repr, str or error message."""
     secrets = [referral.instructions] if referral.instructions else []
     texts = reprs(referral)
     texts += error_texts(lambda: attrs.evolve(referral, frequency_per_week=0))
@@ -328,6 +333,7 @@ def test_referral_instructions_never_shown(referral: mm.Referral) -> None:
 def test_plan_precautions_and_goal_descriptions_never_shown(
     plan: mm.TreatmentPlan, description: str
 ) -> None:
+    """Plan precautions and goal descriptions appear in no repr, str or error."""
     goal = mm.Goal(
         id="g-1",
         instrument="odi",
@@ -365,6 +371,7 @@ EXAMPLE_SECRETS = [
 def test_example_case_logs_and_messages_at_debug(
     caplog: pytest.LogCaptureFixture, lumbar_text: str
 ) -> None:
+    """Loading and checking the example case logs no identity even at debug level."""
     caplog.set_level(logging.DEBUG)
     case = from_json(mm.Case, lumbar_text)
     assert case.patient.name is not None
@@ -386,6 +393,7 @@ def test_cli_output_and_logs_are_clean(
     tmp_path: Path,
     lumbar_text: str,
 ) -> None:
+    """CLI output and logs contain no patient identity or free text."""
     caplog.set_level(logging.DEBUG)
     good = tmp_path / "good.json"
     good.write_text(lumbar_text, encoding="utf-8")
@@ -408,6 +416,7 @@ def test_cli_output_and_logs_are_clean(
 @heavy
 @given(st.data())
 def test_cli_summary_of_generated_cases_is_clean(data: st.DataObject) -> None:
+    """The CLI summary of generated cases contains no identity or free text."""
     import contextlib
     import io
     import tempfile

@@ -69,6 +69,7 @@ def nprs_course(case: mm.Case, *values: float) -> list[mm.Session]:
 
 
 def test_example_case_series(case: mm.Case) -> None:
+    """The example case gives one series per instrument as of its last session."""
     progress = track(case.plan, case.sessions)
     assert progress.as_of == dt.date(2026, 1, 19)
     assert [s.code for s in progress.series] == ["odi", "nprs", "ppt"]
@@ -92,6 +93,7 @@ def test_example_case_series(case: mm.Case) -> None:
 
 
 def test_example_case_goals(case: mm.Case) -> None:
+    """The example case's goals report whether they are met and their trend."""
     progress = track(case.plan, case.sessions)
     g_odi, g_nprs = progress.goals
     assert g_odi.goal.id == "g-odi"
@@ -105,6 +107,7 @@ def test_example_case_goals(case: mm.Case) -> None:
 
 
 def test_as_of_cuts_the_series(case: mm.Case) -> None:
+    """An as-of date leaves later measures out of the series."""
     progress = track(case.plan, case.sessions, as_of=dt.date(2026, 1, 15))
     odi = progress.series_for("odi")[0]
     assert len(odi.points) == 1
@@ -129,12 +132,14 @@ def test_as_of_cuts_the_series(case: mm.Case) -> None:
     ],
 )
 def test_trend_classification(case: mm.Case, values: tuple[float, ...], trend: Trend) -> None:
+    """Each series is classified into its trend from its scores."""
     plan = attrs.evolve(case.plan, goals=())
     progress = track(plan, nprs_course(case, *values))
     assert progress.series[0].trend is trend
 
 
 def test_goal_met_overrides_plateau_and_overdue(case: mm.Case) -> None:
+    """A met goal is on track whatever the plateau or due date."""
     sessions = nprs_course(case, 7, 3, 3)
     progress = track(case.plan, sessions, as_of=dt.date(2026, 3, 1))
     g_nprs = progress.goals[1]
@@ -148,6 +153,7 @@ def test_goal_met_overrides_plateau_and_overdue(case: mm.Case) -> None:
 
 
 def test_only_completed_sessions_of_the_plan_count(case: mm.Case) -> None:
+    """Only completed sessions of the plan contribute measures."""
     start = case.plan.start_date
     sessions = [
         *nprs_course(case, 7, 5),
@@ -171,6 +177,7 @@ def test_only_completed_sessions_of_the_plan_count(case: mm.Case) -> None:
 
 
 def test_unscorable_measures_are_listed_not_fatal(case: mm.Case) -> None:
+    """Unscorable measures are listed with a reason instead of failing."""
     day = case.plan.start_date
     bad = mm.OutcomeMeasure(
         instrument="odi",
@@ -188,12 +195,14 @@ def test_unscorable_measures_are_listed_not_fatal(case: mm.Case) -> None:
 
 
 def test_recorded_value_out_of_range_is_unscored(case: mm.Case) -> None:
+    """A recorded value outside the instrument range is listed as unscored."""
     day = case.plan.start_date
     progress = track(case.plan, [session(case, 1, day, nprs(day, 12))])
     assert "expected a number from 0 to 10" in progress.unscored[0].reason
 
 
 def test_mcid_population_and_override(case: mm.Case) -> None:
+    """The MCID follows the population and can be overridden."""
     sessions = nprs_course(case, 8, 6.5)
     default = track(case.plan, sessions).series[0].change
     assert default is not None
@@ -210,6 +219,7 @@ def test_mcid_population_and_override(case: mm.Case) -> None:
 
 
 def test_bad_arguments_raise_validation_errors(case: mm.Case) -> None:
+    """Bad arguments raise ValidationError naming each path."""
     with pytest.raises(ValidationError) as info:
         track("plan", [1], as_of="today")  # type: ignore[arg-type, list-item]
     assert set(info.value.paths) == {"plan", "sessions[0]", "as_of"}
@@ -239,6 +249,7 @@ def test_care_timing_medicare_defaults(case: mm.Case) -> None:
 
 
 def test_progress_report_due_after_ten_treatment_days(case: mm.Case) -> None:
+    """A progress report falls due after ten treatment days."""
     sessions = nprs_course(case, *([5] * 10))
     long_plan = attrs.evolve(case.plan, duration_weeks=12, referral=None)
     timing = care_timing(long_plan, sessions, as_of=dt.date(2026, 2, 10))
@@ -253,6 +264,7 @@ def test_progress_report_due_after_ten_treatment_days(case: mm.Case) -> None:
 
 
 def test_custom_policy_and_certification(case: mm.Case) -> None:
+    """A custom policy and certification change the progress report timing."""
     policy = PlanOfCarePolicy(name="payer-x", progress_report_treatment_days=2, source="contract")
     timing = care_timing(case.plan, case.sessions, as_of=dt.date(2026, 1, 20), policy=policy)
     assert timing.policy == "payer-x"

@@ -51,6 +51,8 @@ def rebuild(obj: T) -> T:
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_json_round_trip_is_exact(name: str) -> None:
+    """Every generated model round-trips through JSON exactly."""
+
     @(heavy if name == "cases" else settings())
     @given(ALL[name])
     def check(obj: Any) -> None:
@@ -64,6 +66,8 @@ def test_json_round_trip_is_exact(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_validation_is_idempotent(name: str) -> None:
+    """Validating a generated model twice gives the same model."""
+
     @(heavy if name == "cases" else settings())
     @given(ALL[name])
     def check(obj: Any) -> None:
@@ -86,6 +90,7 @@ def test_validation_is_idempotent(name: str) -> None:
 
 @given(mst.durations())
 def test_duration_round_trip_keeps_value_and_unit(d: mm.Duration) -> None:
+    """A duration round trip keeps its value, unit and number type."""
     back = mm.Duration.from_dict(d.to_dict())
     assert (back.value, back.unit, type(back.value)) == (d.value, d.unit, type(d.value))
     assert mm.Duration.coerce(f"{d.value!r} {d.unit}") == d
@@ -93,6 +98,7 @@ def test_duration_round_trip_keeps_value_and_unit(d: mm.Duration) -> None:
 
 @given(mst.pressures())
 def test_pressure_comparisons_use_the_canonical_value(p: mm.Pressure) -> None:
+    """Pressures convert between units without losing precision."""
     in_kpa = p.to("kPa")
     assert in_kpa.kpa == pytest.approx(p.kpa, rel=1e-12)
     assert p.m_as("mmHg") == pytest.approx(p.kpa / 0.133322387415, rel=1e-9)
@@ -103,6 +109,7 @@ def test_pressure_comparisons_use_the_canonical_value(p: mm.Pressure) -> None:
 @heavy
 @given(st.data())
 def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
+    """Generated sessions of a plan fall within it and name it."""
     plan = data.draw(mst.treatment_plans())
     session = data.draw(mst.sessions(plan))
     assert plan.covers(session.start.date())
@@ -116,6 +123,7 @@ def test_sessions_of_a_plan_belong_to_it(data: st.DataObject) -> None:
 @heavy
 @given(mst.cases())
 def test_generated_cases_are_checkable(case: mm.Case) -> None:
+    """Checking a generated case gives advisories with a code and message."""
     advisories = mm.check(case)
     assert all(a.code and a.message for a in advisories)
 
@@ -125,6 +133,7 @@ def test_generated_cases_are_checkable(case: mm.Case) -> None:
 
 @given(mst.patients())
 def test_evolve_patient_revalidates(patient: mm.Patient) -> None:
+    """Evolving a generated patient into an invalid one raises ValidationError."""
     with pytest.raises(mm.ValidationError) as info:
         attrs.evolve(patient, birth_date=dt.date.today() + dt.timedelta(days=1))
     assert "birth_date" in info.value.paths
@@ -135,6 +144,7 @@ def test_evolve_patient_revalidates(patient: mm.Patient) -> None:
 
 @given(mst.treatment_plans())
 def test_evolve_plan_revalidates(plan: mm.TreatmentPlan) -> None:
+    """Evolving a generated plan into an invalid one raises ValidationError."""
     planned = sum(t.duration.minutes for t in plan.techniques)
     assume(planned > 5.01)
     with pytest.raises(mm.ValidationError) as info:
@@ -147,6 +157,7 @@ def test_evolve_plan_revalidates(plan: mm.TreatmentPlan) -> None:
 
 @given(mst.sessions())
 def test_evolve_session_revalidates(session: mm.Session) -> None:
+    """Evolving a generated session into an invalid one raises ValidationError."""
     if session.segments:
         short = mm.Duration(max(1.0, session.treatment_minutes * 0.9), "min")
         assume(session.treatment_minutes > short.minutes + 1e-6)
@@ -163,6 +174,7 @@ def test_evolve_session_revalidates(session: mm.Session) -> None:
 @heavy
 @given(mst.cases())
 def test_evolve_case_revalidates(case: mm.Case) -> None:
+    """Evolving a generated case into an invalid one raises ValidationError."""
     with pytest.raises(mm.ValidationError):
         attrs.evolve(case, plan=attrs.evolve(case.plan, patient_id=case.patient.id + "x"))
     starts = [s.start.astimezone(dt.UTC) for s in case.sessions]  # instants, not wall times
@@ -174,6 +186,7 @@ def test_evolve_case_revalidates(case: mm.Case) -> None:
 
 @given(mst.outcome_measures())
 def test_evolve_outcome_revalidates(m: mm.OutcomeMeasure) -> None:
+    """Evolving a generated outcome into an invalid one raises ValidationError."""
     with pytest.raises(mm.ValidationError):
         attrs.evolve(m, value=None, responses=None, measurements=())
 
@@ -183,6 +196,7 @@ def test_evolve_outcome_revalidates(m: mm.OutcomeMeasure) -> None:
 
 def test_curated_icd10cm_codes_are_real_and_billable() -> None:
     # clinical.md section 3.1: billable codes of the CMS release of April 1, 2026.
+    """The curated ICD-10-CM codes of the strategies exist and are billable."""
     for code in mst.ICD10CM_CODES:
         assert is_icd10cm_code(code), code
         assert lookup_icd10cm(code).billable, code
@@ -190,20 +204,24 @@ def test_curated_icd10cm_codes_are_real_and_billable() -> None:
 
 @given(mst.npis())
 def test_generated_npis_are_valid(npi: str) -> None:
+    """Generated NPIs pass the check digit."""
     assert is_valid_npi(npi)
 
 
 @pytest.mark.parametrize("unit", sorted(mst.DURATION_UNITS))
 def test_every_duration_unit_is_generated(unit: str) -> None:
+    """The duration strategy generates every duration unit."""
     assert find(mst.durations(), lambda d: d.unit == unit).unit == unit
 
 
 @pytest.mark.parametrize("unit", mst.PRESSURE_UNITS)
 def test_every_pressure_unit_is_generated(unit: str) -> None:
+    """The pressure strategy generates every pressure unit."""
     assert find(mst.pressures(), lambda p: p.unit == unit).unit == unit
 
 
 def test_optional_fields_are_generated() -> None:
+    """The strategies generate the optional fields too."""
     patient = find(
         mst.patients(),
         lambda p: (

@@ -13,12 +13,14 @@ import medmassage as mm
 
 
 def test_every_exported_name_resolves() -> None:
+    """Every name in ``__all__`` is unique and resolves on the package."""
     assert len(set(mm.__all__)) == len(mm.__all__)
     for name in mm.__all__:
         assert getattr(mm, name) is not None, name
 
 
 def test_core_surface_of_issue_2() -> None:
+    """The core models and exceptions of issue 2 are exported with their hierarchy."""
     for name in (
         "Patient",
         "Diagnosis",
@@ -39,6 +41,7 @@ def test_core_surface_of_issue_2() -> None:
 
 
 def test_dir_is_the_sorted_union_of_globals_and_all() -> None:
+    """``dir(medmassage)`` is sorted and includes every exported name."""
     listed = dir(mm)
     assert listed == sorted(listed)
     assert set(mm.__all__) <= set(listed)
@@ -46,6 +49,7 @@ def test_dir_is_the_sorted_union_of_globals_and_all() -> None:
 
 
 def test_unknown_attribute_and_version() -> None:
+    """An unknown attribute raises AttributeError and ``__version__`` is a string."""
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         _ = mm.nonexistent
     assert isinstance(mm.__version__, str)
@@ -53,6 +57,7 @@ def test_unknown_attribute_and_version() -> None:
 
 
 def test_lazy_names_are_cached_after_first_use() -> None:
+    """Lazy names resolve to their module object and are cached in the package."""
     from medmassage import serialization
 
     assert mm.to_json is serialization.to_json
@@ -87,6 +92,7 @@ _PROBE = textwrap.dedent(
 
 
 def test_import_is_cheap_in_a_fresh_interpreter() -> None:
+    """Importing medmassage loads neither pint nor the plugin machinery."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True
     )
@@ -105,6 +111,7 @@ def test_import_is_cheap_in_a_fresh_interpreter() -> None:
 
 
 def test_star_import() -> None:
+    """A star import brings in every exported name."""
     namespace: dict[str, object] = {}
     exec("from medmassage import *", namespace)
     assert {n for n in mm.__all__ if n != "__version__"} <= set(namespace)

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import medmassage as mm
+from factories import record_session
 from medmassage.cli import main
 from medmassage.outcomes import ScaleResponses
 from medmassage.serialization import from_dict, from_json, to_dict, to_json
@@ -29,14 +30,7 @@ ENCODING = "expected text encodable as UTF-8 (found a lone surrogate)"
 
 
 def session(**kw: Any) -> mm.Session:
-    base: dict[str, Any] = {
-        "id": "s-1",
-        "patient_id": "pt-1",
-        "practitioner_id": "pr-1",
-        "start": START,
-        "duration": mm.Duration(60, "min"),
-    }
-    return mm.Session(**{**base, **kw})
+    return record_session(START, **kw)
 
 
 def bctq(**kw: Any) -> mm.OutcomeMeasure:

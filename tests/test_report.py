@@ -53,6 +53,7 @@ class _Finding:
 
 
 def test_report_content_of_the_bundled_case(report: ProgressReport) -> None:
+    """The report of the bundled case holds its patient id, period and contents."""
     assert report.patient_id == "pt-1001"
     assert report.period_start == dt.date(2026, 1, 12)
     assert report.as_of == dt.date(2026, 1, 19)
@@ -82,6 +83,7 @@ def test_report_content_of_the_bundled_case(report: ProgressReport) -> None:
 
 
 def test_identity_is_left_out_by_default(case: mm.Case, report: ProgressReport) -> None:
+    """Identity and free text are left out of the report unless asked for."""
     for text in (render_html(report), render_markdown(report), repr(report)):
         assert "pt-1001" in text
         for value in IDENTITY:
@@ -97,6 +99,7 @@ def test_identity_is_left_out_by_default(case: mm.Case, report: ProgressReport) 
 
 
 def test_html_is_self_contained_with_one_chart_per_series(report: ProgressReport) -> None:
+    """The HTML report is self-contained, without scripts, with one chart per series."""
     html = render_html(report)
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html
@@ -115,6 +118,7 @@ def test_html_is_self_contained_with_one_chart_per_series(report: ProgressReport
 
 
 def test_chart_points_follow_the_scores(report: ProgressReport) -> None:
+    """Chart points rise and fall with the scores."""
     pain = report.progress.series_for("nprs")[0]
     svg = render_chart_svg(pain)
     match = re.search(r'<polyline points="([^"]+)"', svg)
@@ -126,6 +130,7 @@ def test_chart_points_follow_the_scores(report: ProgressReport) -> None:
 
 
 def test_markdown_report(report: ProgressReport) -> None:
+    """The Markdown report has its title and a table of first and last scores."""
     md = render_markdown(report)
     assert md.startswith("# Medical massage progress report")
     for heading in (
@@ -273,6 +278,7 @@ def test_markdown_says_what_the_html_says_of_a_sparse_case(case: mm.Case) -> Non
 
 
 def test_text_is_escaped(case: mm.Case) -> None:
+    """Text put into the HTML report is escaped."""
     goal = attrs.evolve(case.plan.goals[0], description="Sit <script>alert(1)</script> | *x*")
     plan = attrs.evolve(case.plan, goals=(goal, *case.plan.goals[1:]))
     evil = attrs.evolve(case, plan=plan)
@@ -304,6 +310,7 @@ def test_goal_wording_is_free_text_left_out_by_default(case: mm.Case) -> None:
 
 
 def test_screening_findings_and_assessment(case: mm.Case) -> None:
+    """The report lists supplied screening findings with their actions."""
     findings = [_Finding("core.herniated_disc", "local", "avoid_region", "No direct pressure.")]
     report = build_report(case, screening=findings)
     assert report.screening_status == "findings supplied (no overall status)"
@@ -317,6 +324,8 @@ def test_screening_findings_and_assessment(case: mm.Case) -> None:
 
 
 def test_deferring_screening_puts_treatment_on_hold(case: mm.Case) -> None:
+    """A deferring screening puts the plan forward on hold."""
+
     @attrs.frozen
     class Assessed:
         findings: tuple[_Finding, ...]
@@ -340,6 +349,7 @@ def _with_hot_stone(case: mm.Case) -> mm.Case:
 
 
 def test_plugin_modalities_are_named_through_the_registry(case: mm.Case) -> None:
+    """Plugin modalities are named in the report through the registry."""
     hot_stone = attrs.evolve(SWEDISH, code="spa.hot_stone", name="Hot stone")
     spa = _with_hot_stone(case)
     report = build_report(spa, registry=registry_from(modalities=[hot_stone]))
@@ -368,6 +378,7 @@ def test_an_instrument_only_source_still_works(case: mm.Case) -> None:
 
 
 def test_bad_arguments(case: mm.Case) -> None:
+    """Bad report arguments raise ValidationError naming them."""
     with pytest.raises(ValidationError, match="expected a Case"):
         build_report("case")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=r"screening\[0\]"):
@@ -377,6 +388,7 @@ def test_bad_arguments(case: mm.Case) -> None:
 
 
 def test_all_goals_met_proposes_discharge(case: mm.Case) -> None:
+    """When all goals are met the report proposes discharge."""
     goals = tuple(
         attrs.evolve(g, target=50 if g.instrument == "odi" else 5) for g in case.plan.goals
     )
@@ -389,6 +401,7 @@ def test_all_goals_met_proposes_discharge(case: mm.Case) -> None:
 
 
 def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
+    """``report -o`` writes the HTML and Markdown files."""
     out = tmp_path / "report.html"
     assert main(["report", str(EXAMPLE), "-o", str(out)]) == 0
     html = out.read_text()
@@ -400,6 +413,7 @@ def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
 
 
 def test_report_command_stdout_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    """``report`` writes to standard output and honours its options."""
     status = main(
         [
             "report",
@@ -420,6 +434,7 @@ def test_report_command_stdout_and_options(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_report_command_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``report`` on a missing or bad file exits 2 with a message."""
     assert main(["report", str(tmp_path / "missing.json")]) == 2
     assert "cannot read file" in capsys.readouterr().err
     assert main(["report", str(EXAMPLE), "--as-of", "yesterday"]) == 2
@@ -439,6 +454,7 @@ def _chromium() -> str | None:
 @pytest.mark.browser
 @pytest.mark.skipif(_chromium() is None, reason="needs a headless Chromium")
 def test_html_renders_in_headless_chromium(report: ProgressReport, tmp_path: Path) -> None:
+    """The HTML report renders in headless Chromium with its three charts."""
     browser = _chromium()
     assert browser is not None
     page = tmp_path / "report.html"
@@ -494,6 +510,7 @@ def test_sparse_case_renders(case: mm.Case) -> None:
 
 
 def test_regression_unscored_and_overdue_reevaluation(case: mm.Case) -> None:
+    """Regression, unscored measures and an overdue re-evaluation appear in the plan forward."""
     tz = case.sessions[0].start.tzinfo
     day = dt.date(2026, 2, 9)
     worse = mm.OutcomeMeasure(

@@ -16,24 +16,20 @@ from typing import Any
 
 import pytest
 
+from factories import assess, cond, only, patient, plan, session, sites, tech
 from medmassage.anatomy import BodyRegion, Laterality
-from medmassage.codes import CodeSet, Coding
+from medmassage.codes import CodeSet
 from medmassage.contraindications import (
     Action,
-    Assessment,
-    Finding,
     Policy,
     RuleSet,
-    ScreeningContext,
     ScreeningStatus,
     Severity,
 )
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core import _base
-from medmassage.diagnosis import Diagnosis
-from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
+from medmassage.modalities import PressureGrade
 from medmassage.patient import (
-    AdministrativeSex,
     ClinicalStatus,
     Condition,
     Medication,
@@ -43,10 +39,9 @@ from medmassage.patient import (
     RiskFlag,
     Surgery,
 )
-from medmassage.plans import PlannedTechnique, TreatmentPlan
 from medmassage.plugins import PLUGIN_API_VERSION
 from medmassage.practitioners import Certification, Practitioner
-from medmassage.sessions import Session, TechniqueSegment, VitalSigns
+from medmassage.sessions import VitalSigns
 from medmassage.units import Duration, Pressure, Temperature
 
 ON = dt.date(2026, 3, 2)
@@ -54,106 +49,11 @@ R = BodyRegion
 RULES = RuleSet(builtin.BUILTIN_RULES)
 
 
-def cond(
-    code: str,
-    region: BodyRegion | None = None,
-    side: Laterality | None = None,
-    status: ClinicalStatus = ClinicalStatus.ACTIVE,
-) -> Condition:
-    return Condition(code=Coding.icd10cm(code), region=region, laterality=side, status=status)
-
-
-def patient(**kw: Any) -> Patient:
-    kw.setdefault("sex", AdministrativeSex.FEMALE)
-    return Patient(id="p-1", birth_date=dt.date(1970, 6, 1), **kw)
-
-
-_GRADES = {
-    "core.swedish": (PressureGrade.LIGHT_LOTIONING, PressureGrade.SWEDISH),
-    "core.deep_tissue": (PressureGrade.DEEP, PressureGrade.DEEPEST),
-    "core.lymphatic_drainage": (PressureGrade.STATIONARY_HOLD, PressureGrade.LIGHT_LOTIONING),
-    "core.myofascial_release": (PressureGrade.HEAVY_LOTIONING, PressureGrade.DEEP),
-    "core.trigger_point": (PressureGrade.SWEDISH, PressureGrade.DEEPEST),
-}
-
-
-def tech(
-    modality: str = "core.swedish",
-    region: BodyRegion = R.THORACIC_SPINE,
-    side: Laterality | None = None,
-) -> PlannedTechnique:
-    lo, hi = _GRADES[modality]
-    return PlannedTechnique(
-        modality=modality,
-        region=region,
-        laterality=side,
-        duration=Duration(20, "min"),
-        min_grade=lo,
-        max_grade=hi,
-    )
-
-
-def plan(*techniques: PlannedTechnique) -> TreatmentPlan:
-    return TreatmentPlan(
-        id="plan-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        diagnoses=(Diagnosis(coding=Coding.icd10cm("M54.50")),),
-        techniques=techniques or (tech(),),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=6,
-        start_date=dt.date(2026, 2, 2),
-    )
-
-
-def session(*segments: TechniqueSegment, vitals: VitalSigns | None = None) -> Session:
-    return Session(
-        id="s-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        start=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
-        duration=Duration(60, "min"),
-        segments=segments,
-        vitals=vitals,
-    )
-
-
-def assess(
-    pt: Patient,
-    pl: TreatmentPlan | None = None,
-    *,
-    sess: Session | None = None,
-    practitioner: Practitioner | None = None,
-    policy: Policy | None = None,
-    on: dt.date = ON,
-) -> Assessment:
-    ctx = ScreeningContext(
-        patient=pt,
-        plan=pl or plan(),
-        session=sess,
-        on=on,
-        practitioner=practitioner,
-        modalities=BUILTIN_MODALITIES,
-        policy=policy or Policy(),
-    )
-    result = RULES.assess(ctx, strict=True)
-    assert not result.failures
-    return result
-
-
-def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
-    return result.for_rule(rule_id)
-
-
-def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
-    return {(s.region, s.laterality) for s in f.regions}
-
-
 # -- the rule catalogue ------------------------------------------------------------------
 
 
 def test_catalogue_covers_the_issue() -> None:
+    """The built-in catalogue has every rule the issue asks for."""
     ids = {r.id for r in builtin.BUILTIN_RULES}
     assert ids == {
         "core.acute_dvt",
@@ -196,6 +96,7 @@ def test_catalogue_covers_the_issue() -> None:
 
 @pytest.mark.parametrize("rule", builtin.BUILTIN_RULES, ids=lambda r: r.id)
 def test_every_rule_cites_its_source(rule: builtin.CoreRule) -> None:
+    """Every built-in rule is in the core namespace and cites its source."""
     assert rule.id.startswith("core.")
     assert rule.api_version == PLUGIN_API_VERSION
     assert rule.source.strip()
@@ -226,6 +127,7 @@ def test_each_rule_is_whole_in_the_module_of_its_class(rule: builtin.CoreRule) -
 
 
 def test_the_catalogue_collects_every_rule_defined_once_in_id_order() -> None:
+    """The catalogue holds every defined rule once, in id order."""
     defined = [
         v for m in _core_modules() for v in vars(m).values() if isinstance(v, builtin.CoreRule)
     ]
@@ -268,6 +170,7 @@ def test_every_code_named_exists_in_the_cms_release(name: str, codes: CodeSet) -
 
 @pytest.mark.parametrize("code", ["I82.401", "I82.4Z1", "I80.10", "I26.99", "I82.A11"])
 def test_acute_dvt_defers(code: str) -> None:
+    """An acute DVT is an absolute finding that defers treatment."""
     result = assess(patient(conditions=(cond(code),)))
     (f,) = only(result, "core.acute_dvt")
     assert f.severity is Severity.ABSOLUTE
@@ -285,10 +188,12 @@ def test_acute_dvt_defers(code: str) -> None:
     ],
 )
 def test_acute_dvt_negative(c: Condition) -> None:
+    """A resolved or unrelated condition raises no acute DVT finding."""
     assert not only(assess(patient(conditions=(c,))), "core.acute_dvt")
 
 
 def test_dvt_history_limits_leg_pressure() -> None:
+    """A DVT history limits pressure on the leg."""
     result = assess(patient(conditions=(cond("Z86.718"),)))
     (f,) = only(result, "core.dvt_history")
     assert f.severity is Severity.RELATIVE
@@ -300,6 +205,7 @@ def test_dvt_history_limits_leg_pressure() -> None:
 
 
 def test_chronic_upper_limb_thrombosis_protects_the_arm() -> None:
+    """A chronic upper-limb thrombosis protects the arm on its side."""
     (f,) = only(assess(patient(conditions=(cond("I82.721"),))), "core.dvt_history")
     # I82.721 "... deep veins of right upper extremity": the right arm.
     assert sites(f) == {(R.UPPER_LIMB, Laterality.RIGHT)}
@@ -307,6 +213,7 @@ def test_chronic_upper_limb_thrombosis_protects_the_arm() -> None:
 
 @pytest.mark.parametrize("code", ["R50.9", "A41.9", "J10.1", "U07.1", "J06.9"])
 def test_fever_codes_defer(code: str) -> None:
+    """Fever codes are absolute and defer treatment."""
     (f,) = only(assess(patient(conditions=(cond(code),))), "core.fever")
     assert f.severity is Severity.ABSOLUTE
 
@@ -322,6 +229,7 @@ def test_fever_from_vitals_in_any_scale() -> None:
 
 
 def test_fever_negative() -> None:
+    """A headache code raises no fever finding."""
     assert not only(assess(patient(conditions=(cond("R51.9"),))), "core.fever")
 
 
@@ -329,6 +237,7 @@ def test_fever_negative() -> None:
 
 
 def test_cellulitis_is_local_and_absolute_for_lymphatic_drainage() -> None:
+    """Cellulitis is local over its site and absolute for lymphatic drainage."""
     c = cond("L03.116", R.LOWER_LEG, Laterality.LEFT)
     swedish = assess(patient(conditions=(c,)))
     (f,) = only(swedish, "core.local_infection")
@@ -344,10 +253,12 @@ def test_cellulitis_is_local_and_absolute_for_lymphatic_drainage() -> None:
 
 
 def test_local_infection_negative() -> None:
+    """A non-infectious skin code raises no local infection finding."""
     assert not only(assess(patient(conditions=(cond("L40.0"),))), "core.local_infection")
 
 
 def test_open_wound_region_from_code_when_not_recorded() -> None:
+    """An open wound takes its region from the code when none is recorded."""
     (f,) = only(assess(patient(conditions=(cond("S81.811A"),))), "core.open_wound")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is None
@@ -356,6 +267,7 @@ def test_open_wound_region_from_code_when_not_recorded() -> None:
 
 
 def test_burn_and_fragile_skin() -> None:
+    """A burn avoids the region and fragile skin limits pressure."""
     result = assess(
         patient(conditions=(cond("T22.211A", R.FOREARM, Laterality.RIGHT),),
                 flags=frozenset({RiskFlag.FRAGILE_SKIN}))
@@ -368,6 +280,7 @@ def test_burn_and_fragile_skin() -> None:
 
 
 def test_open_wound_negative() -> None:
+    """A superficial injury code raises no open wound finding."""
     assert not only(assess(patient(conditions=(cond("S80.01XA"),))), "core.open_wound")
 
 
@@ -384,6 +297,7 @@ def _surgery(days_ago: int, cleared: int | None = None, **kw: Any) -> Surgery:
 
 
 def test_recent_surgery_windows() -> None:
+    """Recent surgery is local within its window after the operation."""
     (f,) = only(assess(patient(surgeries=(_surgery(5),))), "core.recent_surgery")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is None
@@ -395,18 +309,21 @@ def test_recent_surgery_windows() -> None:
 
 
 def test_recent_surgery_cleared_by_surgeon() -> None:
+    """A surgeon's clearance ends the recent surgery finding from its date."""
     assert not only(assess(patient(surgeries=(_surgery(10, cleared=7),))), "core.recent_surgery")
     # clearance dated after the screening day does not count yet
     assert only(assess(patient(surgeries=(_surgery(10, cleared=20),))), "core.recent_surgery")
 
 
 def test_recent_surgery_window_is_policy() -> None:
+    """The recent surgery window can be changed by policy."""
     policy = Policy(surgery_no_contact=Duration(3, "day"))
     (f,) = only(assess(patient(surgeries=(_surgery(5),)), policy=policy), "core.recent_surgery")
     assert f.severity is Severity.RELATIVE
 
 
 def test_recent_fracture() -> None:
+    """A recent fracture is local over its site and side."""
     (f,) = only(assess(patient(conditions=(cond("S52.501A"),))), "core.recent_fracture")
     assert f.severity is Severity.LOCAL
     # S52.501A "Unspecified fracture of the lower end of right radius": the right forearm.
@@ -415,6 +332,7 @@ def test_recent_fracture() -> None:
 
 
 def test_fracture_sequela_is_not_recent() -> None:
+    """A fracture sequela or a dislocation raises no recent fracture finding."""
     assert not only(assess(patient(conditions=(cond("S52.501S"),))), "core.recent_fracture")
     assert not only(assess(patient(conditions=(cond("S53.401A"),))), "core.recent_fracture")
 
@@ -423,6 +341,7 @@ def test_fracture_sequela_is_not_recent() -> None:
 
 
 def test_anticoagulant_medication() -> None:
+    """An anticoagulant limits pressure to the Swedish grade."""
     warfarin = Medication(name="warfarin", classes=frozenset({MedicationClass.ANTICOAGULANT}))
     (f,) = only(assess(patient(medications=(warfarin,))), "core.bleeding_risk")
     assert f.severity is Severity.RELATIVE
@@ -431,6 +350,7 @@ def test_anticoagulant_medication() -> None:
 
 
 def test_bleeding_codes_and_flag() -> None:
+    """Bleeding-risk codes and the flag give a finding citing each origin."""
     result = assess(
         patient(conditions=(cond("D69.6"), cond("Z79.01")),
                 flags=frozenset({RiskFlag.BLEEDING_TENDENCY}))
@@ -444,6 +364,7 @@ def test_bleeding_codes_and_flag() -> None:
 
 
 def test_bleeding_negative() -> None:
+    """A stopped anticoagulant or an NSAID raises no bleeding-risk finding."""
     stopped = Medication(
         name="warfarin", classes=frozenset({MedicationClass.ANTICOAGULANT}), active=False
     )
@@ -452,6 +373,7 @@ def test_bleeding_negative() -> None:
 
 
 def test_osteoporosis() -> None:
+    """Osteoporosis is a relative whole-body finding."""
     (f,) = only(assess(patient(conditions=(cond("M81.0"),))), "core.osteoporosis")
     assert f.severity is Severity.RELATIVE
     assert f.whole_body
@@ -459,6 +381,7 @@ def test_osteoporosis() -> None:
 
 
 def test_bone_metastasis_with_and_without_site() -> None:
+    """Bone metastasis is local at its site when known and relative otherwise."""
     with_site = only(
         assess(patient(conditions=(cond("C79.51", R.THORACIC_SPINE),))), "core.bone_metastasis"
     )
@@ -469,6 +392,7 @@ def test_bone_metastasis_with_and_without_site() -> None:
 
 
 def test_active_cancer_site_clearance_and_mld() -> None:
+    """Active cancer is local at its site, needs clearance and limits lymphatic drainage."""
     (f,) = only(assess(patient(conditions=(cond("C50.911", R.CHEST),))), "core.active_cancer")
     assert f.severity is Severity.LOCAL
     assert f.max_grade is PressureGrade.SWEDISH
@@ -485,6 +409,7 @@ def test_active_cancer_site_clearance_and_mld() -> None:
 
 
 def test_cancer_in_remission_and_chemotherapy() -> None:
+    """Cancer in remission raises no finding; chemotherapy needs clearance."""
     remission = cond("C50.911", R.CHEST, status=ClinicalStatus.REMISSION)
     assert not only(assess(patient(conditions=(remission,))), "core.active_cancer")
     chemo = Medication(name="capecitabine", classes=frozenset({MedicationClass.CHEMOTHERAPY}))
@@ -493,6 +418,7 @@ def test_cancer_in_remission_and_chemotherapy() -> None:
 
 
 def test_radiation_site() -> None:
+    """A radiation site is local and a past course is information."""
     (f,) = only(assess(patient(conditions=(cond("L58.0", R.CHEST),))), "core.radiation_site")
     assert f.severity is Severity.LOCAL
     (g,) = only(assess(patient(conditions=(cond("Z92.3", R.CHEST),))), "core.radiation_site")
@@ -504,6 +430,7 @@ def test_radiation_site() -> None:
 
 
 def test_decompensated_heart_failure_blocks_mld() -> None:
+    """Decompensated heart failure is absolute for lymphatic drainage."""
     mld = plan(tech("core.lymphatic_drainage", R.ABDOMEN))
     (f,) = only(assess(patient(conditions=(cond("I50.23"),)), mld), "core.heart_failure")
     assert f.severity is Severity.ABSOLUTE
@@ -536,6 +463,7 @@ def test_unscoped_absolute_finding_defers_every_technique() -> None:
 
 
 def test_kidney_failure_only_for_mld() -> None:
+    """Kidney failure is absolute for lymphatic drainage and relative otherwise."""
     mld = plan(tech("core.lymphatic_drainage", R.ABDOMEN))
     (f,) = only(assess(patient(conditions=(cond("N17.9"),)), mld), "core.kidney_failure")
     assert f.severity is Severity.ABSOLUTE
@@ -549,6 +477,7 @@ def test_kidney_failure_only_for_mld() -> None:
 
 
 def test_hypertensive_crisis_code_defers() -> None:
+    """A hypertensive crisis code is absolute and defers treatment."""
     (f,) = only(assess(patient(conditions=(cond("I16.0"),))), "core.hypertension")
     assert f.severity is Severity.ABSOLUTE
 
@@ -563,6 +492,7 @@ def test_blood_pressure_in_kpa_against_mmhg_limits() -> None:
 
 
 def test_known_hypertension_without_measurement_is_information() -> None:
+    """Known hypertension without a measurement is information to monitor."""
     (f,) = only(assess(patient(conditions=(cond("I10"),))), "core.hypertension")
     assert f.severity is Severity.INFORMATION
     assert f.action is Action.MONITOR
@@ -570,6 +500,7 @@ def test_known_hypertension_without_measurement_is_information() -> None:
 
 
 def test_varicose_veins() -> None:
+    """Varicose veins limit pressure on the affected leg."""
     (f,) = only(
         assess(patient(conditions=(cond("I83.91", R.LOWER_LIMB, Laterality.RIGHT),))),
         "core.varicose_veins",
@@ -583,6 +514,7 @@ def test_varicose_veins() -> None:
 
 
 def test_aneurysm_local_and_absolute_for_mfr() -> None:
+    """An aneurysm is local over its site and absolute for myofascial release."""
     aaa = cond("I71.40")
     (f,) = only(assess(patient(conditions=(aaa,))), "core.aneurysm")
     assert f.severity is Severity.LOCAL
@@ -602,6 +534,7 @@ def _pregnant(weeks: int, high_risk: bool = False) -> Patient:
 
 
 def test_pregnancy_by_stage() -> None:
+    """Pregnancy findings change with the stage of pregnancy."""
     early = {f.action for f in only(assess(_pregnant(10)), "core.pregnancy")}
     assert early == {Action.LIMIT_PRESSURE, Action.MONITOR}
     late = only(assess(_pregnant(30)), "core.pregnancy")
@@ -618,6 +551,7 @@ def test_pregnancy_weeks_advance_with_the_date() -> None:
 
 
 def test_high_risk_pregnancy_defers() -> None:
+    """A high-risk pregnancy is absolute and defers treatment."""
     result = assess(_pregnant(25, high_risk=True))
     assert any(f.severity is Severity.ABSOLUTE for f in only(result, "core.pregnancy"))
     assert result.status is ScreeningStatus.DEFER
@@ -626,6 +560,7 @@ def test_high_risk_pregnancy_defers() -> None:
 
 
 def test_pregnancy_negative() -> None:
+    """No pregnancy, or a postpartum code, raises no pregnancy finding."""
     assert not only(assess(patient()), "core.pregnancy")
     assert not only(assess(patient(conditions=(cond("Z39.2"),))), "core.pregnancy")
 
@@ -635,12 +570,14 @@ def test_pregnancy_negative() -> None:
 
 @pytest.mark.parametrize("code", ["G62.9", "E11.42", "E10.40"])
 def test_neuropathy(code: str) -> None:
+    """Neuropathy limits pressure over the whole body."""
     (f,) = only(assess(patient(conditions=(cond(code),))), "core.neuropathy")
     assert f.max_grade is PressureGrade.HEAVY_LOTIONING
     assert f.whole_body
 
 
 def test_reduced_sensation_flag_and_negative() -> None:
+    """The reduced sensation flag raises neuropathy; diabetes alone does not."""
     flagged = patient(flags=frozenset({RiskFlag.REDUCED_SENSATION}))
     assert only(assess(flagged), "core.neuropathy")
     assert not only(assess(patient(conditions=(cond("E11.9"),))), "core.neuropathy")
@@ -657,6 +594,7 @@ def test_reduced_sensation_flag_and_negative() -> None:
     ],
 )
 def test_herniated_disc_is_local_over_its_level(code: str, regions: set[BodyRegion]) -> None:
+    """A herniated disc is local over the spinal level of its code."""
     (f,) = only(assess(patient(conditions=(cond(code),))), "core.herniated_disc")
     assert f.severity is Severity.LOCAL
     assert {s.region for s in f.regions} == regions
@@ -669,6 +607,7 @@ def test_herniated_disc_negative() -> None:
 
 
 def test_lymphedema_and_at_risk_limb() -> None:
+    """Lymphedema and an at-risk limb are local and avoid deep pressure."""
     (f,) = only(
         assess(patient(conditions=(cond("I97.2", R.UPPER_LIMB, Laterality.LEFT),))),
         "core.lymphedema",
@@ -684,6 +623,7 @@ def test_lymphedema_and_at_risk_limb() -> None:
 
 
 def test_neck_conditions() -> None:
+    """Neck vessel and thyroid conditions are local over the neck."""
     (f,) = only(assess(patient(conditions=(cond("I65.21"),))), "core.neck_vessels_thyroid")
     assert sites(f) == {(R.NECK, None)}
     assert only(assess(patient(conditions=(cond("E05.90"),))), "core.neck_vessels_thyroid")
@@ -698,6 +638,7 @@ def test_neck_conditions() -> None:
 
 
 def test_certification() -> None:
+    """Modalities needing certification raise a relative finding to monitor."""
     mld = plan(tech("core.lymphatic_drainage", R.ABDOMEN))
     (f,) = only(assess(patient(), mld), "core.certification")
     assert f.severity is Severity.RELATIVE
@@ -721,6 +662,7 @@ def test_certification() -> None:
 
 
 def test_healthy_patient_is_clear() -> None:
+    """A healthy patient has no findings and a clear status."""
     result = assess(patient())
     assert result.findings == ()
     assert result.status is ScreeningStatus.CLEAR
@@ -739,16 +681,19 @@ def test_healthy_patient_is_clear() -> None:
     ],
 )
 def test_aneurysm_regions_from_codes(code: str, regions: set[BodyRegion]) -> None:
+    """An aneurysm takes its regions from its code."""
     (f,) = only(assess(patient(conditions=(cond(code),))), "core.aneurysm")
     assert {s.region for s in f.regions} == regions
 
 
 def test_surgery_after_the_screening_date_is_ignored() -> None:
+    """Surgery after the screening date raises no finding."""
     future = Surgery(procedure="planned", performed_on=ON + dt.timedelta(days=3), region=R.ABDOMEN)
     assert not only(assess(patient(surgeries=(future,))), "core.recent_surgery")
 
 
 def test_pelvic_lymph_node_removal_puts_the_legs_at_risk() -> None:
+    """Pelvic lymph node removal puts the legs at risk of lymphedema."""
     pelvic = _surgery(400, region=R.PELVIS, laterality=None, lymph_nodes_removed=True)
     (f,) = only(assess(patient(surgeries=(pelvic,))), "core.lymphedema")
     assert sites(f) == {(R.LOWER_LIMB, None)}
@@ -758,6 +703,7 @@ def test_pelvic_lymph_node_removal_puts_the_legs_at_risk() -> None:
 
 
 def test_certification_ignores_modalities_without_requirements() -> None:
+    """The certification rule lists only modalities that need a certification."""
     mixed = plan(tech("core.lymphatic_drainage", R.ABDOMEN), tech("core.swedish", R.NECK))
     (f,) = only(assess(patient(), mixed), "core.certification")
     assert f.modalities == {"core.lymphatic_drainage"}

@@ -9,27 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
 
+from factories import assess, cond, only, patient, plan, session, sites, tech
 from medmassage.anatomy import BodyRegion, Laterality, regions_overlap
 from medmassage.codes import Coding
 from medmassage.contraindications import (
-    Assessment,
     EvidenceLevel,
     Finding,
     Policy,
     RuleSet,
-    ScreeningContext,
 )
 from medmassage.contraindications import _core as builtin
 from medmassage.contraindications._core._base import code_regions, code_side
-from medmassage.diagnosis import Diagnosis
-from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
+from medmassage.modalities import PressureGrade
 from medmassage.patient import (
-    AdministrativeSex,
     Allergy,
     AllergyCategory,
     Clearance,
@@ -44,93 +40,13 @@ from medmassage.patient import (
     RiskFlag,
     Surgery,
 )
-from medmassage.plans import PlannedTechnique, TreatmentPlan
-from medmassage.sessions import Session, TechniqueSegment
+from medmassage.sessions import TechniqueSegment
 from medmassage.units import Duration, Pressure
 
 ON = dt.date(2026, 3, 2)
 R = BodyRegion
 L = Laterality
 RULES = RuleSet(builtin.BUILTIN_RULES)
-
-
-def cond(code: str, region: BodyRegion | None = None, side: Laterality | None = None) -> Condition:
-    return Condition(code=Coding.icd10cm(code), region=region, laterality=side)
-
-
-def patient(**kw: Any) -> Patient:
-    kw.setdefault("sex", AdministrativeSex.FEMALE)
-    return Patient(id="p-1", birth_date=dt.date(1970, 6, 1), **kw)
-
-
-def tech(
-    modality: str = "core.swedish",
-    region: BodyRegion = R.THORACIC_SPINE,
-    side: Laterality | None = None,
-) -> PlannedTechnique:
-    modality_def = BUILTIN_MODALITIES[modality]
-    return PlannedTechnique(
-        modality=modality,
-        region=region,
-        laterality=side,
-        duration=Duration(20, "min"),
-        min_grade=modality_def.min_grade,
-        max_grade=modality_def.max_grade,
-    )
-
-
-def plan(*techniques: PlannedTechnique) -> TreatmentPlan:
-    return TreatmentPlan(
-        id="plan-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        diagnoses=(Diagnosis(coding=Coding.icd10cm("M54.50")),),
-        techniques=techniques or (tech(),),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=6,
-        start_date=dt.date(2026, 2, 2),
-    )
-
-
-def session(*segments: TechniqueSegment) -> Session:
-    return Session(
-        id="s-1",
-        patient_id="p-1",
-        practitioner_id="pr-1",
-        start=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
-        duration=Duration(60, "min"),
-        segments=segments,
-    )
-
-
-def assess(
-    pt: Patient,
-    pl: TreatmentPlan | None = None,
-    *,
-    sess: Session | None = None,
-    policy: Policy | None = None,
-    on: dt.date = ON,
-) -> Assessment:
-    ctx = ScreeningContext(
-        patient=pt,
-        plan=pl or plan(),
-        session=sess,
-        on=on,
-        modalities=BUILTIN_MODALITIES,
-        policy=policy or Policy(),
-    )
-    result = RULES.assess(ctx, strict=True)
-    assert not result.failures
-    return result
-
-
-def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
-    return result.for_rule(rule_id)
-
-
-def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
-    return {(s.region, s.laterality) for s in f.regions}
 
 
 # -- regions and sides from the code -----------------------------------------------------

@@ -61,6 +61,7 @@ def seg(modality: str, region: BodyRegion, **kw: object) -> TechniqueSegment:
 
 
 def test_bundled_herniated_disc_case_reports_the_local_lumbar_finding() -> None:
+    """The bundled case reports one local finding over the lumbar disc."""
     case = from_json(Case, EXAMPLE.read_bytes())
     result = screen(case.patient, case.plan, on=case.plan.start_date)
     disc = result.for_rule("core.herniated_disc")
@@ -76,6 +77,7 @@ def test_bundled_herniated_disc_case_reports_the_local_lumbar_finding() -> None:
 
 
 def test_deep_tissue_over_the_lumbar_disc_is_a_violation() -> None:
+    """Deep tissue over the lumbar disc is a grade violation of the disc rule."""
     patient, plan = example_patient_and_plan()
     s = session(
         seg("core.deep_tissue", R.LUMBAR_SPINE, grade=PressureGrade.DEEP),
@@ -89,6 +91,7 @@ def test_deep_tissue_over_the_lumbar_disc_is_a_violation() -> None:
 
 
 def test_light_work_over_the_disc_is_fine() -> None:
+    """Light work over the disc gives no violation and a modify status."""
     patient, plan = example_patient_and_plan()
     s = session(seg("core.swedish", R.LUMBAR_SPINE, grade=PressureGrade.LIGHT_LOTIONING))
     result = screen(patient, plan, session=s)
@@ -147,6 +150,7 @@ def test_default_date_is_the_plan_start_without_a_session() -> None:
 
 
 def test_policy_is_passed_through() -> None:
+    """A policy given to screen reclassifies findings."""
     patient, plan = example_patient_and_plan()
     policy = Policy(severities={"core.herniated_disc": Severity.ABSOLUTE})
     result = screen(patient, plan, on=dt.date(2026, 1, 15), policy=policy)
@@ -155,6 +159,7 @@ def test_policy_is_passed_through() -> None:
 
 
 def test_strict_mode() -> None:
+    """A broken rule makes screening indeterminate, or raises in strict mode."""
     patient, plan = example_patient_and_plan()
 
     @attrs.frozen(kw_only=True)
@@ -175,6 +180,7 @@ def test_strict_mode() -> None:
 
 
 def test_bad_arguments_are_validation_errors() -> None:
+    """Bad screen arguments raise ValidationError naming them."""
     patient, plan = example_patient_and_plan()
     with pytest.raises(ValidationError, match="registry"):
         screen(patient, plan, registry="default")  # type: ignore[arg-type]
@@ -183,6 +189,7 @@ def test_bad_arguments_are_validation_errors() -> None:
 
 
 def test_assessment_json_has_no_identity() -> None:
+    """The assessment JSON contains no identity or free text."""
     patient, plan = example_patient_and_plan()
     patient = attrs.evolve(
         patient,
@@ -206,6 +213,7 @@ def test_assessment_json_has_no_identity() -> None:
 
 
 def test_cli_screen_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """``screen --on`` prints the status of the bundled example on that date."""
     from medmassage.cli import main
 
     assert main(["screen", str(EXAMPLE), "--on", "2026-01-12"]) == 0
@@ -217,6 +225,7 @@ def test_cli_screen_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_screen_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``screen --json --session`` writes the assessment of that session as JSON."""
     from medmassage.cli import main
 
     assert main(["screen", str(EXAMPLE), "--json", "--session", "ses-1"]) == 0
@@ -265,6 +274,7 @@ def test_cli_screen_bad_input(
     args: list[str],
     message: str,
 ) -> None:
+    """``screen`` on bad input exits 2 with a message."""
     from medmassage.cli import main
 
     path = EXAMPLE
@@ -276,6 +286,7 @@ def test_cli_screen_bad_input(
 
 
 def test_cli_screen_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """``screen`` on a missing file exits 2 saying it cannot read it."""
     from medmassage.cli import main
 
     assert main(["screen", "/nonexistent/file.json"]) == 2
@@ -283,6 +294,7 @@ def test_cli_screen_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_deep_tissue_planned_over_the_disc_is_a_plan_conflict() -> None:
+    """Deep tissue planned over the disc is a grade plan conflict."""
     patient, plan = example_patient_and_plan()
     deep = attrs.evolve(
         plan.techniques[0],
@@ -298,6 +310,7 @@ def test_deep_tissue_planned_over_the_disc_is_a_plan_conflict() -> None:
 
 
 def test_render_shows_limits_conflicts_failures_and_reclassification() -> None:
+    """The text rendering shows limits, conflicts, failures and reclassification."""
     from medmassage._commands.screen import render
     from medmassage.contraindications import Assessment, RuleFailure
 

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import record_session
 from medmassage.exceptions import SchemaVersionError, UsageError, ValidationError
 from medmassage.modalities import PressureGrade
 from medmassage.plans import Goal
@@ -31,14 +32,7 @@ START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=DENVER)
 
 
 def session(**kw: Any) -> mm.Session:
-    base: dict[str, Any] = {
-        "id": "s-1",
-        "patient_id": "pt-1",
-        "practitioner_id": "pr-1",
-        "start": START,
-        "duration": mm.Duration(0.5, "h"),
-    }
-    return mm.Session(**{**base, **kw})
+    return record_session(START, **{"duration": mm.Duration(0.5, "h"), **kw})
 
 
 def paths(exc: pytest.ExceptionInfo[ValidationError]) -> set[tuple[str, str]]:
@@ -46,6 +40,7 @@ def paths(exc: pytest.ExceptionInfo[ValidationError]) -> set[tuple[str, str]]:
 
 
 def test_document_shape() -> None:
+    """A document starts with its schema version."""
     data = to_dict(session())
     assert next(iter(data)) == "schema_version"
     assert data["schema_version"] == SCHEMA_VERSION == 1
@@ -56,12 +51,14 @@ def test_document_shape() -> None:
 
 
 def test_lumbar_example_round_trips_exactly(lumbar_text: str) -> None:
+    """The lumbar example round-trips to the same text and the same case."""
     case = from_json(mm.Case, lumbar_text)
     assert to_json(case, indent=2) + "\n" == lumbar_text
     assert from_json(mm.Case, lumbar_text.encode("utf-8")) == case
 
 
 def test_units_keep_the_users_spelling() -> None:
+    """Units keep the spelling the user gave them."""
     seg = mm.TechniqueSegment(
         modality="core.trigger_point",
         region=mm.BodyRegion.HIP,
@@ -87,6 +84,7 @@ def test_units_keep_the_users_spelling() -> None:
     ],
 )
 def test_time_zones_round_trip(tz: dt.tzinfo) -> None:
+    """Datetimes round-trip with their time zone and offset."""
     s = session(start=dt.datetime(2026, 7, 1, 8, 15, 30, 123456, tzinfo=tz))
     back = from_json(mm.Session, to_json(s))
     assert back.start == s.start
@@ -98,6 +96,7 @@ def test_time_zones_round_trip(tz: dt.tzinfo) -> None:
 
 def test_ambiguous_time_keeps_its_fold() -> None:
     # 2026-11-01 01:30 happens twice in New York; fold=1 is the second (EST, -05:00).
+    """An ambiguous local time keeps its fold through JSON."""
     ny = zoneinfo.ZoneInfo("America/New_York")
     s = session(start=dt.datetime(2026, 11, 1, 1, 30, tzinfo=ny, fold=1))
     text = to_json(s)
@@ -112,6 +111,7 @@ def test_ambiguous_time_keeps_its_fold() -> None:
 # from_json refuses  its own to_json output ('offset that matches the time zone'); the model
 # should refuse  non-existent local times or serialization should read them back
 def test_nonexistent_local_time_round_trips_or_is_refused() -> None:
+    """A nonexistent local time either round-trips exactly or is refused."""
     ny = zoneinfo.ZoneInfo("America/New_York")
     start = dt.datetime(2026, 3, 8, 2, 30, tzinfo=ny)
     try:
@@ -125,6 +125,7 @@ def test_nonexistent_local_time_round_trips_or_is_refused() -> None:
 # microseconds was accepted but read back as UTC (CPython 3.11 fromisoformat drops
 # '+00:00:00.000003'), so the instant changed in a round trip; now refused up front.
 def test_sub_second_fixed_offset_is_refused() -> None:
+    """A fixed offset with sub-second precision is refused at ``start``."""
     tz = dt.timezone(dt.timedelta(microseconds=3))
     with pytest.raises(ValidationError) as info:
         session(start=dt.datetime(2026, 1, 1, tzinfo=tz))
@@ -147,6 +148,7 @@ def test_sub_second_fixed_offset_is_refused() -> None:
     ],
 )
 def test_bad_datetimes(stamp: str, code: str) -> None:
+    """Malformed datetimes are refused with their rule at ``start``."""
     data = to_dict(session())
     data["start"] = stamp
     with pytest.raises(ValidationError) as info:
@@ -155,6 +157,7 @@ def test_bad_datetimes(stamp: str, code: str) -> None:
 
 
 def test_strict_structuring_reports_every_problem() -> None:
+    """Structuring reports every problem of a document at once."""
     data = to_dict(
         session(
             segments=(
@@ -206,6 +209,7 @@ def test_strict_structuring_reports_every_problem() -> None:
     ],
 )
 def test_field_type_errors(field: str, value: Any, code: str) -> None:
+    """Fields of the wrong JSON type are reported at their path."""
     data = to_dict(session())
     data[field] = value
     with pytest.raises(ValidationError) as info:
@@ -214,6 +218,7 @@ def test_field_type_errors(field: str, value: Any, code: str) -> None:
 
 
 def test_scalars_are_not_coerced() -> None:
+    """Scalars are not coerced from strings or other types."""
     g = to_dict(Goal(id="g", instrument="odi", target=1, comparator=mm.Comparator.AT_MOST))
     assert from_dict(Goal, {**g, "target": 2.5}).target == 2.5
     for bad in ("1", True, None):
@@ -238,6 +243,7 @@ def test_scalars_are_not_coerced() -> None:
 
 
 def test_validation_rules_apply_after_structuring() -> None:
+    """Model validation rules apply to decoded documents."""
     data = to_dict(session())
     data["duration"] = {"value": 0, "unit": "min"}
     with pytest.raises(ValidationError) as info:
@@ -246,6 +252,7 @@ def test_validation_rules_apply_after_structuring() -> None:
 
 
 def test_int_enum_and_frozensets() -> None:
+    """Int enums are written as numbers and frozensets round-trip."""
     seg = mm.TechniqueSegment(
         modality="core.swedish",
         region=mm.BodyRegion.NECK,
@@ -273,6 +280,7 @@ def test_int_enum_and_frozensets() -> None:
 
 
 def test_physical_measurements_dispatch_on_dimension() -> None:
+    """Physical measurements are decoded by their dimension."""
     taken = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for trials in (
         (mm.Pressure(2.1, "kgf/cm**2"), mm.Pressure(210, "kPa")),
@@ -297,6 +305,7 @@ def test_physical_measurements_dispatch_on_dimension() -> None:
 
 
 def test_item_responses() -> None:
+    """Item responses keep their JSON types through a round trip."""
     taken = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     m = mm.OutcomeMeasure(
         instrument="hit6", taken_at=taken, responses=(1, 2.5, True, "never", None)
@@ -315,6 +324,7 @@ def test_item_responses() -> None:
 
 
 def test_schema_versions() -> None:
+    """An unsupported schema version raises SchemaVersionError at ``schema_version``."""
     data = to_dict(session())
     for version in (None, "1", 1.0):
         with pytest.raises(SchemaVersionError):
@@ -332,6 +342,8 @@ def test_schema_versions() -> None:
 
 
 def test_migrations_upgrade_older_documents() -> None:
+    """Migrations upgrade older documents to the target version."""
+
     @attrs.frozen(kw_only=True)
     class Thing:
         name: str
@@ -359,6 +371,7 @@ def test_migrations_upgrade_older_documents() -> None:
 
 
 def test_from_dict_and_from_json_reject_non_documents() -> None:
+    """Decoding something that is not a document raises ValidationError at the root."""
     with pytest.raises(ValidationError) as info:
         from_dict(mm.Session, [1, 2])  # type: ignore[arg-type]
     assert paths(info) == {("", "type")}
@@ -422,6 +435,7 @@ def _nested(depth: int) -> str:
 
 
 def test_amendment_trails_are_read_and_nesting_refused() -> None:
+    """Amendment trails are read and nested amendments refused."""
     assert _nested(1) == "accepted"
     assert _nested(20) == "refused ['nested_amendments']"
 
@@ -429,10 +443,12 @@ def test_amendment_trails_are_read_and_nesting_refused() -> None:
 def test_deeply_nested_amendments_are_refused_promptly() -> None:
     # Regression: structuring retried failed items, so past the recursion limit every
     # level structured its subtree twice (2**depth time); now refused within the timeout.
+    """Deeply nested amendments are refused by the depth limit."""
     assert _nested(400) == "refused ['limit_depth']"
 
 
 def test_converters() -> None:
+    """The default converter is shared and make_converter builds a new one."""
     assert get_converter() is get_converter()
     assert make_converter() is not get_converter()
     conv = make_converter()
@@ -440,6 +456,7 @@ def test_converters() -> None:
 
 
 def test_to_json_is_compact_and_unicode() -> None:
+    """to_json writes compact JSON with unescaped Unicode."""
     n = mm.SoapNote(subjective="Schmerz \u00fcber L4 \U0001f600")
     text = to_json(n)
     assert "\u00fc" in text
@@ -458,6 +475,7 @@ class Painted:
 
 
 def test_str_enums_and_item_response_hooks() -> None:
+    """String enums decode by value and unknown values are refused."""
     from medmassage.outcomes import ItemResponse
 
     assert from_dict(Painted, {"schema_version": 1, "colour": "red"}).colour is Colour.RED

@@ -59,6 +59,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_discovery_reads_both_distributions_metadata() -> None:
+    """Discovery reads the name and version metadata of both installed plugin distributions."""
     infos = {(i.group, i.name): i for i in discover()}
     cupping = infos[(MODALITIES_GROUP, "cupping.dry_cupping")]
     assert cupping.version == "0.1.0"
@@ -69,6 +70,7 @@ def test_discovery_reads_both_distributions_metadata() -> None:
 
 
 def test_default_registry_collects_every_broken_entry_point() -> None:
+    """The default registry records every broken entry point with its failure kind and cause."""
     reg = get_default_registry()
     by_name = {(f.name, f.distribution): f for f in reg.failures}
     assert by_name[("broken.import_error", BROKEN)].kind == "import"
@@ -88,6 +90,7 @@ def test_default_registry_collects_every_broken_entry_point() -> None:
 
 
 def test_broken_rule_plugin_makes_screening_indeterminate() -> None:
+    """A rule plugin that fails to load makes screening indeterminate, never all clear."""
     patient, plan = example_patient_and_plan()
     result = screen(patient, plan)
     assert result.status is ScreeningStatus.INDETERMINATE
@@ -95,6 +98,7 @@ def test_broken_rule_plugin_makes_screening_indeterminate() -> None:
 
 
 def test_preferring_the_cupping_distribution() -> None:
+    """Preferring a distribution resolves a duplicate modality to it and disables the other."""
     reg = make_registry(prefer={"cupping.dry_cupping": CUPPING})
     assert reg.source(MODALITIES_GROUP, "cupping.dry_cupping").distribution == CUPPING
     assert f"{BROKEN}[cupping.dry_cupping]" in reg.disabled
@@ -130,6 +134,7 @@ def _cupping_case() -> tuple[object, object, Session]:
 
 
 def test_the_cupping_plugin_screens_for_real() -> None:
+    """The installed cupping plugin loads cleanly and its rules take part in screening."""
     reg = make_registry(block=[BROKEN])
     assert reg.failures == ()
     patient, plan, session = _cupping_case()
@@ -145,6 +150,7 @@ def test_the_cupping_plugin_screens_for_real() -> None:
 
 
 def test_allow_list_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An allow-list from the environment loads only the named distributions."""
     monkeypatch.setenv("MEDMASSAGE_PLUGINS", CUPPING)
     reg = get_default_registry()
     assert reg.failures == ()
@@ -155,6 +161,7 @@ def test_allow_list_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_cli_plugins_check(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``plugins --check`` exits 1 and names the broken distribution and entry point."""
     assert main(["plugins", "--check"]) == 1
     out = capsys.readouterr().out
     assert "medmassage-broken 0.0.1 [broken.wrong_type]" in out

@@ -1,0 +1,163 @@
+"""Shared factories for building valid records in tests.
+
+Import them as ``from factories import ...`` (``tests`` is on the pytest and mypy paths).
+Each factory builds a record that passes validation, so a test changes only the fields
+it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from medmassage.anatomy import BodyRegion, Laterality
+from medmassage.codes import Coding
+from medmassage.contraindications import Assessment, Finding, Policy, RuleSet, ScreeningContext
+from medmassage.contraindications import _core as builtin
+from medmassage.diagnosis import Diagnosis
+from medmassage.modalities import BUILTIN_MODALITIES
+from medmassage.patient import AdministrativeSex, ClinicalStatus, Condition, Patient
+from medmassage.plans import PlannedTechnique, TreatmentPlan
+from medmassage.practitioners import Practitioner
+from medmassage.sessions import Session, TechniqueSegment, VitalSigns
+from medmassage.units import Duration
+
+#: The screening date :func:`assess` uses unless told otherwise.
+SCREENING_DAY = dt.date(2026, 3, 2)
+#: The built-in contraindication rules, as one rule set.
+BUILTIN_RULE_SET = RuleSet(builtin.BUILTIN_RULES)
+#: Start of the sessions built by :func:`timed_session`.
+TIMED_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def cond(
+    code: str,
+    region: BodyRegion | None = None,
+    side: Laterality | None = None,
+    status: ClinicalStatus = ClinicalStatus.ACTIVE,
+) -> Condition:
+    """Return a condition with the ICD-10-CM *code*, optionally at a region and side."""
+    return Condition(code=Coding.icd10cm(code), region=region, laterality=side, status=status)
+
+
+def patient(**kw: Any) -> Patient:
+    """Return patient ``p-1``, born 1970-06-01, female unless *kw* says otherwise."""
+    kw.setdefault("sex", AdministrativeSex.FEMALE)
+    return Patient(id="p-1", birth_date=dt.date(1970, 6, 1), **kw)
+
+
+def tech(
+    modality: str = "core.swedish",
+    region: BodyRegion = BodyRegion.THORACIC_SPINE,
+    side: Laterality | None = None,
+) -> PlannedTechnique:
+    """Return a 20-minute planned technique within the grade range of a built-in modality."""
+    modality_def = BUILTIN_MODALITIES[modality]
+    return PlannedTechnique(
+        modality=modality,
+        region=region,
+        laterality=side,
+        duration=Duration(20, "min"),
+        min_grade=modality_def.min_grade,
+        max_grade=modality_def.max_grade,
+    )
+
+
+def plan(*techniques: PlannedTechnique) -> TreatmentPlan:
+    """Return plan ``plan-1`` of patient ``p-1`` for low back pain, twice a week for six weeks."""
+    return TreatmentPlan(
+        id="plan-1",
+        patient_id="p-1",
+        practitioner_id="pr-1",
+        diagnoses=(Diagnosis(coding=Coding.icd10cm("M54.50")),),
+        techniques=techniques or (tech(),),
+        session_length=Duration(60, "min"),
+        sessions_per_week=2,
+        duration_weeks=6,
+        start_date=dt.date(2026, 2, 2),
+    )
+
+
+def session(*segments: TechniqueSegment, vitals: VitalSigns | None = None) -> Session:
+    """Return 60-minute session ``s-1`` of patient ``p-1`` on 2026-03-02 with *segments*."""
+    return Session(
+        id="s-1",
+        patient_id="p-1",
+        practitioner_id="pr-1",
+        start=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
+        duration=Duration(60, "min"),
+        segments=segments,
+        vitals=vitals,
+    )
+
+
+def timed_segment(
+    modality: str, minutes: float, region: BodyRegion = BodyRegion.NECK, **kw: object
+) -> TechniqueSegment:
+    """Return a segment of *modality* lasting *minutes* over *region* (neck by default)."""
+    return TechniqueSegment(
+        modality=modality,
+        region=region,
+        duration=Duration(minutes, "min"),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def timed_session(*segments: TechniqueSegment, length: float = 60, **kw: object) -> Session:
+    """Return session ``s1`` of patient ``p1`` at :data:`TIMED_START`, *kw* overriding fields."""
+    fields: dict[str, object] = {
+        "id": "s1",
+        "patient_id": "p1",
+        "practitioner_id": "t1",
+        "start": TIMED_START,
+        "duration": Duration(length, "min"),
+        "segments": segments,
+    }
+    fields.update(kw)
+    return Session(**fields)  # type: ignore[arg-type]
+
+
+def assess(
+    pt: Patient,
+    pl: TreatmentPlan | None = None,
+    *,
+    sess: Session | None = None,
+    practitioner: Practitioner | None = None,
+    policy: Policy | None = None,
+    on: dt.date = SCREENING_DAY,
+) -> Assessment:
+    """Screen *pt* with the built-in rules in strict mode, asserting that no rule failed."""
+    ctx = ScreeningContext(
+        patient=pt,
+        plan=pl or plan(),
+        session=sess,
+        on=on,
+        practitioner=practitioner,
+        modalities=BUILTIN_MODALITIES,
+        policy=policy or Policy(),
+    )
+    result = BUILTIN_RULE_SET.assess(ctx, strict=True)
+    assert not result.failures
+    return result
+
+
+def only(result: Assessment, rule_id: str) -> tuple[Finding, ...]:
+    """Return the findings of *result* raised by the rule *rule_id*."""
+    return result.for_rule(rule_id)
+
+
+def sites(f: Finding) -> set[tuple[BodyRegion, Laterality | None]]:
+    """Return the (region, side) pairs a finding applies to."""
+    return {(s.region, s.laterality) for s in f.regions}
+
+
+def record_session(start: dt.datetime, /, **kw: Any) -> Session:
+    """Return 60-minute session ``s-1`` of ``pt-1`` at *start*, *kw* overriding any field."""
+    base: dict[str, Any] = {
+        "id": "s-1",
+        "patient_id": "pt-1",
+        "practitioner_id": "pr-1",
+        "start": start,
+        "duration": Duration(60, "min"),
+    }
+    return Session(**{**base, **kw})
