@@ -8,14 +8,18 @@ it is about.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import Coding
 from medmassage.contraindications import Assessment, Finding, Policy, RuleSet, ScreeningContext
 from medmassage.contraindications import _core as builtin
 from medmassage.diagnosis import Diagnosis
-from medmassage.modalities import BUILTIN_MODALITIES
+from medmassage.exceptions import ValidationError
+from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import AdministrativeSex, ClinicalStatus, Condition, Patient
 from medmassage.plans import PlannedTechnique, TreatmentPlan
 from medmassage.practitioners import Practitioner
@@ -161,3 +165,74 @@ def record_session(start: dt.datetime, /, **kw: Any) -> Session:
         "duration": Duration(60, "min"),
     }
     return Session(**{**base, **kw})
+
+
+# -- records for the model tests ---------------------------------------------------
+
+#: Start of the sessions built by :func:`model_session`.
+MODEL_START = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC)
+
+
+def problems(call: Callable[[], object]) -> set[tuple[str, str]]:
+    """Run *call*, expecting a ValidationError; return its (path, code) pairs."""
+    with pytest.raises(ValidationError) as info:
+        call()
+    return {(p.path, p.code) for p in info.value.problems}
+
+
+def model_dx(code: str = "M54.50", **kw: Any) -> Diagnosis:
+    """Return a diagnosis with the ICD-10-CM *code* (default M54.50, low back pain)."""
+    return Diagnosis(coding=Coding.icd10cm(code), **kw)
+
+
+def model_technique(**kw: Any) -> PlannedTechnique:
+    """Return a planned Swedish technique over the lumbar spine, 20 min, grade 1-3."""
+    base: dict[str, Any] = {
+        "modality": "core.swedish",
+        "region": BodyRegion.LUMBAR_SPINE,
+        "duration": Duration(20, "min"),
+        "min_grade": PressureGrade.LIGHT_LOTIONING,
+        "max_grade": PressureGrade.SWEDISH,
+    }
+    return PlannedTechnique(**{**base, **kw})
+
+
+def model_plan(**kw: Any) -> TreatmentPlan:
+    """Return plan-1 (pt-1, pr-1): twice a week for 4 weeks from 2026-01-12, 60 min."""
+    base: dict[str, Any] = {
+        "id": "plan-1",
+        "patient_id": "pt-1",
+        "practitioner_id": "pr-1",
+        "diagnoses": (model_dx(),),
+        "techniques": (model_technique(),),
+        "session_length": Duration(60, "min"),
+        "sessions_per_week": 2,
+        "duration_weeks": 4,
+        "start_date": dt.date(2026, 1, 12),
+    }
+    return TreatmentPlan(**{**base, **kw})
+
+
+def model_segment(**kw: Any) -> TechniqueSegment:
+    """Return a 20-minute Swedish segment over the lumbar spine."""
+    base: dict[str, Any] = {
+        "modality": "core.swedish",
+        "region": BodyRegion.LUMBAR_SPINE,
+        "duration": Duration(20, "min"),
+    }
+    return TechniqueSegment(**{**base, **kw})
+
+
+def model_session(**kw: Any) -> Session:
+    """Return a session of plan-1 starting at :data:`MODEL_START`."""
+    return record_session(MODEL_START, **{"plan_id": "plan-1", **kw})
+
+
+def model_patient(**kw: Any) -> Patient:
+    """Return patient pt-1, female, born 1979-05-14."""
+    base: dict[str, Any] = {
+        "id": "pt-1",
+        "birth_date": dt.date(1979, 5, 14),
+        "sex": AdministrativeSex.FEMALE,
+    }
+    return Patient(**{**base, **kw})

@@ -40,3 +40,40 @@ def test_the_docstring_check_finds_an_undocumented_test(tmp_path: Path) -> None:
         "test_sample.py:1 test_bare",
         "test_sample.py:10 test_method",
     ]
+
+
+def _public_modules() -> tuple[str, ...]:
+    """The public modules, as the API reference lists them (docs/_ext/medmassage_docs.py)."""
+    source = (TESTS.parent / "docs" / "_ext" / "medmassage_docs.py").read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "PUBLIC_MODULES" for t in node.targets)
+            and isinstance(node.value, ast.Tuple)
+        ):
+            return tuple(ast.literal_eval(node.value))
+    raise AssertionError("PUBLIC_MODULES not found in the docs extension")
+
+
+#: Public modules whose tests live under another name, and why.
+ELSEWHERE = {
+    # The command line is tested per command: test_cli_validate.py, test_cli_fhir.py ...
+    "medmassage.cli": "test_cli_input.py",
+    # The testing package's helpers are what the plugin tests and the property tests use.
+    "medmassage.testing": "test_properties.py",
+    "medmassage.testing.plugins": "test_plugins.py",
+    "medmassage.testing.strategies": "test_properties.py",
+}
+
+
+def test_every_public_module_has_its_test_module() -> None:
+    """medmassage.x is tested in tests/test_x.py (or the module ELSEWHERE names)."""
+    modules = _public_modules()
+    assert len(modules) > 25
+    missing = []
+    for module in modules:
+        name = ELSEWHERE.get(module, f"test_{module.removeprefix('medmassage.')}.py")
+        if not (TESTS / name).is_file():
+            missing.append(f"{module}: tests/{name}")
+    assert missing == []
+    assert set(ELSEWHERE) <= set(modules)
