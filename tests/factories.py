@@ -11,13 +11,21 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 from medmassage.anatomy import BodyRegion, Laterality
 from medmassage.codes import Coding
-from medmassage.contraindications import Assessment, Finding, Policy, RuleSet, ScreeningContext
+from medmassage.contraindications import (
+    Assessment,
+    Finding,
+    Policy,
+    RuleSet,
+    ScreeningContext,
+    Severity,
+)
 from medmassage.contraindications import _core as builtin
-from medmassage.diagnosis import Diagnosis
+from medmassage.diagnosis import Diagnosis, Referral
 from medmassage.exceptions import ValidationError
 from medmassage.modalities import BUILTIN_MODALITIES, PressureGrade
 from medmassage.patient import AdministrativeSex, ClinicalStatus, Condition, Patient
@@ -236,3 +244,47 @@ def model_patient(**kw: Any) -> Patient:
         "sex": AdministrativeSex.FEMALE,
     }
     return Patient(**{**base, **kw})
+
+
+def care_plan(
+    weeks: int = 12, referral: Referral | None = None, start: dt.date = dt.date(2026, 3, 2)
+) -> TreatmentPlan:
+    """Return plan1 (p1, t1; M54.50): one Swedish technique, twice a week for *weeks*."""
+    return TreatmentPlan(
+        id="plan1",
+        patient_id="p1",
+        practitioner_id="t1",
+        diagnoses=(Diagnosis(coding=Coding.icd10cm("M54.50")),),
+        techniques=(
+            PlannedTechnique(
+                modality="core.swedish",
+                region=BodyRegion.LUMBAR_SPINE,
+                duration=Duration(30, "min"),
+                min_grade=PressureGrade.HEAVY_LOTIONING,
+                max_grade=PressureGrade.SWEDISH,
+            ),
+        ),
+        session_length=Duration(60, "min"),
+        sessions_per_week=2,
+        duration_weeks=weeks,
+        start_date=start,
+        referral=referral,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FailingRule:
+    """A plugin rule whose evaluation raises, as a broken one would: screening is indeterminate."""
+
+    id: str = "acme.failing"
+    title: str = "fails"
+    severity: Severity = Severity.RELATIVE
+    modalities: frozenset[str] = frozenset()
+    regions: frozenset[BodyRegion] = frozenset()
+    source: str = "test"
+    api_version: int = 1
+    triggers: None = None
+
+    def evaluate(self, context: ScreeningContext) -> list[Finding]:
+        """Fail as a broken plugin would."""
+        raise RuntimeError("broken plugin")

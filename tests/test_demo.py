@@ -251,28 +251,12 @@ def test_an_indeterminate_screening_is_not_billed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rule that fails makes every screening indeterminate: exit 1, nothing billed."""
-    import attrs
 
-    import medmassage as mm
     import medmassage.plugins
-
-    @attrs.frozen(kw_only=True)
-    class Failing:
-        id: str = "acme.failing"
-        title: str = "fails"
-        severity: mm.Severity = mm.Severity.RELATIVE
-        modalities: frozenset[str] = frozenset()
-        regions: frozenset[mm.BodyRegion] = frozenset()
-        source: str = "test"
-        api_version: int = 1
-        triggers: None = None
-
-        def evaluate(self, context: object) -> list[mm.Finding]:
-            raise RuntimeError("boom")
-
+    from factories import FailingRule
     from medmassage.testing.plugins import registry_from
 
-    registry = registry_from(rules=[Failing()])
+    registry = registry_from(rules=[FailingRule()])
     monkeypatch.setattr(medmassage.plugins, "get_default_registry", lambda: registry)
     (tmp_path / "case.json").write_text((EXAMPLES / "lumbar_disc_herniation.json").read_text())
     assert main(["demo", str(tmp_path), "-o", str(tmp_path / "out")]) == 1

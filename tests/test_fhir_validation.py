@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
-from medmassage.contraindications import ScreeningContext, Triggers
+from factories import FailingRule
 from medmassage.fhir import Resource, case_export
 from medmassage.screening import screen
 from medmassage.testing import strategies as mst
@@ -181,29 +181,11 @@ def test_a_partial_bundle_and_its_operation_outcome_validate() -> None:
     assert problems == []
 
 
-@attrs.frozen(kw_only=True)
-class _FailingRule:
-    """A plugin rule whose evaluation fails, so the screening is indeterminate."""
-
-    id: str = "acme.failing"
-    title: str = "fails"
-    severity: mm.Severity = mm.Severity.RELATIVE
-    modalities: frozenset[str] = frozenset()
-    regions: frozenset[mm.BodyRegion] = frozenset()
-    source: str = "test"
-    api_version: int = 1
-    triggers: Triggers | None = None
-
-    def evaluate(self, context: ScreeningContext) -> Iterable[mm.Finding]:
-        """Fail as a broken plugin would."""
-        raise RuntimeError("broken plugin")
-
-
 def test_an_indeterminate_screening_validates_as_a_detected_issue() -> None:
     """The high-severity 'indeterminate' DetectedIssue of a failed rule is valid FHIR."""
     lumbar = next(p for p in EXAMPLES if p.stem == "lumbar_disc_herniation")
     case = mm.from_json(mm.Case, lumbar.read_text(encoding="utf-8"))
-    assessment = mm.screen(case, registry=registry_from(rules=[_FailingRule()]))
+    assessment = mm.screen(case, registry=registry_from(rules=[FailingRule()]))
     assert assessment.indeterminate
     bundle = case_export(case, assessment=assessment).bundle
     problems, _ = fhir_problems(bundle)

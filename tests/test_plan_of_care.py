@@ -12,6 +12,7 @@ import json
 import attrs
 import pytest
 
+from factories import care_plan
 from factories import timed_segment as _segment
 from factories import timed_session as _session
 from medmassage import plan_of_care
@@ -20,7 +21,6 @@ from medmassage.anatomy import BodyRegion
 from medmassage.codes import Coding
 from medmassage.diagnosis import Diagnosis, Provider, ProviderRole, Referral
 from medmassage.exceptions import ValidationError
-from medmassage.modalities import PressureGrade
 from medmassage.plan_of_care import (
     MEDICARE_PLAN_OF_CARE,
     ComplianceFinding,
@@ -28,9 +28,8 @@ from medmassage.plan_of_care import (
     PlanOfCarePolicy,
     plan_of_care_status,
 )
-from medmassage.plans import PlannedTechnique, TreatmentPlan
+from medmassage.plans import TreatmentPlan
 from medmassage.sessions import Session, SessionStatus
-from medmassage.units import Duration
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -43,26 +42,8 @@ DX = Diagnosis(coding=Coding.icd10cm("M54.50"))
 
 
 def _plan(weeks: int = 12, referral: Referral | None = None) -> TreatmentPlan:
-    return TreatmentPlan(
-        id="plan1",
-        patient_id="p1",
-        practitioner_id="t1",
-        diagnoses=(DX,),
-        techniques=(
-            PlannedTechnique(
-                modality="core.swedish",
-                region=BodyRegion.LUMBAR_SPINE,
-                duration=Duration(30, "min"),
-                min_grade=PressureGrade.HEAVY_LOTIONING,
-                max_grade=PressureGrade.SWEDISH,
-            ),
-        ),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=weeks,
-        start_date=DAY0,
-        referral=referral,
-    )
+    """Plan1 from DAY0, twice a week for *weeks* (the shared factory)."""
+    return care_plan(weeks, referral, start=DAY0)
 
 
 def _visits(days: list[int]) -> list[Session]:

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
+from factories import care_plan
 from medmassage.advisories import AdvisoryLevel
 from medmassage.anatomy import BodyRegion
 from medmassage.cli import main
@@ -26,7 +27,6 @@ from medmassage.codes import Coding
 from medmassage.diagnosis import Diagnosis, Provider, ProviderRole, Referral
 from medmassage.evidence import EvidenceLevel
 from medmassage.exceptions import ValidationError
-from medmassage.modalities import PressureGrade
 from medmassage.plan_of_care import (
     MEDICARE_PLAN_OF_CARE,
     POLICY_RULES,
@@ -35,7 +35,7 @@ from medmassage.plan_of_care import (
     PlanOfCareStatus,
     plan_of_care_status,
 )
-from medmassage.plans import PlannedTechnique, TreatmentPlan
+from medmassage.plans import TreatmentPlan
 from medmassage.report import build_report
 from medmassage.sessions import Session, TechniqueSegment
 from medmassage.units import Duration
@@ -48,27 +48,9 @@ MD = Provider(name="Dr Certifier", role=ProviderRole.PHYSICIAN, npi="1234567893"
 
 
 def _plan(weeks: int = 20) -> TreatmentPlan:
+    """Plan1 from PLAN_START, referred by MD on 2026-02-20 (the shared factory)."""
     referral = Referral(id="r1", referrer=MD, diagnoses=(DX,), referred_on=dt.date(2026, 2, 20))
-    return TreatmentPlan(
-        id="plan1",
-        patient_id="p1",
-        practitioner_id="t1",
-        diagnoses=(DX,),
-        techniques=(
-            PlannedTechnique(
-                modality="core.swedish",
-                region=BodyRegion.LUMBAR_SPINE,
-                duration=Duration(30, "min"),
-                min_grade=PressureGrade.HEAVY_LOTIONING,
-                max_grade=PressureGrade.SWEDISH,
-            ),
-        ),
-        session_length=Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=weeks,
-        start_date=PLAN_START,
-        referral=referral,
-    )
+    return care_plan(weeks, referral, start=PLAN_START)
 
 
 def _visits(*days: dt.date) -> list[Session]:
