@@ -324,3 +324,31 @@ def test_known_codes_stay_valid_when_switching_modes() -> None:
     assert icd10cm_problems("M54.50") == []
     assert icd10cm_problems("M54.99", mode="format") == []
     assert icd10cm_problems("M54.99") != []
+
+
+def test_a_coding_built_from_its_code_reads_as_the_release_description() -> None:
+    """Coding.icd10cm("M51.26") takes the CMS description; a given display is kept as given."""
+    from medmassage.codes import lookup_icd10cm
+
+    coding = Coding.icd10cm("M5126")
+    assert coding.code == "M51.26"
+    assert coding.display == lookup_icd10cm("M51.26").description
+    assert coding.display == "Other intervertebral disc displacement, lumbar region"
+    assert Coding.icd10cm("M51.26", "lumbar disc").display == "lumbar disc"
+    assert Coding.icd10cm("Z99.99X").display is None  # not in the release: no display
+
+
+def test_reading_json_never_fills_a_display() -> None:
+    """A stored coding without a display is read exactly as written; a built one round-trips."""
+    import json
+
+    import medmassage as mm
+
+    text = json.dumps({"schema_version": 1, "coding": {"system": ICD10CM, "code": "M54.50"}})
+    bare = mm.from_json(mm.Diagnosis, text)
+    assert bare.coding.display is None
+    built = mm.Diagnosis(coding=Coding.icd10cm("M54.50"))
+    assert built.coding.display
+    again = mm.from_json(mm.Diagnosis, mm.to_json(built))
+    assert again == built
+    assert mm.to_json(again) == mm.to_json(built)

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 import attrs
 
 from ._validation import ENCODING_MESSAGE, encodable
-from .exceptions import Problem, UnknownCodeError, ValidationError
+from .exceptions import MedmassageError, Problem, UnknownCodeError, ValidationError
 
 if TYPE_CHECKING:
     from ._icd10cm import Table
@@ -170,7 +170,27 @@ class Coding:
 
     @classmethod
     def icd10cm(cls, code: str, display: str | None = None) -> Coding:
-        """Build an ICD-10-CM coding (any accepted form of *code*)."""
+        """Build an ICD-10-CM coding (any accepted form of *code*).
+
+        Without *display*, the coding takes the CMS description of *code* from
+        the release medmassage reads (`lookup_icd10cm`), so a diagnosis entered
+        by its code alone still reads as words in reports and the FHIR export.
+        A code the release does not have keeps no display (validation of the code
+        itself happens where the coding is used). The first such call reads the
+        release's descriptions (about 0.1 s); later ones are dictionary lookups.
+        Reading JSON never does this lookup: a stored coding is read exactly as
+        written.
+
+        >>> Coding.icd10cm("M51.26").display
+        'Other intervertebral disc displacement, lumbar region'
+        >>> Coding.icd10cm("M51.26", "disc").display
+        'disc'
+        """
+        if display is None and isinstance(code, str):
+            try:
+                display = lookup_icd10cm(code).description or None
+            except MedmassageError:
+                display = None
         return cls(system=ICD10CM, code=code, display=display)
 
     @classmethod
