@@ -69,7 +69,7 @@ from medmassage.units import Duration
 
 ON = dt.date(2026, 3, 2)
 
-# Screening-relevant codes (clinical.md 3.1 and the rules' ranges) and common
+# Screening-relevant codes (the CMS ICD-10-CM April 2026 release and the rules' ranges) and common
 # massage diagnoses that trigger nothing.
 RELEVANT = [
     "Z79.01", "I82.401", "Z86.718", "M81.0", "I10", "I16.0", "I50.9", "N17.9", "R50.9",

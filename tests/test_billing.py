@@ -1,8 +1,8 @@
 """Tests of timed-code billing and coding edits.
 
 The CMS 8-minute rule is the Medicare Claims Processing Manual (IOM 100-04)
-ch. 5 s. 20.2 C; the worked examples are those the project's clinical reference
-lists in section 4, each cited where it is tested. Plan-of-care compliance is
+ch. 5 s. 20.2 C; the worked examples are those of that section, each cited where it
+is tested. Plan-of-care compliance is
 tested in test_plan_of_care.py.
 """
 
@@ -61,7 +61,7 @@ from medmassage.units import Duration
 
 # -- the CMS table -------------------------------------------------------------------
 
-# Medicare Claims Processing Manual ch. 5 s. 20.2 C chart (clinical.md section 4):
+# Medicare Claims Processing Manual ch. 5 s. 20.2 C chart:
 # 1 unit >= 8 through 22, 2 >= 23 through 37, ..., 8 >= 113 through 127.
 TABLE = [(0, 0), (1, 0), (7, 0)] + [
     (m, units)
@@ -90,7 +90,7 @@ def test_table_continues_beyond_two_hours() -> None:
     assert total_units_for_minutes(143) == 10
 
 
-# -- CMS worked examples (clinical.md section 4) -------------------------------------
+# -- CMS worked examples (Pub. 100-04 ch. 5 s. 20.2) ----------------------------------
 
 
 def test_cms_example_1() -> None:
@@ -194,7 +194,7 @@ def test_two_ten_minute_codes() -> None:
     assert sum(timed_units({"97110": 10, "97112": 10}).values()) == 1
 
 
-# -- per-code rule (clinical.md section 4, AMA/CPT mid-point as commercial payers use it) --
+# -- per-code rule (AMA CPT mid-point rule, as commercial payers use it) -----------------
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_two_ten_minute_codes() -> None:
     ],
 )
 def test_per_code_versus_cms(minutes: dict[str, int], per_code: int, cms: int) -> None:
-    """clinical.md 4: '10+10 min of two codes = 2 units (CMS 1); 7+7 = 0 (CMS 1);
+    """CMS Pub. 100-04 ch. 5 s. 20.2: '10+10 min of two codes = 2 units (CMS 1); 7+7 = 0 (CMS 1);
     33+7 = 2 (CMS 3); 24+23 = 4 (CMS 3)' (mihamainc.com white paper; prompthealth.com;
     therapycomply.com).
     """
@@ -634,8 +634,8 @@ def test_session_argument_is_checked() -> None:
 
 
 def test_massage_and_manual_therapy_same_region() -> None:
-    """clinical.md 3.3: 97124 and 97140 'one or the other' for a session (secondary
-    sources); the official NCCI pair was not checked, so the edit says so."""
+    """97124 and 97140: 'one or the other' for a session (secondary sources); the
+    official NCCI pair was not checked, so the edit says so."""
     session = _session(_segment("core.swedish", 15), _segment("core.myofascial_release", 15))
     (edit,) = coding_edits(session)
     assert edit.code == "massage_and_manual_therapy_same_region"
@@ -729,7 +729,7 @@ def test_coding_edit_level_must_be_an_advisory_level() -> None:
 
 def test_diagnosis_edits_flag_non_billable_headers() -> None:
     """M54.5 is a header since 2021-10-01; its billable codes are M54.50/51/59
-    (clinical.md 3.1, CMS April 2026 release)."""
+    (CMS ICD-10-CM April 2026 release)."""
     (edit,) = diagnosis_edits([Diagnosis(coding=Coding.icd10cm("M54.5"))])
     assert edit.code == "diagnosis_not_billable"
     assert "M54.50, M54.51, M54.59" in edit.message

@@ -1,7 +1,6 @@
 """Tests of codings, ICD-10-CM formats, validation strictness and range matching.
 
-Codes are from the CMS ICD-10-CM April 1, 2026 release (the project's clinical
-reference, section 3.1).
+Codes are from the CMS ICD-10-CM April 1, 2026 release.
 """
 
 from __future__ import annotations
@@ -218,7 +217,7 @@ def test_module_exports_are_documented() -> None:
 @pytest.mark.parametrize(
     ("code", "pattern", "expected"),
     [
-        # clinical.md 2.3: acute DVT I82.4x; a block I80-I82
+        # ICD-10-CM tabular list: acute DVT I82.4x; a block I80-I82
         ("I82.401", "I82.4x", True),
         ("I82.409", "I82.4-", True),
         ("I82.4", "I82.4x", True),

@@ -513,7 +513,7 @@ def test_local_region_limit_violated_by_deep_tissue() -> None:
 
 
 def test_pressure_limit_in_any_units() -> None:
-    """4 kPa = 30.0 mmHg (1 mmHg = 0.133322 kPa, clinical.md section 6)."""
+    """4 kPa = 30.0 mmHg (1 mmHg = 133.322387415 Pa, NIST SP 811 B.8)."""
     limit = finding("x.p", max_pressure=Pressure(4, "kPa"))
     s = sess(
         segment("core.swedish", R.ABDOMEN, pressure=Pressure(29, "mmHg")),

@@ -1,7 +1,8 @@
 """Tests of the CPT table and the modality-to-CPT mapping.
 
-Code meanings and the default mapping follow the project's clinical reference,
-sections 2.4 (NMT billed 97140, not 97112) and 3.2 (CPT codes relevant to massage).
+Code meanings follow the AMA CPT Professional descriptors; the default mapping
+(NMT billed 97140, not 97112; deep tissue 97124) is documented on
+`medmassage.cpt.DEFAULT_CPT_MAPPING`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from medmassage.modalities import BUILTIN_MODALITIES
 
 @pytest.mark.parametrize("code", ["97124", "97140", "97112", "97530", "97110", "97116", "97035"])
 def test_timed_codes_are_15_minute_units(code: str) -> None:
-    """clinical.md 3.2: each of these is 'each 15 minutes'."""
+    """AMA CPT Professional descriptors: each of these is 'each 15 minutes'."""
     record = lookup_cpt(code)
     assert record.timed
     assert record.unit_minutes == 15
@@ -42,7 +43,7 @@ def test_untimed_codes(code: str) -> None:
 
 
 def test_hot_cold_packs_are_medicare_status_b() -> None:
-    """clinical.md 3.2: 97010 is Medicare status B (always bundled; palmettogba.com)."""
+    """CMS Medicare Physician Fee Schedule: 97010 has status B (always bundled)."""
     status = lookup_cpt("97010").medicare_status
     assert status is not None
     assert "status B" in status
@@ -88,11 +89,11 @@ def test_table_is_read_only() -> None:
 @pytest.mark.parametrize(
     ("modality", "cpt"),
     [
-        ("core.swedish", "97124"),  # clinical.md 3.2: massage = effleurage, petrissage, tapotement
-        ("core.myofascial_release", "97140"),  # 3.2: 97140 covers MFR
-        ("core.trigger_point", "97140"),  # 3.2: non-injectable trigger-point therapy
-        ("core.lymphatic_drainage", "97140"),  # 3.2: descriptor names MLD
-        ("core.neuromuscular", "97140"),  # 2.4: NMT billed 97140, not 97112
+        ("core.swedish", "97124"),  # CPT: massage = effleurage, petrissage...
+        ("core.myofascial_release", "97140"),  # CPT: 97140 covers MFR
+        ("core.trigger_point", "97140"),  # CPT: non-injectable trigger-point therapy
+        ("core.lymphatic_drainage", "97140"),  # CPT: descriptor names MLD
+        ("core.neuromuscular", "97140"),  # NMT billed 97140, not 97112 (medmassage.cpt)
         ("core.deep_tissue", "97124"),  # decision documented on DEFAULT_CPT_MAPPING
     ],
 )

@@ -64,10 +64,10 @@ def test_diagnosis_rules() -> None:
 
 
 def test_diagnosis_code_must_exist_unless_format_validation() -> None:
-    # M54.5 is a non-billable header (clinical.md 3.1): valid as a diagnosis.
+    # M54.5 is a non-billable header (CMS ICD-10-CM April 2026): valid as a diagnosis.
     """A diagnosis code must exist in the release unless format validation is on."""
     assert dx("M54.5").code == "M54.5"
-    # M72.20 does not exist (clinical.md 3.1: "M72.20 does not exist").
+    # M72.20 does not exist (not in the CMS ICD-10-CM April 2026 release).
     assert problems(lambda: dx("M72.20")) == {("coding.code", "icd10cm_unknown")}
     with icd10cm_validation("format"):
         assert dx("M72.20").code == "M72.20"

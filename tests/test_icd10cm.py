@@ -1,8 +1,8 @@
 """Tests of the ICD-10-CM code set: existence, billability, descriptions, ancestry.
 
 Every code here is from the CMS ICD-10-CM tabular list, April 1, 2026 release, as
-bundled in simple-icd-10-cm 1.5.0 (the project's clinical reference, section 3.1,
-which verified each one programmatically against that release).
+bundled in simple-icd-10-cm 1.5.0; each was checked programmatically against that
+release.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_release_is_april_2026() -> None:
     assert icd10cm_release() == dt.date(2026, 4, 1)
 
 
-# clinical.md 3.1, "Billable codes" column.
+# Billable codes of the CMS ICD-10-CM April 2026 release.
 BILLABLE = [
     ("M54.50", "Low back pain, unspecified"),
     ("M54.51", None),
@@ -71,7 +71,7 @@ BILLABLE = [
     ("D69.6", None),
 ]
 
-# clinical.md 3.1, "Non-billable header" column, with billable children named there.
+# Non-billable headers of the CMS ICD-10-CM April 2026 release, with billable children.
 HEADERS = [
     ("M54.5", ("M54.50", "M54.51", "M54.59")),
     ("M54.3", ("M54.30", "M54.31", "M54.32")),
@@ -89,7 +89,7 @@ HEADERS = [
     ("I83.9", None),
 ]
 
-# clinical.md 3.1: "G56.04 does not exist", "M72.20 does not exist".
+# Not in the CMS ICD-10-CM April 2026 release: G56.04, M72.20.
 MISSING = ["G56.04", "M72.20", "M54.99", "Z99.999"]
 
 
@@ -118,7 +118,7 @@ def test_headers_exist_and_are_not_billable(code: str, children: tuple[str, ...]
 
 
 def test_m54_5_is_a_header_naming_its_billable_children() -> None:
-    """M54.5 became a header on 2021-10-01 (clinical.md 3.1; icdlist.com/icd-10/M54.5)."""
+    """M54.5 became a header on 2021-10-01 (CMS ICD-10-CM FY2022 release, addenda)."""
     record = lookup_icd10cm("M54.5")
     assert record == Icd10cmCode(
         code="M54.5",
@@ -133,7 +133,7 @@ def test_m54_5_is_a_header_naming_its_billable_children() -> None:
 
 
 def test_m51_36_expanded_to_six_characters() -> None:
-    """clinical.md 3.1: M51.36 is a header by the April 2025 release -> M51.360...M51.369."""
+    """CMS ICD-10-CM: M51.36 is a header by the April 2025 release -> M51.360...M51.369."""
     descendants = lookup_icd10cm("M51.36").billable_descendants
     assert descendants[0] == "M51.360"
     assert descendants[-1] == "M51.369"

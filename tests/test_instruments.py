@@ -1,7 +1,6 @@
 """Tests of outcome instruments: scoring against published rules and worked examples.
 
-Sources are those of the project's clinical reference, section 1; each test names
-the one it checks.
+Each test names the published source (the instrument's paper or manual) it checks.
 """
 
 from __future__ import annotations
@@ -300,7 +299,7 @@ def test_mcid_needs_a_positive_threshold() -> None:
 
 
 def test_nprs_score_is_the_rating() -> None:
-    """NPRS: 0-10 rating, higher worse (clinical reference 1.1)."""
+    """NPRS: 0-10 rating, higher worse (Hawker et al., Arthritis Care Res 2011)."""
     assert score("nprs", [7]).value == 7
     assert score("nprs", 7).value == 7  # single-item instruments accept the bare rating
 
@@ -798,7 +797,7 @@ def test_rmdq_mcid() -> None:
 
 
 def test_ppt_converts_kgf_per_cm2_exactly() -> None:
-    """1 kgf/cm2 = 98.0665 kPa exactly (clinical reference 1.12 and 6)."""
+    """1 kgf/cm2 = 98.0665 kPa exactly (standard gravity, CGPM 1901; NIST SP 811 B.8)."""
     result = score("ppt", Pressure(4, "kgf/cm**2"))
     assert result.value == pytest.approx(392.266)
     assert result.unit == "kPa"

@@ -30,7 +30,7 @@ def test_builtin_modalities() -> None:
     for m in BUILTIN_MODALITIES.values():
         assert m.source.strip()
         assert m.min_grade <= m.max_grade
-    # MLD pressure ceiling "about 4 kPa" (clinical.md 2.4 / section 6).
+    # MLD pressure ceiling 4 kPa: medmassage's convention for Foldi's light pressure.
     assert LYMPHATIC_DRAINAGE.max_pressure == mm.Pressure(4, "kPa")
     assert LYMPHATIC_DRAINAGE.required_certifications == {"manual_lymphatic_drainage"}
     assert LYMPHATIC_DRAINAGE.allows_pressure(mm.Pressure(30, "mmHg"))

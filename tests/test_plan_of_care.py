@@ -1,7 +1,6 @@
 """Tests of plan-of-care compliance: certification, progress reports, referral limits.
 
-The rules are the Medicare Benefit Policy Manual ch. 15 s. 220 (clinical reference
-section 5).
+The rules are the Medicare Benefit Policy Manual (Pub. 100-02) ch. 15 s. 220.
 """
 
 from __future__ import annotations

@@ -195,7 +195,7 @@ def test_evolve_outcome_revalidates(m: mm.OutcomeMeasure) -> None:
 
 
 def test_curated_icd10cm_codes_are_real_and_billable() -> None:
-    # clinical.md section 3.1: billable codes of the CMS release of April 1, 2026.
+    # Billable codes of the CMS release of April 1, 2026.
     """The curated ICD-10-CM codes of the strategies exist and are billable."""
     for code in mst.ICD10CM_CODES:
         assert is_icd10cm_code(code), code

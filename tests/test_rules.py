@@ -157,7 +157,7 @@ def _code_sets() -> list[tuple[str, CodeSet]]:
 )
 def test_every_code_named_exists_in_the_cms_release(name: str, codes: CodeSet) -> None:
     """Every code, prefix and range end in the rules is in the CMS April 2026 tabular
-    (bundled in simple-icd-10-cm 1.5.0, clinical.md section 3.1)."""
+    (bundled in simple-icd-10-cm 1.5.0)."""
     from medmassage.codes import is_icd10cm_code
 
     for pattern in codes.patterns:

@@ -28,7 +28,7 @@ from medmassage.units import (
     set_unit_registry,
 )
 
-# -- conversions (clinical.md section 6) --------------------------------------------
+# -- conversions (NIST SP 811, appendix B.8) --------------------------------------------
 
 
 def test_kgf_per_cm2_is_exactly_98_0665_kpa() -> None:
@@ -44,7 +44,7 @@ def test_mmhg_is_133_322387415_pa() -> None:
 
 
 def test_mld_ceiling_4_kpa_is_30_00_mmhg() -> None:
-    # clinical.md section 6: "MLD: 4 kPa = 30.00 mmHg".
+    # 4 kPa / 0.133322387415 kPa per mmHg = 30.00 mmHg (NIST SP 811 B.8).
     """The 4 kPa lymphatic drainage ceiling is 30.00 mmHg."""
     assert round(Pressure(4, "kPa").m_as("mmHg"), 2) == 30.00
     assert Pressure(4, "kPa") > Pressure(29, "mmHg")

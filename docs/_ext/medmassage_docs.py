@@ -20,7 +20,8 @@ What it does, each explained where it is done:
    are not shown.
 5. Napoleon. ``"word: text"`` at the start of an attribute docstring is not
    read as an inline type: medmassage takes types from annotations only
-   (aesthetics.md 3.4), and its attribute docstrings are prose.
+   (PEP 526 annotations, which autodoc reads), and its attribute docstrings
+   are prose.
 """
 
 from __future__ import annotations
@@ -445,11 +446,6 @@ def _rule_page(rule: Any) -> str:
         )
         parts.append(_list_table(["Trigger", "Values"], [list(r) for r in rows], "20 80"))
     parts += [_heading("Source", "-"), "\n", _escape(rule.source), "\n\n"]
-    if "UNCONFIRMED" in (inspect.getdoc(kind) or "") + rule.source:
-        parts.append(
-            ".. note::\n\n   Part of this rule is marked UNCONFIRMED: the project could not "
-            "verify it in a primary source. See the text above.\n\n"
-        )
     if rule.severity is not Severity.INFORMATION:
         parts.append(
             "See :doc:`/concepts/screening` for how severities become a status, and how an "
