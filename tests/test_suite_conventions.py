@@ -77,3 +77,20 @@ def test_every_public_module_has_its_test_module() -> None:
             missing.append(f"{module}: tests/{name}")
     assert missing == []
     assert set(ELSEWHERE) <= set(modules)
+
+
+def test_no_shipped_file_cites_the_projects_private_notes() -> None:
+    """Sources are cited as published, never as the team's reference notes outside the repo."""
+    root = TESTS.parent
+    needles = ("clinical" + ".md", "project's clinical " + "reference", "../" + "shared")
+    found = []
+    for folder in ("src", "docs", "tests", "benchmarks", "examples"):
+        for path in sorted((root / folder).rglob("*")):
+            if (
+                path.suffix not in {".py", ".md", ".rst", ".toml", ".txt"}
+                or "generated" in path.parts
+            ):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{path.relative_to(root)}: {n}" for n in needles if n in text]
+    assert found == []
