@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 import pytest
-from hypothesis import assume, find, given, settings
+from hypothesis import Phase, assume, find, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
@@ -220,40 +221,47 @@ def test_every_pressure_unit_is_generated(unit: str) -> None:
     assert find(mst.pressures(), lambda p: p.unit == unit).unit == unit
 
 
+#: ``find`` searches deterministically (``derandomize``), without the example database,
+#: so that whether an optional field is reached does not depend on the run's seed; it
+#: returns the first example found (no shrinking, which is all the test's time otherwise).
+_FIND = settings(derandomize=True, database=None, max_examples=2000, phases=[Phase.generate])
+
+
 def test_optional_fields_are_generated() -> None:
-    """The strategies generate the optional fields too."""
-    patient = find(
-        mst.patients(),
-        lambda p: (
-            p.name is not None
-            and p.contact is not None
-            and p.contact.email is not None
-            and p.contact.phone is not None
-            and p.contact.address is not None
-            and p.pregnancy is not None
-            and any(c.note for c in p.conditions)
-        ),
+    """The strategies generate each optional field (each searched alone, deterministically)."""
+    patient_fields: dict[str, Callable[[mm.Patient], bool]] = {
+        "name": lambda p: p.name is not None,
+        "contact.email": lambda p: p.contact is not None and p.contact.email is not None,
+        "contact.phone": lambda p: p.contact is not None and p.contact.phone is not None,
+        "contact.address": lambda p: p.contact is not None and p.contact.address is not None,
+        "pregnancy": lambda p: p.pregnancy is not None,
+        "conditions[].note": lambda p: any(c.note for c in p.conditions),
+    }
+    for field, present in patient_fields.items():
+        found = find(mst.patients(), present, settings=_FIND)
+        assert present(found), field
+    session_fields: dict[str, Callable[[mm.Session], bool]] = {
+        "note.subjective": lambda s: s.note is not None and s.note.subjective is not None,
+        "amendments": lambda s: bool(s.amendments),
+        "vitals": lambda s: s.vitals is not None,
+        "segments[].pressure": lambda s: any(seg.pressure is not None for seg in s.segments),
+    }
+    for field, reached in session_fields.items():
+        session = find(mst.sessions(), reached, settings=_FIND)
+        assert reached(session), field
+    zoned = find(
+        mst.aware_datetimes(), lambda d: type(d.tzinfo).__name__ == "ZoneInfo", settings=_FIND
     )
-    assert patient.name is not None
-    session = find(
-        mst.sessions(),
-        lambda s: (
-            s.note is not None
-            and s.note.subjective is not None
-            and bool(s.amendments)
-            and s.vitals is not None
-            and any(seg.pressure is not None for seg in s.segments)
-        ),
-    )
-    assert session.amendments
-    zoned = find(mst.aware_datetimes(), lambda d: type(d.tzinfo).__name__ == "ZoneInfo")
     assert zoned.tzinfo is not None
     fixed = find(
         mst.aware_datetimes(),
         lambda d: isinstance(d.tzinfo, dt.timezone) and d.utcoffset() != dt.timedelta(0),
+        settings=_FIND,
     )
     assert fixed.utcoffset()
     measured = find(
-        mst.outcome_measures(), lambda m: any(isinstance(x, mm.Angle) for x in m.measurements)
+        mst.outcome_measures(),
+        lambda m: any(isinstance(x, mm.Angle) for x in m.measurements),
+        settings=_FIND,
     )
     assert measured.measurements
