@@ -221,6 +221,16 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "expected a folder" in capsys.readouterr().err
 
 
+def test_output_named_like_a_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``demo -o report.pdf`` is refused (status 2), not made into a folder named report.pdf."""
+    target = tmp_path / "report.pdf"
+    assert main(["demo", "-o", str(target)]) == 2
+    assert "give a folder name" in capsys.readouterr().err
+    assert not target.exists()
+
+
 def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
     """``demo --help`` lists 0 (a deferral is a correct outcome), 1, 2 and 74."""
     with pytest.raises(SystemExit) as info:

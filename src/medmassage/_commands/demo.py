@@ -114,10 +114,20 @@ def _case_files(folder: str | None) -> list[str]:
     return files
 
 
+#: Suffixes of the files the demo writes: ``-o`` names a folder, so a new folder with one
+#: of these names is a mistaken file name, refused rather than created.
+_FILE_SUFFIXES: Final = frozenset({".html", ".htm", ".pdf", ".json"})
+
+
 def _outdir(path: str) -> Path:
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError(f"-o {shown(path)}: exists and is not a folder")
+    if not out.exists() and out.suffix.lower() in _FILE_SUFFIXES:
+        raise InputError(
+            f"-o {shown(path)}: the demo writes a folder of reports and bundles; "
+            f"give a folder name (not a {out.suffix} file name)"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
