@@ -31,20 +31,21 @@ def case(lumbar_text: str) -> mm.Case:
 
 
 def test_lumbar_example_advisories(case: mm.Case) -> None:
-    """The bundled case has one advisory: the patient found session 1's pressure too firm."""
+    """The bundled case's advisories: sciatica is not in the history; session 1 was too firm."""
     # Sessions 2 and 3 record the trigger-point work as Walton grade 3 at 1.4 kgf/cm2
     # (137 kPa), inside the grade's bound; recorded at 4.5 kgf/cm2 (441 kPa) the grade
     # and the measurement contradict each other, which check() names.
-    (advisory,) = check(case, screening=False)
+    history, advisory = check(case, screening=False)
     session = case.sessions[1]
     heavy = attrs.evolve(session.segments[1], pressure=mm.Pressure(4.5, "kgf/cm**2"))
     segments = (session.segments[0], heavy, *session.segments[2:])
     session = attrs.evolve(session, segments=segments, signature=None)
     recorded = attrs.evolve(case, sessions=(case.sessions[0], session, *case.sessions[2:]))
-    assert [(a.code, a.path) for a in check(recorded, screening=False)[1:]] == [
+    assert [(a.code, a.path) for a in check(recorded, screening=False)[2:]] == [
         ("grade_pressure_mismatch", "sessions[1].segments[1].pressure"),
         ("unsigned", "sessions[1].signature"),
     ]
+    assert (history.code, history.path) == ("diagnosis_not_in_history", "plan.diagnoses[1]")
     assert advisory.code == "pressure_too_firm"
     assert advisory.path == "sessions[0].segments[1].feedback"
     assert advisory.level is AdvisoryLevel.WARNING

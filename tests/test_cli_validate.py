@@ -48,8 +48,8 @@ def test_validate_example_prints_a_readable_summary(capsys: pytest.CaptureFixtur
         "  minutes by modality: core.myofascial_release 45, core.neuromuscular 45, "
         "core.swedish 30, core.trigger_point 45" in lines
     )
-    # too firm; the screening's 'modify'
-    assert "  advisories: 2" in lines
+    # too firm; the screening's 'modify'; M54.42 not in the patient's history
+    assert "  advisories: 3" in lines
     assert not any("[grade_pressure_mismatch]" in line for line in lines)
     assert any("[screening_modify]" in line and "core.herniated_disc" in line for line in lines)
     assert lines[-1] == "1 valid, 0 invalid"

@@ -2,7 +2,11 @@
 
 `Case` is the unit a clinic exchanges and the ``medmassage`` command reads:
 it checks that its records belong together (same patient, sessions of this
-plan, inside the plan's dates, in order).
+plan, inside the plan's dates, in order). `Session.for_plan
+<medmassage.sessions.Session.for_plan>` builds sessions that belong to the
+plan. The patient's history need not repeat the plan's or the referral's
+diagnoses: screening takes them as active conditions, and `medmassage.check`
+notes each one the history does not list (``diagnosis_not_in_history``).
 """
 
 from __future__ import annotations

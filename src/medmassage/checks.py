@@ -128,6 +128,31 @@ def _plan(plan: TreatmentPlan, path: str, lookup: ModalityLookup) -> list[Adviso
     return out
 
 
+def _history(case: Case) -> list[Advisory]:
+    """The plan's and the referral's diagnoses the patient's history does not list."""
+    recorded = {(c.code.system, c.code.code) for c in case.patient.conditions}
+    plan = case.plan
+    groups = [("plan.diagnoses", plan.diagnoses)]
+    if plan.referral is not None:
+        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
+    out: list[Advisory] = []
+    for prefix, diagnoses in groups:
+        for i, d in enumerate(diagnoses):
+            key = (d.coding.system, d.coding.code)
+            if key not in recorded:
+                recorded.add(key)  # one note per code: the plan's copy, else the referral's
+                out.append(
+                    Advisory(
+                        code="diagnosis_not_in_history",
+                        path=f"{prefix}[{i}]",
+                        message="not in the patient's history (patient.conditions): "
+                        "screening takes the diagnosis as an active condition",
+                        level=AdvisoryLevel.INFO,
+                    )
+                )
+    return out
+
+
 def _grade_bounds() -> Mapping[PressureGrade, Pressure]:
     from .contraindications import default_policy
 
@@ -347,7 +372,10 @@ def check(
 ) -> tuple[Advisory, ...]:
     """Return the advisories for *record*.
 
-    For a case this includes contraindication screening of the plan and of each
+    For a case, each diagnosis of the plan or its referral that the patient's
+    history does not list is noted (``diagnosis_not_in_history``, info):
+    screening takes it as an active condition, so the history need not repeat it.
+    It also includes contraindication screening of the plan and of each
     completed session (`medmassage.screen`): a deferral, a plan technique that a
     finding rules out and a session segment that breaks a finding are reported,
     and a screening that could not be completed is an error. Outcome measures of a
@@ -381,6 +409,7 @@ def check(
     if isinstance(record, Session):
         return tuple(_session(record, "", plan) + _measures(record, "", registry))
     out = _plan(record.plan, "plan.", lookup)
+    out.extend(_history(record))
     out.extend(_goals(record.plan, "plan.", registry))
     for i, session in enumerate(record.sessions):
         out.extend(_session(session, f"sessions[{i}].", record.plan))

@@ -144,6 +144,11 @@ class Diagnosis(Model):
 class Referral(Model):
     """A referral (prescription) for medical massage from a provider.
 
+    Its diagnoses need entering only here:
+    `medmassage.plans.TreatmentPlan.for_referral` writes the plan that answers
+    the referral with its diagnoses, frequency and course length, and screening
+    takes them as active conditions of the patient.
+
     Attributes:
         id: Opaque identifier.
         referrer: The referring provider.

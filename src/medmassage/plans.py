@@ -4,6 +4,10 @@ The plan-of-care content follows Medicare's minimum (Medicare Benefit Policy
 Manual, Pub. 100-02, ch. 15 section 220.1.2): diagnoses; long-term treatment
 goals; type, amount, duration and frequency of services.
 
+`TreatmentPlan.for_referral` writes the plan that answers a referral: it
+takes the referral's diagnoses, prescribed frequency and course length, so the
+diagnoses are entered once.
+
 A planned technique's pressure must lie inside its modality's allowed range.
 For built-in (``core.*``) modalities this is checked on construction; for a
 plugin's modality, `medmassage.check` with a registry checks it.
@@ -19,7 +23,7 @@ import attrs
 from ._validation import Model, check_id, check_range, check_side, check_text, redacted, unique
 from .anatomy import BodyRegion, Laterality
 from .diagnosis import Diagnosis, Referral
-from .exceptions import Problem
+from .exceptions import Problem, ValidationError
 from .modalities import BUILTIN_MODALITIES, KEY, Modality, PressureGrade, check_key
 from .units import Duration, Pressure
 
@@ -241,6 +245,81 @@ class TreatmentPlan(Model):
         for i, text in enumerate(self.precautions):
             check_text(p, f"precautions[{i}]", text, max_length=2000)
         return p
+
+    @classmethod
+    def for_referral(
+        cls,
+        referral: Referral,
+        *,
+        id: str,
+        patient_id: str,
+        practitioner_id: str,
+        techniques: tuple[PlannedTechnique, ...],
+        session_length: Duration,
+        start_date: dt.date,
+        sessions_per_week: int | None = None,
+        duration_weeks: int | None = None,
+        diagnoses: tuple[Diagnosis, ...] | None = None,
+        goals: tuple[Goal, ...] = (),
+        reevaluation_date: dt.date | None = None,
+        precautions: tuple[str, ...] = (),
+        status: PlanStatus = PlanStatus.ACTIVE,
+    ) -> TreatmentPlan:
+        """Write the plan that answers *referral*, taking what the referral says.
+
+        The plan treats the referral's diagnoses, at its prescribed frequency
+        (``frequency_per_week``) for its prescribed course (``duration_weeks``),
+        unless *diagnoses*, *sessions_per_week* or *duration_weeks* say
+        otherwise (`medmassage.check` then notes where the plan departs from the
+        referral). The referral is kept as the plan's *referral*. The stored plan
+        is the same as one built field by field: it holds its diagnoses, so it
+        can be read on its own.
+
+        The patient's history need not repeat the diagnoses either: screening
+        takes the plan's and the referral's diagnoses as active conditions, and
+        `medmassage.check` notes each one the history does not list
+        (``diagnosis_not_in_history``, info).
+
+        Raises:
+            ValidationError: If *referral* is not a `Referral` (path
+                ``referral``), if the referral prescribes no frequency or course
+                length and none is given (paths ``sessions_per_week``,
+                ``duration_weeks``, code ``required``), or if the plan is invalid.
+        """
+        if not isinstance(referral, Referral):
+            raise ValidationError(
+                [Problem("referral", "expected a Referral", "type")], cls.__name__
+            )
+        if sessions_per_week is None:
+            sessions_per_week = referral.frequency_per_week
+        if duration_weeks is None:
+            duration_weeks = referral.duration_weeks
+        missing = [
+            Problem(name, f"required: the referral prescribes no {prescribed}", "required")
+            for name, value, prescribed in (
+                ("sessions_per_week", sessions_per_week, "frequency_per_week"),
+                ("duration_weeks", duration_weeks, "duration_weeks"),
+            )
+            if value is None
+        ]
+        if missing or sessions_per_week is None or duration_weeks is None:
+            raise ValidationError(missing, cls.__name__)
+        return cls(
+            id=id,
+            patient_id=patient_id,
+            practitioner_id=practitioner_id,
+            diagnoses=referral.diagnoses if diagnoses is None else diagnoses,
+            techniques=techniques,
+            session_length=session_length,
+            sessions_per_week=sessions_per_week,
+            duration_weeks=duration_weeks,
+            start_date=start_date,
+            goals=goals,
+            referral=referral,
+            reevaluation_date=reevaluation_date,
+            precautions=precautions,
+            status=status,
+        )
 
     @property
     def end_date(self) -> dt.date:

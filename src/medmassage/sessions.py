@@ -1,7 +1,10 @@
 """Treatment sessions: what was applied, the SOAP note, outcomes and reactions.
 
 A session records the technique segments actually applied, each with the
-measured pressure or Walton grade and the patient's pressure feedback. Once
+measured pressure or Walton grade and the patient's pressure feedback.
+`Session.for_plan` builds a session of a plan without repeating the patient,
+practitioner and plan ids, and `TechniqueSegment.as_planned` a segment of a
+planned technique without repeating its modality, region and side. Once
 signed, a session is not edited: `Session.amend` returns a new session that
 keeps the signed original in its amendment trail. A signature is only ever set
 by `Session.sign`, `Session.amend` and deserialization (`medmassage.from_json`,
@@ -34,9 +37,10 @@ from ._validation import (
     types_checked,
 )
 from .anatomy import BodyRegion, Laterality
-from .exceptions import Problem, UsageError
+from .exceptions import Problem, UsageError, ValidationError
 from .modalities import BUILTIN_MODALITIES, KEY, PressureGrade, check_key
 from .outcomes import OutcomeMeasure
+from .plans import PlannedTechnique, TreatmentPlan
 from .units import Duration, Pressure, Temperature
 
 __all__ = [
@@ -124,6 +128,57 @@ class TechniqueSegment(Model):
         elif self.modality.startswith("core."):
             p.append(Problem("modality", "unknown built-in modality", "unknown_modality"))
         return p
+
+    @classmethod
+    def as_planned(
+        cls,
+        technique: PlannedTechnique,
+        *,
+        grade: PressureGrade | None = None,
+        duration: Duration | None = None,
+        pressure: Pressure | None = None,
+        feedback: PressureFeedback | None = None,
+        discomfort: int | None = None,
+    ) -> TechniqueSegment:
+        """Build the segment that applied a planned *technique*.
+
+        The segment takes the technique's modality, region and side, and its
+        planned time unless *duration* says how long it actually took. The
+        pressure used is what was done, not what was planned, so *grade* (or
+        *pressure*) is given here; `medmassage.check` compares it with the
+        plan's range (``grade_above_plan``).
+
+        >>> from medmassage import BodyRegion, Laterality
+        >>> hip = PlannedTechnique(
+        ...     modality="core.trigger_point",
+        ...     region=BodyRegion.HIP,
+        ...     laterality=Laterality.LEFT,
+        ...     duration=Duration(15, "min"),
+        ...     min_grade=PressureGrade.SWEDISH,
+        ...     max_grade=PressureGrade.DEEP,
+        ... )
+        >>> segment = TechniqueSegment.as_planned(hip, grade=PressureGrade.SWEDISH)
+        >>> segment.modality, segment.laterality.value, segment.duration.minutes
+        ('core.trigger_point', 'left', 15.0)
+
+        Raises:
+            ValidationError: If *technique* is not a `PlannedTechnique` (path
+                ``technique``), or the segment is invalid.
+        """
+        if not isinstance(technique, PlannedTechnique):
+            raise ValidationError(
+                [Problem("technique", "expected a PlannedTechnique", "type")], cls.__name__
+            )
+        return cls(
+            modality=technique.modality,
+            region=technique.region,
+            laterality=technique.laterality,
+            duration=technique.duration if duration is None else duration,
+            pressure=pressure,
+            grade=grade,
+            feedback=feedback,
+            discomfort=discomfort,
+        )
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -369,6 +424,56 @@ class Session(Model):
                     )
                 )
         return p
+
+    @classmethod
+    def for_plan(
+        cls,
+        plan: TreatmentPlan,
+        *,
+        id: str,
+        start: dt.datetime,
+        duration: Duration | None = None,
+        practitioner_id: str | None = None,
+        status: SessionStatus = SessionStatus.COMPLETED,
+        segments: tuple[TechniqueSegment, ...] = (),
+        note: SoapNote | None = None,
+        outcomes: tuple[OutcomeMeasure, ...] = (),
+        adverse_reactions: tuple[AdverseReaction, ...] = (),
+        vitals: VitalSigns | None = None,
+    ) -> Session:
+        """Build a session of *plan*: its patient, its practitioner, its id.
+
+        The session takes the plan's patient id and plan id, the plan's
+        practitioner unless another practitioner treated (*practitioner_id*),
+        and the plan's session length unless *duration* says how long it
+        lasted. The stored session is the same as one built field by field: it
+        carries the ids, so it can be read on its own. It is unsigned; sign it
+        with `sign`.
+
+        The getting-started page builds a course of care this way.
+
+        Raises:
+            ValidationError: If *plan* is not a `TreatmentPlan` (path ``plan``),
+                or the session is invalid.
+        """
+        if not isinstance(plan, TreatmentPlan):
+            raise ValidationError(
+                [Problem("plan", "expected a TreatmentPlan", "type")], cls.__name__
+            )
+        return cls(
+            id=id,
+            patient_id=plan.patient_id,
+            practitioner_id=plan.practitioner_id if practitioner_id is None else practitioner_id,
+            start=start,
+            duration=plan.session_length if duration is None else duration,
+            plan_id=plan.id,
+            status=status,
+            segments=segments,
+            note=note,
+            outcomes=outcomes,
+            adverse_reactions=adverse_reactions,
+            vitals=vitals,
+        )
 
     @property
     def end(self) -> dt.datetime:
