@@ -34,6 +34,8 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
+    # A copy button on every code block; it copies only what is typed (below).
+    "sphinx_copybutton",
     # Local: writes the clinical reference pages (one per built-in rule,
     # instrument and modality) and the facade table from the objects themselves
     # on ``builder-inited``, so they cannot drift from the code.
@@ -114,6 +116,16 @@ intersphinx_timeout = 1
 # copied as they are. API pages run docstring examples in their module's namespace
 # (a ``testsetup`` on each page), as the doctest module would.
 doctest_test_doctest_blocks = "default"
+
+# -- sphinx-copybutton ---------------------------------------------------------
+
+# Copy the input lines of a session only, without their prompts: ``>>> `` and
+# ``... `` of Python examples, ``$ `` of shell examples. Output lines (those
+# without a prompt) are left out, so a copied block runs as it is pasted.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_remove_prompts = True
 
 # -- HTML ----------------------------------------------------------------------
 
