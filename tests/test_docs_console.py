@@ -62,11 +62,12 @@ def _environment(tmp: Path) -> dict[str, str]:
     """PATH with ``medmassage``, ``python`` and ``python3`` running this interpreter."""
     bin_dir = tmp / "bin"
     bin_dir.mkdir()
-    script = bin_dir / "medmassage"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m medmassage "$@"\n', encoding="utf-8")
-    script.chmod(0o755)
-    for name in ("python", "python3"):
-        (bin_dir / name).symlink_to(sys.executable)
+    # Scripts, not symlinks: a virtual environment's interpreter finds its packages
+    # from the path it is started by.
+    for name, args in (("medmassage", "-m medmassage "), ("python", ""), ("python3", "")):
+        script = bin_dir / name
+        script.write_text(f'#!/bin/sh\nexec "{sys.executable}" {args}"$@"\n', encoding="utf-8")
+        script.chmod(0o755)
     env = dict(os.environ)
     package_parent = str(Path(medmassage.__file__).resolve().parents[1])
     env.update(

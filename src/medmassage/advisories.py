@@ -9,6 +9,10 @@ projected past term).
 
 Messages never contain a patient's name, birth date, contact details or free
 text: only paths, codes and generic wording.
+
+.. versionadded:: 0.2.0
+   This module, the one home of soft findings. `Advisory` and `AdvisoryLevel`
+   were defined in `medmassage.checks`, which still exports them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class AdvisoryLevel(enum.Enum):
     WARNING = "warning"
     #: The record is valid as data but cannot be used as it stands (an outcome
     #: measure that cannot be scored, a plan that screening defers).
+    #:
+    #: .. versionadded:: 0.2.0
     ERROR = "error"
 
 
@@ -48,6 +54,11 @@ class Advisory:
 
     Kinds of advisory with more to say subclass it (a billing coding edit names
     the CPT codes involved), so one list can hold them all.
+
+    .. versionchanged:: 0.2.0
+       ``source`` and ``to_dict()``; a level that is not an `AdvisoryLevel` is
+       refused; `medmassage.billing.CodingEdit` and
+       `medmassage.plan_of_care.ComplianceFinding` are advisories.
     """
 
     code: str
@@ -69,7 +80,10 @@ class Advisory:
         return f"{self.level.value}: {self.path or '<root>'}: {self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready dictionary (subclasses add their own fields)."""
+        """Return a JSON-ready dictionary (subclasses add their own fields).
+
+        .. versionadded:: 0.2.0
+        """
         out: dict[str, object] = {
             "code": self.code,
             "level": self.level.value,

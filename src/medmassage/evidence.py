@@ -14,6 +14,8 @@ its citation, what kind of source it rests on, and a clinician can weigh it:
 Rule plugins may declare an ``evidence_level`` too; it is optional in the
 `medmassage.contraindications.Rule` protocol, and a rule without one is shown
 as "not stated".
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ __all__ = ["EvidenceLevel"]
 
 
 class EvidenceLevel(enum.Enum):
-    """The kind of source a rule, threshold or convention rests on, strongest first."""
+    """The kind of source a rule, threshold or convention rests on, strongest first.
+
+    Rules, findings, MCIDs, missing-item rules, billing policies, coding edits and
+    plan-of-care findings carry one beside their citation.
+
+    .. versionadded:: 0.2.0
+    """
 
     #: Guidance of a public health body or a professional society (NCCIH; the
     #: National Lymphedema Network position papers; ACC/AHA guidelines).
