@@ -29,7 +29,7 @@ importing this module does not import pyarrow, calling it does.
 >>> patient, plan = example_patient_and_plan()
 >>> t = arrow.tables([mm.Case(patient=patient, plan=plan)])
 >>> t["planned_techniques"].column("duration_s").to_pylist()
-[900.0, 600.0]
+[1800.0]
 >>> t["screenings"].column("status").to_pylist()
 ['modify']
 >>> t["patients"].schema.metadata[b"medmassage.tables_version"]
@@ -200,7 +200,7 @@ def record_batches(
         batch_size: Cases per batch.
         registry: The registry for screening and scoring (default: the default
             registry).
-        policy: The screening policy (default: `medmassage.Policy()`).
+        policy: The screening policy (default: a default `medmassage.Policy`).
         identifiable: Add the identifying and free-text columns.
 
     Yields:

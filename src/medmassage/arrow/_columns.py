@@ -25,7 +25,8 @@ class Column:
 
     Attributes:
         name: The column name.
-        type: Its type (see `ColumnType`).
+        type: Its type: ``string``, ``int32``, ``float64``, ``bool``, ``date``, ``timestamp``
+            (a UTC instant in microseconds) or ``strings`` (a list of text).
         description: What it holds, with its unit.
         nullable: Whether it may be null.
         identifiable: Whether it identifies the patient or holds free text (only
