@@ -442,6 +442,8 @@ def wrong(value: object) -> Any:
         (lambda: arrow.tables([], identifiable=wrong("yes")), "identifiable"),
         (lambda: list(arrow.record_batches([], batch_size=0)), "batch_size"),
         (lambda: list(arrow.record_batches([], tables="plans")), "tables"),
+        (lambda: arrow.write_parquet([], wrong(3)), "directory"),
+        (lambda: arrow.write_parquet([], ".", compression="rar"), "compression"),
     ],
 )
 def test_invalid_arguments_name_their_path(call: Any, path: str) -> None:

@@ -85,6 +85,9 @@ TABLES_VERSION: Final = 1
 #: The tables, in the order `tables` returns them.
 TABLE_NAMES: Final[tuple[str, ...]] = tuple(TABLES)
 
+#: The Parquet compression codecs `write_parquet` accepts.
+_CODECS: Final = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")
+
 _EXTRA: Final = 'medmassage.arrow needs pyarrow (>= 15): pip install "medmassage[arrow]"'
 
 
@@ -347,10 +350,10 @@ def write_parquet(
     """Write every table to ``<directory>/<table>.parquet``, streaming the cases.
 
     Each batch of *batch_size* cases becomes a row group of every file. Each
-    file is written to a temporary file beside it and renamed over the old one
-    only once every table has been written, so an error (a bad case, a full
-    disk) leaves the previous files as they were. The folder is created if
-    missing.
+    file is written to a temporary file beside it; only once every file is
+    complete are they renamed over the old ones, so an error while converting
+    or writing (a bad case, a full disk) leaves the previous files as they
+    were. The folder is created if missing.
 
     Args:
         cases: The cases (any iterable, read once).
@@ -359,7 +362,8 @@ def write_parquet(
         registry: As for `record_batches`.
         policy: As for `record_batches`.
         identifiable: As for `record_batches`.
-        compression: The Parquet compression codec (``zstd``, ``snappy``, ``none`` ...).
+        compression: The Parquet compression codec: ``zstd``, ``snappy``, ``gzip``,
+            ``brotli``, ``lz4`` or ``none``.
 
     Returns:
         The path of each table's file.
@@ -370,6 +374,15 @@ def write_parquet(
         OSError: If the folder or a file cannot be written.
     """
     _checked_options(registry, policy, identifiable, batch_size)
+    p: list[Problem] = []
+    folder_given: object = directory  # checked at run time, whatever the annotations say
+    codec: object = compression
+    if not isinstance(folder_given, str | os.PathLike):
+        p.append(Problem("directory", "expected a folder path", "type"))
+    if not isinstance(codec, str) or codec.lower() not in _CODECS:
+        p.append(Problem("compression", f"expected one of {', '.join(_CODECS)}", "choice"))
+    if p:
+        raise ValidationError(p, "write_parquet")
     _pyarrow()
     import pyarrow.parquet as pq
 
@@ -394,4 +407,6 @@ def write_parquet(
         ):
             for t, writer in writers.items():
                 writer.write_batch(batch[t])
+        for writer in writers.values():  # every file complete before the first rename
+            writer.close()
     return paths
