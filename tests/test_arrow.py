@@ -440,6 +440,7 @@ def wrong(value: object) -> Any:
         (lambda: arrow.tables([example_cases()[0], wrong(3)]), "cases[1]"),
         (lambda: arrow.tables([], registry=wrong("default")), "registry"),
         (lambda: arrow.tables([], identifiable=wrong("yes")), "identifiable"),
+        (lambda: arrow.tables([], policy=wrong({})), "policy"),
         (lambda: list(arrow.record_batches([], batch_size=0)), "batch_size"),
         (lambda: list(arrow.record_batches([], tables="plans")), "tables"),
         (lambda: arrow.write_parquet([], wrong(3)), "directory"),
@@ -481,3 +482,21 @@ def test_the_core_never_imports_pyarrow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "False"
+
+
+def test_each_table_function_gives_that_table() -> None:
+    """arrow.patients(), arrow.findings() ... each equal the same table from tables()."""
+    cases = example_cases()
+    every = arrow.tables(cases)
+    for name in arrow.TABLE_NAMES:
+        alone = getattr(arrow, name)(iter(cases))
+        assert alone.equals(every[name], check_metadata=True), name
+
+
+def test_a_policy_reclassifies_the_findings_rows() -> None:
+    """A screening policy given to findings() is the one screen() applies."""
+    policy = mm.Policy(severities={"core.herniated_disc": mm.Severity.ABSOLUTE})
+    rows = arrow.findings(example_cases(), policy=policy).to_pylist()
+    disc = [r for r in rows if r["rule_id"] == "core.herniated_disc"]
+    assert [(r["severity"], r["reclassified_from"]) for r in disc] == [("absolute", "local")]
+    assert {r["screening_status"] for r in disc} == {"defer"}
