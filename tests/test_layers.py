@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "_icd10cm",
             "_validation",
             "_frozen",
+            "_atomic",
         ),
     ),
     (
@@ -56,6 +57,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "fhir.*",
             "report",
             "report.*",
+            "arrow",
+            "arrow.*",
         ),
     ),
     ("command line", ("cli", "__main__", "_commands", "_commands.*")),

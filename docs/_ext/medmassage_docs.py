@@ -69,6 +69,7 @@ PUBLIC_MODULES = (
     "medmassage.progress",
     "medmassage.report",
     "medmassage.fhir",
+    "medmassage.arrow",
     "medmassage.cpt",
     "medmassage.billing",
     "medmassage.plan_of_care",

@@ -13,11 +13,11 @@ import os
 import select
 import stat
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from .._atomic import replacing
 from ..exceptions import MedmassageError, ValidationError
 
 if TYPE_CHECKING:
@@ -415,28 +415,5 @@ def write_output(path: str, text: str) -> None:
 
 
 def _replace(target: str, data: bytes, info: os.stat_result | None) -> None:
-    folder, name = os.path.split(target)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if info is not None:
-            mode = stat.S_IMODE(info.st_mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where possible
-        dir_fd = os.open(folder or ".", os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    with replacing(target, info) as out:
+        out.write(data)
