@@ -15,9 +15,9 @@ suite fails when a shipped file differs from a fresh generation;
 ``python -m medmassage.schemas --write`` regenerates them.
 
 A schema checks the shape of a document, not the models' clinical and
-cross-field rules (see :doc:`/concepts/json-schema` for what it cannot express):
-a document that passes may still be refused by `medmassage.from_json`, never the
-other way round.
+cross-field rules (:doc:`/concepts/json-schema` lists what it cannot express):
+every document medmassage writes passes its schema, and one that passes may
+still be refused by `medmassage.from_json`.
 
 >>> from medmassage import schemas
 >>> schema = schemas.get_schema("Goal")

@@ -39,7 +39,7 @@ DATE_TIME_PATTERN: Final = (
     r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
     rf"T{_TWO}:{_MINUTE}:{_MINUTE}(?:\.\d{{1,6}})?"
     rf"(?:Z|[+-]{_TWO}:{_MINUTE}(?::{_MINUTE}(?:\.\d{{6}})?)?)"
-    r"(?:\[[A-Za-z0-9_+\-/]{1,64}\])?$"
+    r"(?:\[[A-Za-z0-9_+/-]{1,64}\])?$"
 )
 DATE_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -188,7 +188,7 @@ class Generator:
         if origin is typing.Literal:
             return {"enum": list(args)}
         if isinstance(tp, type):
-            if issubclass(tp, Measure):
+            if issubclass(tp, Measure) and tp in self._units:
                 return self.ref(tp.__name__, tp, lambda: self._measure(tp))
             if issubclass(tp, enum.Enum):
                 return self.ref(tp.__name__, tp, lambda: _enum(tp))
@@ -268,10 +268,11 @@ class Generator:
                 "examples": units,
             }
         unit["description"] = (
-            f"The unit exactly as given: one of these {cls.KIND} scales."
+            f"The unit exactly as given: one of the {cls.KIND} scales listed."
             if closed
-            else f"The unit exactly as given: any {cls.KIND} unit (such as {cls.EXAMPLES}); "
-            "never a unit of another kind."
+            else f"The unit exactly as given: a unit of {cls.KIND} (as in {cls.EXAMPLES}). "
+            "The units of other kinds listed under 'not' are refused here; medmassage "
+            "checks any other spelling with its unit registry when it reads the document."
         )
         return {
             "title": cls.__name__,
