@@ -171,7 +171,19 @@ def test_descriptions_come_from_the_docstrings() -> None:
     for name in schemas.names():
         text = schemas.schema_text(name)
         assert ">>>" not in text
-        assert schemas.get_schema(name)["description"]
+        schema = schemas.get_schema(name)
+        assert schema["description"]
+        doc = inspect.getdoc(schemas.model(name)) or ""
+        if "\nAttributes:\n" in doc:  # each field documented there has its description
+            documented = {
+                line.strip().split(":")[0]
+                for line in doc.split("\nAttributes:\n")[1].splitlines()
+                if line.startswith("    ") and not line.startswith("     ") and ":" in line
+            }
+            properties = schema["properties"]
+            assert isinstance(properties, dict)
+            for field in documented & set(properties):
+                assert properties[field]["description"], (name, field)
 
 
 @pytest.mark.parametrize(
