@@ -41,7 +41,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("case", ("cases",)),
     (
         "record services",
-        ("serialization", "serialization.*", "plan_of_care", "_plan_of_care_rules"),
+        (
+            "serialization",
+            "serialization.*",
+            "plan_of_care",
+            "_plan_of_care_rules",
+            "schemas",
+            "schemas.*",
+        ),
     ),
     ("engines", ("contraindications", "contraindications.*", "instruments.*", "billing.*")),
     ("plugins", ("plugins", "plugins.*")),
@@ -61,7 +68,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "arrow.*",
         ),
     ),
-    ("command line", ("cli", "__main__", "_commands", "_commands.*")),
+    ("command line", ("cli", "__main__", "_commands", "_commands.*", "schemas.__main__")),
     ("test support", ("testing", "testing.*")),
     ("facade", ("",)),
 )

@@ -63,6 +63,7 @@ PUBLIC_MODULES = (
     "medmassage.codes",
     "medmassage.evidence",
     "medmassage.serialization",
+    "medmassage.schemas",
     "medmassage.screening",
     "medmassage.contraindications",
     "medmassage.instruments",

@@ -38,7 +38,16 @@ from typing import Final, TextIO, cast
 __all__ = ["main"]
 
 #: Subcommands, in the order ``--help`` lists them.
-COMMANDS: Final = ("validate", "screen", "report", "billing", "fhir", "plugins", "demo")
+COMMANDS: Final = (
+    "validate",
+    "screen",
+    "report",
+    "billing",
+    "fhir",
+    "schema",
+    "plugins",
+    "demo",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
