@@ -403,7 +403,12 @@ class RiskFlag(enum.Enum):
 
 @attrs.frozen(kw_only=True, slots=True)
 class HumanName(Model):
-    """A person's name (protected health information: never shown in repr)."""
+    """A person's name (protected health information: never shown in repr).
+
+    Attributes:
+        family: The family name (surname).
+        given: The given names, in order.
+    """
 
     family: str = attrs.field(repr=redacted)
     given: tuple[str, ...] = attrs.field(default=(), repr=redacted)
@@ -421,7 +426,13 @@ class HumanName(Model):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactDetails(Model):
-    """How to reach the patient (protected health information: never shown in repr)."""
+    """How to reach the patient (protected health information: never shown in repr).
+
+    Attributes:
+        phone: A telephone number, as written (up to 50 characters).
+        email: An e-mail address.
+        address: A postal address, as written (up to 1,000 characters).
+    """
 
     phone: str | None = attrs.field(default=None, repr=redacted)
     email: str | None = attrs.field(default=None, repr=redacted)

@@ -183,7 +183,14 @@ class TechniqueSegment(Model):
 
 @attrs.frozen(kw_only=True, slots=True)
 class SoapNote(Model):
-    """The session's SOAP note. All four parts are protected free text."""
+    """The session's SOAP note. All four parts are protected free text.
+
+    Attributes:
+        subjective: What the patient reports (symptoms, response to the last session).
+        objective: What the therapist found (palpation, range of motion, tests).
+        assessment: The therapist's assessment of progress.
+        plan: What comes next (the next session, home care, referral back).
+    """
 
     subjective: str | None = attrs.field(default=None, repr=redacted)
     objective: str | None = attrs.field(default=None, repr=redacted)
@@ -227,7 +234,18 @@ class ReactionSeverity(enum.Enum):
 
 @attrs.frozen(kw_only=True, slots=True)
 class AdverseReaction(Model):
-    """An adverse reaction during or after a session."""
+    """An adverse reaction during or after a session.
+
+    Attributes:
+        kind: What happened (soreness, bruising, dizziness, ...).
+        severity: How severe it was.
+        region: The body region affected, if local.
+        laterality: The side, required for paired regions.
+        onset: When it began (time-zone aware).
+        resolved: Whether it had resolved when recorded.
+        note: Protected free text about the reaction (never shown in repr or
+            default reports).
+    """
 
     kind: ReactionKind
     severity: ReactionSeverity
@@ -246,7 +264,14 @@ class AdverseReaction(Model):
 
 @attrs.frozen(kw_only=True, slots=True)
 class VitalSigns(Model):
-    """Vital signs taken before treatment."""
+    """Vital signs taken before treatment.
+
+    Attributes:
+        systolic: Systolic blood pressure (a pressure, e.g. mmHg; 40-300 mmHg).
+        diastolic: Diastolic blood pressure (below systolic; 20-200 mmHg).
+        heart_rate: Heart rate in beats per minute (20-250).
+        temperature: Body temperature (25-45 degrees Celsius).
+    """
 
     systolic: Pressure | None = None
     diastolic: Pressure | None = None
@@ -269,7 +294,12 @@ class VitalSigns(Model):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Signature(Model):
-    """Who signed a session, and when."""
+    """Who signed a session, and when.
+
+    Attributes:
+        by: The signing practitioner's id.
+        at: When it was signed (time-zone aware).
+    """
 
     by: str
     at: dt.datetime = attrs.field(eq=instant_key)
