@@ -103,7 +103,8 @@ def epilog(statuses: dict[int, str], *, reads: bool = True, writes: bool = False
         lines += [
             "output:",
             "  OUT is written atomically (a temporary file in the same folder, then renamed),",
-            "  keeping an existing file's permissions; it may not be the input file.",
+            "  keeping an existing file's permissions"
+            + ("; it may not be the input file." if reads else "."),
             "  '-o -' writes to standard output.",
             "",
         ]
