@@ -167,7 +167,7 @@ def test_privacy_defaults_leave_out_identity_and_notes(case: mm.Case, bundle: Re
     for secret in secrets:
         assert secret not in text
     patient = _of_type(bundle, "Patient")[0]
-    assert set(patient) == {"resourceType", "id", "gender"}
+    assert set(patient) == {"resourceType", "id", "gender", "extension"}  # history: FIELDS_URL
     assert "note" not in _of_type(bundle, "ServiceRequest")[0]
 
 
@@ -181,8 +181,8 @@ def test_identity_and_notes_only_when_asked(case: mm.Case) -> None:
     assert "note" in _of_type(full, "ServiceRequest")[0]
     goals = _of_type(full, "Goal")
     assert goals[0]["description"] == {"text": "Sit through a workday with minimal back pain"}
-    # SOAP notes are never exported.
-    assert "Low back pain 7/10" not in json.dumps(full)
+    # SOAP notes only in the fields extension, with include_notes (see the default test).
+    assert "Low back pain 7/10" in json.dumps(full)
 
 
 def test_patient_resource_default_is_id_and_gender(case: mm.Case) -> None:

@@ -47,6 +47,7 @@ from typing import Final, TypeAlias
 from . import _common, _outcome
 from ._bundle import case_bundle, case_export
 from ._common import measurement_quantity, resource_uuid
+from ._import import ImportResult, import_bundle
 from ._outcome import FhirExport
 from ._resources import (
     adverse_event_resources,
@@ -83,7 +84,10 @@ __all__ = [
     "SEVERITY_MAP",
     "TIME_ZONE_URL",
     "WALTON_GRADE_URL",
+    "FIELDS_URL",
+    "NOT_LISTED_URL",
     "FhirExport",
+    "ImportResult",
     "Resource",
     "adverse_event_resources",
     "care_plan_resource",
@@ -93,6 +97,7 @@ __all__ = [
     "detected_issue_resources",
     "encounter_resource",
     "goal_resource",
+    "import_bundle",
     "measurement_quantity",
     "observation_resources",
     "patient_resource",
@@ -134,6 +139,14 @@ ORIGINAL_OFFSET_URL: Final = _common.ORIGINAL_OFFSET_URL
 #: Extension beside `ORIGINAL_OFFSET_URL` when the time had an IANA zone: its name
 #: (``valueCode``, such as ``Europe/Paris``).
 TIME_ZONE_URL: Final = _common.TIME_ZONE_URL
+#: Extension on each resource `case_export` writes: the record's fields that its
+#: FHIR elements do not carry exactly (``valueString``, a JSON object of fields in
+#: medmassage's JSON form, as `medmassage.to_dict` writes them), which
+#: `import_bundle` lays over what it reads. Identity and free text are in it only
+#: when the export includes them.
+FIELDS_URL: Final = _common.FIELDS_URL
+#: Practitioner extension: one the case refers to by id but does not list (``valueBoolean``).
+NOT_LISTED_URL: Final = _common.NOT_LISTED_URL
 #: The code system of the problem codes in an export's ``OperationOutcome``
 #: (``unscorable``, ``unknown_code``, ``code_pattern`` ...).
 PROBLEM_SYSTEM: Final = _outcome.PROBLEM_SYSTEM

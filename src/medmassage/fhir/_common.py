@@ -73,6 +73,13 @@ DISCOMFORT_URL: Final = EXTENSION_BASE + "discomfort"
 #: Encounter extension: the session's own status (``valueCode``: ``completed``,
 #: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
 SESSION_STATUS_URL: Final = EXTENSION_BASE + "session-status"
+#: Extension on every resource of `case_export`: the record's fields that its FHIR
+#: elements do not carry exactly (``valueString``: a JSON object in medmassage's
+#: JSON form), so that `import_bundle` gives back an equal record.
+FIELDS_URL: Final = EXTENSION_BASE + "fields"
+#: Practitioner extension: a practitioner the case refers to by id but does not
+#: list (``valueBoolean`` ``true``).
+NOT_LISTED_URL: Final = EXTENSION_BASE + "not-listed"
 _ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
 BODY_SITE_URL: Final = EXTENSION_BASE + "body-site"
