@@ -418,14 +418,15 @@ def import_bundle(bundle: Mapping[str, object] | str | bytes) -> ImportResult:
         lambda i, skip, p: _session(read, links, i, skip, "", p),
     )
     notes.extend(result_notes)
+    diagnoses, referrals = _loose(read, links, notes)
     return ImportResult(
         patient=kept_patient,
         plan=plan,
         practitioners=practitioners,
         sessions=sessions,
-        diagnoses=_loose_diagnoses(read, links, notes),
-        referrals=_loose_referrals(read, links, notes),
-        not_mapped=tuple(n.problem() for n in notes),
+        diagnoses=diagnoses,
+        referrals=referrals,
+        not_mapped=_report(notes),
     )
 
 
@@ -440,6 +441,7 @@ def _each(
     read: _Bundle,
     notes: list[Note],
     make: Callable[[int, set[int], dict[str, int]], Fields],
+    built_indices: set[int] | None = None,
 ) -> tuple[T, ...]:
     out = []
     for i in indices:
@@ -452,37 +454,59 @@ def _each(
         notes.extend(found)
         if built is not None:
             out.append(built)
+            if built_indices is not None:
+                built_indices.add(i)
     return tuple(out)
 
 
-def _loose_diagnoses(read: _Bundle, links: _Links, notes: list[Note]) -> tuple[Diagnosis, ...]:
+def _loose(
+    read: _Bundle, links: _Links, notes: list[Note]
+) -> tuple[tuple[Diagnosis, ...], tuple[Referral, ...]]:
+    """The referrals no plan answers, and the diagnoses no plan or built referral holds."""
+    loose = [i for i in links.referral_diagnoses if i != links.referral or links.plan is None]
+    built: set[int] = set()
+    referrals = _each(
+        Referral,
+        loose,
+        read,
+        notes,
+        lambda i, skip, p: _referral(read, links, i, skip, "", p),
+        built,
+    )
     held = set(links.plan_diagnoses)
-    for indices in links.referral_diagnoses.values():
-        held.update(indices)
-    loose = [
+    for i, indices in links.referral_diagnoses.items():
+        if i in built or i == links.referral:
+            held.update(indices)
+    free = [
         i
         for i in _of(read, "Condition")
         if i not in held
         and condition_kind(read.resources[i], read.paths[i]) == "encounter-diagnosis"
     ]
-    return _each(Diagnosis, loose, read, notes, lambda i, _, p: _record(read, i, "", p))
+    diagnoses = _each(Diagnosis, free, read, notes, lambda i, _, p: _record(read, i, "", p))
+    return diagnoses, referrals
 
 
-def _loose_referrals(read: _Bundle, links: _Links, notes: list[Note]) -> tuple[Referral, ...]:
-    loose = [i for i in links.referral_diagnoses if i != links.referral or links.plan is None]
-    return _each(
-        Referral, loose, read, notes, lambda i, skip, p: _referral(read, links, i, skip, "", p)
-    )
+def _entry(note: Note) -> int:
+    head = note.path.partition("]")[0]
+    number = head.rpartition("[")[2]
+    return int(number) if number.isdigit() else -1
+
+
+def _report(notes: list[Note]) -> tuple[Problem, ...]:
+    """The notes as problems, in the order of the entries they are about."""
+    return tuple(n.problem() for n in sorted(notes, key=_entry))
 
 
 def _result(case: Case, read: _Bundle, links: _Links, notes: list[Note]) -> ImportResult:
+    diagnoses, referrals = _loose(read, links, notes)
     return ImportResult(
         case=case,
         patient=case.patient,
         plan=case.plan,
         practitioners=case.practitioners,
         sessions=case.sessions,
-        diagnoses=_loose_diagnoses(read, links, notes),
-        referrals=_loose_referrals(read, links, notes),
-        not_mapped=tuple(n.problem() for n in notes),
+        diagnoses=diagnoses,
+        referrals=referrals,
+        not_mapped=_report(notes),
     )

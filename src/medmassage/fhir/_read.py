@@ -328,10 +328,22 @@ def read_practitioner(r: Resource, path: str, resolve: Resolve, notes: list[Note
     return out
 
 
-def _provider(ref: Mapping[str, object], path: str) -> Fields:
+def _provider(
+    ref: Mapping[str, object], path: str, resolve: Resolve, notes: list[Note], field: str
+) -> Fields:
+    """A diagnosing or referring provider: name and NPI from the reference (or its target)."""
     ident = obj(ref, "identifier", path)
     npi = text(ident, "value", path) if text(ident, "system", path) == _NPI else None
-    return {"name": text(ref, "display", path), "npi": npi}
+    name = text(ref, "display", path)
+    found = resolve(ref.get("reference"))
+    if found is not None and found[1].get("resourceType") == "Practitioner":
+        target = read_practitioner(found[1], "", resolve, [])
+        name = name or (target["name"] if isinstance(target["name"], str) else None)
+        npi = npi or (target["npi"] if isinstance(target["npi"], str) else None)
+    notes.append(
+        Note(path, "the provider's profession has no element here: not mapped", "not_mapped", field)
+    )
+    return {"name": name, "npi": npi}
 
 
 def condition_kind(r: Resource, path: str) -> str:
@@ -377,7 +389,9 @@ def read_condition(r: Resource, path: str, resolve: Resolve, notes: list[Note]) 
     onset = fhir_date(text(r, "onsetDateTime", path))
     if diagnosis:
         asserter = obj(r, "asserter", path)
-        provider = _provider(asserter, f"{path}.asserter") if asserter else None
+        provider = None
+        if asserter:
+            provider = _provider(asserter, f"{path}.asserter", resolve, notes, "diagnosed_by")
         return {
             "coding": code,
             "region": region,
@@ -412,7 +426,9 @@ def read_service_request(r: Resource, path: str, resolve: Resolve, notes: list[N
     requester = obj(r, "requester", path)
     return {
         "id": ident or r.get("id"),
-        "referrer": _provider(requester, f"{path}.requester") if requester else None,
+        "referrer": _provider(requester, f"{path}.requester", resolve, notes, "referrer")
+        if requester
+        else None,
         "referred_on": fhir_date(text(r, "authoredOn", path)),
         "frequency_per_week": number(repeat, "frequency", where) if weekly else None,
         "duration_weeks": number(bounds, "value", where)
@@ -514,8 +530,13 @@ def read_procedure(r: Resource, path: str, resolve: Resolve, notes: list[Note]) 
     region, side = body_site(sites[0][1], sites[0][0]) if sites else (None, None)
     duration = obj(ext.get(DURATION_URL) or {}, "valueDuration", path)
     pressure = obj(ext.get(PRESSURE_URL) or {}, "valueQuantity", path)
+    modality = code_in(obj(r, "code", path), MODALITY_SYSTEM, f"{path}.code")
+    if modality is None:
+        notes.append(
+            Note(f"{path}.code", "no medmassage modality code", "unknown_code", "modality")
+        )
     return {
-        "modality": code_in(obj(r, "code", path), MODALITY_SYSTEM, f"{path}.code"),
+        "modality": modality,
         "region": region,
         "laterality": side,
         "duration": quantity(duration, path) if duration else None,
@@ -569,8 +590,13 @@ def read_observation(r: Resource, path: str, resolve: Resolve, notes: list[Note]
     site = obj(r, "bodySite", path)
     region, side = body_site(site, f"{path}.bodySite") if site else (None, None)
     notes_ = items(r, "note", path)
+    instrument = code_in(obj(r, "code", path), INSTRUMENT_SYSTEM, f"{path}.code")
+    if instrument is None:
+        notes.append(
+            Note(f"{path}.code", "no medmassage instrument code", "unknown_code", "instrument")
+        )
     return {
-        "instrument": code_in(obj(r, "code", path), INSTRUMENT_SYSTEM, f"{path}.code"),
+        "instrument": instrument,
         "taken_at": fhir_datetime(r, "effectiveDateTime", path),
         "value": number(obj(r, "valueQuantity", path), "value", f"{path}.valueQuantity"),
         "region": region,
