@@ -89,7 +89,9 @@ def add_fields(
     extra = {
         key: value
         for key, value in _scrubbed(kind, native, include_identity, include_notes).items()
-        if key not in children and not same(recovered.get(key), value)
+        if key not in children
+        and not (key not in recovered and (value is None or value == []))  # the default
+        and not same(recovered.get(key), value)
     }
     if extra:
         extension = resource.setdefault("extension", [])

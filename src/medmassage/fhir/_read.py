@@ -92,8 +92,8 @@ def invalid(path: str, expected: str) -> ValidationError:
 def get(obj: Mapping[str, object], key: str, kind: type, path: str) -> object:
     """``obj[key]`` checked to be a *kind* (``None`` if absent)."""
     value = obj.get(key)
-    if value is None:
-        return None
+    if value is None or (type(value) is kind and kind is not float):
+        return value
     if kind is float:
         if type(value) not in (int, float):
             raise invalid(f"{path}.{key}", "a number")
@@ -105,25 +105,34 @@ def get(obj: Mapping[str, object], key: str, kind: type, path: str) -> object:
 
 def text(obj: Mapping[str, object], key: str, path: str) -> str | None:
     """The string ``obj[key]``, if any."""
-    value = get(obj, key, str, path)
-    return value if isinstance(value, str) else None
+    value = obj.get(key)
+    if value is None or type(value) is str:
+        return value
+    raise invalid(f"{path}.{key}", "a string")
 
 
 def obj(obj: Mapping[str, object], key: str, path: str) -> dict[str, object]:
     """The object ``obj[key]`` (empty if absent)."""
-    value = get(obj, key, dict, path)
-    return value if isinstance(value, dict) else {}
+    value = obj.get(key)
+    if type(value) is dict:
+        return value
+    if value is None:
+        return {}
+    raise invalid(f"{path}.{key}", "a JSON object")
 
 
 def items(obj: Mapping[str, object], key: str, path: str) -> list[tuple[str, dict[str, object]]]:
     """The objects of the array ``obj[key]``, each with its path."""
-    value = get(obj, key, list, path)
+    value = obj.get(key)
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise invalid(f"{path}.{key}", "an array")
     out = []
-    for i, item in enumerate(value if isinstance(value, list) else []):
-        where = f"{path}.{key}[{i}]"
-        if not isinstance(item, dict):
-            raise invalid(where, "a JSON object")
-        out.append((where, item))
+    for i, item in enumerate(value):
+        if type(item) is not dict:
+            raise invalid(f"{path}.{key}[{i}]", "a JSON object")
+        out.append((f"{path}.{key}[{i}]", item))
     return out
 
 
@@ -562,7 +571,8 @@ def read_encounter(r: Resource, path: str, resolve: Resolve, notes: list[Note]) 
     if start is not None and end is not None:
         first = dt.datetime.fromisoformat(start.partition("[")[0])
         last = dt.datetime.fromisoformat(end.partition("[")[0])
-        duration = {"value": (last - first).total_seconds() / 60, "unit": "min"}
+        minutes = (last - first).total_seconds() / 60
+        duration = {"value": int(minutes) if minutes.is_integer() else minutes, "unit": "min"}
     status = _ext_value(extensions(r, path).get(SESSION_STATUS_URL), "valueCode", str, path)
     if status is None:
         status = _SESSION_STATUS.get(text(r, "status", path) or "")

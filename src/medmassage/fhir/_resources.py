@@ -16,6 +16,7 @@ from ..patient import Condition, Patient
 from ..plans import Goal, PlannedTechnique, PlanStatus, TreatmentPlan
 from ..practitioners import Practitioner
 from ..sessions import Session, SessionStatus, TechniqueSegment
+from ..units import Duration
 
 if TYPE_CHECKING:
     from ..modalities import Modality
@@ -407,7 +408,7 @@ def _procedure(
         "bodySite": [_body_site(segment.region, segment.laterality)],
     }
     extensions: list[dict[str, object]] = [
-        {"url": DURATION_URL, "valueDuration": _minutes(segment.duration.minutes)}
+        {"url": DURATION_URL, "valueDuration": _duration(segment.duration)}
     ]
     if segment.grade is not None:
         extensions.append({"url": WALTON_GRADE_URL, "valueInteger": int(segment.grade)})
@@ -423,6 +424,14 @@ def _procedure(
     if session.plan_id is not None:
         out["basedOn"] = [_ref("CarePlan", session.plan_id)]
     return out
+
+
+def _duration(duration: Duration) -> dict[str, object]:
+    """A UCUM ``Duration``: in its own unit when UCUM has it (min, h, s), else in minutes."""
+    if duration.unit in ("min", "h", "s") and type(duration.value) in (int, float):
+        unit = duration.unit
+        return {"value": duration.value, "unit": unit, "system": _UCUM, "code": unit}
+    return _minutes(duration.minutes)
 
 
 def _minutes(minutes: float) -> dict[str, object]:
