@@ -30,14 +30,20 @@ Choices made where the specification leaves them open:
   (seconds, or beyond +/-14:00) is written in UTC with the original offset and
   zone in extensions (`ORIGINAL_OFFSET_URL`, `TIME_ZONE_URL`); segment times are
   elapsed time added in UTC.
-- Partial export: `case_export` leaves out what cannot be exported (an
-  unscorable measure, a code that is not a FHIR ``code``) and reports each
-  problem, also as the bundle's closing ``OperationOutcome``.
+- Partial export: `case_export` exports an unscorable measure without a value
+  and leaves out what FHIR cannot carry (a code that is not a FHIR ``code``),
+  reporting each problem, also as the bundle's closing ``OperationOutcome``.
+- Lossless: each resource of `case_export` carries, in the `FIELDS_URL`
+  extension, the record's fields its FHIR elements do not carry exactly, so that
+  `import_bundle` gives back an equal case.
 - Privacy: names, birth date and contact details are exported only with
   ``include_identity=True``; free text (condition notes, goal descriptions,
-  referral instructions, plan precautions, outcome notes) only with
-  ``include_notes=True``. SOAP notes and adverse-reaction notes are never
-  exported.
+  referral instructions, plan precautions, outcome notes, and in the fields
+  extension SOAP notes, adverse-reaction notes and amendments) only with
+  ``include_notes=True``.
+
+Import: `import_bundle` reads a Bundle back into a `~medmassage.Case` (or the
+records it holds) and reports, with FHIR paths, what it could not map.
 """
 
 from __future__ import annotations
