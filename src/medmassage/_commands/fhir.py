@@ -33,7 +33,7 @@ EXIT_NO_CASE: Final = 1
 
 USAGE: Final = (
     "medmassage fhir [export] FILE [-o OUT] [--include-identity] [--include-notes]\n"
-    "                       [--no-screening] [--on DATE]\n"
+    "                       [--no-screening] [--on DATE] [--transaction]\n"
     "       medmassage fhir import BUNDLE [-o OUT] [--format {text,json}]"
 )
 
@@ -42,7 +42,8 @@ EPILOG = (
     "  FILE is a Case; the bundle is written to OUT or standard output. What could not\n"
     "  be carried is listed as warnings on standard error and in the bundle's\n"
     "  OperationOutcome. Identity and free-text notes only with the --include options;\n"
-    "  an export made with both imports back as an equal case.\n"
+    "  an export made with both imports back as an equal case. --transaction writes a\n"
+    "  transaction Bundle (each entry a PUT request) for a FHIR server.\n"
     "\n"
     "import:\n"
     "  BUNDLE is a FHIR R4 Bundle (collection or transaction); the case is written\n"
@@ -93,6 +94,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "the plan's start)",
     )
     parser.add_argument(
+        "--transaction",
+        action="store_true",
+        help="export: a transaction Bundle (PUT requests) for a FHIR server, not a collection",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json"),
         default=None,
@@ -117,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 ("--include-notes", args.include_notes),
                 ("--no-screening", args.no_screening),
                 ("--on", args.on is not None),
+                ("--transaction", args.transaction),
             )
             if value
         ]
@@ -157,6 +164,7 @@ def _export(args: argparse.Namespace, file: str) -> int:
             include_identity=args.include_identity,
             include_notes=args.include_notes,
             assessment=assessment,
+            transaction=args.transaction,
         )
     except MedmassageError as exc:
         return fail(f"{file}: {exc}")

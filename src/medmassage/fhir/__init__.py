@@ -61,6 +61,7 @@ from ._resources import (
     condition_resource,
     detected_issue_resources,
     encounter_resource,
+    flag_resources,
     goal_resource,
     observation_resources,
     patient_resource,
@@ -84,6 +85,7 @@ __all__ = [
     "PROBLEM_SYSTEM",
     "PROFESSION_SYSTEM",
     "REACTION_SYSTEM",
+    "RISK_FLAG_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SESSION_STATUS_URL",
@@ -102,6 +104,7 @@ __all__ = [
     "condition_resource",
     "detected_issue_resources",
     "encounter_resource",
+    "flag_resources",
     "goal_resource",
     "import_bundle",
     "measurement_quantity",
@@ -173,5 +176,8 @@ PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
 SESSION_STATUS_URL: Final = _common.SESSION_STATUS_URL
 #: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
 BODY_SITE_URL: Final = _common.BODY_SITE_URL
+#: Local code system of a patient's risk flags, exported as ``Flag`` resources
+#: (``fall_risk``, ``fragile_skin`` ...: `medmassage.patient.RiskFlag` values).
+RISK_FLAG_SYSTEM: Final = _common.RISK_FLAG_SYSTEM
 #: Local code system of adverse reaction kinds (``soreness``, ``bruising`` ...).
 REACTION_SYSTEM: Final = _common.REACTION_SYSTEM

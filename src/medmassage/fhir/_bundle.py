@@ -26,6 +26,7 @@ from ._resources import (
     condition_resource,
     detected_issue_resources,
     encounter_resource,
+    flag_resources,
     goal_resource,
     patient_resource,
     practitioner_resource,
@@ -91,6 +92,7 @@ def _add_fields(
         if record is not None:
             add_fields(
                 resource,
+                record,
                 unstructure(record),
                 resolve,
                 include_identity=include_identity,
@@ -105,12 +107,13 @@ def case_bundle(
     include_notes: bool = False,
     assessment: Assessment | None = None,
     registry: Registry | None = None,
+    transaction: bool = False,
 ) -> Resource:
-    """Return a FHIR ``collection`` Bundle of a whole *case*: `case_export`'s bundle.
+    """Return a FHIR Bundle of a whole *case*: `case_export`'s bundle.
 
-    What could not be exported is listed in the bundle's last entry, an
-    ``OperationOutcome``; `case_export` also returns it as problems. The
-    arguments are those of `case_export`.
+    What could not be exported is listed in a ``collection`` bundle's last
+    entry, an ``OperationOutcome``; `case_export` also returns it as problems.
+    The arguments are those of `case_export`.
     """
     return case_export(
         case,
@@ -118,6 +121,7 @@ def case_bundle(
         include_notes=include_notes,
         assessment=assessment,
         registry=registry,
+        transaction=transaction,
     ).bundle
 
 
@@ -128,11 +132,13 @@ def case_export(
     include_notes: bool = False,
     assessment: Assessment | None = None,
     registry: Registry | None = None,
+    transaction: bool = False,
 ) -> FhirExport:
-    """Export a whole *case* as a FHIR ``collection`` Bundle, with what it could not carry.
+    """Export a whole *case* as a FHIR Bundle, with what it could not carry.
 
     Entries, in order: the Patient, the practitioners (those the case lists
-    and any it only refers to by id), the history's Conditions, the diagnoses'
+    and any it only refers to by id), the history's Conditions, the patient's
+    risk flags as Flags, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
     per session its Encounter, Procedures, AdverseEvents and Observations, and the DetectedIssues of
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
@@ -156,6 +162,13 @@ def case_export(
         assessment: A screening assessment whose findings become DetectedIssues.
         registry: Where to find modalities and instruments (plugins); by default
             `medmassage.plugins.get_default_registry`.
+        transaction: Write a ``transaction`` Bundle, for a FHIR server to store:
+            each entry has a ``request`` ``PUT {type}/{id}`` (ids are derived from
+            the records, so sending it again updates rather than duplicates), and
+            references stay ``urn:uuid:`` references to the entries' ``fullUrl``,
+            which the server resolves. The problems are not an entry of a
+            transaction (a server would store them as a record): they are only in
+            the result.
     """
     if registry is None:
         from ..plugins import get_default_registry
@@ -192,6 +205,7 @@ def case_export(
         add(condition_resource(c, patient_id=pid, include_notes=include_notes, index=i), c)
         for i, c in enumerate(patient.conditions)
     )
+    resources.extend(flag_resources(patient))
     resources.extend(
         add(condition_resource(d, patient_id=pid, index=own), d) for d, own in _diagnoses(plan)
     )
@@ -256,12 +270,18 @@ def case_export(
     sources = [records.get(id(e["resource"])) for e in entries]
     clean_entries(entries, problems)
     _add_fields(entries, sources, include_identity, include_notes)
-    if problems:
+    if transaction:
+        for entry in entries:
+            resource = entry["resource"]
+            assert isinstance(resource, dict)
+            url = f"{resource['resourceType']}/{resource['id']}"
+            entry["request"] = {"method": "PUT", "url": url}
+    elif problems:
         entries.extend(_entries([operation_outcome(problems, *case_key)]))
     bundle: Resource = {
         "resourceType": "Bundle",
         "id": resource_uuid("Bundle", *case_key),
-        "type": "collection",
+        "type": "transaction" if transaction else "collection",
         "entry": entries,
     }
     return FhirExport(bundle=bundle, problems=tuple(problems))

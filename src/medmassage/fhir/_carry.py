@@ -18,12 +18,14 @@ import json
 from collections.abc import Mapping
 from typing import Final
 
+import attrs
+
 from ._common import FIELDS_URL, Resource
 from ._read import READERS, Fields, Note, Resolve
 
 #: Fields of a record that other resources carry (assembled by the importer).
 CHILDREN: Final[Mapping[str, frozenset[str]]] = {
-    "Patient": frozenset({"conditions"}),
+    "Patient": frozenset({"conditions", "flags"}),
     "ServiceRequest": frozenset({"diagnoses"}),
     "CarePlan": frozenset({"diagnoses", "goals", "referral"}),
     "Encounter": frozenset({"segments", "outcomes", "adverse_reactions"}),
@@ -73,24 +75,48 @@ def _scrubbed(kind: str, native: Fields, include_identity: bool, include_notes: 
     return out
 
 
+_DEFAULTS: dict[type, Mapping[str, object]] = {}
+
+
+def _defaults(model: type) -> Mapping[str, object]:
+    """The JSON form of each default of *model*'s fields (what import gives when absent)."""
+    found = _DEFAULTS.get(model)
+    if found is None:
+        from ..serialization import get_converter
+
+        unstructure = get_converter().unstructure
+        found = _DEFAULTS[model] = {
+            f.name: unstructure(f.default)
+            for f in attrs.fields(model)
+            if f.default is not attrs.NOTHING and not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+        }
+    return found
+
+
 def add_fields(
     resource: Resource,
+    record: object,
     native: Fields,
     resolve: Resolve,
     *,
     include_identity: bool,
     include_notes: bool,
 ) -> None:
-    """Add the `FIELDS_URL` extension to *resource* if its elements do not carry *native*."""
+    """Add the `FIELDS_URL` extension to *resource* if its elements do not carry *native*.
+
+    *native* is *record* in its JSON form; a field the reader does not give is
+    left out when it holds the field's default.
+    """
     kind = str(resource["resourceType"])
     notes: list[Note] = []
     recovered = READERS[kind](resource, "", resolve, notes)
     children = CHILDREN.get(kind, frozenset())
+    defaults = _defaults(type(record))
     extra = {
         key: value
         for key, value in _scrubbed(kind, native, include_identity, include_notes).items()
         if key not in children
-        and not (key not in recovered and (value is None or value == []))  # the default
+        and not (key not in recovered and key in defaults and same(defaults[key], value))
         and not same(recovered.get(key), value)
     }
     if extra:

@@ -87,6 +87,9 @@ BODY_SITE_URL: Final = EXTENSION_BASE + "body-site"
 REACTION_SYSTEM: Final = "https://medmassage.dev/reactions"
 _AE_SEVERITY: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 _AE_OUTCOME: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+#: Local code system of a patient's risk flags (``fall_risk``, ``fragile_skin`` ...).
+RISK_FLAG_SYSTEM: Final = "https://medmassage.dev/risk-flags"
+_FLAG_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/flag-category"
 #: Local code system of the licensed professions (``massage_therapist`` ...).
 PROFESSION_SYSTEM: Final = "https://medmassage.dev/professions"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")

@@ -167,6 +167,7 @@ class _Links:
 
     patient: int | None
     conditions: list[int]
+    flags: list[int]
     practitioners: list[int]
     plan: int | None
     plan_diagnoses: list[int]
@@ -191,6 +192,14 @@ def _link(read: _Bundle) -> _Links:
             conditions.append(i)
         else:
             notes.append(Note(paths[i], "a condition of no patient in the bundle", "reference"))
+    flags = []
+    for i in _of(read, "Flag"):
+        if read.fields[i]["flag"] is None:
+            continue
+        if patient is not None and read.ref(res[i], "subject", paths[i], "Patient") == patient:
+            flags.append(i)
+        else:
+            notes.append(Note(paths[i], "a flag of no patient in the bundle", "reference"))
     practitioners = [i for i in _of(read, "Practitioner") if not not_listed(res[i], paths[i])]
     plans = _of(read, "CarePlan")
     for extra in plans[1:]:
@@ -227,6 +236,7 @@ def _link(read: _Bundle) -> _Links:
     return _Links(
         patient,
         conditions,
+        flags,
         practitioners,
         plan,
         plan_diagnoses,
@@ -263,6 +273,11 @@ def _patient(
     out["conditions"] = _list(
         read, links.conditions, f"{at}.conditions" if at else "conditions", places, skip
     )
+    kept = [i for i in links.flags if i not in skip]
+    dot = f"{at}." if at else ""
+    for n, i in enumerate(kept):
+        places[f"{dot}flags[{n}]"] = i
+    out["flags"] = [read.fields[i]["flag"] for i in kept]
     return out
 
 

@@ -47,6 +47,7 @@ from ._common import (
     PRESSURE_URL,
     PROFESSION_SYSTEM,
     REACTION_SYSTEM,
+    RISK_FLAG_SYSTEM,
     SESSION_STATUS_URL,
     TIME_ZONE_URL,
     WALTON_GRADE_URL,
@@ -633,6 +634,18 @@ def read_adverse_event(r: Resource, path: str, resolve: Resolve, notes: list[Not
     }
 
 
+def read_flag(r: Resource, path: str, resolve: Resolve, notes: list[Note]) -> Fields:
+    """Flag -> ``{"flag": code}``, a `~medmassage.patient.RiskFlag` value (or ``None``)."""
+    unknown(r, frozenset({"status", "category", "code", "subject", "period"}), path, notes)
+    flag = code_in(obj(r, "code", path), RISK_FLAG_SYSTEM, f"{path}.code")
+    if flag is None:
+        notes.append(Note(f"{path}.code", "no medmassage risk flag code", "unknown_code"))
+    elif text(r, "status", path) != "active":
+        notes.append(Note(f"{path}.status", "only an active flag is a risk flag", "not_mapped"))
+        flag = None
+    return {"flag": flag}
+
+
 #: Resource type to its reader.
 READERS: Final[Mapping[str, Callable[[Resource, str, Resolve, list[Note]], Fields]]] = {
     "Patient": read_patient,
@@ -645,6 +658,7 @@ READERS: Final[Mapping[str, Callable[[Resource, str, Resolve, list[Note]], Field
     "Encounter": read_encounter,
     "Observation": read_observation,
     "AdverseEvent": read_adverse_event,
+    "Flag": read_flag,
 }
 
 

@@ -28,6 +28,7 @@ from ._common import (
     _AE_SEVERITY,
     _CATEGORY,
     _CLINICAL,
+    _FLAG_CATEGORY,
     _GOAL_STATUS,
     _NPI,
     _OBS_CATEGORY,
@@ -42,6 +43,7 @@ from ._common import (
     PRESSURE_URL,
     PROFESSION_SYSTEM,
     REACTION_SYSTEM,
+    RISK_FLAG_SYSTEM,
     RULE_SYSTEM,
     SCREENING_SYSTEM,
     SESSION_STATUS_URL,
@@ -93,6 +95,30 @@ def patient_resource(patient: Patient, *, include_identity: bool = False) -> Res
             if contact.address is not None:
                 out["address"] = [{"text": contact.address}]
     return out
+
+
+def flag_resources(patient: Patient) -> list[Resource]:
+    """Return one FHIR ``Flag`` per risk flag of *patient* (standing cautions), by code.
+
+    ``status`` ``active``; ``category`` ``clinical`` (HL7 ``flag-category``);
+    ``code`` the flag in `RISK_FLAG_SYSTEM` (``fall_risk`` ...); ``subject`` the
+    patient. A receiving system shows a Flag whenever it opens the patient's
+    record, which is what these cautions are for.
+    """
+    return [
+        {
+            "resourceType": "Flag",
+            "id": resource_uuid("Flag", patient.id, flag.value),
+            "status": "active",
+            "category": [{"coding": [_coding(_FLAG_CATEGORY, "clinical")]}],
+            "code": {
+                "coding": [_coding(RISK_FLAG_SYSTEM, flag.value)],
+                "text": flag.value.replace("_", " "),
+            },
+            "subject": _patient_ref(patient.id),
+        }
+        for flag in sorted(patient.flags, key=lambda f: f.value)
+    ]
 
 
 def practitioner_resource(practitioner: Practitioner) -> Resource:
