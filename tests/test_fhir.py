@@ -46,6 +46,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Encounter": ("status", "class"),
     "AdverseEvent": ("actuality", "subject"),
     "Observation": ("status", "code"),
+    "QuestionnaireResponse": ("status",),
     "DetectedIssue": ("status",),
 }
 
@@ -107,6 +108,7 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "AdverseEvent": 1,
         "Procedure": 12,
         "Observation": 7,
+        "QuestionnaireResponse": 5,  # the measures with item responses
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)
         "DetectedIssue": 5,
     }

@@ -51,17 +51,17 @@ from __future__ import annotations
 from typing import Final, TypeAlias
 
 from . import _common, _outcome
+from ._answers import questionnaire_response_resource
 from ._bundle import case_bundle, case_export
 from ._common import measurement_quantity, resource_uuid
 from ._import import ImportResult, import_bundle
+from ._issues import detected_issue_resources, flag_resources
 from ._outcome import FhirExport
 from ._resources import (
     adverse_event_resources,
     care_plan_resource,
     condition_resource,
-    detected_issue_resources,
     encounter_resource,
-    flag_resources,
     goal_resource,
     observation_resources,
     patient_resource,
@@ -112,6 +112,7 @@ __all__ = [
     "patient_resource",
     "practitioner_resource",
     "procedure_resources",
+    "questionnaire_response_resource",
     "resource_uuid",
     "service_request_resource",
 ]

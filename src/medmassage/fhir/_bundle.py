@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 from ..exceptions import Problem, UsageError
 from ..plans import TreatmentPlan
 from ..serialization import get_converter
+from ._answers import questionnaire_response_resource
 from ._carry import add_fields
 from ._common import NOT_LISTED_URL, Resource, resource_uuid
+from ._issues import detected_issue_resources, flag_resources
 from ._outcome import FhirExport, clean_entries, operation_outcome
 from ._read import resolver
 from ._resources import (
@@ -24,9 +26,7 @@ from ._resources import (
     adverse_event_resources,
     care_plan_resource,
     condition_resource,
-    detected_issue_resources,
     encounter_resource,
-    flag_resources,
     goal_resource,
     patient_resource,
     practitioner_resource,
@@ -140,7 +140,8 @@ def case_export(
     and any it only refers to by id), the history's Conditions, the patient's
     risk flags as Flags, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
-    per session its Encounter, Procedures, AdverseEvents and Observations, and the DetectedIssues of
+    per session its Encounter, Procedures, AdverseEvents and Observations (each
+    after the QuestionnaireResponse of its item responses), and the DetectedIssues of
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
     records' ids, so two exports of the same case are equal, and every
     reference in the bundle resolves to an entry.
@@ -259,10 +260,15 @@ def case_export(
             include_notes=include_notes,
         )
         by_id = {
-            resource_uuid("Observation", session.id, str(i)): m
+            resource_uuid("Observation", session.id, str(i)): (i, m)
             for i, m in enumerate(session.outcomes)
         }
-        resources.extend(add(r, by_id[str(r["id"])]) for r in observations)
+        for observation in observations:
+            i, measure = by_id[str(observation["id"])]
+            answers = questionnaire_response_resource(session, i, measure)
+            if answers is not None:
+                resources.append(answers)
+            resources.append(add(observation, measure))
     if assessment is not None:
         resources.extend(detected_issue_resources(assessment, patient_id=pid))
     case_key = (pid, plan.id, *(s.id for s in case.sessions))

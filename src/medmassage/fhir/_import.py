@@ -135,6 +135,8 @@ def _read(bundle: Mapping[str, object]) -> _Bundle:
     for i, (resource, path) in enumerate(zip(read.resources, paths, strict=True)):
         kind = str(resource["resourceType"])
         reader = READERS.get(kind)
+        if kind == "QuestionnaireResponse":
+            continue  # read by the Observation derived from it
         if reader is None:
             reason = _DERIVED.get(kind, "resource type not mapped")
             notes.append(Note(path, reason, "derived" if kind in _DERIVED else "unknown_resource"))
@@ -218,6 +220,17 @@ def _link(read: _Bundle) -> _Links:
         i: read.refs(res[i], "reasonReference", paths[i], "Condition")
         for i in _of(read, "ServiceRequest")
     }
+    answered = {
+        found[0]
+        for i in _of(read, "Observation")
+        for _, ref in items(res[i], "derivedFrom", paths[i])
+        if (found := read.resolve(ref.get("reference"))) is not None
+    }
+    for i, r in enumerate(res):
+        if r["resourceType"] == "QuestionnaireResponse" and i not in answered:
+            notes.append(
+                Note(paths[i], "not the responses of an Observation in the bundle", "reference")
+            )
     encounters = _of(read, "Encounter")
     children: dict[int, dict[str, list[int]]] = {
         i: {"segments": [], "outcomes": [], "adverse_reactions": []} for i in encounters

@@ -597,7 +597,14 @@ def read_observation(r: Resource, path: str, resolve: Resolve, notes: list[Note]
     """Observation -> the fields of an `~medmassage.OutcomeMeasure`."""
     known = {"status", "category", "code", "subject", "encounter", "valueQuantity"}
     known |= {"effectiveDateTime", "component", "bodySite", "method", "note", "dataAbsentReason"}
-    unknown(r, frozenset(known), path, notes)
+    unknown(r, frozenset(known | {"derivedFrom"}), path, notes)
+    responses: object = None
+    for where, ref in items(r, "derivedFrom", path):
+        found = resolve(ref.get("reference"))
+        if found is not None and found[1].get("resourceType") == "QuestionnaireResponse":
+            responses = read_responses(found[1], f"Bundle.entry[{found[0]}].resource")
+        else:
+            notes.append(Note(where, "only a QuestionnaireResponse is mapped", "not_mapped"))
     site = obj(r, "bodySite", path)
     region, side = body_site(site, f"{path}.bodySite") if site else (None, None)
     notes_ = items(r, "note", path)
@@ -610,11 +617,45 @@ def read_observation(r: Resource, path: str, resolve: Resolve, notes: list[Note]
         "instrument": instrument,
         "taken_at": fhir_datetime(r, "effectiveDateTime", path),
         "value": number(obj(r, "valueQuantity", path), "value", f"{path}.valueQuantity"),
+        "responses": responses,
         "region": region,
         "laterality": side,
         "movement": text(obj(r, "method", path), "text", f"{path}.method"),
         "note": text(notes_[0][1], "text", notes_[0][0]) if notes_ else None,
     }
+
+
+_ANSWERS: Final = (
+    ("valueBoolean", bool),
+    ("valueInteger", int),
+    ("valueDecimal", float),
+    ("valueString", str),
+)
+
+
+def _answers(group: Mapping[str, object], path: str) -> list[object]:
+    out: list[object] = []
+    for where, item in items(group, "item", path):
+        answers = items(item, "answer", where)
+        value: object = None
+        if answers:
+            answer_path, answer = answers[0]
+            for key, kind in _ANSWERS:
+                if key in answer:
+                    value = get(answer, key, kind, answer_path)
+                    break
+            else:
+                raise invalid(answer_path, "a boolean, integer, decimal or string answer")
+        out.append(value)
+    return out
+
+
+def read_responses(r: Mapping[str, object], path: str) -> object:
+    """A QuestionnaireResponse's items as a measure's responses (a list, or scales)."""
+    groups = items(r, "item", path)
+    if groups and all("answer" not in g and ("item" in g or "text" in g) for _, g in groups):
+        return {text(g, "linkId", where): _answers(g, where) for where, g in groups}
+    return _answers(r, path)
 
 
 def read_adverse_event(r: Resource, path: str, resolve: Resolve, notes: list[Note]) -> Fields:
