@@ -38,6 +38,7 @@ UTC = dt.UTC
 REQUIRED: dict[str, tuple[str, ...]] = {
     "Patient": (),
     "Practitioner": (),
+    "PractitionerRole": ("practitioner",),
     "Condition": ("subject",),
     "ServiceRequest": ("status", "intent", "subject"),
     "Goal": ("lifecycleStatus", "description", "subject"),
@@ -99,7 +100,8 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
     # 2 history conditions + 2 diagnoses; 3 sessions x 4 segments; 7 outcome measures.
     assert counts == {
         "Patient": 1,
-        "Practitioner": 1,
+        "Practitioner": 2,  # the therapist; the diagnosing and referring physician
+        "PractitionerRole": 1,
         "Condition": 4,
         "ServiceRequest": 1,
         "Goal": 2,

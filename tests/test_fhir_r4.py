@@ -403,7 +403,7 @@ def test_segment_grade_pressure_and_feedback_are_extensions() -> None:
 
 def test_practitioner_licences_are_qualifications() -> None:
     """The example therapist's Washington licence is a qualification with its number and expiry."""
-    (practitioner,) = _of_type(case_bundle(_case()), "Practitioner")
+    practitioner = _of_type(case_bundle(_case()), "Practitioner")[0]  # then the referrer's
     qualifications = practitioner["qualification"]
     assert isinstance(qualifications, list)
     assert len(qualifications) == 1

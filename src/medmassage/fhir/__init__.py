@@ -67,6 +67,7 @@ from ._resources import (
     patient_resource,
     practitioner_resource,
     procedure_resources,
+    provider_resources,
     service_request_resource,
 )
 
@@ -84,6 +85,7 @@ __all__ = [
     "PRESSURE_URL",
     "PROBLEM_SYSTEM",
     "PROFESSION_SYSTEM",
+    "PROVIDER_ROLE_SYSTEM",
     "REACTION_SYSTEM",
     "RISK_FLAG_SYSTEM",
     "RULE_SYSTEM",
@@ -112,6 +114,7 @@ __all__ = [
     "patient_resource",
     "practitioner_resource",
     "procedure_resources",
+    "provider_resources",
     "questionnaire_response_resource",
     "resource_uuid",
     "service_request_resource",
@@ -170,6 +173,9 @@ PRESSURE_URL: Final = _common.PRESSURE_URL
 FEEDBACK_URL: Final = _common.FEEDBACK_URL
 #: Procedure extension: the patient's discomfort rating, 0-10 (``valueInteger``).
 DISCOMFORT_URL: Final = _common.DISCOMFORT_URL
+#: Local code system of the professions of diagnosing and referring providers, the
+#: ``code`` of their ``PractitionerRole`` (`medmassage.diagnosis.ProviderRole` values).
+PROVIDER_ROLE_SYSTEM: Final = _common.PROVIDER_ROLE_SYSTEM
 #: Local code system of the licensed professions of a practitioner's licences.
 PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
 #: Encounter extension: the session's own status (``valueCode``: ``completed``,

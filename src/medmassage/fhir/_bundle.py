@@ -31,6 +31,7 @@ from ._resources import (
     patient_resource,
     practitioner_resource,
     procedure_resources,
+    provider_resources,
     service_request_resource,
 )
 
@@ -48,7 +49,7 @@ def _entries(resources: Iterable[Resource]) -> list[dict[str, object]]:
             else "urn:uuid:" + rid
         )
         if full in seen:
-            continue  # the same diagnosis listed by the plan and the referral
+            continue  # one record listed twice (a diagnosis of the plan and the referral)
         seen.add(full)
         out.append({"fullUrl": full, "resource": resource})
     return out
@@ -137,7 +138,8 @@ def case_export(
     """Export a whole *case* as a FHIR Bundle, with what it could not carry.
 
     Entries, in order: the Patient, the practitioners (those the case lists
-    and any it only refers to by id), the history's Conditions, the patient's
+    and any it only refers to by id), each diagnosing and referring provider's
+    Practitioner and PractitionerRole, the history's Conditions, the patient's
     risk flags as Flags, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
     per session its Encounter, Procedures, AdverseEvents and Observations (each
@@ -202,6 +204,15 @@ def case_export(
                 "extension": [{"url": NOT_LISTED_URL, "valueBoolean": True}],
             }
         )
+    providers = [
+        p
+        for p in (
+            *(d.diagnosed_by for d, _ in _diagnoses(plan)),
+            plan.referral.referrer if plan.referral is not None else None,
+        )
+        if p is not None
+    ]
+    resources.extend(r for p in providers for r in provider_resources(p))
     resources.extend(
         add(condition_resource(c, patient_id=pid, include_notes=include_notes, index=i), c)
         for i, c in enumerate(patient.conditions)

@@ -276,8 +276,22 @@ def _modality_concept(modality: str, modalities: Mapping[str, Modality]) -> dict
     return {"coding": codings, "text": known.name if known else modality}
 
 
+#: Local code system of the professions of diagnosing and referring providers
+#: (``physician``, ``chiropractor`` ...: `medmassage.diagnosis.ProviderRole` values).
+PROVIDER_ROLE_SYSTEM: Final = "https://medmassage.dev/provider-roles"
+
+
+def provider_key(provider: Provider) -> tuple[str, str, str]:
+    """What identifies a diagnosing or referring provider: name, profession, NPI."""
+    return (provider.name, provider.role.value, provider.npi or "")
+
+
 def _provider_ref(provider: Provider) -> dict[str, object]:
-    out: dict[str, object] = {"display": provider.name}
+    """A reference to the provider's PractitionerRole, with their name and NPI."""
+    out: dict[str, object] = {
+        "reference": "urn:uuid:" + resource_uuid("PractitionerRole", *provider_key(provider)),
+        "display": provider.name,
+    }
     if provider.npi is not None:
         out["identifier"] = {"system": _NPI, "value": provider.npi}
     return out

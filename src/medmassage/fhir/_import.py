@@ -135,8 +135,8 @@ def _read(bundle: Mapping[str, object]) -> _Bundle:
     for i, (resource, path) in enumerate(zip(read.resources, paths, strict=True)):
         kind = str(resource["resourceType"])
         reader = READERS.get(kind)
-        if kind == "QuestionnaireResponse":
-            continue  # read by the Observation derived from it
+        if kind in ("QuestionnaireResponse", "PractitionerRole"):
+            continue  # read through the Observation, Condition or ServiceRequest using it
         if reader is None:
             reason = _DERIVED.get(kind, "resource type not mapped")
             notes.append(Note(path, reason, "derived" if kind in _DERIVED else "unknown_resource"))
@@ -230,6 +230,18 @@ def _link(read: _Bundle) -> _Links:
         if r["resourceType"] == "QuestionnaireResponse" and i not in answered:
             notes.append(
                 Note(paths[i], "not the responses of an Observation in the bundle", "reference")
+            )
+    roles = {
+        found[0]
+        for i, r in enumerate(res)
+        for key in ("asserter", "requester")
+        if r["resourceType"] in ("Condition", "ServiceRequest")
+        and (found := read.resolve(obj(r, key, paths[i]).get("reference"))) is not None
+    }
+    for i, r in enumerate(res):
+        if r["resourceType"] == "PractitionerRole" and i not in roles:
+            notes.append(
+                Note(paths[i], "not the role of a diagnosing or referring provider", "reference")
             )
     encounters = _of(read, "Encounter")
     children: dict[int, dict[str, list[int]]] = {

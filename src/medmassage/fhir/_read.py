@@ -46,6 +46,7 @@ from ._common import (
     ORIGINAL_OFFSET_URL,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    PROVIDER_ROLE_SYSTEM,
     REACTION_SYSTEM,
     RISK_FLAG_SYSTEM,
     SESSION_STATUS_URL,
@@ -346,14 +347,23 @@ def _provider(
     npi = text(ident, "value", path) if text(ident, "system", path) == _NPI else None
     name = text(ref, "display", path)
     found = resolve(ref.get("reference"))
+    role = None
+    if found is not None and found[1].get("resourceType") == "PractitionerRole":
+        where = f"Bundle.entry[{found[0]}].resource"
+        for at, concept in items(found[1], "code", where):
+            role = role or code_in(concept, PROVIDER_ROLE_SYSTEM, at)
+        found = resolve(obj(found[1], "practitioner", where).get("reference"))
     if found is not None and found[1].get("resourceType") == "Practitioner":
         target = read_practitioner(found[1], "", resolve, [])
         name = name or (target["name"] if isinstance(target["name"], str) else None)
         npi = npi or (target["npi"] if isinstance(target["npi"], str) else None)
-    notes.append(
-        Note(path, "the provider's profession has no element here: not mapped", "not_mapped", field)
-    )
-    return {"name": name, "npi": npi}
+    if role is None:
+        message = "the provider's profession (a PractitionerRole code) is not known: not mapped"
+        notes.append(Note(path, message, "not_mapped", field))
+    out: Fields = {"name": name, "npi": npi}
+    if role is not None:
+        out["role"] = role
+    return out
 
 
 def condition_kind(r: Resource, path: str) -> str:

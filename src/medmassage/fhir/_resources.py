@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .._validation import after
-from ..diagnosis import Diagnosis, Referral
+from ..diagnosis import Diagnosis, Provider, Referral
 from ..exceptions import MedmassageError, Problem, ScoringError, UnknownCodeError, UsageError
 from ..instruments import InstrumentSource, Score, get_instrument
 from ..outcomes import OutcomeMeasure
@@ -37,8 +37,10 @@ from ._common import (
     DURATION_URL,
     FEEDBACK_URL,
     INSTRUMENT_SYSTEM,
+    NOT_LISTED_URL,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    PROVIDER_ROLE_SYSTEM,
     REACTION_SYSTEM,
     SESSION_STATUS_URL,
     WALTON_GRADE_URL,
@@ -54,6 +56,7 @@ from ._common import (
     _ref,
     _round,
     measurement_quantity,
+    provider_key,
     resource_uuid,
 )
 
@@ -116,6 +119,40 @@ def practitioner_resource(practitioner: Practitioner) -> Resource:
             for lic in practitioner.licenses
         ]
     return out
+
+
+def provider_resources(provider: Provider) -> list[Resource]:
+    """Return the ``Practitioner`` and ``PractitionerRole`` of a diagnosing or referring provider.
+
+    The Practitioner carries the name (``name.text``) and the NPI; it is not
+    one of the case's treating practitioners (`NOT_LISTED_URL`). The
+    PractitionerRole names it in ``practitioner`` and the profession in
+    ``code`` (`PROVIDER_ROLE_SYSTEM`). A diagnosis's ``asserter`` and a
+    referral's ``requester`` point at the PractitionerRole. Both ids are
+    derived from the name, profession and NPI, so one provider is one pair.
+    """
+    key = provider_key(provider)
+    pid = resource_uuid("Practitioner", "provider", *key)
+    person: Resource = {
+        "resourceType": "Practitioner",
+        "id": pid,
+        "extension": [{"url": NOT_LISTED_URL, "valueBoolean": True}],
+        "name": [{"text": provider.name}],
+    }
+    if provider.npi is not None:
+        person["identifier"] = [{"system": _NPI, "value": provider.npi}]
+    role: Resource = {
+        "resourceType": "PractitionerRole",
+        "id": resource_uuid("PractitionerRole", *key),
+        "practitioner": _ref("Practitioner", pid),
+        "code": [
+            {
+                "coding": [_coding(PROVIDER_ROLE_SYSTEM, provider.role.value)],
+                "text": provider.role.value.replace("_", " "),
+            }
+        ],
+    }
+    return [person, role]
 
 
 def _condition_key(
