@@ -48,6 +48,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "AdverseEvent": ("actuality", "subject"),
     "Observation": ("status", "code"),
     "QuestionnaireResponse": ("status",),
+    "Provenance": ("target", "recorded", "agent"),
     "DetectedIssue": ("status",),
 }
 
@@ -111,6 +112,7 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "Procedure": 12,
         "Observation": 7,
         "QuestionnaireResponse": 5,  # the measures with item responses
+        "Provenance": 3,  # the three signatures
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)
         "DetectedIssue": 5,
     }

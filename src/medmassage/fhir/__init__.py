@@ -57,6 +57,7 @@ from ._common import measurement_quantity, resource_uuid
 from ._import import ImportResult, import_bundle
 from ._issues import detected_issue_resources, flag_resources
 from ._outcome import FhirExport
+from ._provenance import provenance_resources
 from ._resources import (
     adverse_event_resources,
     care_plan_resource,
@@ -114,6 +115,7 @@ __all__ = [
     "patient_resource",
     "practitioner_resource",
     "procedure_resources",
+    "provenance_resources",
     "provider_resources",
     "questionnaire_response_resource",
     "resource_uuid",

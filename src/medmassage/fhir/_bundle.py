@@ -19,6 +19,7 @@ from ._carry import add_fields
 from ._common import NOT_LISTED_URL, Resource, resource_uuid
 from ._issues import detected_issue_resources, flag_resources
 from ._outcome import FhirExport, clean_entries, operation_outcome
+from ._provenance import provenance_resources
 from ._read import resolver
 from ._resources import (
     _exportable_observations,
@@ -142,7 +143,8 @@ def case_export(
     Practitioner and PractitionerRole, the history's Conditions, the patient's
     risk flags as Flags, the diagnoses'
     Conditions, the referral's ServiceRequest, the Goals, the CarePlan, then
-    per session its Encounter, Procedures, AdverseEvents and Observations (each
+    per session its Encounter, Procedures, AdverseEvents, Provenances (signature,
+    amendments) and Observations (each
     after the QuestionnaireResponse of its item responses), and the DetectedIssues of
     *assessment*. Every ``fullUrl`` is a ``urn:uuid:`` derived from the
     records' ids, so two exports of the same case are equal, and every
@@ -190,7 +192,15 @@ def case_export(
     ]
     listed = {p.id: p for p in case.practitioners}
     ids = [p.id for p in case.practitioners]
-    for other in (plan.practitioner_id, *(s.practitioner_id for s in case.sessions)):
+    signers = [
+        by
+        for s in case.sessions
+        for by in (
+            *((s.signature.by,) if s.signature is not None else ()),
+            *(a.by for a in s.amendments),
+        )
+    ]
+    for other in (plan.practitioner_id, *(s.practitioner_id for s in case.sessions), *signers):
         if other not in ids:
             ids.append(other)
     for practitioner_id in ids:
@@ -259,6 +269,7 @@ def case_export(
             found.extend(add(r, s) for r, s in zip(procedures, session.segments, strict=False))
             events = adverse_event_resources(session)
             found.extend(add(r, a) for r, a in zip(events, session.adverse_reactions, strict=True))
+            found.extend(provenance_resources(session, include_notes=include_notes))
         except UsageError as exc:  # a time at the end of the calendar FHIR cannot carry
             problems.append(Problem(f"sessions[{n}]", f"not exported: {exc}", "not_expressible"))
             continue

@@ -28,7 +28,7 @@ CHILDREN: Final[Mapping[str, frozenset[str]]] = {
     "Patient": frozenset({"conditions", "flags"}),
     "ServiceRequest": frozenset({"diagnoses"}),
     "CarePlan": frozenset({"diagnoses", "goals", "referral"}),
-    "Encounter": frozenset({"segments", "outcomes", "adverse_reactions"}),
+    "Encounter": frozenset({"segments", "outcomes", "adverse_reactions", "signature"}),
 }
 _IDENTITY: Final = frozenset({"birth_date", "name", "contact"})
 #: Free-text fields, per resource type, carried only with ``include_notes``.

@@ -168,13 +168,16 @@ def _offset_text(offset: dt.timedelta) -> str:
     return text + (f".{rest.microseconds:06d}" if rest.microseconds else "")
 
 
-def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path: str) -> None:
+def _put_datetime(
+    target: dict[str, object], key: str, value: dt.datetime, path: str, *, keep_zone: bool = False
+) -> None:
     """Set the FHIR dateTime *key* of *target* to *value*.
 
     FHIR's dateTime carries an offset of whole minutes within +/-14:00. A time
     whose offset FHIR cannot express (seconds in the offset, as in historic
     local mean time, or beyond +/-14:00) is written in UTC, with its original
     offset (and IANA zone, if any) in extensions on the primitive (``_key``).
+    With *keep_zone*, the IANA zone is in its extension whatever the offset.
 
     Raises:
         UsageError: If *value* is naive, or cannot be written in UTC (the ends of
@@ -185,6 +188,9 @@ def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path:
         raise UsageError(f"{path}: expected a time-zone-aware datetime for a FHIR dateTime")
     if abs(offset) <= _MAX_OFFSET and not offset % _MINUTE:
         target[key] = value.isoformat()
+        zone = value.tzinfo
+        if keep_zone and isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
+            target["_" + key] = {"extension": [{"url": TIME_ZONE_URL, "valueCode": zone.key}]}
         return
     try:
         utc = value.astimezone(dt.UTC)

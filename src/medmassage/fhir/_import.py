@@ -178,6 +178,7 @@ class _Links:
     referral_diagnoses: dict[int, list[int]]
     encounters: list[int]
     children: dict[int, dict[str, list[int]]]
+    signatures: dict[int, int]
 
 
 def _link(read: _Bundle) -> _Links:
@@ -244,6 +245,18 @@ def _link(read: _Bundle) -> _Links:
                 Note(paths[i], "not the role of a diagnosing or referring provider", "reference")
             )
     encounters = _of(read, "Encounter")
+    signatures: dict[int, int] = {}
+    for i in _of(read, "Provenance"):
+        target = read.fields[i]["encounter"]
+        if isinstance(target, int) and read.fields[i]["signature"] is None:
+            if not read.fields.get(target, {}).get("amendments"):
+                message = "an amendment without the session as it was (include_notes) not mapped"
+                notes.append(Note(paths[i], message, "not_mapped"))
+        elif isinstance(target, int):
+            if target in signatures:
+                notes.append(Note(paths[i], "only one signature per session", "extra"))
+            else:
+                signatures[target] = i
     children: dict[int, dict[str, list[int]]] = {
         i: {"segments": [], "outcomes": [], "adverse_reactions": []} for i in encounters
     }
@@ -270,6 +283,7 @@ def _link(read: _Bundle) -> _Links:
         referral_diagnoses,
         encounters,
         children,
+        signatures,
     )
 
 
@@ -333,6 +347,10 @@ def _session(
     dot = f"{at}." if at else ""
     for key, indices in links.children[i].items():
         out[key] = _list(read, indices, f"{dot}{key}", places, skip)
+    signed = links.signatures.get(i)
+    if signed is not None and signed not in skip:
+        places[f"{dot}signature"] = signed
+        out["signature"] = read.fields[signed]["signature"]
     return out
 
 

@@ -697,6 +697,35 @@ def read_flag(r: Resource, path: str, resolve: Resolve, notes: list[Note]) -> Fi
     return {"flag": flag}
 
 
+_DATA_OPERATION: Final = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+
+
+def read_provenance(r: Resource, path: str, resolve: Resolve, notes: list[Note]) -> Fields:
+    """Provenance -> the signature of the Encounter it targets (``{"signature", "encounter"}``).
+
+    An amendment (``activity`` ``UPDATE``) is imported from the Encounter's
+    fields extension, which holds the session as it was; one without it is noted.
+    """
+    known = {"target", "recorded", "agent", "signature", "activity", "reason"}
+    unknown(r, frozenset(known), path, notes)
+    targets = items(r, "target", path)
+    found = resolve(targets[0][1].get("reference")) if targets else None
+    encounter = found[0] if found is not None and found[1]["resourceType"] == "Encounter" else None
+    signatures = items(r, "signature", path)
+    signature = None
+    if signatures:
+        where, sign = signatures[0]
+        signature = {
+            "by": ref_id(sign, "who", where, resolve),
+            "at": fhir_datetime(sign, "when", where),
+        }
+    elif code_in(obj(r, "activity", path), _DATA_OPERATION, f"{path}.activity") != "UPDATE":
+        notes.append(Note(path, "only a signature or an amendment is mapped", "not_mapped"))
+    if encounter is None:
+        notes.append(Note(f"{path}.target", "not the provenance of an Encounter", "reference"))
+    return {"encounter": encounter, "signature": signature}
+
+
 #: Resource type to its reader.
 READERS: Final[Mapping[str, Callable[[Resource, str, Resolve, list[Note]], Fields]]] = {
     "Patient": read_patient,
@@ -710,6 +739,7 @@ READERS: Final[Mapping[str, Callable[[Resource, str, Resolve, list[Note]], Field
     "Observation": read_observation,
     "AdverseEvent": read_adverse_event,
     "Flag": read_flag,
+    "Provenance": read_provenance,
 }
 
 
