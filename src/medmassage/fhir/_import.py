@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Final, TypeVar
 
@@ -25,6 +24,7 @@ from ._read import (
     get,
     invalid,
     items,
+    loads,
     not_listed,
     obj,
     resolver,
@@ -83,6 +83,7 @@ class _Bundle:
     fields: dict[int, Fields]
     notes: list[Note]
     resolve: Callable[[object], tuple[int, dict[str, object]] | None]
+    kinds: dict[str, list[int]]
 
     def ref(self, r: Mapping[str, object], key: str, path: str, kind: str) -> int | None:
         """The entry index of the *kind* resource ``r[key]`` refers to, else a note."""
@@ -107,13 +108,13 @@ class _Bundle:
         return out
 
 
-def _parse(bundle: Mapping[str, object] | str | bytes) -> Mapping[str, object]:
-    if isinstance(bundle, (str, bytes)):
+def _parse(given: Mapping[str, object] | str | bytes) -> Mapping[str, object]:
+    bundle: object = given
+    if isinstance(given, (str, bytes)):
         try:
-            data = json.loads(bundle)
+            bundle = loads(given)
         except ValueError:
             raise invalid("Bundle", "a JSON document") from None
-        bundle = data
     if not isinstance(bundle, Mapping):
         raise invalid("Bundle", "a JSON object")
     if bundle.get("resourceType") != "Bundle":
@@ -131,9 +132,10 @@ def _read(bundle: Mapping[str, object]) -> _Bundle:
             raise invalid(f"{where}.resource", "a resource with a resourceType")
         pairs.append((text(entry, "fullUrl", where) or "", resource))
         paths.append(f"{where}.resource")
-    read = _Bundle([r for _, r in pairs], paths, {}, notes, resolver(pairs))
+    read = _Bundle([r for _, r in pairs], paths, {}, notes, resolver(pairs), {})
     for i, (resource, path) in enumerate(zip(read.resources, paths, strict=True)):
         kind = str(resource["resourceType"])
+        read.kinds.setdefault(kind, []).append(i)
         reader = READERS.get(kind)
         if kind in ("QuestionnaireResponse", "PractitionerRole"):
             continue  # read through the Observation, Condition or ServiceRequest using it
@@ -158,9 +160,8 @@ def _read(bundle: Mapping[str, object]) -> _Bundle:
 
 
 def _of(read: _Bundle, kind: str) -> list[int]:
-    return [
-        i for i, r in enumerate(read.resources) if r["resourceType"] == kind and i in read.fields
-    ]
+    """The entries of resources of *kind*, in bundle order."""
+    return read.kinds.get(kind, [])
 
 
 @attrs.define
@@ -227,20 +228,19 @@ def _link(read: _Bundle) -> _Links:
         for _, ref in items(res[i], "derivedFrom", paths[i])
         if (found := read.resolve(ref.get("reference"))) is not None
     }
-    for i, r in enumerate(res):
-        if r["resourceType"] == "QuestionnaireResponse" and i not in answered:
+    for i in _of(read, "QuestionnaireResponse"):
+        if i not in answered:
             notes.append(
                 Note(paths[i], "not the responses of an Observation in the bundle", "reference")
             )
     roles = {
         found[0]
-        for i, r in enumerate(res)
+        for i in (*_of(read, "Condition"), *_of(read, "ServiceRequest"))
         for key in ("asserter", "requester")
-        if r["resourceType"] in ("Condition", "ServiceRequest")
-        and (found := read.resolve(obj(r, key, paths[i]).get("reference"))) is not None
+        if (found := read.resolve(obj(res[i], key, paths[i]).get("reference"))) is not None
     }
-    for i, r in enumerate(res):
-        if r["resourceType"] == "PractitionerRole" and i not in roles:
+    for i in _of(read, "PractitionerRole"):
+        if i not in roles:
             notes.append(
                 Note(paths[i], "not the role of a diagnosing or referring provider", "reference")
             )

@@ -55,6 +55,19 @@ from ._common import (
     Resource,
 )
 
+
+def _parser() -> Callable[[str | bytes], object]:
+    """Orjson's ``loads`` when it is installed (the ``fhir`` extra), else the standard one."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - depends on what is installed
+        return json.loads
+    return orjson.loads
+
+
+#: Parses JSON text (orjson when installed, else the standard library; the same JSON).
+loads: Final = _parser()
+
 #: A record's fields in medmassage's JSON form.
 Fields = dict[str, object]
 #: Finds the entry a reference points at: (its index, its resource), or None.
@@ -246,7 +259,7 @@ def carried(resource: Mapping[str, object], path: str) -> Fields:
         return {}
     value = ext.get("valueString")
     try:
-        data = json.loads(value) if isinstance(value, str) else None
+        data = loads(value) if isinstance(value, str) else None
     except ValueError:
         data = None
     if not isinstance(data, dict):
