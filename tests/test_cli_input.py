@@ -218,7 +218,7 @@ def test_a_fhir_bundle_is_named_and_the_native_format_asked_for(
     assert status == UNUSABLE[command], shown
     assert f"{path}: this is a FHIR Bundle, not a medmassage document" in shown
     assert f"`{command}` needs {NEEDS[command]}, in medmassage's own JSON format" in shown
-    assert "medmassage does not read FHIR (`medmassage fhir` exports a Case" in shown
+    assert "`medmassage fhir import` reads a FHIR Bundle into one" in shown
     assert "schema_version" not in shown
 
 

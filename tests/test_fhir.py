@@ -38,6 +38,7 @@ UTC = dt.UTC
 REQUIRED: dict[str, tuple[str, ...]] = {
     "Patient": (),
     "Practitioner": (),
+    "PractitionerRole": ("practitioner",),
     "Condition": ("subject",),
     "ServiceRequest": ("status", "intent", "subject"),
     "Goal": ("lifecycleStatus", "description", "subject"),
@@ -46,6 +47,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Encounter": ("status", "class"),
     "AdverseEvent": ("actuality", "subject"),
     "Observation": ("status", "code"),
+    "QuestionnaireResponse": ("status",),
+    "Provenance": ("target", "recorded", "agent"),
     "DetectedIssue": ("status",),
 }
 
@@ -98,7 +101,8 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
     # 2 history conditions + 2 diagnoses; 3 sessions x 4 segments; 7 outcome measures.
     assert counts == {
         "Patient": 1,
-        "Practitioner": 1,
+        "Practitioner": 2,  # the therapist; the diagnosing and referring physician
+        "PractitionerRole": 1,
         "Condition": 4,
         "ServiceRequest": 1,
         "Goal": 2,
@@ -107,6 +111,8 @@ def test_bundle_is_a_collection_of_the_expected_resources(bundle: Resource) -> N
         "AdverseEvent": 1,
         "Procedure": 12,
         "Observation": 7,
+        "QuestionnaireResponse": 5,  # the measures with item responses
+        "Provenance": 3,  # the three signatures
         # herniated disc, nut-oil allergy, fall risk, hypertension, NSAID (issue 11 rules)
         "DetectedIssue": 5,
     }
@@ -167,7 +173,7 @@ def test_privacy_defaults_leave_out_identity_and_notes(case: mm.Case, bundle: Re
     for secret in secrets:
         assert secret not in text
     patient = _of_type(bundle, "Patient")[0]
-    assert set(patient) == {"resourceType", "id", "gender"}
+    assert set(patient) == {"resourceType", "id", "gender", "extension"}  # history: FIELDS_URL
     assert "note" not in _of_type(bundle, "ServiceRequest")[0]
 
 
@@ -181,8 +187,8 @@ def test_identity_and_notes_only_when_asked(case: mm.Case) -> None:
     assert "note" in _of_type(full, "ServiceRequest")[0]
     goals = _of_type(full, "Goal")
     assert goals[0]["description"] == {"text": "Sit through a workday with minimal back pain"}
-    # SOAP notes are never exported.
-    assert "Low back pain 7/10" not in json.dumps(full)
+    # SOAP notes only in the fields extension, with include_notes (see the default test).
+    assert "Low back pain 7/10" in json.dumps(full)
 
 
 def test_patient_resource_default_is_id_and_gender(case: mm.Case) -> None:

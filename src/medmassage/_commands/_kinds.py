@@ -127,7 +127,7 @@ def message(
     text = f"{head}; {f'`{name}`' if name else 'this command'} needs {what}" if what else head
     if found[0] == "FHIR":
         text += (
-            ", in medmassage's own JSON format; medmassage does not read FHIR "
-            "(`medmassage fhir` exports a Case as a FHIR Bundle, not the reverse)"
+            ", in medmassage's own JSON format; `medmassage fhir import` reads a FHIR "
+            "Bundle into one (`medmassage fhir export` writes a Case as a FHIR Bundle)"
         )
     return text

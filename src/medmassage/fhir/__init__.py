@@ -30,14 +30,20 @@ Choices made where the specification leaves them open:
   (seconds, or beyond +/-14:00) is written in UTC with the original offset and
   zone in extensions (`ORIGINAL_OFFSET_URL`, `TIME_ZONE_URL`); segment times are
   elapsed time added in UTC.
-- Partial export: `case_export` leaves out what cannot be exported (an
-  unscorable measure, a code that is not a FHIR ``code``) and reports each
-  problem, also as the bundle's closing ``OperationOutcome``.
+- Partial export: `case_export` exports an unscorable measure without a value
+  and leaves out what FHIR cannot carry (a code that is not a FHIR ``code``),
+  reporting each problem, also as the bundle's closing ``OperationOutcome``.
+- Lossless: each resource of `case_export` carries, in the `FIELDS_URL`
+  extension, the record's fields its FHIR elements do not carry exactly, so that
+  `import_bundle` gives back an equal case.
 - Privacy: names, birth date and contact details are exported only with
   ``include_identity=True``; free text (condition notes, goal descriptions,
-  referral instructions, plan precautions, outcome notes) only with
-  ``include_notes=True``. SOAP notes and adverse-reaction notes are never
-  exported.
+  referral instructions, plan precautions, outcome notes, and in the fields
+  extension SOAP notes, adverse-reaction notes and amendments) only with
+  ``include_notes=True``.
+
+Import: `import_bundle` reads a Bundle back into a `~medmassage.Case` (or the
+records it holds) and reports, with FHIR paths, what it could not map.
 """
 
 from __future__ import annotations
@@ -45,20 +51,24 @@ from __future__ import annotations
 from typing import Final, TypeAlias
 
 from . import _common, _outcome
+from ._answers import questionnaire_response_resource
 from ._bundle import case_bundle, case_export
 from ._common import measurement_quantity, resource_uuid
+from ._import import ImportResult, import_bundle
+from ._issues import detected_issue_resources, flag_resources
 from ._outcome import FhirExport
+from ._provenance import provenance_resources
 from ._resources import (
     adverse_event_resources,
     care_plan_resource,
     condition_resource,
-    detected_issue_resources,
     encounter_resource,
     goal_resource,
     observation_resources,
     patient_resource,
     practitioner_resource,
     procedure_resources,
+    provider_resources,
     service_request_resource,
 )
 
@@ -76,14 +86,19 @@ __all__ = [
     "PRESSURE_URL",
     "PROBLEM_SYSTEM",
     "PROFESSION_SYSTEM",
+    "PROVIDER_ROLE_SYSTEM",
     "REACTION_SYSTEM",
+    "RISK_FLAG_SYSTEM",
     "RULE_SYSTEM",
     "SCREENING_SYSTEM",
     "SESSION_STATUS_URL",
     "SEVERITY_MAP",
     "TIME_ZONE_URL",
     "WALTON_GRADE_URL",
+    "FIELDS_URL",
+    "NOT_LISTED_URL",
     "FhirExport",
+    "ImportResult",
     "Resource",
     "adverse_event_resources",
     "care_plan_resource",
@@ -92,12 +107,17 @@ __all__ = [
     "condition_resource",
     "detected_issue_resources",
     "encounter_resource",
+    "flag_resources",
     "goal_resource",
+    "import_bundle",
     "measurement_quantity",
     "observation_resources",
     "patient_resource",
     "practitioner_resource",
     "procedure_resources",
+    "provenance_resources",
+    "provider_resources",
+    "questionnaire_response_resource",
     "resource_uuid",
     "service_request_resource",
 ]
@@ -134,6 +154,14 @@ ORIGINAL_OFFSET_URL: Final = _common.ORIGINAL_OFFSET_URL
 #: Extension beside `ORIGINAL_OFFSET_URL` when the time had an IANA zone: its name
 #: (``valueCode``, such as ``Europe/Paris``).
 TIME_ZONE_URL: Final = _common.TIME_ZONE_URL
+#: Extension on each resource `case_export` writes: the record's fields that its
+#: FHIR elements do not carry exactly (``valueString``, a JSON object of fields in
+#: medmassage's JSON form, as `medmassage.to_dict` writes them), which
+#: `import_bundle` lays over what it reads. Identity and free text are in it only
+#: when the export includes them.
+FIELDS_URL: Final = _common.FIELDS_URL
+#: Practitioner extension: one the case refers to by id but does not list (``valueBoolean``).
+NOT_LISTED_URL: Final = _common.NOT_LISTED_URL
 #: The code system of the problem codes in an export's ``OperationOutcome``
 #: (``unscorable``, ``unknown_code``, ``code_pattern`` ...).
 PROBLEM_SYSTEM: Final = _outcome.PROBLEM_SYSTEM
@@ -147,6 +175,9 @@ PRESSURE_URL: Final = _common.PRESSURE_URL
 FEEDBACK_URL: Final = _common.FEEDBACK_URL
 #: Procedure extension: the patient's discomfort rating, 0-10 (``valueInteger``).
 DISCOMFORT_URL: Final = _common.DISCOMFORT_URL
+#: Local code system of the professions of diagnosing and referring providers, the
+#: ``code`` of their ``PractitionerRole`` (`medmassage.diagnosis.ProviderRole` values).
+PROVIDER_ROLE_SYSTEM: Final = _common.PROVIDER_ROLE_SYSTEM
 #: Local code system of the licensed professions of a practitioner's licences.
 PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
 #: Encounter extension: the session's own status (``valueCode``: ``completed``,
@@ -154,5 +185,8 @@ PROFESSION_SYSTEM: Final = _common.PROFESSION_SYSTEM
 SESSION_STATUS_URL: Final = _common.SESSION_STATUS_URL
 #: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
 BODY_SITE_URL: Final = _common.BODY_SITE_URL
+#: Local code system of a patient's risk flags, exported as ``Flag`` resources
+#: (``fall_risk``, ``fragile_skin`` ...: `medmassage.patient.RiskFlag` values).
+RISK_FLAG_SYSTEM: Final = _common.RISK_FLAG_SYSTEM
 #: Local code system of adverse reaction kinds (``soreness``, ``bruising`` ...).
 REACTION_SYSTEM: Final = _common.REACTION_SYSTEM

@@ -73,6 +73,13 @@ DISCOMFORT_URL: Final = EXTENSION_BASE + "discomfort"
 #: Encounter extension: the session's own status (``valueCode``: ``completed``,
 #: ``cancelled``, ``no_show``), which R4's Encounter.status cannot carry exactly.
 SESSION_STATUS_URL: Final = EXTENSION_BASE + "session-status"
+#: Extension on every resource of `case_export`: the record's fields that its FHIR
+#: elements do not carry exactly (``valueString``: a JSON object in medmassage's
+#: JSON form), so that `import_bundle` gives back an equal record.
+FIELDS_URL: Final = EXTENSION_BASE + "fields"
+#: Practitioner extension: a practitioner the case refers to by id but does not
+#: list (``valueBoolean`` ``true``).
+NOT_LISTED_URL: Final = EXTENSION_BASE + "not-listed"
 _ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #: AdverseEvent extension: the body region and side (``valueCodeableConcept``, SNOMED CT).
 BODY_SITE_URL: Final = EXTENSION_BASE + "body-site"
@@ -80,6 +87,9 @@ BODY_SITE_URL: Final = EXTENSION_BASE + "body-site"
 REACTION_SYSTEM: Final = "https://medmassage.dev/reactions"
 _AE_SEVERITY: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 _AE_OUTCOME: Final = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+#: Local code system of a patient's risk flags (``fall_risk``, ``fragile_skin`` ...).
+RISK_FLAG_SYSTEM: Final = "https://medmassage.dev/risk-flags"
+_FLAG_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/flag-category"
 #: Local code system of the licensed professions (``massage_therapist`` ...).
 PROFESSION_SYSTEM: Final = "https://medmassage.dev/professions"
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://medmassage.dev/fhir")
@@ -158,13 +168,16 @@ def _offset_text(offset: dt.timedelta) -> str:
     return text + (f".{rest.microseconds:06d}" if rest.microseconds else "")
 
 
-def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path: str) -> None:
+def _put_datetime(
+    target: dict[str, object], key: str, value: dt.datetime, path: str, *, keep_zone: bool = False
+) -> None:
     """Set the FHIR dateTime *key* of *target* to *value*.
 
     FHIR's dateTime carries an offset of whole minutes within +/-14:00. A time
     whose offset FHIR cannot express (seconds in the offset, as in historic
     local mean time, or beyond +/-14:00) is written in UTC, with its original
     offset (and IANA zone, if any) in extensions on the primitive (``_key``).
+    With *keep_zone*, the IANA zone is in its extension whatever the offset.
 
     Raises:
         UsageError: If *value* is naive, or cannot be written in UTC (the ends of
@@ -175,6 +188,9 @@ def _put_datetime(target: dict[str, object], key: str, value: dt.datetime, path:
         raise UsageError(f"{path}: expected a time-zone-aware datetime for a FHIR dateTime")
     if abs(offset) <= _MAX_OFFSET and not offset % _MINUTE:
         target[key] = value.isoformat()
+        zone = value.tzinfo
+        if keep_zone and isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
+            target["_" + key] = {"extension": [{"url": TIME_ZONE_URL, "valueCode": zone.key}]}
         return
     try:
         utc = value.astimezone(dt.UTC)
@@ -266,8 +282,22 @@ def _modality_concept(modality: str, modalities: Mapping[str, Modality]) -> dict
     return {"coding": codings, "text": known.name if known else modality}
 
 
+#: Local code system of the professions of diagnosing and referring providers
+#: (``physician``, ``chiropractor`` ...: `medmassage.diagnosis.ProviderRole` values).
+PROVIDER_ROLE_SYSTEM: Final = "https://medmassage.dev/provider-roles"
+
+
+def provider_key(provider: Provider) -> tuple[str, str, str]:
+    """What identifies a diagnosing or referring provider: name, profession, NPI."""
+    return (provider.name, provider.role.value, provider.npi or "")
+
+
 def _provider_ref(provider: Provider) -> dict[str, object]:
-    out: dict[str, object] = {"display": provider.name}
+    """A reference to the provider's PractitionerRole, with their name and NPI."""
+    out: dict[str, object] = {
+        "reference": "urn:uuid:" + resource_uuid("PractitionerRole", *provider_key(provider)),
+        "display": provider.name,
+    }
     if provider.npi is not None:
         out["identifier"] = {"system": _NPI, "value": provider.npi}
     return out

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .._validation import after
-from ..contraindications import Assessment, Finding
-from ..diagnosis import Diagnosis, Referral
+from ..diagnosis import Diagnosis, Provider, Referral
 from ..exceptions import MedmassageError, Problem, ScoringError, UnknownCodeError, UsageError
 from ..instruments import InstrumentSource, Score, get_instrument
 from ..outcomes import OutcomeMeasure
@@ -16,6 +15,7 @@ from ..patient import Condition, Patient
 from ..plans import Goal, PlannedTechnique, PlanStatus, TreatmentPlan
 from ..practitioners import Practitioner
 from ..sessions import Session, SessionStatus, TechniqueSegment
+from ..units import Duration
 
 if TYPE_CHECKING:
     from ..modalities import Modality
@@ -32,19 +32,17 @@ from ._common import (
     _OBS_CATEGORY,
     _PLAN_STATUS,
     _UCUM,
-    ACTION_SYSTEM,
     BODY_SITE_URL,
     DISCOMFORT_URL,
     DURATION_URL,
     FEEDBACK_URL,
     INSTRUMENT_SYSTEM,
+    NOT_LISTED_URL,
     PRESSURE_URL,
     PROFESSION_SYSTEM,
+    PROVIDER_ROLE_SYSTEM,
     REACTION_SYSTEM,
-    RULE_SYSTEM,
-    SCREENING_SYSTEM,
     SESSION_STATUS_URL,
-    SEVERITY_MAP,
     WALTON_GRADE_URL,
     Resource,
     _body_site,
@@ -58,6 +56,7 @@ from ._common import (
     _ref,
     _round,
     measurement_quantity,
+    provider_key,
     resource_uuid,
 )
 
@@ -122,11 +121,48 @@ def practitioner_resource(practitioner: Practitioner) -> Resource:
     return out
 
 
+def provider_resources(provider: Provider) -> list[Resource]:
+    """Return the ``Practitioner`` and ``PractitionerRole`` of a diagnosing or referring provider.
+
+    The Practitioner carries the name (``name.text``) and the NPI; it is not
+    one of the case's treating practitioners (`NOT_LISTED_URL`). The
+    PractitionerRole names it in ``practitioner`` and the profession in
+    ``code`` (`PROVIDER_ROLE_SYSTEM`). A diagnosis's ``asserter`` and a
+    referral's ``requester`` point at the PractitionerRole. Both ids are
+    derived from the name, profession and NPI, so one provider is one pair.
+    """
+    key = provider_key(provider)
+    pid = resource_uuid("Practitioner", "provider", *key)
+    person: Resource = {
+        "resourceType": "Practitioner",
+        "id": pid,
+        "extension": [{"url": NOT_LISTED_URL, "valueBoolean": True}],
+        "name": [{"text": provider.name}],
+    }
+    if provider.npi is not None:
+        person["identifier"] = [{"system": _NPI, "value": provider.npi}]
+    role: Resource = {
+        "resourceType": "PractitionerRole",
+        "id": resource_uuid("PractitionerRole", *key),
+        "practitioner": _ref("Practitioner", pid),
+        "code": [
+            {
+                "coding": [_coding(PROVIDER_ROLE_SYSTEM, provider.role.value)],
+                "text": provider.role.value.replace("_", " "),
+            }
+        ],
+    }
+    return [person, role]
+
+
 def _condition_key(
-    item: Diagnosis | Condition, patient_id: str, index: int | None = None
+    item: Diagnosis | Condition, patient_id: str, index: int | str | None = None
 ) -> tuple[str, ...]:
     if isinstance(item, Diagnosis):
-        return (patient_id, "encounter-diagnosis", item.coding.system, item.coding.code)
+        key = (patient_id, "encounter-diagnosis", item.coding.system, item.coding.code)
+        # A referral's diagnosis that differs from the plan's of the same code is its own
+        # resource (`case_export` passes the referral's id as *index*).
+        return key if index is None else (*key, "referral", str(index))
     key = (patient_id, "problem-list-item", item.code.system, item.code.code)
     return key if index is None else (*key, str(index))
 
@@ -136,7 +172,7 @@ def condition_resource(
     *,
     patient_id: str,
     include_notes: bool = False,
-    index: int | None = None,
+    index: int | str | None = None,
 ) -> Resource:
     """Return the FHIR ``Condition`` of a diagnosis or of a condition in the history.
 
@@ -151,7 +187,9 @@ def condition_resource(
     The id is derived from the patient and the code; a history condition's
     *index* (its position in ``Patient.conditions``, as `case_bundle` passes it)
     is part of its id, so two episodes of one code (a resolved one and a
-    current one) are two resources.
+    current one) are two resources. For a diagnosis, *index* is the id of the
+    referral it belongs to when the plan has a different diagnosis of the same
+    code (`case_bundle` then exports both).
     """
     item = diagnosis_or_condition
     if isinstance(item, Diagnosis):
@@ -182,12 +220,27 @@ def condition_resource(
     return out
 
 
-def _condition_ref(item: Diagnosis | Condition, patient_id: str) -> dict[str, object]:
-    return _ref("Condition", *_condition_key(item, patient_id))
+def _condition_ref(
+    item: Diagnosis | Condition, patient_id: str, index: str | None = None
+) -> dict[str, object]:
+    return _ref("Condition", *_condition_key(item, patient_id, index))
+
+
+def _referral_only(referral: Referral, plan_diagnoses: Sequence[Diagnosis]) -> set[int]:
+    """Positions of the referral's diagnoses that differ from the plan's of the same code."""
+    return {
+        i
+        for i, d in enumerate(referral.diagnoses)
+        if any(p.code == d.code and p != d for p in plan_diagnoses)
+    }
 
 
 def service_request_resource(
-    referral: Referral, *, patient_id: str, include_notes: bool = False
+    referral: Referral,
+    *,
+    patient_id: str,
+    include_notes: bool = False,
+    plan_diagnoses: Sequence[Diagnosis] = (),
 ) -> Resource:
     """Return the FHIR ``ServiceRequest`` of a *referral* for medical massage.
 
@@ -195,8 +248,11 @@ def service_request_resource(
     points at the diagnoses' ``Condition`` resources; the prescribed frequency
     and course length are an ``occurrenceTiming`` (bounded by the expiry date
     when there is one); visits authorized are the ``quantityQuantity``. The
-    instructions are free text, exported only with *include_notes*.
+    instructions are free text, exported only with *include_notes*. A diagnosis
+    that differs from the one of the same code in *plan_diagnoses* (the plan's)
+    points at its own Condition (see `condition_resource`).
     """
+    own = _referral_only(referral, plan_diagnoses)
     out: Resource = {
         "resourceType": "ServiceRequest",
         "id": resource_uuid("ServiceRequest", referral.id),
@@ -207,7 +263,10 @@ def service_request_resource(
         "subject": _patient_ref(patient_id),
         "authoredOn": referral.referred_on.isoformat(),
         "requester": _provider_ref(referral.referrer),
-        "reasonReference": [_condition_ref(d, patient_id) for d in referral.diagnoses],
+        "reasonReference": [
+            _condition_ref(d, patient_id, referral.id if i in own else None)
+            for i, d in enumerate(referral.diagnoses)
+        ],
     }
     repeat: dict[str, object] = {}
     if referral.frequency_per_week is not None:
@@ -381,7 +440,7 @@ def _procedure(
         "bodySite": [_body_site(segment.region, segment.laterality)],
     }
     extensions: list[dict[str, object]] = [
-        {"url": DURATION_URL, "valueDuration": _minutes(segment.duration.minutes)}
+        {"url": DURATION_URL, "valueDuration": _duration(segment.duration)}
     ]
     if segment.grade is not None:
         extensions.append({"url": WALTON_GRADE_URL, "valueInteger": int(segment.grade)})
@@ -397,6 +456,14 @@ def _procedure(
     if session.plan_id is not None:
         out["basedOn"] = [_ref("CarePlan", session.plan_id)]
     return out
+
+
+def _duration(duration: Duration) -> dict[str, object]:
+    """A UCUM ``Duration``: in its own unit when UCUM has it (min, h, s), else in minutes."""
+    if duration.unit in ("min", "h", "s") and type(duration.value) in (int, float):
+        unit = duration.unit
+        return {"value": duration.value, "unit": unit, "system": _UCUM, "code": unit}
+    return _minutes(duration.minutes)
 
 
 def _minutes(minutes: float) -> dict[str, object]:
@@ -573,23 +640,37 @@ def _exportable_observations(
     registry: InstrumentSource | None = None,
     include_notes: bool = False,
 ) -> list[Resource]:
-    """The Observations of the measures of *session* that can be exported.
+    """The Observations of the measures of *session*, scored where they can be.
 
-    Each measure that cannot be (unknown instrument, unscorable responses, a
-    time FHIR cannot carry) is left out and added to *problems* under
-    ``{path}.outcomes[i]``.
+    A measure that cannot be scored (unknown instrument, unscorable responses) is
+    exported without a value, with ``dataAbsentReason`` ``error`` (FHIR
+    ``data-absent-reason``), and added to *problems* under ``{path}.outcomes[i]``;
+    a measure whose time FHIR cannot carry is left out and added to *problems*.
     """
     out: list[Resource] = []
     for i, measure in enumerate(session.outcomes):
         try:
             out.append(_observation(session, i, measure, registry, include_notes))
+            continue
+        except UsageError as exc:
+            message = f"outcome measure not exported: {exc}"
+            problems.append(Problem(f"{path}.outcomes[{i}]", message, "not_expressible"))
+            continue
         except MedmassageError as exc:
             code = next(
                 (c for kind, c in _NOT_EXPORTED.items() if isinstance(exc, kind)), "not_exported"
             )
+            message = f"outcome measure exported without a score: {exc}"
+        try:
+            out.append(_observation(session, i, measure, registry, include_notes, scored=False))
+        except UsageError as exc:
             message = f"outcome measure not exported: {exc}"
-            problems.append(Problem(f"{path}.outcomes[{i}]", message, code))
+            code = "not_expressible"
+        problems.append(Problem(f"{path}.outcomes[{i}]", message, code))
     return out
+
+
+_DATA_ABSENT: Final = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 
 def _observation(
@@ -598,42 +679,55 @@ def _observation(
     measure: OutcomeMeasure,
     registry: InstrumentSource | None,
     include_notes: bool,
+    *,
+    scored: bool = True,
 ) -> Resource:
-    instrument = get_instrument(measure.instrument, registry)
-    score = _score(measure, registry)
+    score = _score(measure, registry) if scored else None
+    code = {"coding": [_coding(INSTRUMENT_SYSTEM, measure.instrument)], "text": measure.instrument}
+    if score is not None:
+        instrument = get_instrument(measure.instrument, registry)
+        code = {
+            "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
+            "text": instrument.name,
+        }
     category = "exam" if measure.measurements else "survey"
     resource: Resource = {
         "resourceType": "Observation",
         "id": resource_uuid("Observation", session.id, str(i)),
         "status": "final",
         "category": [{"coding": [_coding(_OBS_CATEGORY, category)]}],
-        "code": {
-            "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
-            "text": instrument.name,
-        },
+        "code": code,
         "subject": _patient_ref(session.patient_id),
         "encounter": _ref("Encounter", session.id),
-        "valueQuantity": _quantity(score.value, score.unit),
     }
+    if measure.responses is not None:
+        resource["derivedFrom"] = [_ref("QuestionnaireResponse", session.id, str(i))]
+    if score is not None:
+        resource["valueQuantity"] = _quantity(score.value, score.unit)
+    else:
+        resource["dataAbsentReason"] = {
+            "coding": [_coding(_DATA_ABSENT, "error")],
+            "text": "could not be scored",
+        }
     _put_datetime(resource, "effectiveDateTime", measure.taken_at, f"outcomes[{i}].taken_at")
     # A subscale is coded ``instrument.subscale``; each trial of a physical
     # measurement observes what the instrument does, and has its code.
-    components: list[dict[str, object]] = [
-        {
-            "code": {
-                "coding": [_coding(INSTRUMENT_SYSTEM, f"{instrument.code}.{name}")],
-                "text": name,
-            },
-            "valueQuantity": _quantity(value, score.unit),
-        }
-        for name, value in score.subscales.items()
-    ]
+    components: list[dict[str, object]] = []
+    if score is not None:
+        components.extend(
+            {
+                "code": {
+                    "coding": [_coding(INSTRUMENT_SYSTEM, f"{measure.instrument}.{name}")],
+                    "text": name,
+                },
+                "valueQuantity": _quantity(value, score.unit),
+            }
+            for name, value in score.subscales.items()
+        )
+    trial_code = code["coding"]
     components.extend(
         {
-            "code": {
-                "coding": [_coding(INSTRUMENT_SYSTEM, instrument.code, instrument.name)],
-                "text": f"trial {n}",
-            },
+            "code": {"coding": trial_code, "text": f"trial {n}"},
             "valueQuantity": measurement_quantity(m),
         }
         for n, m in enumerate(measure.measurements, 1)
@@ -647,64 +741,3 @@ def _observation(
     if include_notes and measure.note is not None:
         resource["note"] = [{"text": measure.note}]
     return resource
-
-
-def _detected_issue(finding: Finding, index: int, on: dt.date, patient_id: str) -> Resource:
-    out: Resource = {
-        "resourceType": "DetectedIssue",
-        "id": resource_uuid("DetectedIssue", patient_id, on.isoformat(), str(index)),
-        "status": "final",
-        "code": {"coding": [_coding(RULE_SYSTEM, finding.rule_id)], "text": finding.rule_id},
-        "severity": SEVERITY_MAP[finding.severity],
-        "patient": _patient_ref(patient_id),
-        "identifiedDateTime": on.isoformat(),
-        "detail": f"{finding.rationale} Source: {finding.source}",
-        "mitigation": [{"action": {"coding": [_coding(ACTION_SYSTEM, finding.action.value)]}}],
-    }
-    if finding.evidence:
-        out["evidence"] = [{"code": [{"text": e}]} for e in finding.evidence]
-    return out
-
-
-def _indeterminate_issue(assessment: Assessment, patient_id: str) -> Resource:
-    failed = [f"{f.rule_id}: {f.cause}" for f in assessment.failures]
-    return {
-        "resourceType": "DetectedIssue",
-        "id": resource_uuid("DetectedIssue", patient_id, assessment.on.isoformat(), "status"),
-        "status": "final",
-        "code": {
-            "coding": [_coding(SCREENING_SYSTEM, "indeterminate")],
-            "text": "Contraindication screening indeterminate",
-        },
-        "severity": "high",
-        "patient": _patient_ref(patient_id),
-        "identifiedDateTime": assessment.on.isoformat(),
-        "detail": "Contraindication screening could not be completed; its findings are "
-        "incomplete and must not be read as clear. " + "; ".join(failed),
-        "evidence": [
-            {"code": [{"text": f"rule {f.rule_id} ({f.stage})"}]} for f in assessment.failures
-        ],
-        "mitigation": [{"action": {"coding": [_coding(ACTION_SYSTEM, "defer")]}}],
-    }
-
-
-def detected_issue_resources(assessment: Assessment, *, patient_id: str) -> list[Resource]:
-    """Return the FHIR ``DetectedIssue`` resources of a screening *assessment*.
-
-    One per finding: ``severity`` follows `SEVERITY_MAP`; ``code`` is the rule
-    id, ``detail`` the rationale and its source, ``evidence`` the triggering
-    codes, ``mitigation`` the action. Findings hold generic clinical text only
-    (never the patient's own notes), so they are always exported.
-
-    An *indeterminate* screening (a rule failed or could not be loaded) comes
-    first as its own ``DetectedIssue`` (code ``indeterminate`` in
-    `SCREENING_SYSTEM`, severity ``high``, each failed rule as evidence), so a
-    receiving system cannot mistake the incomplete findings for a clear result.
-    """
-    out: list[Resource] = []
-    if assessment.failures:
-        out.append(_indeterminate_issue(assessment, patient_id))
-    out.extend(
-        _detected_issue(f, i, assessment.on, patient_id) for i, f in enumerate(assessment.findings)
-    )
-    return out
