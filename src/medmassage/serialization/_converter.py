@@ -135,6 +135,11 @@ _PHYSICAL: Final = (Pressure, Angle, Length)
 def _structure_physical(value: object, _: object) -> PhysicalMeasurement:
     if not isinstance(value, dict):
         raise _fail("a measurement {'value': ..., 'unit': ...}")
+    unit = value.get("unit")
+    if type(unit) is str:
+        for cls in _PHYSICAL:  # a unit already known to one kind: that kind alone
+            if unit in cls._units:
+                return cls.from_dict(value)
     errors: list[ValidationError] = []
     for cls in _PHYSICAL:
         try:
@@ -473,7 +478,9 @@ def fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
         with _lock:
             if _fast is None:
                 _fast = make_converter(detailed=False)
-        hook = fast_hooks[model] = _fast.get_structure_hook(model)
+        from ._fast import fast_structure
+
+        hook = fast_hooks[model] = fast_structure(_fast, model)
     return hook
 
 
