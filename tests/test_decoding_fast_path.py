@@ -385,3 +385,23 @@ def test_quantities_read_without_pint_compare_and_convert_as_with_it() -> None:
         if technique.max_pressure is not None:
             kpa = technique.max_pressure.quantity.to("kPa").magnitude
             assert technique.max_pressure.kpa == pytest.approx(kpa, rel=1e-12)
+
+
+# -- date-times -----------------------------------------------------------------------
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1900, 1, 2), max_value=dt.datetime(2100, 12, 30)),
+    st.sampled_from(["America/Chicago", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata"]),
+    st.sampled_from([0, 1]),
+)
+def test_offsets_compare_as_wall_times_do_for_one_instant(
+    naive: dt.datetime, zone: str, fold: int
+) -> None:
+    """The offset comparison the checks use decides exactly as comparing wall times did."""
+    import zoneinfo
+
+    value = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone), fold=fold)
+    back = value.astimezone(dt.UTC).astimezone(value.tzinfo)
+    walls_differ = back.replace(tzinfo=None) != value.replace(tzinfo=None)
+    assert (back.utcoffset() != value.utcoffset()) == walls_differ

@@ -110,7 +110,9 @@ def _datetime(value: object, _: object) -> dt.datetime:
             if parsed.utcoffset() is None:
                 raise _fail("an offset before the time-zone name", "zone")
             local = parsed.astimezone(tz)
-            if local.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            # The same instant: the wall times agree exactly when the offsets do
+            # (comparing offsets builds no naive copies).
+            if local.utcoffset() != parsed.utcoffset():
                 raise _fail("an offset that matches the time zone at that instant", "zone")
             return local
         if parsed is not None:
