@@ -319,7 +319,8 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, attrs {version('attrs')}, cattrs {version('cattrs')}")
     from medmassage.serialization import _text
 
-    print(f"medmassage's parser: {'msgspec' if _text.accelerated() else 'json (stdlib)'}")
+    fast = getattr(_text, "accelerated", lambda: False)()
+    print(f"medmassage's parser: {'msgspec' if fast else 'json (stdlib)'}")
     print(f"record: {len(mm_bytes)} bytes (medmassage), {len(plain_bytes)} bytes (baseline)")
     print(f"{'':8} {'medmassage':>12} {'baseline':>12} {'ratio':>7}  limit")
     limits = {"decode": 1.25, "encode": 1.15, "memory": 1.10}
