@@ -28,7 +28,7 @@ from medmassage import units
 from medmassage._validation import types_checked
 from medmassage.exceptions import MedmassageError, UnitError, ValidationError
 from medmassage.serialization import _text, from_dict, from_json, get_converter, to_dict, to_json
-from medmassage.serialization._converter import fast_hook
+from medmassage.serialization._fast import fast_hook
 from medmassage.testing import strategies as mst
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,7 +34,8 @@ from cattrs.errors import ClassValidationError, IterableValidationError
 from .._validation import types_checked
 from ..exceptions import Problem, UsageError, ValidationError
 from . import _limits, _migrations
-from ._converter import fast_hook, fast_hooks, get_converter, make_converter, problems
+from ._converter import get_converter, make_converter, problems
+from ._fast import fast_hook, fast_hooks
 from ._limits import depth_problem, kind
 from ._migrations import register_migration
 from ._text import json_kind, parse

@@ -456,7 +456,6 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
-_fast: cattrs.Converter | None = None
 
 
 def get_converter() -> cattrs.Converter:
@@ -467,23 +466,6 @@ def get_converter() -> cattrs.Converter:
             if _converter is None:
                 _converter = make_converter()
     return _converter
-
-
-fast_hooks: dict[type, Callable[[Any, Any], Any]] = {}
-
-
-def fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
-    """The structuring function of the fast converter for *model* (cached)."""
-    hook = fast_hooks.get(model)
-    if hook is None:
-        global _fast
-        with _lock:
-            if _fast is None:
-                _fast = make_converter(detailed=False)
-        from ._fast import fast_structure
-
-        hook = fast_hooks[model] = fast_structure(_fast, model)
-    return hook
 
 
 # -- errors -------------------------------------------------------------------------

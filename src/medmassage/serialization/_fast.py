@@ -24,7 +24,7 @@ import enum
 import threading
 import typing
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
@@ -41,10 +41,12 @@ from ._converter import (
     _is_optional,
     _self_nesting,
     _structure_key,
+    make_converter,
 )
 from ._limits import MAX_ITEMS
 
 Hook = Callable[[Any, Any], Any]
+T = TypeVar("T")
 
 
 class Rejected(Exception):
@@ -246,6 +248,10 @@ class _Compiler:
 
 _lock = threading.Lock()
 _compiler: _Compiler | None = None
+_fast: cattrs.Converter | None = None
+
+#: The generated function of each model class read so far (`fast_hook`'s cache).
+fast_hooks: dict[type, Hook] = {}
 
 
 def fast_structure(conv: cattrs.Converter, model: type) -> Hook:
@@ -258,3 +264,18 @@ def fast_structure(conv: cattrs.Converter, model: type) -> Hook:
                 _compiler = _Compiler(conv)
             compiler = _compiler
     return compiler.hook(model)
+
+
+def fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
+    """The generated function for *model* (cached), with the fast converter's other hooks.
+
+    The fast converter is `make_converter` without detailed validation.
+    """
+    hook = fast_hooks.get(model)
+    if hook is None:
+        global _fast
+        with _lock:
+            if _fast is None:
+                _fast = make_converter(detailed=False)
+        hook = fast_hooks[model] = fast_structure(_fast, model)
+    return hook
