@@ -75,9 +75,9 @@ def check_aware(problems: list[Problem], path: str, value: dt.datetime | None) -
         )
     elif type(tz) is zoneinfo.ZoneInfo:
         # A wall time skipped by a daylight-saving change does not exist in the zone.
-        if value.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != value.replace(
-            tzinfo=None
-        ):
+        # The round trip is the same instant, so its wall time is this one exactly
+        # when its offset is (comparing offsets builds no naive copies).
+        if value.astimezone(dt.UTC).astimezone(tz).utcoffset() != value.utcoffset():
             problems.append(
                 Problem(
                     path,

@@ -186,6 +186,9 @@ class Measure:
 
     # unit string as given -> (the interned unit string, factor to CANONICAL_UNIT)
     _units: ClassVar[dict[str, tuple[str, float]]]
+    # unit string -> the problem pint found with it for this class (bounded): a unit
+    # of another dimension is refused on every use, and pint asked only once.
+    _refused: ClassVar[dict[str, Problem]]
 
     _value: float
     _unit: str
@@ -202,6 +205,7 @@ class Measure:
         if units is None:
             units = cls._units = {}
         units.clear()
+        cls._refused = {}
         units.update(
             (unit, (unit, factor))
             for (canonical, unit), factor in _SEED.items()
@@ -494,8 +498,18 @@ def _pint_spelling(unit: str) -> str:
     return _POWER.sub(r"\1**\2", unit.replace("\u00b2", "2").replace("\u00b3", "3"))
 
 
+#: The most refused unit strings remembered per measure class.
+_MAX_REFUSED: Final = 1024
+
+
 def _resolve(cls: type[Measure], unit: str) -> tuple[str, float]:
-    """Ask pint for the factor from *unit* to *cls*'s canonical unit and cache it."""
+    """Ask pint for the factor from *unit* to *cls*'s canonical unit and cache it.
+
+    A refusal is remembered too, so that pint is asked once per unit string.
+    """
+    refused = cls._refused.get(unit)
+    if refused is not None:
+        raise UnitError([refused])
     ureg = get_unit_registry()
 
     problem: Problem | None = None
@@ -523,10 +537,12 @@ def _resolve(cls: type[Measure], unit: str) -> tuple[str, float]:
         problem = Problem(
             "unit", f"unknown unit {unit!r}; expected a {cls.KIND} unit ({cls.EXAMPLES})", "unit"
         )
+    if problem is None and (not math.isfinite(factor) or factor <= 0):
+        problem = Problem("unit", f"unit {unit!r} has no usable scale", "unit")
     if problem is not None:
+        if len(cls._refused) < _MAX_REFUSED:
+            cls._refused[unit] = problem
         raise UnitError([problem])
-    if not math.isfinite(factor) or factor <= 0:
-        raise UnitError([Problem("unit", f"unit {unit!r} has no usable scale", "unit")])
     entry = (unit, factor)
     cls._units[unit] = entry
     return entry

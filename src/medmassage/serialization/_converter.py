@@ -110,7 +110,9 @@ def _datetime(value: object, _: object) -> dt.datetime:
             if parsed.utcoffset() is None:
                 raise _fail("an offset before the time-zone name", "zone")
             local = parsed.astimezone(tz)
-            if local.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            # The same instant: the wall times agree exactly when the offsets do
+            # (comparing offsets builds no naive copies).
+            if local.utcoffset() != parsed.utcoffset():
                 raise _fail("an offset that matches the time zone at that instant", "zone")
             return local
         if parsed is not None:
@@ -135,6 +137,11 @@ _PHYSICAL: Final = (Pressure, Angle, Length)
 def _structure_physical(value: object, _: object) -> PhysicalMeasurement:
     if not isinstance(value, dict):
         raise _fail("a measurement {'value': ..., 'unit': ...}")
+    unit = value.get("unit")
+    if type(unit) is str:
+        for cls in _PHYSICAL:  # a unit already known to one kind: that kind alone
+            if unit in cls._units:
+                return cls.from_dict(value)
     errors: list[ValidationError] = []
     for cls in _PHYSICAL:
         try:
@@ -449,7 +456,6 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
-_fast: cattrs.Converter | None = None
 
 
 def get_converter() -> cattrs.Converter:
@@ -460,21 +466,6 @@ def get_converter() -> cattrs.Converter:
             if _converter is None:
                 _converter = make_converter()
     return _converter
-
-
-fast_hooks: dict[type, Callable[[Any, Any], Any]] = {}
-
-
-def fast_hook(model: type[T]) -> Callable[[Any, Any], T]:
-    """The structuring function of the fast converter for *model* (cached)."""
-    hook = fast_hooks.get(model)
-    if hook is None:
-        global _fast
-        with _lock:
-            if _fast is None:
-                _fast = make_converter(detailed=False)
-        hook = fast_hooks[model] = _fast.get_structure_hook(model)
-    return hook
 
 
 # -- errors -------------------------------------------------------------------------

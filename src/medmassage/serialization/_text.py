@@ -47,6 +47,45 @@ def _loads(text: str) -> object:
     return value
 
 
+# The optional accelerator (the ``fast`` extra): msgspec's JSON decoder, about three
+# times as fast as the json module. It only ever *accepts*: whatever it refuses
+# (NaN, Infinity, numbers out of float range, lone surrogates, invalid UTF-8, any
+# syntax error) is parsed again by the json module, whose result or error is then
+# what `parse` returns. Where both accept, they agree exactly (integers of any
+# length included, which is why it is msgspec and not orjson: orjson reads an
+# integer beyond 64 bits as a float); tests/test_decoding_fast_path.py checks it.
+_accelerator: Callable[[bytes | str], object] | None = None
+_resolved = False  # whether msgspec's availability was checked (once, on first use)
+
+
+def _load_accelerator() -> Callable[[bytes | str], object] | None:
+    global _accelerator, _resolved
+    if not _resolved:
+        try:
+            import msgspec.json
+        except ImportError:
+            _accelerator = None
+        else:
+            _accelerator = msgspec.json.Decoder().decode
+        _resolved = True
+    return _accelerator
+
+
+def accelerated() -> bool:
+    """Whether JSON text is parsed with the accelerator (msgspec is installed)."""
+    return _load_accelerator() is not None
+
+
+def use_accelerator(enabled: bool) -> None:
+    """Parse with the accelerator if installed (*enabled*), else always with json (tests)."""
+    global _accelerator, _resolved
+    _resolved = False
+    if enabled:
+        _load_accelerator()
+    else:
+        _accelerator, _resolved = None, True
+
+
 _WIDE: Final = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
     (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
@@ -171,9 +210,15 @@ def parse(
     wide = None if raw is None or not marked else _marked(raw)
     if raw is not None and len(raw) > size_limit:
         raise ValidationError([size_problem(size_limit)], model)
+    loads = _accelerator if _resolved else _load_accelerator()
     if raw is not None and wide is None:
         if nesting_exceeds(raw, depth_limit):
             raise ValidationError([depth_problem(depth_limit)], model)
+        if loads is not None:
+            try:
+                return loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+            except Exception:  # refused: the json module below parses it, or says why not
+                pass
         try:
             string = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -191,6 +236,11 @@ def parse(
             string.encode("utf-8", "surrogatepass"), depth_limit
         ):
             raise ValidationError([depth_problem(depth_limit)], model)
+        if loads is not None:
+            try:
+                return loads(string)
+            except Exception:  # refused: the json module below parses it, or says why not
+                pass
     try:
         return _loads(string)
     except json.JSONDecodeError as exc:
