@@ -13,7 +13,8 @@ so that it imports back equal) is cached in ``.benchmarks/`` (ignored by git).
 Timed, in one run and interleaved (each round runs both, in alternating order):
 
 * medmassage: `medmassage.fhir.import_bundle` on each bundle's JSON text:
-  parsing (with orjson when the ``fhir`` extra installs it), mapping every
+  parsing (with msgspec when the ``fast`` or ``fhir`` extra installs it, as
+  every medmassage reader does), mapping every
   resource to its record, validating the whole case.
 * fhir.resources (R4B): ``Bundle.model_validate_json`` on the same text:
   parsing and validating the FHIR models only, no mapping to anything.
@@ -41,7 +42,7 @@ import attrs
 
 import medmassage as mm
 from medmassage.fhir import case_export, import_bundle
-from medmassage.fhir._read import loads
+from medmassage.serialization._text import accelerated
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "lumbar_disc_herniation.json"
@@ -169,8 +170,8 @@ def main() -> None:
     size = sum(len(t) for t in texts) / 1e6
     print(f"FHIR import, {args.sessions:,} sessions in {len(texts)} bundles")
     print(f"  {resources:,} resources, {size:.1f} MB of JSON; {args.rounds} interleaved rounds")
-    parser_name = getattr(loads, "__module__", None) or "json"
-    print(f"  medmassage parses with {parser_name} (orjson with the 'fhir' extra)")
+    parser_name = "msgspec" if accelerated() else "the json module (no msgspec)"
+    print(f"  medmassage parses with {parser_name}")
     if export_time:
         print(f"  export (case_export + json.dumps):     {export_time:8.3f} s")
     else:

@@ -244,6 +244,27 @@ def test_text_that_is_not_json_raises_a_validation_error() -> None:
         import_bundle("{not json")
 
 
+def test_bundle_text_is_read_by_the_one_json_reader() -> None:
+    """Bundle text goes through medmassage's reader: located errors, size and depth limits.
+
+    A deeply nested text is refused by the depth limit (not a RecursionError), a
+    broken one names its line and column, and an oversized one the size limit.
+    """
+    from medmassage.fhir._read import MAX_BUNDLE_SIZE
+
+    cases: dict[str | bytes, str] = {
+        "[" * 5000 + "]" * 5000: "limit_depth",
+        '{\n  "resourceType": "Bundle",\n  "entry": [}': "json",
+        b" " * (MAX_BUNDLE_SIZE + 1): "limit_size",
+    }
+    for text, code in cases.items():
+        with pytest.raises(mm.ValidationError) as caught:
+            import_bundle(text)
+        assert [p.code for p in caught.value.problems] == [code]
+    with pytest.raises(mm.ValidationError, match="line 3, column 13"):
+        import_bundle('{\n  "resourceType": "Bundle",\n  "entry": [}')
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
     lambda inner: (

@@ -111,10 +111,7 @@ class _Bundle:
 def _parse(given: Mapping[str, object] | str | bytes) -> Mapping[str, object]:
     bundle: object = given
     if isinstance(given, (str, bytes)):
-        try:
-            bundle = loads(given)
-        except ValueError:
-            raise invalid("Bundle", "a JSON document") from None
+        bundle = loads(given)  # a ValidationError says where the JSON is broken
     if not isinstance(bundle, Mapping):
         raise invalid("Bundle", "a JSON object")
     if bundle.get("resourceType") != "Bundle":

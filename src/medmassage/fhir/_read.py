@@ -14,7 +14,6 @@ Every value read is type-checked: malformed FHIR raises a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -25,6 +24,8 @@ import attrs
 from ..anatomy import BodyRegion, Laterality
 from ..codes import ICD10CM, SNOMED_CT
 from ..exceptions import Problem, ValidationError
+from ..serialization._limits import MAX_DEPTH, MAX_DOCUMENT_SIZE
+from ..serialization._text import parse
 from ._common import (
     _AE_OUTCOME,
     _AE_SEVERITY,
@@ -55,18 +56,21 @@ from ._common import (
     Resource,
 )
 
-
-def _parser() -> Callable[[str | bytes], object]:
-    """Orjson's ``loads`` when it is installed (the ``fhir`` extra), else the standard one."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - depends on what is installed
-        return json.loads
-    return orjson.loads
+#: The largest bundle read: a FHIR bundle takes about four times the bytes of the
+#: medmassage document it carries, so four times the documents' limit.
+MAX_BUNDLE_SIZE: Final = 4 * MAX_DOCUMENT_SIZE
 
 
-#: Parses JSON text (orjson when installed, else the standard library; the same JSON).
-loads: Final = _parser()
+def loads(text: str | bytes) -> object:
+    """Parse JSON text as every medmassage reader does (one parser for all).
+
+    The size and nesting limits are checked first (a bundle within
+    `MAX_BUNDLE_SIZE` and `MAX_DEPTH`), msgspec parses it when installed (the
+    ``fast`` and ``fhir`` extras), and a failure is a `ValidationError` with the
+    line and column, never a bare ``RecursionError``.
+    """
+    return parse(text, "FHIR Bundle", MAX_BUNDLE_SIZE, MAX_DEPTH)
+
 
 #: A record's fields in medmassage's JSON form.
 Fields = dict[str, object]
