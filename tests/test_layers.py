@@ -58,6 +58,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "report.*",
         ),
     ),
+    ("population", ("batch", "batch.*", "dask", "dask.*")),
     ("command line", ("cli", "__main__", "_commands", "_commands.*")),
     ("test support", ("testing", "testing.*")),
     ("facade", ("",)),

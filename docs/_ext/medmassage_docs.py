@@ -73,6 +73,7 @@ PUBLIC_MODULES = (
     "medmassage.billing",
     "medmassage.plan_of_care",
     "medmassage.plugins",
+    "medmassage.batch",
     "medmassage.exceptions",
     "medmassage.testing",
     "medmassage.testing.plugins",
