@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import medmassage.batch._many as many_module
 import medmassage.batch._records as records_module
@@ -39,6 +41,7 @@ from medmassage.progress import track
 from medmassage.screening import screen, screen_case
 from medmassage.serialization import from_json, to_dict, to_json
 from medmassage.sessions import SessionStatus
+from medmassage.testing import strategies as mst
 from medmassage.testing.plugins import registry_from
 
 EXAMPLES = ("acute_dvt_deferred.json", "lumbar_disc_herniation.json",
@@ -389,3 +392,186 @@ def test_warm_up_returns_the_fingerprint_of_the_registry_it_warms() -> None:
     assert warm_up() == get_default_registry().fingerprint()
     registry = registry_from(rules=[FailingRule()])
     assert warm_up(registry) == registry.fingerprint()
+
+
+# -- properties: screen_many is screen, one by one -------------------------------------------
+
+#: Identity a broken record carries, where a careless error message would repeat it.
+FAMILY, GIVEN = "Quixwortham", "Zebulonius"
+EMAIL, PHONE = "zebulonius.quixwortham@example.org", "+1 555 0100 7788"
+ADDRESS, NOTE = "17 Sentinel Lane, Springfield", "Patient says her neighbour Ysolde drove her"
+IDENTITY = (FAMILY, GIVEN, EMAIL, PHONE, ADDRESS, NOTE)
+#: Keys whose text values are patient identifiers or free text.
+PROTECTED = {"family", "given", "phone", "email", "address", "note", "subjective",
+             "objective", "assessment", "reason", "substance", "procedure", "cleared_by",
+             "birth_date"}  # fmt: skip
+
+
+def _identified(doc: dict[str, Any]) -> dict[str, Any]:
+    """The case document with the sentinel identity in the patient's protected fields."""
+    doc = copy.deepcopy(doc)
+    patient = doc["patient"]
+    patient["name"] = {"family": FAMILY, "given": [GIVEN]}
+    patient["contact"] = {"phone": PHONE, "email": EMAIL, "address": ADDRESS}
+    for condition in patient.get("conditions", []):
+        condition["note"] = NOTE
+    return doc
+
+
+def _break(doc: dict[str, Any], how: str) -> object:
+    """A broken record made from a valid case document (identity put where it is refused)."""
+    doc = copy.deepcopy(doc)
+    if how == "bad_json":
+        text = to_json(from_json(Case, json_dumps(doc)))
+        return text[: len(text) // 2]
+    if how == "wrong_kind":
+        return {"schema_version": 1, **doc["patient"]}
+    if how == "invalid_field":
+        doc["plan"]["sessions_per_week"] = 0
+    elif how == "identity_as_date":
+        doc["patient"]["birth_date"] = NOTE
+    elif how == "identity_as_enum":
+        doc["patient"]["sex"] = FAMILY
+    elif how == "identity_as_number":
+        doc["plan"]["duration_weeks"] = EMAIL
+    elif how == "identity_as_key":
+        doc["patient"][GIVEN.lower()] = ADDRESS
+    elif how == "missing":
+        del doc["patient"]["sex"]
+    elif how == "newer_schema":
+        doc["schema_version"] = 2
+    return doc
+
+
+def json_dumps(doc: object) -> str:
+    """JSON text of a document (the writer medmassage's own documents use)."""
+    import json
+
+    return json.dumps(doc, ensure_ascii=False)
+
+
+BREAKS = ("bad_json", "wrong_kind", "invalid_field", "identity_as_date", "identity_as_enum",
+          "identity_as_number", "identity_as_key", "missing", "newer_schema")  # fmt: skip
+FORMS = ("case", "mapping", "text", "bytes", "pair")
+
+
+def _in_form(record: object, form: str, given_id: str) -> object:
+    if form == "text" or (form == "bytes" and isinstance(record, str)):
+        text = record if isinstance(record, str) else json_dumps(record)
+        return text.encode("utf-8") if form == "bytes" else text
+    if form == "bytes":
+        return json_dumps(record).encode("utf-8")
+    if form == "pair":
+        return (given_id, record)
+    return record
+
+
+def _protected_values(doc: object) -> set[str]:
+    """Every identifying text value in a document, long enough to be searched for."""
+    found: set[str] = set()
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key in PROTECTED and isinstance(value, str) and len(value) >= 8:  # a birth date: 10
+                found.add(value)
+            elif key in PROTECTED and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str) and len(v) >= 8)
+            else:
+                found |= _protected_values(value)
+    elif isinstance(doc, list):
+        for value in doc:
+            found |= _protected_values(value)
+    return found
+
+
+def _shown(row_dict: dict[str, object]) -> str:
+    """A row as text, without its id and fingerprint (opaque values that are not identity)."""
+    shown = {k: v for k, v in row_dict.items() if k not in ("id", "fingerprint")}
+    return json_dumps(shown) + repr(shown)
+
+
+@st.composite
+def _batches(draw: st.DrawFn) -> tuple[list[object], list[tuple[Case | None, str | None]], str]:
+    """Records of every form, valid and broken, with what each should give."""
+    records: list[object] = []
+    expected: list[tuple[Case | None, str | None]] = []
+    for i in range(draw(st.integers(min_value=1, max_value=3))):
+        case = draw(mst.cases(max_sessions=2))
+        doc = _identified(to_dict(case))
+        valid = from_json(Case, json_dumps(doc))
+        form = draw(st.sampled_from(FORMS))
+        how = draw(st.none() | st.sampled_from(BREAKS))
+        given = f"given-{i}"
+        if how is None:
+            record: object = valid if form == "case" else _in_form(doc, form, given)
+            if form == "case" and draw(st.booleans()):
+                record = (given, valid)
+                form = "pair"
+            expected.append((valid, given if form == "pair" else valid.plan.id))
+            records.append(record)
+            continue
+        broken = _break(doc, how)
+        form = "mapping" if form == "case" and not isinstance(broken, str) else form
+        records.append(_in_form(broken, form, given))
+        readable = how not in ("bad_json", "wrong_kind")
+        expected.append((None, given if form == "pair" else (valid.plan.id if readable else None)))
+    return records, expected, draw(st.sampled_from(("default", "failing")))
+
+
+FAILING_REGISTRY = registry_from(rules=[FailingRule()])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_batches())
+def test_screen_many_is_screen_one_by_one(
+    batch: tuple[list[object], list[tuple[Case | None, str | None]], str],
+) -> None:
+    """For generated valid and broken records, one row each, ids kept, rows equal to screen()."""
+    records, expected, which = batch
+    registry = FAILING_REGISTRY if which == "failing" else get_default_registry()
+    rows = list(screen_many(records, registry=registry))
+    assert len(rows) == len(records)
+    for index, (row, (case, record_id)) in enumerate(zip(rows, expected, strict=True)):
+        assert (row.index, row.id) == (index, record_id)
+        assert row.fingerprint == registry.fingerprint()
+        if case is None:
+            assert row.error is not None
+            assert row.status is None
+            assert row.problems
+            text = _shown(row.as_dict())
+            leaked = [v for v in (*IDENTITY, *_protected_values(to_dict_or_none(records[index])))
+                      if v in text]  # fmt: skip
+            assert leaked == []
+            continue
+        assert row.error is None
+        plan = screen(case, registry=registry)
+        assert row.status == plan.status.value
+        assert row.on == plan.on
+        assert row.rule_ids == tuple(f.rule_id for f in plan.findings)
+        assert row.failed_rules == tuple(f.rule_id for f in plan.failures)
+        assert row.advisory_codes == tuple(a.code for a in plan.advisories)
+        completed = [s for s in case.sessions if s.status is SessionStatus.COMPLETED]
+        assert row.session_ids == tuple(s.id for s in completed)
+        assert row.session_statuses == tuple(
+            screen(case, session=s, registry=registry).status.value for s in completed
+        )
+        if which == "failing":
+            assert row.status == "indeterminate"
+        assert [v for v in IDENTITY if v in _shown(row.as_dict())] == []
+
+
+def to_dict_or_none(record: object) -> object:
+    """The document a record holds, for searching its identifying values."""
+    if isinstance(record, tuple):
+        record = record[1]
+    if isinstance(record, Case):
+        return to_dict(record)
+    if isinstance(record, bytes):
+        record = record.decode("utf-8")
+    if isinstance(record, str):
+        try:
+            import json
+
+            return json.loads(record)
+        except ValueError:
+            return None
+    return record
