@@ -74,6 +74,7 @@ PUBLIC_MODULES = (
     "medmassage.plan_of_care",
     "medmassage.plugins",
     "medmassage.batch",
+    "medmassage.dask",
     "medmassage.exceptions",
     "medmassage.testing",
     "medmassage.testing.plugins",

@@ -14,7 +14,7 @@ and the medmassage version. On a cluster, send each worker a pinned
 `medmassage.plugins.RegistrySpec` (it pickles; a registry of plugin objects may
 not) and call `warm_up` when the worker starts: rows computed by a worker
 whose registry is not the coordinator's are error rows of kind
-``fingerprint_mismatch``, not different results. ``medmassage.dask`` does this
+``fingerprint_mismatch``, not different results. `medmassage.dask` does this
 on Dask; each row's `~ScreenRow.as_dict` has the columns of the published
 schemas (`SCREEN_SCHEMA`, `BILL_SCHEMA`, `TRACK_SCHEMA`).
 

@@ -341,7 +341,7 @@ def warm_up(registry: Registry | RegistrySpec | None = None) -> str:
     fingerprint, then reads, screens, bills and tracks a bundled example case,
     which builds the JSON converter's hooks, pint's unit registry, the rule
     tables and the ICD-10-CM code table. A worker calls it when it starts
-    (``medmassage.dask.RegistryPlugin`` does).
+    (`medmassage.dask.RegistryPlugin` does).
 
     Raises:
         ValidationError: If *registry* is neither a registry nor a spec.
