@@ -29,6 +29,11 @@ class _Stamp(NamedTuple):
     version: str
 
 
+def _number(value: float | None) -> float | None:
+    """A figure as a float (an MCID may be written as a whole number)."""
+    return None if value is None else float(value)
+
+
 def _check_on(on: object, name: str) -> None:
     if on is not None and type(on) is not dt.date:
         raise ValidationError([Problem(name, "expected a date (not a date-time)", "type")])
@@ -307,8 +312,8 @@ def _tracked(
                 latest=series.latest.value,
                 change=None if change is None else change.difference,
                 improvement=None if change is None else change.improvement,
-                mcid=None if mcid is None else mcid.value,
-                mcid_percent=None if mcid is None else mcid.percent,
+                mcid=None if mcid is None else _number(mcid.value),
+                mcid_percent=None if mcid is None else _number(mcid.percent),
                 met=None if change is None else change.mcid_reached,
                 population_matches=None if change is None else change.population_matches,
                 trend=series.trend.value,
