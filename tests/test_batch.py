@@ -575,3 +575,34 @@ def to_dict_or_none(record: object) -> object:
         except ValueError:
             return None
     return record
+
+
+def test_wrong_arguments_of_the_spec_and_screen_case_are_refused() -> None:
+    """A spec with a non-text name or fingerprint, and screen_case of a non-case, raise."""
+    with pytest.raises(ValidationError, match=r"block\[0\]"):
+        RegistrySpec(block=[1])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="expected"):
+        RegistrySpec(expected=1)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="case"):
+        screen_case("case")  # type: ignore[arg-type]
+
+
+def test_a_tracking_failure_is_an_error_row(
+    cases: list[Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If tracking a case raises, that record gives one error row and the next goes on."""
+    calls = iter([RuntimeError("Ann Example"), None])
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        error = next(calls)
+        if error is not None:
+            raise error
+        return track(*args, **kwargs)
+
+    monkeypatch.setattr(many_module, "track", flaky)
+    rows = list(track_many(cases[1:3]))
+    assert rows[0].index == 0
+    assert rows[0].error == "RuntimeError"
+    assert "Ann" not in repr(rows[0].as_dict())
+    assert {r.index for r in rows[1:]} == {1}
+    assert all(r.ok for r in rows[1:])

@@ -229,3 +229,28 @@ def test_on_a_local_cluster_results_equal_the_sequential_ones(cases: list[object
             odd.terminate()
             odd.wait(timeout=30)
             time.sleep(0)
+
+
+def test_defaults_pin_the_default_registry_and_install_registers_the_plugin() -> None:
+    """Without a spec the default registry is pinned; install() registers RegistryPlugin."""
+    from medmassage.dask import install
+    from medmassage.plugins import get_default_registry
+
+    class FakeClient:
+        def __init__(self) -> None:
+            self.plugins: list[object] = []
+
+        def register_plugin(self, plugin: object) -> None:
+            self.plugins.append(plugin)
+
+    client = FakeClient()
+    spec = install(client)  # type: ignore[arg-type]
+    assert spec.expected == get_default_registry().fingerprint()
+    (plugin,) = client.plugins
+    assert isinstance(plugin, RegistryPlugin)
+    assert plugin.spec == spec
+    frame = dd.from_pandas(pd.DataFrame({"document": _texts()}), npartitions=1)
+    result = screen_dataframe(frame).compute(scheduler="sync")
+    assert list(result["fingerprint"]) == [spec.expected] * 3
+    with pytest.raises(ValidationError, match="policy"):
+        screen_dataframe(frame, policy="strict")  # type: ignore[arg-type]
