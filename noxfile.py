@@ -28,7 +28,7 @@ def _group(name: str) -> list[str]:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite with branch coverage (fails under the floor in pyproject)."""
-    session.install("-e", ".", *_group("tests"))
+    session.install("-e", ".", *_group("tests"), *_group("dask"))
     env = {"COVERAGE_FILE": str(ROOT / ".coverage")}
     session.run("coverage", "erase", env=env)
     session.run(
@@ -56,14 +56,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def mypy(session: nox.Session) -> None:
     """Type-check src, tests, benchmarks and this file with mypy --strict."""
-    session.install("-e", ".", *_group("typing"))
+    session.install("-e", ".", *_group("typing"), *_group("dask"))
     session.run("mypy")
 
 
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the HTML documentation (warnings are errors) and run its doctests."""
-    session.install("-e", ".", *_group("docs"))
+    session.install("-e", ".", *_group("docs"), *_group("dask"))
     build = ROOT / "docs" / "_build"
     common = ["-W", "-n", "--keep-going", "-E", "docs"]
     session.run("sphinx-build", "-b", "html", *common, str(build / "html"))
@@ -91,9 +91,19 @@ def plugins(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def benchmarks(session: nox.Session) -> None:
     """Run every benchmark (not part of the default run)."""
-    session.install("-e", ".", *_group("bench"))
+    session.install("-e", ".", *_group("bench"), *_group("dask"))
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session(python=PYTHON, default=False)
+def dask(session: nox.Session) -> None:
+    """Screen generated records on a distributed.LocalCluster of two worker processes."""
+    session.install(".", *_group("tests"), *_group("dask"))
+    session.run(
+        "pytest", "tests/test_dask.py", "tests/test_batch.py", *session.posargs,
+        env={"MEDMASSAGE_DASK_CLUSTER": "1"},
+    )  # fmt: skip
 
 
 @nox.session(python=PYTHON, default=False)

@@ -68,6 +68,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "arrow.*",
         ),
     ),
+    ("population", ("batch", "batch.*", "dask", "dask.*")),
     ("command line", ("cli", "__main__", "_commands", "_commands.*", "schemas.__main__")),
     ("test support", ("testing", "testing.*")),
     ("facade", ("",)),

@@ -75,6 +75,8 @@ PUBLIC_MODULES = (
     "medmassage.billing",
     "medmassage.plan_of_care",
     "medmassage.plugins",
+    "medmassage.batch",
+    "medmassage.dask",
     "medmassage.exceptions",
     "medmassage.testing",
     "medmassage.testing.plugins",

@@ -30,17 +30,21 @@ and reported as an advisory (``date_outside_plan``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
+import attrs
+
+from ._frozen import FrozenMap
 from .cases import Case
 from .contraindications import Assessment, Policy, ScreeningContext, default_policy
-from .exceptions import Problem, UsageError, ValidationError
+from .exceptions import MedmassageError, Problem, UsageError, ValidationError
 from .patient import Patient
 from .plans import TreatmentPlan
 from .plugins import Registry, get_default_registry
 from .practitioners import Practitioner
-from .sessions import Session
+from .sessions import Session, SessionStatus
 
-__all__ = ["screen", "screening_date"]
+__all__ = ["CaseScreening", "screen", "screen_case", "screening_date"]
 
 
 def screening_date(
@@ -161,3 +165,77 @@ def screen(
         policy=default_policy() if policy is None else policy,
     )
     return registry.rule_set().assess(context, strict=strict)
+
+
+def _frozen_sessions(value: Mapping[str, Assessment]) -> Mapping[str, Assessment]:
+    return FrozenMap(value)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class CaseScreening:
+    """The screening of a whole case, as `screen_case` gives it.
+
+    Attributes:
+        plan: The screening of the plan (``None`` when it could not be run).
+        sessions: The screening of each completed session, by session id, in
+            the case's order (empty when screening could not be run).
+        unavailable: Why screening could not be run (the exception's class and
+            message, which never hold patient data), else ``None``. A screening
+            that could not be run is *indeterminate*, never clear.
+    """
+
+    plan: Assessment | None
+    sessions: Mapping[str, Assessment] = attrs.field(factory=dict, converter=_frozen_sessions)
+    unavailable: str | None = None
+
+    @property
+    def status(self) -> str:
+        """The plan's status (``clear``, ``modify``, ``defer``), or ``indeterminate``.
+
+        *indeterminate* also when screening could not be run.
+        """
+        return "indeterminate" if self.plan is None else self.plan.status.value
+
+
+def screen_case(
+    case: Case,
+    *,
+    on: dt.date | None = None,
+    registry: Registry | None = None,
+    policy: Policy | None = None,
+) -> CaseScreening:
+    """Screen a case's plan and each of its completed sessions, failing closed.
+
+    The one way a whole case is screened: by the ``report`` and ``demo``
+    commands and by `medmassage.batch.screen_many`. The plan is screened on
+    *on* (`screening_date`'s rule otherwise) and each completed session on its
+    own date; with *on*, sessions after it are left out. If screening raises
+    (in non-strict mode only for input it cannot use), the result holds no
+    assessment and says why: it reads as *indeterminate*.
+
+    >>> from medmassage.testing.plugins import example_patient_and_plan
+    >>> patient, plan = example_patient_and_plan()
+    >>> result = screen_case(Case(patient=patient, plan=plan))
+    >>> result.status, dict(result.sessions), result.unavailable
+    ('modify', {}, None)
+
+    Raises:
+        ValidationError: If *case* is not a `Case`.
+    """
+    if not isinstance(case, Case):
+        raise ValidationError([Problem("case", "expected a Case", "type")])
+    if registry is None:
+        registry = get_default_registry()
+    try:
+        plan = screen(case, on=on, registry=registry, policy=policy)
+        sessions: dict[str, Assessment] = {}
+        for session in case.sessions:
+            if session.status is SessionStatus.COMPLETED and (
+                on is None or session.start.date() <= on
+            ):
+                sessions[session.id] = screen(
+                    case, session=session, registry=registry, policy=policy
+                )
+    except MedmassageError as exc:
+        return CaseScreening(plan=None, unavailable=f"{type(exc).__name__}: {exc}")
+    return CaseScreening(plan=plan, sessions=sessions)

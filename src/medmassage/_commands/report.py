@@ -23,6 +23,8 @@ from ._io import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..cases import Case
     from ..contraindications import Assessment
     from ..plugins import Registry
@@ -109,30 +111,21 @@ def build(
     Raises:
         MedmassageError: If the report cannot be built.
     """
-    from ..exceptions import MedmassageError
     from ..plugins import get_default_registry
     from ..report import build_report
 
     if registry is None:
         registry = get_default_registry()
     assessment = None
-    sessions: dict[str, Assessment] = {}
+    sessions: Mapping[str, Assessment] = {}
     unavailable: str | None = None
     if screening:
-        try:
-            from ..screening import screen
-            from ..sessions import SessionStatus
+        from ..screening import screen_case
 
-            # The report's date is the screening date (screening_date's rule otherwise).
-            assessment = screen(case, on=as_of, registry=registry)
-            for session in case.sessions:
-                day = session.start.date()
-                if session.status is SessionStatus.COMPLETED and (as_of is None or day <= as_of):
-                    sessions[session.id] = screen(case, session=session, registry=registry)
-        except MedmassageError as exc:
-            # Fail closed: the report shows the screening as indeterminate, with the reason.
-            assessment, sessions = None, {}
-            unavailable = f"{type(exc).__name__}: {exc}"
+        # The report's date is the screening date (screening_date's rule otherwise).
+        # Fail closed: a screening that cannot run is shown as indeterminate, with the reason.
+        screened = screen_case(case, on=as_of, registry=registry)
+        assessment, sessions, unavailable = screened.plan, screened.sessions, screened.unavailable
     return build_report(
         case,
         as_of=as_of,

@@ -41,7 +41,9 @@ names. Built-in safety rules cannot be disabled.
 
 A registry pickles (a worker process can be sent one) and
 `Registry.fingerprint` identifies its content, so results computed in different
-processes can be compared.
+processes can be compared. A `RegistrySpec` holds only the settings a registry
+is built from: send it to worker processes, which build (once) and check the
+registry themselves.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from ._discovery import discover
 from ._loading import make_registry, rule_code_problems, validate_plugin
 from ._model import PluginFailure, PluginInfo, Source
 from ._registry import Registry
+from ._spec import RegistrySpec
 
 if TYPE_CHECKING:
     from ..instruments._scoring import Instrument
@@ -70,6 +73,7 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
     "Registry",
+    "RegistrySpec",
     "Source",
     "discover",
     "get_default_registry",
