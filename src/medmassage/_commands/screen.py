@@ -153,6 +153,10 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
     if assessment.techniques and any(t.status.value != "clear" for t in assessment.techniques):
         lines.append("techniques:")
         lines.extend(f"  {t}" for t in assessment.techniques)
+    elif assessment.techniques:
+        n = len(assessment.techniques)
+        which = "the planned technique is" if n == 1 else f"all {n} planned techniques are"
+        lines.append(f"techniques: {which} clear (within every finding's limits)")
     if assessment.failures:
         lines.append(f"failures ({len(assessment.failures)}): the result is not trustworthy")
         lines.extend(f"  {x}" for x in assessment.failures)

@@ -31,7 +31,11 @@ EPILOG = epilog(
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's arguments."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="case JSON files or folders")
-    parser.add_argument("--quiet", action="store_true", help="one line per file and the totals, without the record summaries")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="one line per file and the totals, without the record summaries",
+    )
 
 
 def _files(paths: list[str]) -> list[str]:
