@@ -145,7 +145,12 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
         level = f" (evidence: {f.evidence_level.value})" if f.evidence_level is not None else ""
         lines.append(f"      source: {f.source}{level}")
     if assessment.plan_conflicts:
-        lines.append(f"plan conflicts ({len(assessment.plan_conflicts)}): change these techniques")
+        # A do-not-treat finding is not fixed by changing a technique: say so.
+        advice = "do not give them" if assessment.status.value == "defer" else "change them"
+        lines.append(
+            f"plan conflicts ({len(assessment.plan_conflicts)}): planned techniques that "
+            f"break a finding; {advice}"
+        )
         lines.extend(f"  {c}" for c in assessment.plan_conflicts)
     if assessment.violations:
         lines.append(f"violations ({len(assessment.violations)}):")
