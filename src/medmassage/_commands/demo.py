@@ -267,10 +267,13 @@ class _CaseRun:
             print(f"       {goal_sentence(g, notes=False)}")
 
     def billing(self) -> None:
+        from ..billing import get_billing_policy
         from ..sessions import SessionStatus
         from .billing import bill_all, render
 
-        print(f"  4. billing (policy {POLICY}):")
+        policy = get_billing_policy(POLICY, registry=self.registry)
+        description = getattr(policy, "description", "")
+        print(f"  4. billing (policy {POLICY}" + (f": {description}" if description else "") + "):")
         diagnoses = [d.code for d in self.case.plan.diagnoses]
         for s in self.case.sessions:
             result = self.session_results.get(s.id)
@@ -288,7 +291,9 @@ class _CaseRun:
                 print(f"     session {s.id}: NOT BILLED ({exc})")
                 continue
             self.units += bill.total_units
-            print(_indent(render(bill)))
+            # The policy is named once, in the step's heading.
+            _, table = render(bill).split("\n", 1)
+            print(f"     session {s.id}:\n{_indent(table)}")
         if self.plan_result is not None and self.plan_result.status.value == "defer":
             print("     treatment deferred by screening: no further session to bill")
         print(f"     total: {self.units} units")
