@@ -4,6 +4,16 @@ Run: python examples/build_examples.py   (rewrites the *.json files beside it, a
 copies that ship inside the package for ``medmassage demo``: src/medmassage/_examples/)
 All people, identifiers and notes are fictional.
 
+Each case is entered once, as the getting-started page builds one: every ICD-10-CM
+description comes from the bundled code table (``mm.Coding.icd10cm("M51.26")``), the
+plan is written for the referral (``mm.TreatmentPlan.for_referral``: its diagnoses,
+frequency and course length), each session is built from the plan
+(``mm.Session.for_plan``: patient, practitioner, plan id and session length) and each
+segment from a planned technique (``mm.TechniqueSegment.as_planned``: modality, region,
+side and time). The stored JSON is the same as that of the same cases built field by
+field (``tests/test_first_hour_examples.py`` checks the files are what this script
+writes).
+
 The cases:
 
 * ``lumbar_disc_herniation.json``: chronic lumbar disc herniation with left sciatica;
@@ -37,7 +47,7 @@ def at(day: str, hour: int, minute: int = 0) -> dt.datetime:
 def lumbar_disc_herniation() -> mm.Case:
     referrer = mm.Provider(name="Dr. A. Rivera", role=mm.ProviderRole.PHYSICIAN, npi="1234567893")
     disc = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("M51.26", "Other intervertebral disc displacement, lumbar region"),
+        coding=mm.Coding.icd10cm("M51.26"),
         region=mm.BodyRegion.LUMBAR_SPINE,
         onset=dt.date(2025, 9, 15),
         acuity=mm.Acuity.CHRONIC,
@@ -45,7 +55,7 @@ def lumbar_disc_herniation() -> mm.Case:
         diagnosed_on=dt.date(2025, 12, 1),
     )
     sciatica = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("M54.42", "Lumbago with sciatica, left side"),
+        coding=mm.Coding.icd10cm("M54.42"),
         region=mm.BodyRegion.LOWER_LIMB,
         laterality=mm.Laterality.LEFT,
         onset=dt.date(2025, 9, 15),
@@ -61,7 +71,7 @@ def lumbar_disc_herniation() -> mm.Case:
         contact=mm.ContactDetails(phone="+1 555 0100", email="maria@example.org"),
         conditions=(
             mm.Condition(code=disc.coding, onset=disc.onset, region=mm.BodyRegion.LUMBAR_SPINE),
-            mm.Condition(code=mm.Coding.icd10cm("I10", "Essential (primary) hypertension")),
+            mm.Condition(code=mm.Coding.icd10cm("I10")),
         ),
         medications=(
             mm.Medication(
@@ -94,12 +104,12 @@ def lumbar_disc_herniation() -> mm.Case:
         instructions="Medical massage for lumbar disc herniation with left sciatica. No direct "
         "pressure over L4-S1.",
     )
-    plan = mm.TreatmentPlan(
+    # The plan answers the referral: its diagnoses, 2 sessions a week for 4 weeks.
+    plan = mm.TreatmentPlan.for_referral(
+        referral,
         id="plan-301",
         patient_id=patient.id,
         practitioner_id=therapist.id,
-        diagnoses=(disc, sciatica),
-        referral=referral,
         techniques=(
             mm.PlannedTechnique(
                 modality="core.myofascial_release",
@@ -134,8 +144,6 @@ def lumbar_disc_herniation() -> mm.Case:
             ),
         ),
         session_length=mm.Duration(60, "min"),
-        sessions_per_week=2,
-        duration_weeks=4,
         start_date=dt.date(2026, 1, 12),
         reevaluation_date=dt.date(2026, 2, 6),
         goals=(
@@ -161,41 +169,28 @@ def lumbar_disc_herniation() -> mm.Case:
         ),
     )
 
+    back, hip, thigh, calf = plan.techniques
+
     def segments(
         grade_tp: G, fb: mm.PressureFeedback, kgf: float
     ) -> tuple[mm.TechniqueSegment, ...]:
+        # Each segment applies a planned technique (its modality, region, side and time);
+        # the thigh and calf times are recorded in other units, kept as entered.
+        comfortable = mm.PressureFeedback.COMFORTABLE
         return (
-            mm.TechniqueSegment(
-                modality="core.myofascial_release",
-                region=mm.BodyRegion.THORACIC_SPINE,
-                duration=mm.Duration(15, "min"),
-                grade=G.SWEDISH,
-                feedback=mm.PressureFeedback.COMFORTABLE,
-            ),
-            mm.TechniqueSegment(
-                modality="core.trigger_point",
-                region=mm.BodyRegion.HIP,
-                laterality=mm.Laterality.LEFT,
-                duration=mm.Duration(15, "min"),
+            mm.TechniqueSegment.as_planned(back, grade=G.SWEDISH, feedback=comfortable),
+            mm.TechniqueSegment.as_planned(
+                hip,
                 grade=grade_tp,
                 pressure=mm.Pressure(kgf, "kgf/cm**2"),
                 feedback=fb,
                 discomfort=7,
             ),
-            mm.TechniqueSegment(
-                modality="core.neuromuscular",
-                region=mm.BodyRegion.THIGH,
-                laterality=mm.Laterality.LEFT,
-                duration=mm.Duration(0.25, "h"),
-                grade=G.SWEDISH,
-                feedback=mm.PressureFeedback.COMFORTABLE,
+            mm.TechniqueSegment.as_planned(
+                thigh, duration=mm.Duration(0.25, "h"), grade=G.SWEDISH, feedback=comfortable
             ),
-            mm.TechniqueSegment(
-                modality="core.swedish",
-                region=mm.BodyRegion.LOWER_LEG,
-                laterality=mm.Laterality.LEFT,
-                duration=mm.Duration(600, "s"),
-                grade=G.HEAVY_LOTIONING,
+            mm.TechniqueSegment.as_planned(
+                calf, duration=mm.Duration(600, "s"), grade=G.HEAVY_LOTIONING
             ),
         )
 
@@ -211,13 +206,10 @@ def lumbar_disc_herniation() -> mm.Case:
             measurements=tuple(mm.Pressure(v, "kgf/cm**2") for v in kgf),
         )
 
-    s1 = mm.Session(
+    s1 = mm.Session.for_plan(
+        plan,
         id="ses-1",
-        patient_id=patient.id,
-        practitioner_id=therapist.id,
-        plan_id=plan.id,
         start=at("2026-01-12", 9),
-        duration=mm.Duration(60, "min"),
         segments=segments(G.DEEP, mm.PressureFeedback.TOO_FIRM, 4.5),
         note=mm.SoapNote(
             subjective="Low back pain 7/10 radiating to the left calf; worse sitting.",
@@ -249,13 +241,10 @@ def lumbar_disc_herniation() -> mm.Case:
             systolic=mm.Pressure(132, "mmHg"), diastolic=mm.Pressure(84, "mmHg"), heart_rate=72
         ),
     ).sign("pr-201", at("2026-01-12", 10, 30))
-    s2 = mm.Session(
+    s2 = mm.Session.for_plan(
+        plan,
         id="ses-2",
-        patient_id=patient.id,
-        practitioner_id=therapist.id,
-        plan_id=plan.id,
         start=at("2026-01-15", 9),
-        duration=mm.Duration(60, "min"),
         # Pressure reduced after the feedback, below the patient's threshold (~2.1 kgf/cm2).
         segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE, 1.4),
         note=mm.SoapNote(
@@ -268,13 +257,10 @@ def lumbar_disc_herniation() -> mm.Case:
             mm.OutcomeMeasure(instrument="nprs", taken_at=at("2026-01-15", 9), responses=(5,)),
         ),
     ).sign("pr-201", at("2026-01-15", 10, 15))
-    s3 = mm.Session(
+    s3 = mm.Session.for_plan(
+        plan,
         id="ses-3",
-        patient_id=patient.id,
-        practitioner_id=therapist.id,
-        plan_id=plan.id,
         start=at("2026-01-19", 9),
-        duration=mm.Duration(60, "min"),
         # Pressure reduced after the feedback, below the patient's threshold (~2.1 kgf/cm2).
         segments=segments(G.SWEDISH, mm.PressureFeedback.COMFORTABLE, 1.4),
         note=mm.SoapNote(
@@ -301,7 +287,7 @@ def postmastectomy_lymphedema() -> mm.Case:
         name="Dr. S. Lindqvist", role=mm.ProviderRole.PHYSICIAN, npi="1245319599"
     )
     lymphedema = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("I97.2", "Postmastectomy lymphedema syndrome"),
+        coding=mm.Coding.icd10cm("I97.2"),
         region=mm.BodyRegion.UPPER_LIMB,
         laterality=mm.Laterality.LEFT,
         onset=dt.date(2025, 8, 4),
@@ -310,7 +296,7 @@ def postmastectomy_lymphedema() -> mm.Case:
         diagnosed_on=dt.date(2025, 9, 2),
     )
     history = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("Z85.3", "Personal history of malignant neoplasm of breast"),
+        coding=mm.Coding.icd10cm("Z85.3"),
         diagnosed_by=oncologist,
         diagnosed_on=dt.date(2025, 9, 2),
     )
@@ -328,13 +314,9 @@ def postmastectomy_lymphedema() -> mm.Case:
                 laterality=mm.Laterality.LEFT,
             ),
             mm.Condition(code=history.coding),
-            mm.Condition(
-                code=mm.Coding.icd10cm("Z90.12", "Acquired absence of left breast and nipple")
-            ),
-            mm.Condition(code=mm.Coding.icd10cm("Z92.3", "Personal history of irradiation")),
-            mm.Condition(
-                code=mm.Coding.icd10cm("Z79.811", "Long term (current) use of aromatase inhibitors")
-            ),
+            mm.Condition(code=mm.Coding.icd10cm("Z90.12")),
+            mm.Condition(code=mm.Coding.icd10cm("Z92.3")),
+            mm.Condition(code=mm.Coding.icd10cm("Z79.811")),
         ),
         medications=(mm.Medication(name="anastrozole", started=dt.date(2025, 1, 6)),),
         surgeries=(
@@ -384,20 +366,17 @@ def postmastectomy_lymphedema() -> mm.Case:
             max_grade=G.LIGHT_LOTIONING,
         )
 
-    plan = mm.TreatmentPlan(
+    plan = mm.TreatmentPlan.for_referral(
+        referral,
         id="plan-402",
         patient_id=patient.id,
         practitioner_id=therapist.id,
-        diagnoses=(lymphedema, history),
-        referral=referral,
         techniques=(
             mld(mm.BodyRegion.NECK, 5),  # clear the terminus first
             mld(mm.BodyRegion.CHEST, 10),  # axillo-axillary pathway to the right axilla
             mld(mm.BodyRegion.UPPER_LIMB, 30, mm.Laterality.LEFT),  # the arm, proximal to distal
         ),
         session_length=mm.Duration(60, "min"),
-        sessions_per_week=3,
-        duration_weeks=4,
         start_date=dt.date(2026, 2, 2),
         reevaluation_date=dt.date(2026, 2, 27),
         goals=(
@@ -424,25 +403,16 @@ def postmastectomy_lymphedema() -> mm.Case:
         ),
     )
 
-    def segments() -> tuple[mm.TechniqueSegment, ...]:
-        def seg(
-            region: mm.BodyRegion, minutes: int, side: mm.Laterality | None = None
-        ) -> mm.TechniqueSegment:
-            return mm.TechniqueSegment(
-                modality="core.lymphatic_drainage",
-                region=region,
-                laterality=side,
-                duration=mm.Duration(minutes, "min"),
-                grade=G.LIGHT_LOTIONING,
-                pressure=mm.Pressure(25, "mmHg"),
-                feedback=mm.PressureFeedback.COMFORTABLE,
-            )
-
-        return (
-            seg(mm.BodyRegion.NECK, 5),
-            seg(mm.BodyRegion.CHEST, 10),
-            seg(mm.BodyRegion.UPPER_LIMB, 30, mm.Laterality.LEFT),
+    # Every visit applies the planned sequence as planned, at light pressure.
+    segments = tuple(
+        mm.TechniqueSegment.as_planned(
+            t,
+            grade=G.LIGHT_LOTIONING,
+            pressure=mm.Pressure(25, "mmHg"),
+            feedback=mm.PressureFeedback.COMFORTABLE,
         )
+        for t in plan.techniques
+    )
 
     # (date, aching 0-10, QuickDASH item responses or None, subjective, objective)
     visits = (
@@ -464,14 +434,12 @@ def postmastectomy_lymphedema() -> mm.Case:
                 mm.OutcomeMeasure(instrument="quickdash", taken_at=at(day, 14), responses=quickdash)
             )
         sessions.append(
-            mm.Session(
+            mm.Session.for_plan(
+                plan,
                 id=f"ses-2{n:02d}",
-                patient_id=patient.id,
-                practitioner_id=therapist.id,
-                plan_id=plan.id,
                 start=at(day, 14),
                 duration=mm.Duration(50, "min"),
-                segments=segments(),
+                segments=segments,
                 note=mm.SoapNote(
                     subjective=subjective,
                     objective=objective,
@@ -487,12 +455,12 @@ def postmastectomy_lymphedema() -> mm.Case:
 def acute_dvt_deferred() -> mm.Case:
     surgeon = mm.Provider(name="Dr. K. Haddad", role=mm.ProviderRole.PHYSICIAN, npi="1306849450")
     aftercare = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("Z47.1", "Aftercare following joint replacement surgery"),
+        coding=mm.Coding.icd10cm("Z47.1"),
         diagnosed_by=surgeon,
         diagnosed_on=dt.date(2026, 3, 9),
     )
     stiffness = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("M25.662", "Stiffness of left knee, not elsewhere classified"),
+        coding=mm.Coding.icd10cm("M25.662"),
         region=mm.BodyRegion.KNEE,
         laterality=mm.Laterality.LEFT,
         onset=dt.date(2026, 2, 23),
@@ -501,7 +469,7 @@ def acute_dvt_deferred() -> mm.Case:
         diagnosed_on=dt.date(2026, 3, 9),
     )
     knee = mm.Diagnosis(
-        coding=mm.Coding.icd10cm("Z96.652", "Presence of left artificial knee joint"),
+        coding=mm.Coding.icd10cm("Z96.652"),
         region=mm.BodyRegion.KNEE,
         laterality=mm.Laterality.LEFT,
         diagnosed_by=surgeon,
@@ -525,9 +493,7 @@ def acute_dvt_deferred() -> mm.Case:
             # Found at the intake visit (calf swelling, warmth, tenderness) and confirmed
             # by duplex ultrasound the same day.
             mm.Condition(
-                code=mm.Coding.icd10cm(
-                    "I82.432", "Acute embolism and thrombosis of left popliteal vein"
-                ),
+                code=mm.Coding.icd10cm("I82.432"),
                 onset=dt.date(2026, 3, 14),
                 region=mm.BodyRegion.KNEE,
                 laterality=mm.Laterality.LEFT,
@@ -571,12 +537,11 @@ def acute_dvt_deferred() -> mm.Case:
         "total knee replacement. Incision healed.",
     )
     left = mm.Laterality.LEFT
-    plan = mm.TreatmentPlan(
+    plan = mm.TreatmentPlan.for_referral(
+        referral,
         id="plan-503",
         patient_id=patient.id,
         practitioner_id=therapist.id,
-        diagnoses=(aftercare, stiffness, knee),
-        referral=referral,
         techniques=(
             mm.PlannedTechnique(
                 modality="core.myofascial_release",
@@ -596,8 +561,6 @@ def acute_dvt_deferred() -> mm.Case:
             ),
         ),
         session_length=mm.Duration(45, "min"),
-        sessions_per_week=2,
-        duration_weeks=4,
         start_date=dt.date(2026, 3, 16),
         goals=(
             mm.Goal(
@@ -610,11 +573,9 @@ def acute_dvt_deferred() -> mm.Case:
         ),
         status=mm.PlanStatus.ON_HOLD,
     )
-    intake = mm.Session(
+    intake = mm.Session.for_plan(
+        plan,
         id="ses-301",
-        patient_id=patient.id,
-        practitioner_id=therapist.id,
-        plan_id=plan.id,
         start=at("2026-03-16", 11),
         duration=mm.Duration(30, "min"),
         status=mm.SessionStatus.CANCELLED,

@@ -135,6 +135,10 @@ def _outdir(path: str) -> Path:
     return out
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _indent(text: str, by: str = "     ") -> str:
     return "\n".join(by + line if line else line for line in text.splitlines())
 
@@ -167,7 +171,7 @@ class _CaseRun:
         if errors:
             self.ok = False
         verdict = f"ERRORS ({len(errors)} error-level)" if errors else "OK"
-        print(f"  1. validate: {verdict}, {len(advisories)} advisories")
+        print(f"  1. validate: {verdict}, {_count(len(advisories), 'advisory', 'advisories')}")
         for a in advisories:
             print(f"       - {a}")
 
@@ -187,7 +191,8 @@ class _CaseRun:
                 f"{type(exc).__name__}); do not treat on its strength"
             )
         else:
-            print(f"  2. screen plan {case.plan.id} (date derived from the case):")
+            asof = "as of the latest session, else the plan's start"
+            print(f"  2. screen plan {case.plan.id} ({asof}):")
             print(_indent(render(self.plan_result, case.patient.id, case.plan.id, None)))
             if self.plan_result.status.value == "indeterminate":
                 self.ok = False
@@ -219,7 +224,13 @@ class _CaseRun:
     def outcomes(self) -> None:
         from ..exceptions import MedmassageError
         from ..progress import track
-        from ..report._wording import change_text, goal_text, mcid_status, mcid_text, target_text
+        from ..report._wording import (
+            change_text,
+            goal_sentence,
+            mcid_status,
+            mcid_text,
+            series_notes,
+        )
 
         try:
             progress = track(self.case.plan, self.case.sessions, registry=self.registry)
@@ -233,25 +244,36 @@ class _CaseRun:
         for series in progress.series:
             fmt = series.instrument.format_value
             change = series.change
-            mcid = f"; MCID {mcid_text(change.mcid)}: {mcid_status(series)}" if change else ""
+            if change is None:
+                mcid = ""
+            elif change.mcid is None:
+                mcid = "; no MCID published"
+            else:
+                mcid = f"; MCID {mcid_text(change.mcid)}: {mcid_status(series)}"
             print(
                 f"     - {series.label}: {fmt(series.baseline.value)} -> "
-                f"{fmt(series.latest.value)} ({change_text(series)}{mcid}); "
+                f"{fmt(series.latest.value)}: {change_text(series)}{mcid}; "
                 f"trend {series.trend.label}"
             )
+            notes = series_notes(series)
+            if notes:
+                print(f"         note: {notes}")
         for u in progress.unscored:
             self.ok = False
             print(f"     - {u.instrument} at {u.session_id}: NOT SCORED ({u.reason})")
-        for g in progress.goals:
-            print(
-                f"     goal {g.goal.id} ({g.goal.instrument} {target_text(g.goal)}): {goal_text(g)}"
-            )
+        if progress.goals:
+            print("     goals:")
+        for g in progress.goals:  # by id: the goal's free-text wording stays out
+            print(f"       {goal_sentence(g, notes=False)}")
 
     def billing(self) -> None:
+        from ..billing import get_billing_policy
         from ..sessions import SessionStatus
         from .billing import bill_all, render
 
-        print(f"  4. billing (policy {POLICY}):")
+        policy = get_billing_policy(POLICY, registry=self.registry)
+        description = getattr(policy, "description", "")
+        print(f"  4. billing (policy {POLICY}" + (f": {description}" if description else "") + "):")
         diagnoses = [d.code for d in self.case.plan.diagnoses]
         for s in self.case.sessions:
             result = self.session_results.get(s.id)
@@ -269,7 +291,9 @@ class _CaseRun:
                 print(f"     session {s.id}: NOT BILLED ({exc})")
                 continue
             self.units += bill.total_units
-            print(_indent(render(bill)))
+            # The policy is named once, in the step's heading.
+            _, table = render(bill).split("\n", 1)
+            print(f"     session {s.id}:\n{_indent(table)}")
         if self.plan_result is not None and self.plan_result.status.value == "defer":
             print("     treatment deferred by screening: no further session to bill")
         print(f"     total: {self.units} units")

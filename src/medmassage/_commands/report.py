@@ -65,7 +65,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="show the patient's name and birth date (default: patient id only)",
     )
     parser.add_argument(
-        "--include-notes", action="store_true", help="show free-text adverse-reaction notes"
+        "--include-notes",
+        action="store_true",
+        help="show free text: adverse-reaction notes and goal wording",
     )
     parser.add_argument(
         "--no-screening", action="store_true", help="do not run contraindication screening"

@@ -145,7 +145,12 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
         level = f" (evidence: {f.evidence_level.value})" if f.evidence_level is not None else ""
         lines.append(f"      source: {f.source}{level}")
     if assessment.plan_conflicts:
-        lines.append(f"plan conflicts ({len(assessment.plan_conflicts)}): change these techniques")
+        # A do-not-treat finding is not fixed by changing a technique: say so.
+        advice = "do not give them" if assessment.status.value == "defer" else "change them"
+        lines.append(
+            f"plan conflicts ({len(assessment.plan_conflicts)}): planned techniques that "
+            f"break a finding; {advice}"
+        )
         lines.extend(f"  {c}" for c in assessment.plan_conflicts)
     if assessment.violations:
         lines.append(f"violations ({len(assessment.violations)}):")
@@ -153,6 +158,10 @@ def render(assessment: Any, patient_id: str, plan_id: str, session_id: str | Non
     if assessment.techniques and any(t.status.value != "clear" for t in assessment.techniques):
         lines.append("techniques:")
         lines.extend(f"  {t}" for t in assessment.techniques)
+    elif assessment.techniques:
+        n = len(assessment.techniques)
+        which = "the planned technique is" if n == 1 else f"all {n} planned techniques are"
+        lines.append(f"techniques: {which} clear (within every finding's limits)")
     if assessment.failures:
         lines.append(f"failures ({len(assessment.failures)}): the result is not trustworthy")
         lines.extend(f"  {x}" for x in assessment.failures)
