@@ -119,3 +119,17 @@ def test_import_output_must_be_json_and_not_the_input(
     assert "the case is medmassage JSON (.json)" in capsys.readouterr().err
     assert main(["fhir", "import", str(bundle), "-o", str(bundle)]) == 2
     assert "is the input file" in capsys.readouterr().err
+
+
+def test_options_may_come_before_the_file(tmp_path: Path) -> None:
+    """``fhir export -o OUT FILE`` (options first, as the how-to has it) is ``FILE -o OUT``.
+
+    argparse's plain parsing ends a command's positionals at its first option, so
+    the FILE after ``-o OUT`` was refused as an unrecognized argument.
+    """
+    case = str(Path(__file__).parent.parent / "examples" / "lumbar_disc_herniation.json")
+    first, last = tmp_path / "first.json", tmp_path / "last.json"
+    assert main(["fhir", "export", "-o", str(first), case]) == 0
+    assert main(["fhir", "export", case, "-o", str(last)]) == 0
+    assert first.read_text(encoding="utf-8") == last.read_text(encoding="utf-8")
+    assert main(["validate", case, "--quiet", case]) == 0

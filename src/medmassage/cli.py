@@ -50,6 +50,28 @@ COMMANDS: Final = (
 )
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: options may come before, between or after its positionals.
+
+    ``medmassage fhir export -o out.json case.json`` reads as
+    ``medmassage fhir export case.json -o out.json`` (argparse's intermixed parsing;
+    plain parsing ends the positionals at the first option).
+    """
+
+    _intermixing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._intermixing:  # the intermixed parse calls back here for each pass
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every available subcommand."""
     from ._commands._io import epilog
@@ -62,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_CommandParser
+    )
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"medmassage._commands.{name}")
