@@ -185,6 +185,9 @@ class Coding:
         'Other intervertebral disc displacement, lumbar region'
         >>> Coding.icd10cm("M51.26", "disc").display
         'disc'
+
+        .. versionchanged:: 0.2.0
+           Without *display*, the CMS description is taken from the code table.
         """
         if display is None and isinstance(code, str):
             try:
@@ -609,6 +612,9 @@ class CodeSet:
 
     Raises:
         ValidationError: If a pattern is not an ICD-10-CM code, prefix or range.
+
+    .. versionchanged:: 0.2.0
+       Moved here from ``medmassage.contraindications`` (still importable there).
     """
 
     patterns: tuple[str, ...]

@@ -27,6 +27,8 @@ starts, so the first partition does not pay the first-use costs.
 
 In each row, ``index`` is the record's position within its partition; give
 records as ``(id, document)`` pairs (or name ``id_column``) to keep your own ids.
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations

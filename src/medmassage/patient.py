@@ -208,6 +208,8 @@ class Clearance(Model):
         cleared_on: The date of the clearance.
         valid_until: The last day it holds, if it was given for a period (the
             next antenatal visit, say); ``None``: until withdrawn.
+
+    .. versionadded:: 0.2.0
     """
 
     cleared_by: str

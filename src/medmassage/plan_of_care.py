@@ -12,6 +12,8 @@ delay) and progress reports against a policy and the referral's limits (visits
 authorized, expiry), and returns a `PlanOfCareStatus` with compliance findings.
 `medmassage.progress.care_timing` says, from the same rules, when the next
 report and recertification are due.
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations

@@ -285,6 +285,8 @@ class TreatmentPlan(Model):
                 ``referral``), if the referral prescribes no frequency or course
                 length and none is given (paths ``sessions_per_week``,
                 ``duration_weeks``, code ``required``), or if the plan is invalid.
+
+        .. versionadded:: 0.2.0
         """
         if not isinstance(referral, Referral):
             raise ValidationError(

@@ -164,6 +164,8 @@ class TechniqueSegment(Model):
         Raises:
             ValidationError: If *technique* is not a `PlannedTechnique` (path
                 ``technique``), or the segment is invalid.
+
+        .. versionadded:: 0.2.0
         """
         if not isinstance(technique, PlannedTechnique):
             raise ValidationError(
@@ -485,6 +487,8 @@ class Session(Model):
         Raises:
             ValidationError: If *plan* is not a `TreatmentPlan` (path ``plan``),
                 or the session is invalid.
+
+        .. versionadded:: 0.2.0
         """
         if not isinstance(plan, TreatmentPlan):
             raise ValidationError(

@@ -36,6 +36,8 @@ importing this module does not import pyarrow, calling it does.
 b'1'
 >>> "birth_date" in t["patients"].column_names
 False
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ schemas (`SCREEN_SCHEMA`, `BILL_SCHEMA`, `TRACK_SCHEMA`).
 ('ValidationError', ['patient.id', 'patient.birth_date'])
 
 No new dependency: this module needs only medmassage itself.
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations

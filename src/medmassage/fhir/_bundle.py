@@ -174,6 +174,8 @@ def case_export(
             which the server resolves. The problems are not an entry of a
             transaction (a server would store them as a record): they are only in
             the result.
+
+    .. versionadded:: 0.2.0
     """
     if registry is None:
         from ..plugins import get_default_registry

@@ -412,6 +412,8 @@ def import_bundle(bundle: Mapping[str, object] | str | bytes) -> ImportResult:
         ValidationError: If *bundle* is not FHIR a Bundle of this shape: a
             problem names the FHIR path (``Bundle.entry[2].resource.period``) and
             what was expected.
+
+    .. versionadded:: 0.2.0
     """
     read = _read(_parse(bundle))
     links = _link(read)

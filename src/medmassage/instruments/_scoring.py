@@ -639,6 +639,9 @@ class Instrument:
         Raises:
             ScoringError: If a score belongs to another instrument or lacks the scale.
             UnknownCodeError: If *scale* or *population* is unknown.
+
+        .. versionchanged:: 0.2.0
+           *diagnoses* selects the MCID of the patient's population and flags a mismatch.
         """
         if scale is not None:
             self.scale(scale)

@@ -316,6 +316,9 @@ class Mcid:
             takes them: ``"M54.5"``, ``"M54.5-M54.59"``) of the condition the figure
             was derived in; `Instrument.change` picks an MCID by them and says when a
             case's diagnoses are of another population. Empty: not stated.
+
+    .. versionchanged:: 0.2.0
+       ``evidence_level``, ``evidence_reason`` and ``conditions``.
     """
 
     source: str

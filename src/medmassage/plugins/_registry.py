@@ -147,6 +147,8 @@ class Registry:
             UnknownCodeError: If the registry has no such policy (the hint lists
                 those it has, and names a policy plugin that failed to load).
             PluginError: If a billing-policy plugin of that name failed to load.
+
+        .. versionadded:: 0.2.0
         """
         found = self.billing_policies.get(name)
         if found is not None:
@@ -175,6 +177,8 @@ class Registry:
         >>> a, b = make_registry(autoload=False), make_registry(autoload=False)
         >>> a.fingerprint() == b.fingerprint(), a.fingerprint()[:7]
         (True, 'sha256:')
+
+        .. versionadded:: 0.2.0
         """
         cached = self._cache.get("fingerprint")
         if isinstance(cached, str):

@@ -71,6 +71,8 @@ class RegistrySpec:
         prefer: ``(key, distribution)`` pairs: which distribution wins a shared key.
         expected: The fingerprint a registry built from this spec must have
             (``None``: not checked). Set by `pinned`.
+
+    .. versionadded:: 0.2.0
     """
 
     autoload: bool | None = None

@@ -25,6 +25,8 @@ still be refused by `medmassage.from_json`.
 'https://medmassage.dev/schemas/v1/Goal.schema.json'
 >>> schema["required"]
 ['schema_version', 'id', 'instrument', 'target', 'comparator']
+
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
