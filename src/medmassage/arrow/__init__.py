@@ -4,11 +4,13 @@ Each `medmassage.Case` becomes rows of nine tables: ``patients``,
 ``conditions``, ``plans``, ``planned_techniques``, ``sessions``, ``segments``,
 ``outcome_measures`` (scored by the instruments, with each score's change from
 its series' baseline judged against the MCID, as `medmassage.track` judges it),
-``screenings`` (one screening per case, `medmassage.screen`: its status, which
-is *indeterminate* when a rule failed) and ``findings`` (the findings and the
-rule failures of that screening). Every table carries the keys ``plan_id``
-(the case: a case has one plan) and ``patient_id``; session-level tables add
-``session_id``.
+``screenings`` (the case screened as `medmassage.screening.screen_case`
+screens it, as the report and `medmassage.batch.screen_many` do: one row for
+the plan, ``session_id`` null, and one for each completed session; a status
+that is *indeterminate* when a rule failed or screening could not be run, with
+the reason) and ``findings`` (the findings and the rule failures of each of
+those screenings). Every table carries the keys ``plan_id`` (the case: a case
+has one plan) and ``patient_id``; session-level tables add ``session_id``.
 
 Values are in canonical units: durations in seconds (``duration_s``),
 pressures in kilopascals (``pressure_kpa``), instants as UTC timestamps
@@ -30,10 +32,10 @@ importing this module does not import pyarrow, calling it does.
 >>> t = arrow.tables([mm.Case(patient=patient, plan=plan)])
 >>> t["planned_techniques"].column("duration_s").to_pylist()
 [1800.0]
->>> t["screenings"].column("status").to_pylist()
-['modify']
+>>> t["screenings"].select(["session_id", "status"]).to_pylist()
+[{'session_id': None, 'status': 'modify'}]
 >>> t["patients"].schema.metadata[b"medmassage.tables_version"]
-b'1'
+b'2'
 >>> "birth_date" in t["patients"].column_names
 False
 """
@@ -80,7 +82,7 @@ __all__ = [
 
 #: The version of the tables' layout, in every schema's metadata
 #: (``medmassage.tables_version``).
-TABLES_VERSION: Final = 1
+TABLES_VERSION: Final = 2
 
 #: The tables, in the order `tables` returns them.
 TABLE_NAMES: Final[tuple[str, ...]] = tuple(TABLES)
@@ -326,14 +328,24 @@ def outcome_measures(
 def screenings(
     cases: Iterable[Case], *, registry: Registry | None = None, policy: Policy | None = None
 ) -> pa.Table:
-    """One row per case: its screening's status (indeterminate if a rule failed) and counts."""
+    """One row per screening of `medmassage.screening.screen_case`: the plan's, each session's.
+
+    The plan's row has ``session_id`` null. Each row has its status
+    (*indeterminate* if a rule failed) and counts; if screening could not be
+    run, the case has one row, *indeterminate*, with ``unavailable`` saying
+    why and null counts.
+    """
     return _collect(cases, ("screenings",), registry=registry, policy=policy)["screenings"]
 
 
 def findings(
     cases: Iterable[Case], *, registry: Registry | None = None, policy: Policy | None = None
 ) -> pa.Table:
-    """One row per screening finding, and one per rule that failed (``kind = 'failure'``)."""
+    """One row per finding, and per rule that failed (``kind = 'failure'``), of each screening.
+
+    Rows are linked to their screening by ``plan_id`` and ``session_id``
+    (null: the plan's), and carry its status (``screening_status``).
+    """
     return _collect(cases, ("findings",), registry=registry, policy=policy)["findings"]
 
 
