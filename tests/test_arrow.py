@@ -347,6 +347,20 @@ def test_screenings_equal_screen_many_on_the_examples_and_a_failing_rule() -> No
     assert {v[1] for v in view} == {"indeterminate"}  # the failing rule: never all clear
 
 
+def test_screening_on_a_date_equals_screen_many_on_that_date(tmp_path: Path) -> None:
+    """With on=, the plans are screened on that date and later sessions left out, as screen_many."""
+    cases = example_cases()
+    day = cases[2].sessions[2].start.date()
+    rows = arrow.screenings(cases, on=day).to_pylist()
+    assert _batch_view(rows) == _screen_many_view(cases, on=day)
+    assert {r["screened_on"] for r in rows if r["session_id"] is None} == {day}
+    later = [s.id for c in cases for s in c.sessions if s.start.date() > day]
+    assert later  # the check below could fail
+    assert not {r["session_id"] for r in rows} & set(later)
+    arrow.write_parquet(cases, tmp_path, on=day)
+    assert pq.read_table(tmp_path / "screenings.parquet").to_pylist() == rows
+
+
 def test_a_screening_that_cannot_run_is_one_indeterminate_row_with_the_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -549,6 +563,7 @@ def wrong(value: object) -> Any:
         (lambda: arrow.tables([], registry=wrong("default")), "registry"),
         (lambda: arrow.tables([], identifiable=wrong("yes")), "identifiable"),
         (lambda: arrow.tables([], policy=wrong({})), "policy"),
+        (lambda: arrow.tables([], on=wrong(dt.datetime(2026, 1, 1))), "on"),
         (lambda: list(arrow.record_batches([], batch_size=0)), "batch_size"),
         (lambda: list(arrow.record_batches([], tables="plans")), "tables"),
         (lambda: arrow.write_parquet([], wrong(3)), "directory"),

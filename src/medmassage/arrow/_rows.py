@@ -458,14 +458,14 @@ def _summary(keys: Row, assessment: Assessment) -> Row:
 
 
 def _screening(
-    case: Case, keys: Row, registry: Registry | None, policy: Policy | None
+    case: Case, keys: Row, registry: Registry | None, policy: Policy | None, on: dt.date | None
 ) -> tuple[list[Row], list[Row]]:
     """The case's screenings as `screen_case` gives them: the plan's, then each session's.
 
     A screening that could not be run is one plan row, *indeterminate*, with
     the reason and no counts (never zero findings: that would read as clear).
     """
-    screened = screen_case(case, registry=registry, policy=policy)
+    screened = screen_case(case, on=on, registry=registry, policy=policy)
     if screened.plan is None:
         row: Row = {
             **keys,
@@ -500,8 +500,9 @@ def case_rows(
     registry: Registry | None = None,
     policy: Policy | None = None,
     identifiable: bool = False,
+    on: dt.date | None = None,
 ) -> dict[str, list[Row]]:
-    """The rows of each table in *wanted* for *case*."""
+    """The rows of each table in *wanted* for *case* (*on*: the plan's screening date)."""
     keys: Row = {"plan_id": case.plan.id, "patient_id": case.patient.id}
     out: dict[str, list[Row]] = {}
     if "patients" in wanted:
@@ -519,5 +520,5 @@ def case_rows(
     if "outcome_measures" in wanted:
         out["outcome_measures"] = _outcomes(case, keys, registry, identifiable)
     if "screenings" in wanted or "findings" in wanted:
-        out["screenings"], out["findings"] = _screening(case, keys, registry, policy)
+        out["screenings"], out["findings"] = _screening(case, keys, registry, policy, on)
     return out
