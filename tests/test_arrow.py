@@ -143,7 +143,7 @@ def _expected_counts(cases: list[mm.Case]) -> dict[str, int]:
         "segments": sum(len(s.segments) for c in cases for s in c.sessions),
         "outcome_measures": sum(len(s.outcomes) for c in cases for s in c.sessions),
         "screenings": len(screenings),
-        "findings": sum(len(a.findings) + len(a.failures) for a in screenings),
+        "findings": sum(len(a.findings) + len(a.failures) + len(a.violations) for a in screenings),
     }
 
 
@@ -269,6 +269,13 @@ def test_findings_and_screenings_are_those_of_screen_case(cases: list[mm.Case]) 
                 )
                 for f in assessment.findings
             ]
+            broken = [
+                (r["rule_id"], r["segment"], r["violation_kind"])
+                for r in findings
+                if (r["plan_id"], r["session_id"], r["kind"])
+                == (case.plan.id, session_id, "violation")
+            ]
+            assert broken == [(v.rule_id, v.segment, v.kind) for v in assessment.violations]
     got = [(r["plan_id"], r["session_id"], r["screened_on"], r["status"]) for r in rows]
     assert got == expected
 
@@ -345,6 +352,41 @@ def test_screenings_equal_screen_many_on_the_examples_and_a_failing_rule() -> No
         assert view == _screen_many_view(cases, registry=registry)
         assert any(v[7] for v in view)  # sessions are screened, not only plans
     assert {v[1] for v in view} == {"indeterminate"}  # the failing rule: never all clear
+
+
+def test_a_session_that_breaks_a_finding_is_its_own_deferred_screening() -> None:
+    """A deep segment over the herniated disc defers that session's row, not the plan's."""
+    case = next(c for c in example_cases() if c.plan.id == "plan-301")
+    first = case.sessions[0]
+    deep = attrs.evolve(
+        first.segments[0], region=mm.BodyRegion.LUMBAR_SPINE, grade=mm.PressureGrade.DEEP
+    )
+    session = attrs.evolve(
+        first, signature=None, amendments=(), segments=(deep, *first.segments[1:])
+    )
+    case = attrs.evolve(case, sessions=(session, *case.sessions[1:]))
+    tables = arrow.tables([case])
+    status = {r["session_id"]: r["status"] for r in tables["screenings"].to_pylist()}
+    assert status[None] == "modify"
+    assert status[first.id] == "defer"
+    assert {status[s.id] for s in case.sessions[1:]} == {"modify"}
+    (row,) = [r for r in tables["findings"].to_pylist() if r["kind"] == "violation"]
+    assert (row["session_id"], row["rule_id"], row["segment"], row["violation_kind"]) == (
+        first.id,
+        "core.herniated_disc",
+        0,
+        "grade",
+    )
+    assert row["screening_status"] == "defer"
+    (segment,) = [
+        s
+        for s in tables["segments"].to_pylist()
+        if (s["session_id"], s["position"]) == (row["session_id"], row["segment"])
+    ]
+    assert (segment["region"], segment["grade"]) == ("lumbar_spine", 4)
+    (batch,) = screen_many([case])
+    assert batch.session_statuses[0] == "defer"
+    assert batch.session_violations == 1
 
 
 def test_screening_on_a_date_equals_screen_many_on_that_date(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ screens it, as the report and `medmassage.batch.screen_many` do: one row for
 the plan, ``session_id`` null, and one for each completed session; a status
 that is *indeterminate* when a rule failed or screening could not be run, with
 the reason) and ``findings`` (the findings and the rule failures of each of
-those screenings). Every table carries the keys ``plan_id`` (the case: a case
-has one plan) and ``patient_id``; session-level tables add ``session_id``.
+those screenings, and the session segments that break a finding). Every table
+carries the keys ``plan_id`` (the case: a case has one plan) and
+``patient_id``; session-level tables add ``session_id``.
 
 Values are in canonical units: durations in seconds (``duration_s``),
 pressures in kilopascals (``pressure_kpa``), instants as UTC timestamps
@@ -364,8 +365,10 @@ def findings(
 ) -> pa.Table:
     """One row per finding, and per rule that failed (``kind = 'failure'``), of each screening.
 
-    Rows are linked to their screening by ``plan_id`` and ``session_id``
-    (null: the plan's), and carry its status (``screening_status``).
+    A session's screening adds one row per segment that breaks a finding
+    (``kind = 'violation'``, with ``segment`` and ``violation_kind``). Rows are
+    linked to their screening by ``plan_id`` and ``session_id`` (null: the
+    plan's), and carry its status (``screening_status``).
     """
     return _collect(cases, ("findings",), registry=registry, policy=policy, on=on)["findings"]
 

@@ -306,14 +306,15 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
         _c(
             "kind",
             "string",
-            "finding, or failure (a rule that could not be evaluated or loaded: the "
-            "screening is indeterminate).",
+            "finding; failure (a rule that could not be evaluated or loaded: the "
+            "screening is indeterminate); or violation (a session segment that breaks "
+            "a finding).",
             nullable=False,
         ),
         _c(
             "position",
             "int32",
-            "Index among the assessment's findings or failures.",
+            "Index among the assessment's findings, failures or violations.",
             nullable=False,
         ),
         _c("rule_id", "string", "The rule's id.", nullable=False),
@@ -328,5 +329,15 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
         _c("max_pressure_kpa", "float64", "Highest pressure allowed, kPa."),
         _c("failure_stage", "string", "load or evaluate (failures)."),
         _c("failure_cause", "string", "The exception type and message (failures)."),
+        _c(
+            "segment",
+            "int32",
+            "The segment's index in its session (violations): the segments table's position.",
+        ),
+        _c(
+            "violation_kind",
+            "string",
+            "absolute, region, modality, grade, pressure, unverified or inconsistent (violations).",
+        ),
     ),
 }

@@ -440,6 +440,17 @@ def _finding_rows(common: Row, assessment: Assessment) -> list[Row]:
         }
         for i, failure in enumerate(assessment.failures)
     )
+    rows.extend(
+        {
+            **common,
+            "kind": "violation",
+            "position": i,
+            "rule_id": v.rule_id,
+            "segment": v.segment,
+            "violation_kind": v.kind,
+        }
+        for i, v in enumerate(assessment.violations)
+    )
     return rows
 
 
