@@ -1,8 +1,8 @@
 """medmassage.arrow: flat, versioned tables of cases, Parquet output, and DuckDB over it.
 
 The tables are checked against the models they come from (row counts, canonical
-units, UTC instants), against `mm.track` and `mm.screen` (the same scores,
-changes and findings) and against a schema snapshot committed in
+units, UTC instants), against `mm.track`, `screen_case` and `screen_many` (the
+same scores, changes, findings and statuses) and against a schema snapshot committed in
 ``tests/snapshots/arrow_schema.json``: a change to the tables' layout must update
 the snapshot (and, if a column is removed or changes meaning, TABLES_VERSION).
 Regenerate it with ``MEDMASSAGE_UPDATE_SNAPSHOTS=1 pytest tests/test_arrow.py``.
@@ -28,9 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
+import medmassage.screening as screening_module
 from factories import FailingRule
 from medmassage import arrow
 from medmassage._validation import instant
+from medmassage.batch import screen_many
+from medmassage.screening import CaseScreening, screen_case
 from medmassage.testing import strategies as mst
 from medmassage.testing.plugins import example_patient_and_plan, registry_from
 
@@ -130,7 +133,7 @@ def _expected_counts(cases: list[mm.Case]) -> dict[str, int]:
             + (0 if referral is None else len(referral.diagnoses))
         )
 
-    screenings = [mm.screen(c) for c in cases]
+    screenings = [a for c in cases for a in _screenings(screen_case(c))]
     return {
         "patients": len(cases),
         "conditions": sum(conditions(c) for c in cases),
@@ -139,8 +142,8 @@ def _expected_counts(cases: list[mm.Case]) -> dict[str, int]:
         "sessions": sum(len(c.sessions) for c in cases),
         "segments": sum(len(s.segments) for c in cases for s in c.sessions),
         "outcome_measures": sum(len(s.outcomes) for c in cases for s in c.sessions),
-        "screenings": len(cases),
-        "findings": sum(len(a.findings) + len(a.failures) for a in screenings),
+        "screenings": len(screenings),
+        "findings": sum(len(a.findings) + len(a.failures) + len(a.violations) for a in screenings),
     }
 
 
@@ -229,26 +232,52 @@ def test_the_examples_outcome_rows_carry_mcid_fields() -> None:
     assert all(r["change_from_baseline"] is None for r in baselines)
 
 
+def _screenings(screened: CaseScreening) -> list[mm.Assessment]:
+    """The assessments of a case's screening: the plan's, then each session's."""
+    plan = [] if screened.plan is None else [screened.plan]
+    return [*plan, *screened.sessions.values()]
+
+
 @heavy
 @given(case_lists)
-def test_findings_and_screenings_are_those_of_screen(cases: list[mm.Case]) -> None:
-    """Findings rows are screen()'s findings with their severity, action and evidence level."""
+def test_findings_and_screenings_are_those_of_screen_case(cases: list[mm.Case]) -> None:
+    """A screenings row per screen_case screening (plan, then sessions), findings linked to it."""
     tables = arrow.tables(cases)
     findings = tables["findings"].to_pylist()
-    statuses = tables["screenings"].column("status").to_pylist()
-    for case, status in zip(cases, statuses, strict=True):
-        assessment = mm.screen(case)
-        assert status == assessment.status.value
-        mine = [r for r in findings if r["plan_id"] == case.plan.id and r["kind"] == "finding"]
-        assert [(r["rule_id"], r["severity"], r["action"], r["evidence_level"]) for r in mine] == [
-            (
-                f.rule_id,
-                f.severity.value,
-                f.action.value,
-                None if f.evidence_level is None else f.evidence_level.value,
-            )
-            for f in assessment.findings
-        ]
+    rows = tables["screenings"].to_pylist()
+    expected = []
+    for case in cases:
+        screened = screen_case(case)
+        assert screened.plan is not None
+        pairs = [(None, screened.plan), *screened.sessions.items()]
+        for session_id, assessment in pairs:
+            expected.append((case.plan.id, session_id, assessment.on, assessment.status.value))
+            mine = [
+                r
+                for r in findings
+                if (r["plan_id"], r["session_id"], r["kind"])
+                == (case.plan.id, session_id, "finding")
+            ]
+            assert {r["screening_status"] for r in mine} <= {assessment.status.value}
+            got = [(r["rule_id"], r["severity"], r["action"], r["evidence_level"]) for r in mine]
+            assert got == [
+                (
+                    f.rule_id,
+                    f.severity.value,
+                    f.action.value,
+                    None if f.evidence_level is None else f.evidence_level.value,
+                )
+                for f in assessment.findings
+            ]
+            broken = [
+                (r["rule_id"], r["segment"], r["violation_kind"])
+                for r in findings
+                if (r["plan_id"], r["session_id"], r["kind"])
+                == (case.plan.id, session_id, "violation")
+            ]
+            assert broken == [(v.rule_id, v.segment, v.kind) for v in assessment.violations]
+    got = [(r["plan_id"], r["session_id"], r["screened_on"], r["status"]) for r in rows]
+    assert got == expected
 
 
 def test_a_failed_rule_is_an_indeterminate_row_not_all_clear() -> None:
@@ -257,9 +286,144 @@ def test_a_failed_rule_is_an_indeterminate_row_not_all_clear() -> None:
     tables = arrow.tables(example_cases(), registry=registry)
     assert set(tables["screenings"].column("status").to_pylist()) == {"indeterminate"}
     failures = [r for r in tables["findings"].to_pylist() if r["kind"] == "failure"]
-    assert [r["rule_id"] for r in failures] == ["acme.failing"] * 3
+    screenings = sum(len(_screenings(screen_case(c, registry=registry))) for c in example_cases())
+    assert [r["rule_id"] for r in failures] == ["acme.failing"] * screenings
     assert all(r["screening_status"] == "indeterminate" for r in failures)
     assert all(r["failure_stage"] == "evaluate" and r["failure_cause"] for r in failures)
+
+
+def _batch_view(rows: list[dict[str, Any]]) -> list[tuple[object, ...]]:
+    """Per case, what a screen_many row says: plan status, date, counts, sessions and theirs."""
+    out: list[tuple[object, ...]] = []
+    for row in rows:
+        if row["session_id"] is not None:
+            continue
+        sessions = [r for r in rows if r["plan_id"] == row["plan_id"] and r["session_id"]]
+        out.append(
+            (
+                row["plan_id"],
+                row["status"],
+                row["screened_on"],
+                row["findings"],
+                row["failures"],
+                row["advisories"],
+                row["unavailable"],
+                tuple(r["session_id"] for r in sessions),
+                tuple(r["status"] for r in sessions),
+                sum(r["violations"] for r in sessions),
+            )
+        )
+    return out
+
+
+def _screen_many_view(cases: list[mm.Case], **options: Any) -> list[tuple[object, ...]]:
+    """The same figures from medmassage.batch.screen_many."""
+    return [
+        (
+            r.id,
+            r.status,
+            r.on,
+            r.findings,
+            r.failures,
+            r.advisories,
+            r.unavailable,
+            r.session_ids,
+            r.session_statuses,
+            r.session_violations,
+        )
+        for r in screen_many(cases, **options)
+    ]
+
+
+@heavy
+@given(case_lists)
+def test_screenings_status_equals_screen_many(cases: list[mm.Case]) -> None:
+    """Each case's screenings rows say what its screen_many row says: statuses, dates, counts."""
+    rows = arrow.screenings(cases).to_pylist()
+    assert _batch_view(rows) == _screen_many_view(cases)
+
+
+def test_screenings_equal_screen_many_on_the_examples_and_a_failing_rule() -> None:
+    """On the bundled cases, with the default registry and with a failing rule, both agree."""
+    cases = example_cases()
+    for registry in (None, registry_from(rules=[FailingRule()])):
+        rows = arrow.screenings(cases, registry=registry).to_pylist()
+        view = _batch_view(rows)
+        assert view == _screen_many_view(cases, registry=registry)
+        assert any(v[7] for v in view)  # sessions are screened, not only plans
+    assert {v[1] for v in view} == {"indeterminate"}  # the failing rule: never all clear
+
+
+def test_a_session_that_breaks_a_finding_is_its_own_deferred_screening() -> None:
+    """A deep segment over the herniated disc defers that session's row, not the plan's."""
+    case = next(c for c in example_cases() if c.plan.id == "plan-301")
+    first = case.sessions[0]
+    deep = attrs.evolve(
+        first.segments[0], region=mm.BodyRegion.LUMBAR_SPINE, grade=mm.PressureGrade.DEEP
+    )
+    session = attrs.evolve(
+        first, signature=None, amendments=(), segments=(deep, *first.segments[1:])
+    )
+    case = attrs.evolve(case, sessions=(session, *case.sessions[1:]))
+    tables = arrow.tables([case])
+    status = {r["session_id"]: r["status"] for r in tables["screenings"].to_pylist()}
+    assert status[None] == "modify"
+    assert status[first.id] == "defer"
+    assert {status[s.id] for s in case.sessions[1:]} == {"modify"}
+    (row,) = [r for r in tables["findings"].to_pylist() if r["kind"] == "violation"]
+    assert (row["session_id"], row["rule_id"], row["segment"], row["violation_kind"]) == (
+        first.id,
+        "core.herniated_disc",
+        0,
+        "grade",
+    )
+    assert row["screening_status"] == "defer"
+    (segment,) = [
+        s
+        for s in tables["segments"].to_pylist()
+        if (s["session_id"], s["position"]) == (row["session_id"], row["segment"])
+    ]
+    assert (segment["region"], segment["grade"]) == ("lumbar_spine", 4)
+    (batch,) = screen_many([case])
+    assert batch.session_statuses[0] == "defer"
+    assert batch.session_violations == 1
+
+
+def test_screening_on_a_date_equals_screen_many_on_that_date(tmp_path: Path) -> None:
+    """With on=, the plans are screened on that date and later sessions left out, as screen_many."""
+    cases = example_cases()
+    day = cases[2].sessions[2].start.date()
+    rows = arrow.screenings(cases, on=day).to_pylist()
+    assert _batch_view(rows) == _screen_many_view(cases, on=day)
+    assert {r["screened_on"] for r in rows if r["session_id"] is None} == {day}
+    later = [s.id for c in cases for s in c.sessions if s.start.date() > day]
+    assert later  # the check below could fail
+    assert not {r["session_id"] for r in rows} & set(later)
+    arrow.write_parquet(cases, tmp_path, on=day)
+    assert pq.read_table(tmp_path / "screenings.parquet").to_pylist() == rows
+
+
+def test_a_screening_that_cannot_run_is_one_indeterminate_row_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If screening raises, a case has one indeterminate row with the reason and no counts."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise mm.ScreeningError("no rules could be loaded")
+
+    monkeypatch.setattr(screening_module, "screen", broken)
+    cases = example_cases()
+    tables = arrow.tables(cases)
+    rows = tables["screenings"].to_pylist()
+    assert [r["plan_id"] for r in rows] == [c.plan.id for c in cases]
+    for row in rows:
+        assert row["status"] == "indeterminate"
+        assert row["unavailable"] == "ScreeningError: no rules could be loaded"
+        assert row["session_id"] is None
+        assert row["findings"] is None  # never "none found"
+        assert row["screened_on"] is None
+    assert tables["findings"].num_rows == 0
+    assert _batch_view(rows) == _screen_many_view(cases)
 
 
 # -- privacy ----------------------------------------------------------------------------
@@ -383,7 +547,7 @@ def test_parquet_files_keep_schema_and_rows(tmp_path: Path) -> None:
     for name, path in paths.items():
         read = pq.read_table(path)
         assert read.equals(expected[name]), name
-        assert read.schema.metadata[b"medmassage.tables_version"] == b"1"
+        assert read.schema.metadata[b"medmassage.tables_version"] == b"2"
         assert pq.ParquetFile(path).metadata.num_row_groups == 2  # 3 cases, batches of 2
 
 
@@ -441,6 +605,7 @@ def wrong(value: object) -> Any:
         (lambda: arrow.tables([], registry=wrong("default")), "registry"),
         (lambda: arrow.tables([], identifiable=wrong("yes")), "identifiable"),
         (lambda: arrow.tables([], policy=wrong({})), "policy"),
+        (lambda: arrow.tables([], on=wrong(dt.datetime(2026, 1, 1))), "on"),
         (lambda: list(arrow.record_batches([], batch_size=0)), "batch_size"),
         (lambda: list(arrow.record_batches([], tables="plans")), "tables"),
         (lambda: arrow.write_parquet([], wrong(3)), "directory"),
@@ -498,5 +663,6 @@ def test_a_policy_reclassifies_the_findings_rows() -> None:
     policy = mm.Policy(severities={"core.herniated_disc": mm.Severity.ABSOLUTE})
     rows = arrow.findings(example_cases(), policy=policy).to_pylist()
     disc = [r for r in rows if r["rule_id"] == "core.herniated_disc"]
-    assert [(r["severity"], r["reclassified_from"]) for r in disc] == [("absolute", "local")]
+    assert len(disc) == 1 + len(example_cases()[1].sessions)  # the plan's and each session's
+    assert {(r["severity"], r["reclassified_from"]) for r in disc} == {("absolute", "local")}
     assert {r["screening_status"] for r in disc} == {"defer"}

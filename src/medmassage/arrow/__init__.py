@@ -4,11 +4,14 @@ Each `medmassage.Case` becomes rows of nine tables: ``patients``,
 ``conditions``, ``plans``, ``planned_techniques``, ``sessions``, ``segments``,
 ``outcome_measures`` (scored by the instruments, with each score's change from
 its series' baseline judged against the MCID, as `medmassage.track` judges it),
-``screenings`` (one screening per case, `medmassage.screen`: its status, which
-is *indeterminate* when a rule failed) and ``findings`` (the findings and the
-rule failures of that screening). Every table carries the keys ``plan_id``
-(the case: a case has one plan) and ``patient_id``; session-level tables add
-``session_id``.
+``screenings`` (the case screened as `medmassage.screening.screen_case`
+screens it, as the report and `medmassage.batch.screen_many` do: one row for
+the plan, ``session_id`` null, and one for each completed session; a status
+that is *indeterminate* when a rule failed or screening could not be run, with
+the reason) and ``findings`` (the findings and the rule failures of each of
+those screenings, and the session segments that break a finding). Every table
+carries the keys ``plan_id`` (the case: a case has one plan) and
+``patient_id``; session-level tables add ``session_id``.
 
 Values are in canonical units: durations in seconds (``duration_s``),
 pressures in kilopascals (``pressure_kpa``), instants as UTC timestamps
@@ -30,10 +33,10 @@ importing this module does not import pyarrow, calling it does.
 >>> t = arrow.tables([mm.Case(patient=patient, plan=plan)])
 >>> t["planned_techniques"].column("duration_s").to_pylist()
 [1800.0]
->>> t["screenings"].column("status").to_pylist()
-['modify']
+>>> t["screenings"].select(["session_id", "status"]).to_pylist()
+[{'session_id': None, 'status': 'modify'}]
 >>> t["patients"].schema.metadata[b"medmassage.tables_version"]
-b'1'
+b'2'
 >>> "birth_date" in t["patients"].column_names
 False
 
@@ -43,6 +46,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -82,7 +86,7 @@ __all__ = [
 
 #: The version of the tables' layout, in every schema's metadata
 #: (``medmassage.tables_version``).
-TABLES_VERSION: Final = 1
+TABLES_VERSION: Final = 2
 
 #: The tables, in the order `tables` returns them.
 TABLE_NAMES: Final[tuple[str, ...]] = tuple(TABLES)
@@ -160,9 +164,11 @@ def schema(table: str, *, identifiable: bool = False) -> pa.Schema:
 
 
 def _checked_options(
-    registry: object, policy: object, identifiable: object, batch_size: object
+    registry: object, policy: object, identifiable: object, batch_size: object, on: object = None
 ) -> None:
     p: list[Problem] = []
+    if on is not None and type(on) is not dt.date:
+        p.append(Problem("on", "expected a date (not a date-time)", "type"))
     if registry is not None and not isinstance(registry, Registry):
         p.append(Problem("registry", "expected a medmassage Registry", "type"))
     if policy is not None and not isinstance(policy, Policy):
@@ -192,6 +198,7 @@ def record_batches(
     registry: Registry | None = None,
     policy: Policy | None = None,
     identifiable: bool = False,
+    on: dt.date | None = None,
 ) -> Iterator[dict[str, pa.RecordBatch]]:
     """Stream the tables: one record batch per table for every *batch_size* cases.
 
@@ -207,6 +214,9 @@ def record_batches(
             registry).
         policy: The screening policy (default: a default `medmassage.Policy`).
         identifiable: Add the identifying and free-text columns.
+        on: The date to screen the plans for, as `medmassage.screening.screen_case`
+            takes it (sessions after it are not screened); default: the date
+            `medmassage.screening.screening_date` derives for each case.
 
     Yields:
         For each batch, the table name to its record batch (possibly of no rows).
@@ -216,7 +226,7 @@ def record_batches(
             is not a `medmassage.Case` (path ``cases[i]``).
         UsageError: If a table is unknown, or pyarrow is not installed.
     """
-    _checked_options(registry, policy, identifiable, batch_size)
+    _checked_options(registry, policy, identifiable, batch_size, on)
     if isinstance(tables, str):
         raise ValidationError([Problem("tables", "expected a sequence of table names", "type")])
     wanted = tuple(_table_name(t) for t in tables)
@@ -232,7 +242,9 @@ def record_batches(
         return batch
 
     for case in _cases(cases):
-        rows = case_rows(case, wanted, registry=registry, policy=policy, identifiable=identifiable)
+        rows = case_rows(
+            case, wanted, registry=registry, policy=policy, identifiable=identifiable, on=on
+        )
         for t in wanted:
             pending[t].extend(rows[t])
         count += 1
@@ -249,13 +261,16 @@ def tables(
     registry: Registry | None = None,
     policy: Policy | None = None,
     identifiable: bool = False,
+    on: dt.date | None = None,
 ) -> dict[str, pa.Table]:
     """Every table of *cases*, in the order of `TABLE_NAMES`.
 
     See `record_batches` for the arguments and errors; for more cases than fit
     in memory, use `write_parquet` or `record_batches`.
     """
-    return _collect(cases, TABLE_NAMES, registry=registry, policy=policy, identifiable=identifiable)
+    return _collect(
+        cases, TABLE_NAMES, registry=registry, policy=policy, identifiable=identifiable, on=on
+    )
 
 
 def _collect(
@@ -265,11 +280,12 @@ def _collect(
     registry: Registry | None = None,
     policy: Policy | None = None,
     identifiable: bool = False,
+    on: dt.date | None = None,
 ) -> dict[str, pa.Table]:
     lib = _pyarrow()
     batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in wanted}
     for batch in record_batches(
-        cases, tables=wanted, registry=registry, policy=policy, identifiable=identifiable
+        cases, tables=wanted, registry=registry, policy=policy, identifiable=identifiable, on=on
     ):
         for t in wanted:
             batches[t].append(batch[t])
@@ -326,17 +342,37 @@ def outcome_measures(
 
 
 def screenings(
-    cases: Iterable[Case], *, registry: Registry | None = None, policy: Policy | None = None
+    cases: Iterable[Case],
+    *,
+    registry: Registry | None = None,
+    policy: Policy | None = None,
+    on: dt.date | None = None,
 ) -> pa.Table:
-    """One row per case: its screening's status (indeterminate if a rule failed) and counts."""
-    return _collect(cases, ("screenings",), registry=registry, policy=policy)["screenings"]
+    """One row per screening of `medmassage.screening.screen_case`: the plan's, each session's.
+
+    The plan's row has ``session_id`` null. Each row has its status
+    (*indeterminate* if a rule failed) and counts; if screening could not be
+    run, the case has one row, *indeterminate*, with ``unavailable`` saying
+    why and null counts.
+    """
+    return _collect(cases, ("screenings",), registry=registry, policy=policy, on=on)["screenings"]
 
 
 def findings(
-    cases: Iterable[Case], *, registry: Registry | None = None, policy: Policy | None = None
+    cases: Iterable[Case],
+    *,
+    registry: Registry | None = None,
+    policy: Policy | None = None,
+    on: dt.date | None = None,
 ) -> pa.Table:
-    """One row per screening finding, and one per rule that failed (``kind = 'failure'``)."""
-    return _collect(cases, ("findings",), registry=registry, policy=policy)["findings"]
+    """One row per finding, and per rule that failed (``kind = 'failure'``), of each screening.
+
+    A session's screening adds one row per segment that breaks a finding
+    (``kind = 'violation'``, with ``segment`` and ``violation_kind``). Rows are
+    linked to their screening by ``plan_id`` and ``session_id`` (null: the
+    plan's), and carry its status (``screening_status``).
+    """
+    return _collect(cases, ("findings",), registry=registry, policy=policy, on=on)["findings"]
 
 
 def write_parquet(
@@ -348,6 +384,7 @@ def write_parquet(
     policy: Policy | None = None,
     identifiable: bool = False,
     compression: str = "zstd",
+    on: dt.date | None = None,
 ) -> dict[str, Path]:
     """Write every table to ``<directory>/<table>.parquet``, streaming the cases.
 
@@ -366,6 +403,7 @@ def write_parquet(
         identifiable: As for `record_batches`.
         compression: The Parquet compression codec: ``zstd``, ``snappy``, ``gzip``,
             ``brotli``, ``lz4`` or ``none``.
+        on: As for `record_batches`.
 
     Returns:
         The path of each table's file.
@@ -375,7 +413,7 @@ def write_parquet(
         UsageError: If pyarrow is not installed.
         OSError: If the folder or a file cannot be written.
     """
-    _checked_options(registry, policy, identifiable, batch_size)
+    _checked_options(registry, policy, identifiable, batch_size, on)
     p: list[Problem] = []
     folder_given: object = directory  # checked at run time, whatever the annotations say
     codec: object = compression
@@ -406,6 +444,7 @@ def write_parquet(
             registry=registry,
             policy=policy,
             identifiable=identifiable,
+            on=on,
         ):
             for t, writer in writers.items():
                 writer.write_batch(batch[t])

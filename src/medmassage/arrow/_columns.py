@@ -62,6 +62,10 @@ def _keys(*names: str) -> tuple[Column, ...]:
 
 _ZONE = "The original time zone: an IANA name (Europe/Berlin), UTC, or a fixed offset (+05:30)."
 _OFFSET = "The UTC offset of the original time at that instant, in seconds."
+_SCREENED_SESSION = (
+    "The completed session screened (medmassage.screening.screen_case); null for the "
+    "screening of the plan."
+)
 _NOTE = "Free-text note (identifiable: only with identifiable=True)."
 
 #: Every table's columns, in order; tables in the order `medmassage.arrow.tables` returns them.
@@ -255,38 +259,62 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
     ),
     "screenings": (
         *_keys("plan_id", "patient_id"),
+        _c("session_id", "string", _SCREENED_SESSION),
         _c(
             "screened_on",
             "date",
-            "The date screened for (medmassage.screening_date).",
-            nullable=False,
+            "The date screened for (medmassage.screening_date: the plan's, or the "
+            "session's own date); null when screening could not be run.",
         ),
         _c(
             "status",
             "string",
-            "clear, modify, defer or indeterminate (a rule failed: not all clear).",
+            "clear, modify, defer or indeterminate (a rule failed, or screening could "
+            "not be run: never all clear).",
             nullable=False,
         ),
-        _c("findings", "int32", "Number of findings.", nullable=False),
-        _c("failures", "int32", "Number of rules that failed or could not load.", nullable=False),
-        _c("advisories", "int32", "Number of advisories about the inputs.", nullable=False),
+        _c(
+            "unavailable",
+            "string",
+            "Why screening could not be run (the error's class and message, no patient "
+            "data); then the status is indeterminate and the counts are null.",
+        ),
+        _c("findings", "int32", "Number of findings (null: not screened)."),
+        _c(
+            "failures",
+            "int32",
+            "Number of rules that failed or could not load (null: not screened).",
+        ),
+        _c(
+            "violations",
+            "int32",
+            "Number of session segments that break a finding (null: not screened).",
+        ),
+        _c("advisories", "int32", "Number of advisories about the inputs (null: not screened)."),
         _c("worst_severity", "string", "The most severe finding's severity, if any."),
     ),
     "findings": (
         *_keys("plan_id", "patient_id"),
+        _c("session_id", "string", _SCREENED_SESSION),
         _c("screened_on", "date", "The date screened for.", nullable=False),
-        _c("screening_status", "string", "The case's overall screening status.", nullable=False),
+        _c(
+            "screening_status",
+            "string",
+            "The status of the screening the row belongs to (the plan's or the session's).",
+            nullable=False,
+        ),
         _c(
             "kind",
             "string",
-            "finding, or failure (a rule that could not be evaluated or loaded: the "
-            "screening is indeterminate).",
+            "finding; failure (a rule that could not be evaluated or loaded: the "
+            "screening is indeterminate); or violation (a session segment that breaks "
+            "a finding).",
             nullable=False,
         ),
         _c(
             "position",
             "int32",
-            "Index among the assessment's findings or failures.",
+            "Index among the assessment's findings, failures or violations.",
             nullable=False,
         ),
         _c("rule_id", "string", "The rule's id.", nullable=False),
@@ -301,5 +329,15 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
         _c("max_pressure_kpa", "float64", "Highest pressure allowed, kPa."),
         _c("failure_stage", "string", "load or evaluate (failures)."),
         _c("failure_cause", "string", "The exception type and message (failures)."),
+        _c(
+            "segment",
+            "int32",
+            "The segment's index in its session (violations): the segments table's position.",
+        ),
+        _c(
+            "violation_kind",
+            "string",
+            "absolute, region, modality, grade, pressure, unverified or inconsistent (violations).",
+        ),
     ),
 }

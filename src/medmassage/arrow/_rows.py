@@ -1,8 +1,9 @@
 """The rows of each table for one case, as plain Python values (no pyarrow here).
 
 Scores, series and changes come from `medmassage.progress.track` and the
-instruments' own scoring; findings from `medmassage.screening.screen`. Nothing
-is recomputed here that those already decide.
+instruments' own scoring; screenings and findings from
+`medmassage.screening.screen_case`. Nothing is recomputed here that those
+already decide.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Final
 
 from .._validation import instant
 from ..cases import Case
-from ..contraindications import Policy
+from ..contraindications import Assessment, Policy
 from ..exceptions import MedmassageError
 from ..instruments import Change, Instrument, Mcid, Score, get_instrument
 from ..outcomes import OutcomeMeasure
 from ..plugins import Registry
 from ..progress import Series, _completed_for, track
-from ..screening import screen
+from ..screening import screen_case
 from ..sessions import ReactionSeverity, Session
 from ..units import Duration, Pressure
 
@@ -409,12 +410,8 @@ def _score_fields(score: Score) -> Row:
 # -- screening -----------------------------------------------------------------------
 
 
-def _screening(
-    case: Case, keys: Row, registry: Registry | None, policy: Policy | None
-) -> tuple[Row, list[Row]]:
-    assessment = screen(case, registry=registry, policy=policy)
-    common = {**keys, "screened_on": assessment.on, "screening_status": assessment.status.value}
-    findings: list[Row] = [
+def _finding_rows(common: Row, assessment: Assessment) -> list[Row]:
+    rows: list[Row] = [
         {
             **common,
             "kind": "finding",
@@ -432,7 +429,7 @@ def _screening(
         }
         for i, f in enumerate(assessment.findings)
     ]
-    findings.extend(
+    rows.extend(
         {
             **common,
             "kind": "failure",
@@ -443,17 +440,65 @@ def _screening(
         }
         for i, failure in enumerate(assessment.failures)
     )
+    rows.extend(
+        {
+            **common,
+            "kind": "violation",
+            "position": i,
+            "rule_id": v.rule_id,
+            "segment": v.segment,
+            "violation_kind": v.kind,
+        }
+        for i, v in enumerate(assessment.violations)
+    )
+    return rows
+
+
+def _summary(keys: Row, assessment: Assessment) -> Row:
     worst = min(assessment.findings, key=lambda f: f.severity.rank, default=None)
-    summary: Row = {
+    return {
         **keys,
         "screened_on": assessment.on,
         "status": assessment.status.value,
         "findings": len(assessment.findings),
         "failures": len(assessment.failures),
+        "violations": len(assessment.violations),
         "advisories": len(assessment.advisories),
         "worst_severity": None if worst is None else worst.severity.value,
     }
-    return summary, findings
+
+
+def _screening(
+    case: Case, keys: Row, registry: Registry | None, policy: Policy | None, on: dt.date | None
+) -> tuple[list[Row], list[Row]]:
+    """The case's screenings as `screen_case` gives them: the plan's, then each session's.
+
+    A screening that could not be run is one plan row, *indeterminate*, with
+    the reason and no counts (never zero findings: that would read as clear).
+    """
+    screened = screen_case(case, on=on, registry=registry, policy=policy)
+    if screened.plan is None:
+        row: Row = {
+            **keys,
+            "session_id": None,
+            "status": screened.status,
+            "unavailable": screened.unavailable,
+        }
+        return [row], []
+    pairs: list[tuple[str | None, Assessment]] = [(None, screened.plan)]
+    pairs.extend(screened.sessions.items())
+    summaries: list[Row] = []
+    findings: list[Row] = []
+    for session_id, assessment in pairs:
+        mine: Row = {**keys, "session_id": session_id}
+        summaries.append(_summary(mine, assessment))
+        common: Row = {
+            **mine,
+            "screened_on": assessment.on,
+            "screening_status": assessment.status.value,
+        }
+        findings.extend(_finding_rows(common, assessment))
+    return summaries, findings
 
 
 # -- one case ------------------------------------------------------------------------
@@ -466,8 +511,9 @@ def case_rows(
     registry: Registry | None = None,
     policy: Policy | None = None,
     identifiable: bool = False,
+    on: dt.date | None = None,
 ) -> dict[str, list[Row]]:
-    """The rows of each table in *wanted* for *case*."""
+    """The rows of each table in *wanted* for *case* (*on*: the plan's screening date)."""
     keys: Row = {"plan_id": case.plan.id, "patient_id": case.patient.id}
     out: dict[str, list[Row]] = {}
     if "patients" in wanted:
@@ -485,7 +531,5 @@ def case_rows(
     if "outcome_measures" in wanted:
         out["outcome_measures"] = _outcomes(case, keys, registry, identifiable)
     if "screenings" in wanted or "findings" in wanted:
-        summary, findings = _screening(case, keys, registry, policy)
-        out["screenings"] = [summary]
-        out["findings"] = findings
+        out["screenings"], out["findings"] = _screening(case, keys, registry, policy, on)
     return out
