@@ -310,7 +310,9 @@ def _batch_view(rows: list[dict[str, Any]]) -> list[tuple[object, ...]]:
                 row["unavailable"],
                 tuple(r["session_id"] for r in sessions),
                 tuple(r["status"] for r in sessions),
-                sum(r["violations"] for r in sessions),
+                None  # nothing was screened: no count
+                if row["unavailable"] is not None
+                else sum(r["violations"] for r in sessions),
             )
         )
     return out

@@ -110,6 +110,7 @@ def test_screen_case_that_cannot_run_is_indeterminate(
     assert row.ok
     assert row.unavailable == result.unavailable
     assert row.findings is None  # no count that could read as "nothing found"
+    assert row.session_violations is None
 
 
 def test_every_record_form_gives_one_row_in_order(cases: list[Case], texts: list[str]) -> None:

@@ -133,7 +133,12 @@ def _screened(
         unavailable=screened.unavailable,
         session_ids=tuple(sessions),
         session_statuses=tuple(a.status.value for a in sessions.values()),
-        session_violations=sum(len(a.violations) for a in sessions.values()),
+        # No count where nothing was screened (a zero would read as clear).
+        session_violations=(
+            None
+            if screened.unavailable is not None
+            else sum(len(a.violations) for a in sessions.values())
+        ),
         fingerprint=stamp.fingerprint,
         version=stamp.version,
     )
