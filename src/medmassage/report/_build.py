@@ -124,6 +124,10 @@ class ScreeningEntry:
         evidence_level: The kind of source behind the rule, as a word
             (``"textbook"``), or ``"not stated"`` for a rule that declares none.
         source: The rule's citation ("" if the finding carries none).
+        evidence: What triggered the finding: its codes and structured facts
+            with where they came from (``"ICD-10-CM I82.432
+            (patient.conditions[0])"``), as `Finding.evidence` holds them; never
+            patient free text.
     """
 
     severity: str
@@ -132,6 +136,12 @@ class ScreeningEntry:
     rationale: str
     evidence_level: str = "not stated"
     source: str = ""
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence as ``medmassage screen`` prints it (comma-separated), or ``-``."""
+        return ", ".join(self.evidence) or "-"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -301,9 +311,19 @@ def _screening_entries(
                 rationale=str(finding.rationale),
                 evidence_level=_level_word(getattr(finding, "evidence_level", None)),
                 source=str(getattr(finding, "source", "") or ""),
+                evidence=_evidence(getattr(finding, "evidence", ())),
             )
         )
     return tuple(entries), status, problems
+
+
+def _evidence(value: object) -> tuple[str, ...]:
+    """A finding's evidence strings (`Finding.evidence`), or none for a finding without."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return ()
 
 
 def _level_word(level: object) -> str:

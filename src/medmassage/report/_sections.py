@@ -491,10 +491,24 @@ def _screening(r: ProgressReport) -> Section:
                 Table(
                     columns=tuple(
                         Column(title=t)
-                        for t in ("Severity", "Rule", "Action", "Rationale", "Evidence")
+                        for t in (
+                            "Severity",
+                            "Rule",
+                            "Action",
+                            "Rationale",
+                            "Evidence",
+                            "Evidence level",
+                        )
                     ),
                     rows=tuple(
-                        _cells(f.severity, f.rule_id, f.action, f.rationale, f.evidence_level)
+                        _cells(
+                            f.severity,
+                            f.rule_id,
+                            f.action,
+                            f.rationale,
+                            f.evidence_text,
+                            f.evidence_level,
+                        )
                         for f in r.screening
                     ),
                 )
