@@ -49,3 +49,31 @@ def test_screening_evidence_has_no_patient_free_text() -> None:
     assert "I82.432" in entry.evidence_text
     assert note not in render_html(report)
     assert note not in render_markdown(report)
+
+
+def _over_authorized() -> mm.Case:
+    """The lumbar case (3 visits) with a referral that authorized only 1."""
+    case = _case("lumbar_disc_herniation")
+    referral = case.plan.referral
+    assert referral is not None
+    plan = attrs.evolve(case.plan, referral=attrs.evolve(referral, visits_authorized=1))
+    return attrs.evolve(case, plan=plan)
+
+
+def test_over_authorization_shows_no_negative_visits_remaining() -> None:
+    """Visits beyond the authorization leave 0 remaining; the error line gives the excess."""
+    report = build_report(_over_authorized())
+    assert report.timing.visits_remaining is not None
+    assert report.timing.visits_remaining < 0
+    excess = -report.timing.visits_remaining
+    assert "Authorized visits remaining: 0 of 1." in report.compliance
+    assert any(f"({excess} beyond the authorization)" in line for line in report.compliance)
+    html = html_lib.unescape(render_html(report))
+    assert "remaining: -" not in html
+    assert f"<td class='num'>-{excess}</td>" not in html
+    assert f"<td class='num'>\u2212{excess}</td>" not in html
+    md_rows = [line for line in render_markdown(report).splitlines() if line.startswith("|")]
+    header = next(i for i, line in enumerate(md_rows) if "Authorized remaining" in line)
+    titles = [c.strip() for c in md_rows[header].strip("|").split("|")]
+    values = [c.strip() for c in md_rows[header + 2].strip("|").split("|")]
+    assert dict(zip(titles, values, strict=True))["Authorized remaining"] == "0"

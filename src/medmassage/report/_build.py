@@ -24,7 +24,7 @@ from ..progress import (
     track,
 )
 from ..sessions import Session, SessionStatus
-from ._wording import word
+from ._wording import visits_left, word
 
 if TYPE_CHECKING:
     from ..plan_of_care import PlanCertification, PlanOfCarePolicy
@@ -631,10 +631,9 @@ def _plan_forward(
 def _compliance(timing: CareTiming) -> tuple[str, ...]:
     """Plan-of-care and billing compliance in words: dates due and findings."""
     out: list[str] = []
-    if timing.visits_remaining is not None:
-        out.append(
-            f"Authorized visits remaining: {timing.visits_remaining} of {timing.visits_authorized}."
-        )
+    left = visits_left(timing)
+    if left is not None:
+        out.append(f"Authorized visits remaining: {left} of {timing.visits_authorized}.")
     if timing.progress_report_due_in is not None:
         if timing.progress_report_due:
             out.append("Next progress report: due now (before the next treatment day).")

@@ -47,6 +47,7 @@ from ._wording import (
     mcid_text,
     score_text,
     series_notes,
+    visits_left,
     word,
 )
 
@@ -304,7 +305,7 @@ def _attendance(r: ProgressReport) -> Section:
         r.sessions_attended,
         r.sessions_planned,
         r.timing.visits_authorized,
-        r.timing.visits_remaining,
+        visits_left(r.timing),
         r.sessions_cancelled,
         r.sessions_no_show,
     )

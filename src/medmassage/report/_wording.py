@@ -10,13 +10,23 @@ import enum
 
 from ..instruments import Direction, Mcid
 from ..plans import Comparator, Goal
-from ..progress import GoalStatus, Series
+from ..progress import CareTiming, GoalStatus, Series
 
 
 def word(value: object) -> str:
     """A readable word for an enum value or other object (``avoid_region`` -> ``avoid region``)."""
     raw = value.value if isinstance(value, enum.Enum) else value
     return str(raw).replace("_", " ")
+
+
+def visits_left(timing: CareTiming) -> int | None:
+    """The authorized visits left, never below 0 (``None`` if nothing is authorized).
+
+    An over-used authorization has 0 left; the compliance error says how many
+    visits went beyond it.
+    """
+    remaining = timing.visits_remaining
+    return None if remaining is None else max(remaining, 0)
 
 
 def score_text(series: Series, value: float) -> str:
