@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html as html_lib
+import re
 from pathlib import Path
 
 import attrs
 
 import medmassage as mm
-from medmassage.report import build_report, render_html, render_markdown
+from medmassage.report import build_report, render_chart_svg, render_html, render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -77,3 +78,56 @@ def test_over_authorization_shows_no_negative_visits_remaining() -> None:
     titles = [c.strip() for c in md_rows[header].strip("|").split("|")]
     values = [c.strip() for c in md_rows[header + 2].strip("|").split("|")]
     assert dict(zip(titles, values, strict=True))["Authorized remaining"] == "0"
+
+
+def _chart_text(svg: str) -> tuple[list[float], list[float], list[tuple[float, float]]]:
+    """The goal/MCID line heights, their margin-label baselines, and the value labels (x, y)."""
+    lines = [float(v) for v in re.findall(r'y1="([\d.]+)"[^>]*class="(?:goal|mcid)"', svg)]
+    margin = [
+        float(v)
+        for v in re.findall(r'<text x="[\d.]+" y="([\d.]+)" class="label[^"]*">(?:goal|MCID)', svg)
+    ]
+    values = [
+        (float(a), float(b))
+        for a, b in re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*class="value"', svg)
+    ]
+    return lines, margin, values
+
+
+def test_quickdash_chart_keeps_its_labels_apart() -> None:
+    """The lymphoedema QuickDASH goal (≤ 30) and MCID labels do not overlap, nor a value label."""
+    case = _case("postmastectomy_lymphedema")
+    report = build_report(case)
+    (dash,) = report.progress.series_for("quickdash")
+    goal = next(g for g in report.progress.goals if g.series is dash)
+    svg = render_chart_svg(dash, goal)
+    lines, margin, values = _chart_text(svg)
+    assert len(lines) == 2
+    assert abs(lines[0] - lines[1]) < 13  # the case this guards: the two lines nearly meet
+    assert len(margin) == 2
+    assert abs(margin[0] - margin[1]) >= 13  # 11px labels, one line apart
+    assert len(values) == len(dash.points)
+    for _, baseline in values:  # an 11px label spans 11px above its baseline to 2px below
+        assert not any(baseline - 12 <= ly <= baseline + 3 for ly in lines)
+
+
+def test_chart_spreads_labels_of_lines_that_coincide() -> None:
+    """A goal at the MCID threshold still gets two readable labels, inside the chart."""
+    case = _case("postmastectomy_lymphedema")
+    report = build_report(case)
+    (dash,) = report.progress.series_for("quickdash")
+    goal = next(g for g in report.progress.goals if g.series is dash)
+    change = dash.change
+    assert change is not None
+    assert change.mcid is not None
+    assert change.mcid.value is not None
+    at_threshold = dash.baseline.value - change.mcid.value
+    same = attrs.evolve(goal, goal=attrs.evolve(goal.goal, target=at_threshold))
+    svg = render_chart_svg(dash, same)
+    lines, margin, _ = _chart_text(svg)
+    assert len(lines) == 2
+    assert len(margin) == 2
+    assert abs(margin[0] - margin[1]) >= 13
+    size = re.search(r'height="([\d.]+)"', svg)
+    assert size is not None
+    assert all(0 < m < float(size.group(1)) for m in margin)
