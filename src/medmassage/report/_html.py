@@ -58,12 +58,14 @@ figcaption { margin: .2rem 0 .3rem; }
 .sign { display: flex; gap: 2rem; margin: 2.2rem 0 .5rem; }
 .sign div { flex: 2; border-top: 1px solid #111; padding-top: .2rem; font-size: .85rem; }
 .sign div + div { flex: 1; }
-/* Paper: any size (A4, US Letter); sections flow across pages, tables and figures do not. */
+/* Paper: any size (A4, US Letter); sections flow across pages, figures do not, and a table
+   breaks only between rows, its header repeated. */
 @page { margin: 14mm 13mm; }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   h2, h3 { break-after: avoid; }
-  table, figure, tr, .meta, .sign { break-inside: avoid; }
+  figure, tr, .meta, .sign { break-inside: avoid; }
+  thead { display: table-header-group; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -113,11 +115,11 @@ def _table(table: Table) -> list[str]:
     head = "".join(
         f"<th{_class('num' if c.numeric else '')}>{_e(c.title)}</th>" for c in table.columns
     )
-    out = [f"<table><tr>{head}</tr>"]
+    out = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
     out.extend(_row(row, table.columns, "td") for row in table.rows)
     if table.total is not None:
         out.append(_row(table.total, table.columns, "th"))
-    out.append("</table>")
+    out.append("</tbody></table>")
     return out
 
 
