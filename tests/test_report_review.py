@@ -9,6 +9,7 @@ from pathlib import Path
 import attrs
 
 import medmassage as mm
+from medmassage.instruments import get_instrument
 from medmassage.report import build_report, render_chart_svg, render_html, render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -131,3 +132,50 @@ def test_chart_spreads_labels_of_lines_that_coincide() -> None:
     size = re.search(r'height="([\d.]+)"', svg)
     assert size is not None
     assert all(0 < m < float(size.group(1)) for m in margin)
+
+
+def _with_unmeasured_lefs() -> mm.Case:
+    """The lumbar case with a LEFS goal (≥ 55) that no session measured."""
+    case = _case("lumbar_disc_herniation")
+    lefs = attrs.evolve(
+        case.plan.goals[0],
+        id="g-lefs",
+        instrument="lefs",
+        comparator=mm.Comparator.AT_LEAST,
+        target=55.0,
+    )
+    plan = attrs.evolve(case.plan, goals=(*case.plan.goals, lefs))
+    return attrs.evolve(case, plan=plan)
+
+
+def test_unmeasured_goal_is_named_with_its_instrument_and_unit() -> None:
+    """A goal not measured yet reads "Lower Extremity Functional Scale, goal ≥ 55 points"."""
+    lefs = get_instrument("lefs")
+    report = build_report(_with_unmeasured_lefs())
+    status = next(g for g in report.progress.goals if g.goal.id == "g-lefs")
+    assert status.series is None
+    md = render_markdown(report)
+    (sentence,) = (line for line in md.splitlines() if line.startswith("- g-lefs:"))
+    assert f"- g-lefs: {lefs.name}, goal \u2265 55 {lefs.unit}" in sentence
+    assert "g-lefs: lefs," not in md
+    (row,) = (line for line in md.splitlines() if line.startswith("| g-lefs |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == lefs.name
+    assert cells[4].startswith(f"\u2265 55 {lefs.unit}")
+
+
+def test_change_is_given_in_the_instruments_unit() -> None:
+    """The ODI's change is in percentage points, the NPRS's in points (with the relative change)."""
+    report = build_report(_case("lumbar_disc_herniation"))
+    (odi,) = report.progress.series_for("odi")
+    (nprs,) = report.progress.series_for("nprs")
+    assert odi.instrument.unit == "%"
+    assert odi.change is not None
+    assert nprs.change is not None
+    odi_diff = f"{odi.change.difference:.{odi.instrument.decimals}f}"
+    nprs_diff = f"{nprs.change.difference:.{nprs.instrument.decimals}f}"
+    md = render_markdown(report)
+    assert f"| {odi_diff} percentage points (" in md
+    assert f"| {nprs_diff} {nprs.instrument.unit} (" in md
+    html = html_lib.unescape(render_html(report))
+    assert f"change {odi_diff} percentage points (" in html

@@ -13,8 +13,8 @@ from ..advisories import AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality
 from ..cases import Case
 from ..diagnosis import Diagnosis, Referral
-from ..exceptions import Problem, ValidationError
-from ..instruments import Mcid
+from ..exceptions import Problem, UnknownCodeError, ValidationError
+from ..instruments import Instrument, Mcid, get_instrument
 from ..patient import ContactDetails
 from ..progress import (
     CareTiming,
@@ -221,6 +221,9 @@ class ProgressReport:
             from the clinical content.
         therapist: The treating therapist (from the case's practitioners), if known.
         version: The medmassage version that built it.
+        goal_instruments: The instrument of each goal with no measurement yet, by
+            instrument code (from the registry; an unknown code is left out), so
+            that an unmeasured goal is named and given a unit as a measured one is.
     """
 
     as_of: dt.date
@@ -251,6 +254,7 @@ class ProgressReport:
     practitioner: str | None = None
     referral: Referral | None = None
     version: str = ""
+    goal_instruments: Mapping[str, Instrument] = attrs.field(factory=dict)
 
 
 def _screening_problems(assessment: object, *, plan: bool = True) -> tuple[str, ...]:
@@ -482,6 +486,13 @@ def build_report(
     progress = track(
         plan, in_period, as_of=as_of, registry=registry, populations=populations, mcids=mcids
     )
+    goal_instruments: dict[str, Instrument] = {}
+    for g in progress.goals:
+        if g.series is None and g.goal.instrument not in goal_instruments:
+            try:
+                goal_instruments[g.goal.instrument] = get_instrument(g.goal.instrument, registry)
+            except UnknownCodeError:
+                continue
     timing = care_timing(
         plan,
         in_period,
@@ -554,6 +565,7 @@ def build_report(
             "sessions"
         ),
         referral=referral,
+        goal_instruments=goal_instruments,
         diagnoses=plan.diagnoses,
         sessions_attended=len(completed),
         sessions_cancelled=sum(1 for s in in_period if s.status is SessionStatus.CANCELLED),

@@ -30,10 +30,12 @@ ordering on them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import TypeAlias
 
 import attrs
 
+from ..instruments import Instrument
 from ..progress import GoalStatus, Progress, Series, Trend, site_text
 from ._build import ProgressReport
 from ._wording import (
@@ -340,16 +342,16 @@ def _treatment(r: ProgressReport) -> Section:
 _TREND_TONES = {Trend.ON_TRACK: Tone.OK, Trend.PLATEAU: Tone.WARN, Trend.REGRESSING: Tone.BAD}
 
 
-def _goal_row(g: GoalStatus, notes: bool) -> Row:
+def _goal_row(g: GoalStatus, notes: bool, known: Mapping[str, Instrument]) -> Row:
     s = g.series
     desc = goal_label(g, notes)
-    target = bound_text(g.goal, s.instrument.unit if s is not None else None)
+    inst = s.instrument if s is not None else known.get(g.goal.instrument)
+    target = bound_text(g.goal, inst.unit if inst is not None else None)
     if g.goal.target_date:
         target += f" by {g.goal.target_date}"
     if s is None:
-        return _cells(
-            desc, g.goal.instrument, "-", "-", target, "-", "-", g.trend.label, goal_text(g)
-        )
+        name = inst.name if inst is not None else g.goal.instrument
+        return _cells(desc, name, "-", "-", target, "-", "-", g.trend.label, goal_text(g))
     progress = (
         f" ({g.progress * 100:.0f}% of the way)" if g.progress is not None and not g.met else ""
     )
@@ -376,7 +378,10 @@ def _goals(r: ProgressReport) -> Section:
         block = Paragraph.of("The plan has no measurable goals.")
         return Section(id=SectionId.GOALS, title="Goals", blocks=(block,))
     sentences = BulletList(
-        items=tuple(goal_sentence(g, r.notes_included) for g in r.progress.goals)
+        items=tuple(
+            goal_sentence(g, r.notes_included, r.goal_instruments.get(g.goal.instrument))
+            for g in r.progress.goals
+        )
     )
     table = Table(
         columns=(
@@ -386,7 +391,7 @@ def _goals(r: ProgressReport) -> Section:
             Column(title="Latest", numeric=True),
             *(Column(title=t) for t in ("Target", "Change", "MCID", "Trend", "Status")),
         ),
-        rows=tuple(_goal_row(g, r.notes_included) for g in r.progress.goals),
+        rows=tuple(_goal_row(g, r.notes_included, r.goal_instruments) for g in r.progress.goals),
     )
     return Section(id=SectionId.GOALS, title="Goals", blocks=(sentences, table))
 
