@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import attrs
 
 import medmassage as mm
 from medmassage.instruments import get_instrument
+from medmassage.progress import Trend
 from medmassage.report import build_report, render_chart_svg, render_html, render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -179,3 +181,59 @@ def test_change_is_given_in_the_instruments_unit() -> None:
     assert f"| {nprs_diff} {nprs.instrument.unit} (" in md
     html = html_lib.unescape(render_html(report))
     assert f"change {odi_diff} percentage points (" in html
+
+
+def _goal_rows(html: str) -> dict[str, list[str]]:
+    """The goals table's rows of an HTML report, by goal id: each cell's opening tag and text."""
+    rows = {}
+    for row in re.findall(r"<tr><td[^>]*>g-.*?</tr>", html):
+        cells = re.findall(r"(<td[^>]*>)(.*?)</td>", row)
+        rows[re.sub("<[^>]+>", "", cells[0][1])] = [tag + text for tag, text in cells]
+    return rows
+
+
+def test_goal_ids_and_target_dates_do_not_wrap() -> None:
+    """The goal id (g-nprs) and the target with its date are nowrap cells in the HTML."""
+    html = render_html(build_report(_case("lumbar_disc_herniation")))
+    assert "td.nw, th.nw { white-space: nowrap; }" in html
+    rows = _goal_rows(html)
+    assert set(rows) == {"g-odi", "g-nprs"}
+    for cells in rows.values():
+        assert "nw" in cells[0].split(">")[0]  # the id
+        assert "nw" in cells[4].split(">")[0]  # the target, "≤ 3 points by 2026-02-06"
+        assert " by 2026-" in cells[4]
+
+
+def test_goal_trend_past_its_target_date_is_not_on_track() -> None:
+    """An improving series whose goal's date passed unmet does not read "on track"."""
+    case = _case("lumbar_disc_herniation")
+    late = build_report(case, as_of=dt.date(2026, 3, 1))
+    odi = next(g for g in late.progress.goals if g.goal.id == "g-odi")
+    assert odi.overdue
+    assert odi.met is False
+    assert odi.series is not None
+    assert odi.series.trend is Trend.ON_TRACK
+    cells = _goal_rows(html_lib.unescape(render_html(late)))["g-odi"]
+    assert "not met (target date passed)" in cells[8]
+    assert "on track" not in cells[7]
+    assert "improving, target date passed" in cells[7]
+
+
+def test_goal_trend_is_its_series_trend() -> None:
+    """A met goal on a plateauing series says "plateau", as the series' figure does."""
+    report = build_report(_case("lumbar_disc_herniation"))
+    odi = next(g for g in report.progress.goals if g.goal.id == "g-odi")
+    assert odi.series is not None
+    flat = attrs.evolve(odi.series, trend=Trend.PLATEAU)
+    met = attrs.evolve(odi, series=flat, met=True, trend=Trend.ON_TRACK, overdue=False)
+    others = tuple(g for g in report.progress.goals if g is not odi)
+    progress = attrs.evolve(
+        report.progress,
+        goals=(met, *others),
+        series=tuple(flat if s is odi.series else s for s in report.progress.series),
+    )
+    html = html_lib.unescape(render_html(attrs.evolve(report, progress=progress)))
+    cells = _goal_rows(html)["g-odi"]
+    assert ">plateau" in cells[7]
+    assert ">met" in cells[8]
+    assert "trend plateau" in html  # the series' figure caption

@@ -40,6 +40,7 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; }
 th, td { border: 1px solid #bbb; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.nw, th.nw { white-space: nowrap; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 .meta dt { font-weight: 600; }
 .meta dd { margin: 0; }
@@ -101,12 +102,12 @@ def _row(cells: tuple[Cell, ...], columns: tuple[Column, ...], tag: str) -> str:
     at = 0
     for cell in cells:
         numeric = at < len(columns) and columns[at].numeric
+        nowrap = at < len(columns) and columns[at].nowrap and cell.span == 1
         span = f" colspan='{cell.span}'" if cell.span > 1 else ""
         tone = cell.tone.value if cell.tone is not None else ""
         note = f"<br><span class='small'>{_e(cell.note)}</span>" if cell.note is not None else ""
-        out.append(
-            f"<{tag}{span}{_class('num' if numeric else '', tone)}>{_e(cell.text)}{note}</{tag}>"
-        )
+        classes = _class("num" if numeric else "", "nw" if nowrap else "", tone)
+        out.append(f"<{tag}{span}{classes}>{_e(cell.text)}{note}</{tag}>")
         at += cell.span
     return "<tr>" + "".join(out) + "</tr>"
 

@@ -142,10 +142,17 @@ class BulletList:
 
 @attrs.frozen(kw_only=True, slots=True)
 class Column:
-    """A table column: its header and whether it holds numbers (aligned right)."""
+    """A table column: its header, whether it holds numbers, and whether its cells may wrap.
+
+    Attributes:
+        title: The header.
+        numeric: Numbers, aligned right.
+        nowrap: Cells kept on one line (ids and dates must not break mid-word).
+    """
 
     title: str
     numeric: bool = False
+    nowrap: bool = False
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -365,12 +372,24 @@ def _goal_row(g: GoalStatus, notes: bool, known: Mapping[str, Instrument]) -> Ro
             change_text(s),
         ),
         Cell(text=mcid_status(s), note=_mcid_note(s)),
-        Cell(text=g.trend.label, tone=_TREND_TONES.get(g.trend)),
+        _goal_trend(g, s),
         Cell(
             text=goal_text(g) + progress,
             tone=Tone.OK if g.met else (Tone.BAD if g.overdue else None),
         ),
     )
+
+
+def _goal_trend(g: GoalStatus, s: Series) -> Cell:
+    """A measured goal's trend: its series' own trend, and not "on track" once too late.
+
+    The series' trend (as its figure says), not one made "on track" by the goal
+    being met: the Status column says that. An improving series whose goal's
+    target date passed unmet is not on track for it, and says so.
+    """
+    if g.overdue and not g.met and s.trend is Trend.ON_TRACK:
+        return Cell(text="improving, target date passed", tone=Tone.WARN)
+    return Cell(text=s.trend.label, tone=_TREND_TONES.get(s.trend))
 
 
 def _goals(r: ProgressReport) -> Section:
@@ -385,11 +404,13 @@ def _goals(r: ProgressReport) -> Section:
     )
     table = Table(
         columns=(
-            Column(title="Goal"),
+            # An id must not break at its hyphen (free-text wording, with notes, may wrap).
+            Column(title="Goal", nowrap=not r.notes_included),
             Column(title="Instrument"),
-            Column(title="Baseline", numeric=True),
-            Column(title="Latest", numeric=True),
-            *(Column(title=t) for t in ("Target", "Change", "MCID", "Trend", "Status")),
+            Column(title="Baseline", numeric=True, nowrap=True),
+            Column(title="Latest", numeric=True, nowrap=True),
+            Column(title="Target", nowrap=True),
+            *(Column(title=t) for t in ("Change", "MCID", "Trend", "Status")),
         ),
         rows=tuple(_goal_row(g, r.notes_included, r.goal_instruments) for g in r.progress.goals),
     )
@@ -619,9 +640,9 @@ def _sources(report: ProgressReport) -> tuple[str, ...]:
         "and s. 220.3 D (policy: " + report.timing.policy + ")."
     )
     lines.append(
-        "Trend: on track = the last interval improved or the goal is met; regressing = worse "
-        "than baseline or a last-interval worsening of at least the MCID; plateau otherwise "
-        "(medmassage convention)."
+        "Trend: on track = the last interval improved; regressing = worse than baseline or a "
+        "last-interval worsening of at least the MCID; plateau otherwise; a goal's trend is "
+        "its series' trend (medmassage convention)."
     )
     return tuple(lines)
 
