@@ -237,3 +237,25 @@ def test_goal_trend_is_its_series_trend() -> None:
     assert ">plateau" in cells[7]
     assert ">met" in cells[8]
     assert "trend plateau" in html  # the series' figure caption
+
+
+def test_therapist_block_labels_credentials_and_contact_once() -> None:
+    """Two credentials and two contact lines: "Credentials" and "Contact" each appear once."""
+    work = mm.ContactDetails(phone="+1 555 0199", email="okafor@clinic.example")
+    report = build_report(_case("lumbar_disc_herniation"), practitioner_contact=work)
+    therapist = report.therapist
+    assert therapist is not None
+    assert len(therapist.credentials) == 2
+    assert len(therapist.contact) == 2
+    html = render_html(report)
+    block = html[html.index("<h2>Treating therapist</h2>") :]
+    assert block.count("<dt>Credentials</dt>") == 1
+    assert block.count("<dt>Contact</dt>") == 1
+    lines = "<br>".join(html_lib.escape(c) for c in therapist.credentials)
+    assert f"<dt>Credentials</dt><dd>{lines}</dd>" in block
+    md = render_markdown(report)
+    therapist_md = md[md.index("## Treating therapist") :]
+    assert therapist_md.count("**Credentials:**") == 1
+    assert therapist_md.count("**Contact:**") == 1
+    for line in (*therapist.credentials, *therapist.contact):
+        assert line.split(" ")[-1] in therapist_md.replace("\\", "")

@@ -131,7 +131,10 @@ def _block(block: Block) -> list[str]:
         case KeyValues():
             return [
                 '<dl class="meta">',
-                *(f"<dt>{_e(term)}</dt><dd>{_e(value)}</dd>" for term, value in block.items),
+                *(
+                    f"<dt>{_e(term)}</dt><dd>{'<br>'.join(_e(v) for v in values)}</dd>"
+                    for term, values in block.grouped()
+                ),
                 "</dl>",
             ]
         case BulletList():

@@ -131,6 +131,20 @@ class KeyValues:
 
     items: tuple[tuple[str, str], ...]
 
+    def grouped(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The items with consecutive values of one term together, so each term is shown once.
+
+        A therapist's two credentials read as one "Credentials" term with two
+        lines, not the label repeated on every line.
+        """
+        out: list[tuple[str, list[str]]] = []
+        for term, value in self.items:
+            if out and out[-1][0] == term:
+                out[-1][1].append(value)
+            else:
+                out.append((term, [value]))
+        return tuple((term, tuple(values)) for term, values in out)
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class BulletList:
