@@ -13,8 +13,8 @@ from ..advisories import AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality
 from ..cases import Case
 from ..diagnosis import Diagnosis, Referral
-from ..exceptions import Problem, ValidationError
-from ..instruments import Mcid
+from ..exceptions import Problem, UnknownCodeError, ValidationError
+from ..instruments import Instrument, Mcid, get_instrument
 from ..patient import ContactDetails
 from ..progress import (
     CareTiming,
@@ -24,7 +24,7 @@ from ..progress import (
     track,
 )
 from ..sessions import Session, SessionStatus
-from ._wording import word
+from ._wording import visits_left, word
 
 if TYPE_CHECKING:
     from ..plan_of_care import PlanCertification, PlanOfCarePolicy
@@ -124,6 +124,10 @@ class ScreeningEntry:
         evidence_level: The kind of source behind the rule, as a word
             (``"textbook"``), or ``"not stated"`` for a rule that declares none.
         source: The rule's citation ("" if the finding carries none).
+        evidence: What triggered the finding: its codes and structured facts
+            with where they came from (``"ICD-10-CM I82.432
+            (patient.conditions[0])"``), as `Finding.evidence` holds them; never
+            patient free text.
     """
 
     severity: str
@@ -132,6 +136,12 @@ class ScreeningEntry:
     rationale: str
     evidence_level: str = "not stated"
     source: str = ""
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence as ``medmassage screen`` prints it (comma-separated), or ``-``."""
+        return ", ".join(self.evidence) or "-"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -211,6 +221,9 @@ class ProgressReport:
             from the clinical content.
         therapist: The treating therapist (from the case's practitioners), if known.
         version: The medmassage version that built it.
+        goal_instruments: The instrument of each goal with no measurement yet, by
+            instrument code (from the registry; an unknown code is left out), so
+            that an unmeasured goal is named and given a unit as a measured one is.
     """
 
     as_of: dt.date
@@ -241,6 +254,7 @@ class ProgressReport:
     practitioner: str | None = None
     referral: Referral | None = None
     version: str = ""
+    goal_instruments: Mapping[str, Instrument] = attrs.field(factory=dict)
 
 
 def _screening_problems(assessment: object, *, plan: bool = True) -> tuple[str, ...]:
@@ -301,9 +315,19 @@ def _screening_entries(
                 rationale=str(finding.rationale),
                 evidence_level=_level_word(getattr(finding, "evidence_level", None)),
                 source=str(getattr(finding, "source", "") or ""),
+                evidence=_evidence(getattr(finding, "evidence", ())),
             )
         )
     return tuple(entries), status, problems
+
+
+def _evidence(value: object) -> tuple[str, ...]:
+    """A finding's evidence strings (`Finding.evidence`), or none for a finding without."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return ()
 
 
 def _level_word(level: object) -> str:
@@ -462,6 +486,13 @@ def build_report(
     progress = track(
         plan, in_period, as_of=as_of, registry=registry, populations=populations, mcids=mcids
     )
+    goal_instruments: dict[str, Instrument] = {}
+    for g in progress.goals:
+        if g.series is None and g.goal.instrument not in goal_instruments:
+            try:
+                goal_instruments[g.goal.instrument] = get_instrument(g.goal.instrument, registry)
+            except UnknownCodeError:
+                continue
     timing = care_timing(
         plan,
         in_period,
@@ -534,6 +565,7 @@ def build_report(
             "sessions"
         ),
         referral=referral,
+        goal_instruments=goal_instruments,
         diagnoses=plan.diagnoses,
         sessions_attended=len(completed),
         sessions_cancelled=sum(1 for s in in_period if s.status is SessionStatus.CANCELLED),
@@ -611,10 +643,9 @@ def _plan_forward(
 def _compliance(timing: CareTiming) -> tuple[str, ...]:
     """Plan-of-care and billing compliance in words: dates due and findings."""
     out: list[str] = []
-    if timing.visits_remaining is not None:
-        out.append(
-            f"Authorized visits remaining: {timing.visits_remaining} of {timing.visits_authorized}."
-        )
+    left = visits_left(timing)
+    if left is not None:
+        out.append(f"Authorized visits remaining: {left} of {timing.visits_authorized}.")
     if timing.progress_report_due_in is not None:
         if timing.progress_report_due:
             out.append("Next progress report: due now (before the next treatment day).")

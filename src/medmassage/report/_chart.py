@@ -28,6 +28,8 @@ _MAX_LABELS = 12
 #: Beyond this many date labels they are drawn slanted, so that they do not overlap.
 _FLAT_LABELS = 5
 _SLANT_DEPTH = 44  # the extra height slanted dates need below the plot
+#: The least distance between the baselines of two right-margin labels (11px text).
+_LABEL_GAP = 13.0
 
 
 def _axis_range(series: Series, goal: GoalStatus | None) -> tuple[float, float]:
@@ -74,6 +76,47 @@ def _mcid_threshold(baseline: float, series: Series, mcid: Mcid) -> float | None
     size = min(sizes) if mcid.combine == "either" else max(sizes)
     sign = -1 if series.instrument.direction is Direction.HIGHER_IS_WORSE else 1
     return baseline + sign * size
+
+
+def spread_labels(ys: list[float], low: float, high: float, gap: float = _LABEL_GAP) -> list[float]:
+    """Label positions near *ys* (in the same order), at least *gap* apart, within [low, high].
+
+    The right-margin labels of the goal and MCID lines sit at their lines'
+    heights; two lines close together would print one label over the other, so
+    the lower is moved down (and all back up if that ran past *high*).
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed: list[float] = []
+    for i in order:
+        y = max(ys[i], low)
+        if placed and y - placed[-1] < gap:
+            y = placed[-1] + gap
+        placed.append(y)
+    overrun = (placed[-1] - high) if placed else 0.0
+    if overrun > 0:
+        placed = [y - overrun for y in placed]
+        for k in range(len(placed) - 2, -1, -1):  # keep the gap while moving up
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(ys)
+    for i, y in zip(order, placed, strict=True):
+        out[i] = y
+    return out
+
+
+def value_label_y(py: float, lines: list[float], bottom: float) -> float:
+    """The baseline of a point's value label: above the point, or below it if a line runs there.
+
+    An 11px label above the point spans from 20 to 7 px above it; when the goal
+    or MCID line crosses that band the label goes below the point instead, if
+    that band is clear of lines too and above the plot's *bottom* (the dates).
+    """
+
+    def clear(top: float, low: float) -> bool:
+        return not any(top - 1 <= ly <= low + 1 for ly in lines)
+
+    if clear(py - 20, py - 7) or py + 19 > bottom or not clear(py + 6, py + 19):
+        return py - 9
+    return py + 17
 
 
 def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
@@ -131,15 +174,17 @@ def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
         f'<text x="14" y="{_MT + ph / 2:.1f}" transform="rotate(-90 14 {_MT + ph / 2:.1f})" '
         f'text-anchor="middle" class="axis">{e(unit)}</text>'
     )
+    lines: list[float] = []  # the heights of the goal and MCID lines
+    margin: list[tuple[float, str, str]] = []  # their right-margin labels: y, class, text
     if goal is not None:
         gy = y(goal.goal.target)
         if _MT <= gy <= _MT + ph:
             parts.append(
                 f'<line x1="{_ML}" y1="{gy:.1f}" x2="{_ML + pw}" y2="{gy:.1f}" stroke="#1b7f3b" '
                 f'stroke-width="2" stroke-dasharray="8 4" class="goal"/>'
-                f'<text x="{_ML + pw + 6}" y="{gy + 4:.1f}" class="label goal-label">'
-                f"goal {e(target_text(goal.goal))}</text>"
             )
+            lines.append(gy)
+            margin.append((gy, "label goal-label", f"goal {target_text(goal.goal)}"))
     change = series.change
     if change is not None and change.mcid is not None:
         threshold = _mcid_threshold(series.baseline.value, series, change.mcid)
@@ -148,8 +193,12 @@ def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
             parts.append(
                 f'<line x1="{_ML}" y1="{my:.1f}" x2="{_ML + pw}" y2="{my:.1f}" stroke="#666" '
                 f'stroke-width="1.5" stroke-dasharray="2 3" class="mcid"/>'
-                f'<text x="{_ML + pw + 6}" y="{my + 4:.1f}" class="label">MCID threshold</text>'
             )
+            lines.append(my)
+            margin.append((my, "label", "MCID threshold"))
+    spread = spread_labels([m[0] for m in margin], _MT, _MT + ph + 8)
+    for ly, (_, cls, text) in zip(spread, margin, strict=True):
+        parts.append(f'<text x="{_ML + pw + 6}" y="{ly + 4:.1f}" class="{cls}">{e(text)}</text>')
     coords = " ".join(
         f"{x(t):.1f},{y(p.value):.1f}" for t, p in zip(times, series.points, strict=True)
     )
@@ -162,8 +211,9 @@ def render_chart_svg(series: Series, goal: GoalStatus | None = None) -> str:
         px, py = x(t), y(p.value)
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#1f4e79" class="point"/>')
         if i in values:
+            vy = value_label_y(py, lines, _MT + ph)
             parts.append(
-                f'<text x="{px:.1f}" y="{py - 9:.1f}" text-anchor="middle" class="value">'
+                f'<text x="{px:.1f}" y="{vy:.1f}" text-anchor="middle" class="value">'
                 f"{e(f'{p.value:.{series.instrument.decimals}f}')}</text>"
             )
     for i in shown_days:

@@ -40,6 +40,7 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; }
 th, td { border: 1px solid #bbb; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.nw, th.nw { white-space: nowrap; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 .meta dt { font-weight: 600; }
 .meta dd { margin: 0; }
@@ -58,12 +59,14 @@ figcaption { margin: .2rem 0 .3rem; }
 .sign { display: flex; gap: 2rem; margin: 2.2rem 0 .5rem; }
 .sign div { flex: 2; border-top: 1px solid #111; padding-top: .2rem; font-size: .85rem; }
 .sign div + div { flex: 1; }
-/* Paper: any size (A4, US Letter); sections flow across pages, tables and figures do not. */
+/* Paper: any size (A4, US Letter); sections flow across pages, figures do not, and a table
+   breaks only between rows, its header repeated. */
 @page { margin: 14mm 13mm; }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   h2, h3 { break-after: avoid; }
-  table, figure, tr, .meta, .sign { break-inside: avoid; }
+  figure, tr, .meta, .sign { break-inside: avoid; }
+  thead { display: table-header-group; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -99,12 +102,12 @@ def _row(cells: tuple[Cell, ...], columns: tuple[Column, ...], tag: str) -> str:
     at = 0
     for cell in cells:
         numeric = at < len(columns) and columns[at].numeric
+        nowrap = at < len(columns) and columns[at].nowrap and cell.span == 1
         span = f" colspan='{cell.span}'" if cell.span > 1 else ""
         tone = cell.tone.value if cell.tone is not None else ""
         note = f"<br><span class='small'>{_e(cell.note)}</span>" if cell.note is not None else ""
-        out.append(
-            f"<{tag}{span}{_class('num' if numeric else '', tone)}>{_e(cell.text)}{note}</{tag}>"
-        )
+        classes = _class("num" if numeric else "", "nw" if nowrap else "", tone)
+        out.append(f"<{tag}{span}{classes}>{_e(cell.text)}{note}</{tag}>")
         at += cell.span
     return "<tr>" + "".join(out) + "</tr>"
 
@@ -113,11 +116,11 @@ def _table(table: Table) -> list[str]:
     head = "".join(
         f"<th{_class('num' if c.numeric else '')}>{_e(c.title)}</th>" for c in table.columns
     )
-    out = [f"<table><tr>{head}</tr>"]
+    out = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
     out.extend(_row(row, table.columns, "td") for row in table.rows)
     if table.total is not None:
         out.append(_row(table.total, table.columns, "th"))
-    out.append("</table>")
+    out.append("</tbody></table>")
     return out
 
 
@@ -128,7 +131,10 @@ def _block(block: Block) -> list[str]:
         case KeyValues():
             return [
                 '<dl class="meta">',
-                *(f"<dt>{_e(term)}</dt><dd>{_e(value)}</dd>" for term, value in block.items),
+                *(
+                    f"<dt>{_e(term)}</dt><dd>{'<br>'.join(_e(v) for v in values)}</dd>"
+                    for term, values in block.grouped()
+                ),
                 "</dl>",
             ]
         case BulletList():

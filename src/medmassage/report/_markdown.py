@@ -77,7 +77,10 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
                 chunks.append(" ".join(text.split()))
             case KeyValues():
                 chunks.append(
-                    "\n".join(f"- **{_md(term)}:** {_md(value)}" for term, value in block.items)
+                    "\n".join(
+                        f"- **{_md(term)}:** {'; '.join(_md(v) for v in values)}"
+                        for term, values in block.grouped()
+                    )
                 )
             case BulletList():
                 if block.items:

@@ -30,10 +30,12 @@ ordering on them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import TypeAlias
 
 import attrs
 
+from ..instruments import Instrument
 from ..progress import GoalStatus, Progress, Series, Trend, site_text
 from ._build import ProgressReport
 from ._wording import (
@@ -47,6 +49,7 @@ from ._wording import (
     mcid_text,
     score_text,
     series_notes,
+    visits_left,
     word,
 )
 
@@ -128,6 +131,20 @@ class KeyValues:
 
     items: tuple[tuple[str, str], ...]
 
+    def grouped(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The items with consecutive values of one term together, so each term is shown once.
+
+        A therapist's two credentials read as one "Credentials" term with two
+        lines, not the label repeated on every line.
+        """
+        out: list[tuple[str, list[str]]] = []
+        for term, value in self.items:
+            if out and out[-1][0] == term:
+                out[-1][1].append(value)
+            else:
+                out.append((term, [value]))
+        return tuple((term, tuple(values)) for term, values in out)
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class BulletList:
@@ -139,10 +156,17 @@ class BulletList:
 
 @attrs.frozen(kw_only=True, slots=True)
 class Column:
-    """A table column: its header and whether it holds numbers (aligned right)."""
+    """A table column: its header, whether it holds numbers, and whether its cells may wrap.
+
+    Attributes:
+        title: The header.
+        numeric: Numbers, aligned right.
+        nowrap: Cells kept on one line (ids and dates must not break mid-word).
+    """
 
     title: str
     numeric: bool = False
+    nowrap: bool = False
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -304,7 +328,7 @@ def _attendance(r: ProgressReport) -> Section:
         r.sessions_attended,
         r.sessions_planned,
         r.timing.visits_authorized,
-        r.timing.visits_remaining,
+        visits_left(r.timing),
         r.sessions_cancelled,
         r.sessions_no_show,
     )
@@ -339,16 +363,16 @@ def _treatment(r: ProgressReport) -> Section:
 _TREND_TONES = {Trend.ON_TRACK: Tone.OK, Trend.PLATEAU: Tone.WARN, Trend.REGRESSING: Tone.BAD}
 
 
-def _goal_row(g: GoalStatus, notes: bool) -> Row:
+def _goal_row(g: GoalStatus, notes: bool, known: Mapping[str, Instrument]) -> Row:
     s = g.series
     desc = goal_label(g, notes)
-    target = bound_text(g.goal, s.instrument.unit if s is not None else None)
+    inst = s.instrument if s is not None else known.get(g.goal.instrument)
+    target = bound_text(g.goal, inst.unit if inst is not None else None)
     if g.goal.target_date:
         target += f" by {g.goal.target_date}"
     if s is None:
-        return _cells(
-            desc, g.goal.instrument, "-", "-", target, "-", "-", g.trend.label, goal_text(g)
-        )
+        name = inst.name if inst is not None else g.goal.instrument
+        return _cells(desc, name, "-", "-", target, "-", "-", g.trend.label, goal_text(g))
     progress = (
         f" ({g.progress * 100:.0f}% of the way)" if g.progress is not None and not g.met else ""
     )
@@ -362,7 +386,7 @@ def _goal_row(g: GoalStatus, notes: bool) -> Row:
             change_text(s),
         ),
         Cell(text=mcid_status(s), note=_mcid_note(s)),
-        Cell(text=g.trend.label, tone=_TREND_TONES.get(g.trend)),
+        _goal_trend(g, s),
         Cell(
             text=goal_text(g) + progress,
             tone=Tone.OK if g.met else (Tone.BAD if g.overdue else None),
@@ -370,22 +394,39 @@ def _goal_row(g: GoalStatus, notes: bool) -> Row:
     )
 
 
+def _goal_trend(g: GoalStatus, s: Series) -> Cell:
+    """A measured goal's trend: its series' own trend, and not "on track" once too late.
+
+    The series' trend (as its figure says), not one made "on track" by the goal
+    being met: the Status column says that. An improving series whose goal's
+    target date passed unmet is not on track for it, and says so.
+    """
+    if g.overdue and not g.met and s.trend is Trend.ON_TRACK:
+        return Cell(text="improving, target date passed", tone=Tone.WARN)
+    return Cell(text=s.trend.label, tone=_TREND_TONES.get(s.trend))
+
+
 def _goals(r: ProgressReport) -> Section:
     if not r.progress.goals:
         block = Paragraph.of("The plan has no measurable goals.")
         return Section(id=SectionId.GOALS, title="Goals", blocks=(block,))
     sentences = BulletList(
-        items=tuple(goal_sentence(g, r.notes_included) for g in r.progress.goals)
+        items=tuple(
+            goal_sentence(g, r.notes_included, r.goal_instruments.get(g.goal.instrument))
+            for g in r.progress.goals
+        )
     )
     table = Table(
         columns=(
-            Column(title="Goal"),
+            # An id must not break at its hyphen (free-text wording, with notes, may wrap).
+            Column(title="Goal", nowrap=not r.notes_included),
             Column(title="Instrument"),
-            Column(title="Baseline", numeric=True),
-            Column(title="Latest", numeric=True),
-            *(Column(title=t) for t in ("Target", "Change", "MCID", "Trend", "Status")),
+            Column(title="Baseline", numeric=True, nowrap=True),
+            Column(title="Latest", numeric=True, nowrap=True),
+            Column(title="Target", nowrap=True),
+            *(Column(title=t) for t in ("Change", "MCID", "Trend", "Status")),
         ),
-        rows=tuple(_goal_row(g, r.notes_included) for g in r.progress.goals),
+        rows=tuple(_goal_row(g, r.notes_included, r.goal_instruments) for g in r.progress.goals),
     )
     return Section(id=SectionId.GOALS, title="Goals", blocks=(sentences, table))
 
@@ -491,10 +532,24 @@ def _screening(r: ProgressReport) -> Section:
                 Table(
                     columns=tuple(
                         Column(title=t)
-                        for t in ("Severity", "Rule", "Action", "Rationale", "Evidence")
+                        for t in (
+                            "Severity",
+                            "Rule",
+                            "Action",
+                            "Rationale",
+                            "Evidence",
+                            "Evidence level",
+                        )
                     ),
                     rows=tuple(
-                        _cells(f.severity, f.rule_id, f.action, f.rationale, f.evidence_level)
+                        _cells(
+                            f.severity,
+                            f.rule_id,
+                            f.action,
+                            f.rationale,
+                            f.evidence_text,
+                            f.evidence_level,
+                        )
                         for f in r.screening
                     ),
                 )
@@ -599,9 +654,9 @@ def _sources(report: ProgressReport) -> tuple[str, ...]:
         "and s. 220.3 D (policy: " + report.timing.policy + ")."
     )
     lines.append(
-        "Trend: on track = the last interval improved or the goal is met; regressing = worse "
-        "than baseline or a last-interval worsening of at least the MCID; plateau otherwise "
-        "(medmassage convention)."
+        "Trend: on track = the last interval improved; regressing = worse than baseline or a "
+        "last-interval worsening of at least the MCID; plateau otherwise; a goal's trend is "
+        "its series' trend (medmassage convention)."
     )
     return tuple(lines)
 

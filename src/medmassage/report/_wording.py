@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import enum
 
-from ..instruments import Direction, Mcid
+from ..instruments import Direction, Instrument, Mcid
 from ..plans import Comparator, Goal
-from ..progress import GoalStatus, Series
+from ..progress import CareTiming, GoalStatus, Series
 
 
 def word(value: object) -> str:
     """A readable word for an enum value or other object (``avoid_region`` -> ``avoid region``)."""
     raw = value.value if isinstance(value, enum.Enum) else value
     return str(raw).replace("_", " ")
+
+
+def visits_left(timing: CareTiming) -> int | None:
+    """The authorized visits left, never below 0 (``None`` if nothing is authorized).
+
+    An over-used authorization has 0 left; the compliance error says how many
+    visits went beyond it.
+    """
+    remaining = timing.visits_remaining
+    return None if remaining is None else max(remaining, 0)
 
 
 def score_text(series: Series, value: float) -> str:
@@ -30,14 +40,27 @@ def mcid_text(mcid: Mcid | None) -> str:
 
 
 def change_text(series: Series) -> str:
-    """The change from baseline to latest (``-22.2 (-45%), improved``)."""
+    """The change from baseline to latest, in the instrument's unit.
+
+    ``-22.2 percentage points (-45%), improved`` on a percent score (the ODI):
+    the difference of two percentages is in percentage points, the bracket the
+    relative change; ``-3 points (-43%), improved`` on the NPRS.
+    """
     change = series.change
     if change is None:
         return "single measurement"
     sign = "+" if change.difference > 0 else ""
     pct = f" ({sign}{change.percent:.0f}%)" if change.percent is not None else ""
     d = series.instrument.decimals
-    return f"{sign}{change.difference:.{d}f}{pct}, {change.direction.value}"
+    return f"{sign}{change.difference:.{d}f} {change_unit(series.instrument)}{pct}, " + (
+        change.direction.value
+    )
+
+
+def change_unit(instrument: Instrument) -> str:
+    """The unit of a difference of *instrument*'s scores (``percentage points`` for ``%``)."""
+    unit = instrument.unit
+    return "percentage points" if unit == "%" else unit
 
 
 def mcid_status(series: Series) -> str:
@@ -119,16 +142,19 @@ def bound_text(goal: Goal, unit: str | None = None) -> str:
     return target_text(goal) + ("%" if unit == "%" else f" {unit}")
 
 
-def goal_sentence(status: GoalStatus, notes: bool) -> str:
+def goal_sentence(status: GoalStatus, notes: bool, instrument: Instrument | None = None) -> str:
     """Where a goal stands, in one sentence a physician reads at a glance.
 
     ``g-odi: Oswestry Disability Index 48.9% → 26.7%, goal ≤ 20% by 2026-03-01:
-    not yet met (69% of the way).``
+    not yet met (69% of the way).`` A goal not measured yet is named by
+    *instrument* (its name and unit) when known, else by its instrument code.
     """
     goal, s = status.goal, status.series
     by = f" by {goal.target_date}" if goal.target_date else ""
     if s is None:
-        return f"{goal_label(status, notes)}: {goal.instrument}, goal {target_text(goal)}{by}: " + (
+        name = instrument.name if instrument is not None else goal.instrument
+        bound = bound_text(goal, instrument.unit if instrument is not None else None)
+        return f"{goal_label(status, notes)}: {name}, goal {bound}{by}: " + (
             "not measured (target date passed)." if status.overdue else "not yet measured."
         )
     scores = score_text(s, s.baseline.value)
