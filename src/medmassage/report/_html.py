@@ -59,13 +59,13 @@ figcaption { margin: .2rem 0 .3rem; }
 .sign { display: flex; gap: 2rem; margin: 2.2rem 0 .5rem; }
 .sign div { flex: 2; border-top: 1px solid #111; padding-top: .2rem; font-size: .85rem; }
 .sign div + div { flex: 1; }
-/* Paper: any size (A4, US Letter); sections flow across pages, figures do not, and a table
-   breaks only between rows, its header repeated. */
+/* Paper: any size (A4, US Letter); sections flow across pages, tables and figures do not
+   (a table longer than a page breaks between rows, its header repeated). */
 @page { margin: 14mm 13mm; }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   h2, h3 { break-after: avoid; }
-  figure, tr, .meta, .sign { break-inside: avoid; }
+  table, figure, tr, .meta, .sign { break-inside: avoid; }
   thead { display: table-header-group; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
