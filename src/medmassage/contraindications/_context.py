@@ -14,7 +14,7 @@ from ..codes import ICD10CM, CodeSet
 from ..diagnosis import Diagnosis
 from ..exceptions import Problem, ValidationError
 from ..modalities import Modality
-from ..patient import Condition, MedicationClass, Patient
+from ..patient import ClinicalStatus, Condition, MedicationClass, Patient
 from ..plans import TreatmentPlan
 from ..practitioners import Practitioner
 from ..sessions import Session
@@ -35,12 +35,22 @@ def _case_conditions(
     recorded with a region (it adds nothing the located one does not say).
     """
     found: dict[tuple[object, ...], tuple[Condition, list[str]]] = {}
+    # Whether some entry has a region and some has none: only then can a loose
+    # entry merge into a located one (the common case skips that pass).
+    located_seen = loose_seen = False
+    active = _ACTIVE
     for i, c in enumerate(patient.conditions):
-        if c.status.is_active:
-            key = (c.code.system, c.code.code, c.region, c.laterality)
+        if c.status in active:
+            code = c.code
+            region = c.region
+            key = (code.system, code.code, region, c.laterality)
             entry = found.get(key)
             if entry is None:
                 found[key] = (c, [f"patient.conditions[{i}]"])
+                if region is None:
+                    loose_seen = True
+                else:
+                    located_seen = True
             else:
                 entry[1].append(f"patient.conditions[{i}]")
     groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
@@ -48,13 +58,19 @@ def _case_conditions(
         groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
     for prefix, diagnoses in groups:
         for i, d in enumerate(diagnoses):
-            key = (d.coding.system, d.coding.code, d.region, d.laterality)
+            coding = d.coding
+            region = d.region
+            key = (coding.system, coding.code, region, d.laterality)
             entry = found.get(key)
             if entry is None:
                 found[key] = (_as_condition(d), [f"{prefix}[{i}]"])
+                if region is None:
+                    loose_seen = True
+                else:
+                    located_seen = True
             else:
                 entry[1].append(f"{prefix}[{i}]")
-    if len(found) > 1:
+    if located_seen and loose_seen:
         located = {(k[0], k[1]) for k in found if k[2] is not None}
         for loose in [k for k in found if k[2] is None and (k[0], k[1]) in located]:
             merged_into = next(
@@ -65,6 +81,9 @@ def _case_conditions(
     origins = tuple(tuple(where) for _, where in found.values())
     return conditions, origins
 
+
+# The clinical statuses `ClinicalStatus.is_active` accepts, as a set (read once per condition).
+_ACTIVE: Final = frozenset(s for s in ClinicalStatus if s.is_active)
 
 # Diagnosis -> the Condition screening sees, by identity (the diagnosis is kept, so its
 # id cannot be reused while the entry lives); bounded, cleared when full.
@@ -197,7 +216,11 @@ class ScreeningContext:
         setter = object.__setattr__
         setter(self, "conditions", conditions)
         setter(self, "origins", origins)
-        setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
+        setter(
+            self,
+            "icd10cm",
+            tuple(c.code.code if c.code.system == ICD10CM else None for c in conditions),
+        )
         setter(
             self,
             "medication_classes",
@@ -245,6 +268,12 @@ class ScreeningContext:
 
     def matching(self, codes: CodeSet) -> Iterator[Condition]:
         """Yield the conditions (history, plan, referral) whose ICD-10-CM code is in *codes*."""
+        if type(codes) is CodeSet:  # the category test first: most codes fail it
+            categories = codes.categories
+            for condition, code in zip(self.conditions, self.icd10cm, strict=True):
+                if code is not None and code[:3] in categories and codes.matches(code):
+                    yield condition
+            return
         for condition, code in zip(self.conditions, self.icd10cm, strict=True):
             if code is not None and codes.matches(code):
                 yield condition
