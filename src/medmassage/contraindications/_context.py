@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._frozen import FrozenMap
 from ..advisories import Advisory, AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality, regions_overlap
 from ..codes import ICD10CM, CodeSet
@@ -22,6 +23,13 @@ from ._findings import _field
 from ._policy import Policy, default_policy
 
 # -- context -------------------------------------------------------------------------
+
+
+_CONDITION_PATHS: Final = tuple(f"patient.conditions[{i}]" for i in range(32))
+
+
+def _condition_path(i: int) -> str:
+    return _CONDITION_PATHS[i] if i < 32 else f"patient.conditions[{i}]"
 
 
 def _case_conditions(
@@ -46,13 +54,13 @@ def _case_conditions(
             key = (code.system, code.code, region, c.laterality)
             entry = found.get(key)
             if entry is None:
-                found[key] = (c, [f"patient.conditions[{i}]"])
+                found[key] = (c, [_condition_path(i)])
                 if region is None:
                     loose_seen = True
                 else:
                     located_seen = True
             else:
-                entry[1].append(f"patient.conditions[{i}]")
+                entry[1].append(_condition_path(i))
     groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
     if plan.referral is not None:
         groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
@@ -99,6 +107,44 @@ def _as_condition(d: Diagnosis) -> Condition:
         _CONDITIONS.clear()
     _CONDITIONS[id(d)] = (d, condition)
     return condition
+
+
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+
+# (plan, modalities) -> the plan's modality facts, by identity (both are kept, so their ids
+# cannot be reused while the entry lives; both are immutable); bounded, cleared when full.
+# A plan is screened once for itself and once per session, and plans are shared in bulk.
+_PLAN_FACTS: dict[tuple[int, int], tuple[TreatmentPlan, Mapping[str, Modality], _Facts]] = {}
+
+
+def _modality_facts(
+    plan: TreatmentPlan, session: Session | None, modalities: Mapping[str, Modality]
+) -> _Facts:
+    """The modalities the plan (and session) use, their tags, the unknown ones, certifications."""
+    cacheable = session is None and type(modalities) is FrozenMap and type(plan) is TreatmentPlan
+    if cacheable:
+        cached = _PLAN_FACTS.get((id(plan), id(modalities)))
+        if cached is not None and cached[0] is plan and cached[1] is modalities:
+            return cached[2]
+    codes = {t.modality for t in plan.techniques}
+    if session is not None:
+        codes.update(s.modality for s in session.segments)
+    tags: set[str] = set()
+    unknown: set[str] = set()
+    certs: set[str] = set()
+    for code in codes:
+        modality = modalities.get(code)
+        if modality is None:
+            unknown.add(code)
+        else:
+            tags |= modality.contraindication_tags
+            certs |= modality.required_certifications
+    facts = (frozenset(codes), frozenset(tags), frozenset(unknown), frozenset(certs))
+    if cacheable:
+        if len(_PLAN_FACTS) >= 8192:
+            _PLAN_FACTS.clear()
+        _PLAN_FACTS[(id(plan), id(modalities))] = (plan, modalities, facts)
+    return facts
 
 
 #: Weeks of gestation past which a pregnancy record is taken to be out of date.
@@ -226,23 +272,11 @@ class ScreeningContext:
             "medication_classes",
             frozenset(k for m in self.patient.medications if m.active for k in m.classes),
         )
-        codes = {t.modality for t in self.plan.techniques}
-        if self.session is not None:
-            codes.update(s.modality for s in self.session.segments)
-        tags: set[str] = set()
-        unknown: set[str] = set()
-        certs: set[str] = set()
-        for code in codes:
-            modality = self.modalities.get(code)
-            if modality is None:
-                unknown.add(code)
-            else:
-                tags |= modality.contraindication_tags
-                certs |= modality.required_certifications
-        setter(self, "modality_codes", frozenset(codes))
-        setter(self, "modality_tags", frozenset(tags))
-        setter(self, "unknown_modalities", frozenset(unknown))
-        setter(self, "required_certifications", frozenset(certs))
+        codes, tags, unknown, certs = _modality_facts(self.plan, self.session, self.modalities)
+        setter(self, "modality_codes", codes)
+        setter(self, "modality_tags", tags)
+        setter(self, "unknown_modalities", unknown)
+        setter(self, "required_certifications", certs)
         setter(self, "advisories", _context_advisories(self.patient, self.plan, self.on))
 
     def _check_types(self) -> None:

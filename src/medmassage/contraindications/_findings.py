@@ -298,18 +298,17 @@ def _built_finding(
     the wrong type) goes through the constructor, which converts or raises
     exactly as before. The result equals what the constructor would build.
     """
-    v: Any = (severity, action, modalities, tags, max_grade, evidence_level)
     if not (
-        type(v[0]) is Severity
-        and type(v[1]) is Action
+        type(severity) is Severity
+        and type(action) is Action
         and type(rule_id) is str
         and rule_id
         and _valid_text(rationale)
         and _valid_text(source)
-        and type(v[2]) is frozenset
-        and type(v[3]) is frozenset
-        and (v[4] is None or type(v[4]) is PressureGrade)
-        and (v[5] is None or type(v[5]) is EvidenceLevel)
+        and type(modalities) is frozenset
+        and type(tags) is frozenset
+        and (max_grade is None or type(max_grade) is PressureGrade)
+        and (evidence_level is None or type(evidence_level) is EvidenceLevel)
         and (not regions or all(type(r) is Site for r in regions))
         and (not evidence or all(type(e) is str for e in evidence))
         and (not modalities or all(type(m) is str for m in modalities))
