@@ -90,8 +90,9 @@ def _case_conditions(
     return conditions, origins
 
 
-# The clinical statuses `ClinicalStatus.is_active` accepts, as a set (read once per condition).
-_ACTIVE: Final = frozenset(s for s in ClinicalStatus if s.is_active)
+# The clinical statuses `ClinicalStatus.is_active` accepts (a tuple: members compare by
+# identity, where a set would call the enum's Python-level hash).
+_ACTIVE: Final = tuple(s for s in ClinicalStatus if s.is_active)
 
 # Diagnosis -> the Condition screening sees, by identity (the diagnosis is kept, so its
 # id cannot be reused while the entry lives); bounded, cleared when full.
@@ -151,9 +152,28 @@ def _modality_facts(
 MAX_GESTATION_WEEKS: Final = 42
 
 
+# (plan, date) -> whether the plan covers the date, by the plan's identity (kept, so its id
+# cannot be reused while the entry lives); bounded, cleared when full.
+_COVERS: dict[tuple[int, dt.date], tuple[TreatmentPlan, bool]] = {}
+
+
+def _covers(plan: TreatmentPlan, on: dt.date) -> bool:
+    if type(plan) is not TreatmentPlan:
+        return plan.covers(on)
+    key = (id(plan), on)
+    cached = _COVERS.get(key)
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    covers = plan.covers(on)
+    if len(_COVERS) >= 8192:
+        _COVERS.clear()
+    _COVERS[key] = (plan, covers)
+    return covers
+
+
 def _context_advisories(patient: Patient, plan: TreatmentPlan, on: dt.date) -> tuple[Advisory, ...]:
     out: list[Advisory] = []
-    if not plan.covers(on):
+    if not _covers(plan, on):
         out.append(
             Advisory(
                 code="date_outside_plan",

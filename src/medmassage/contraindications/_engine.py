@@ -388,8 +388,13 @@ def _bad_result(rule_id: str, batch: list[object]) -> str | None:
     return None
 
 
+# Severities most severe first: `Severity.rank` by position (an identity search, not the
+# enum's Python-level hash).
+_BY_RANK: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: s.rank))
+
+
 def _sort_key(f: Finding) -> tuple[int, str]:
-    return (f.severity.rank, f.rule_id)
+    return (_BY_RANK.index(f.severity), f.rule_id)
 
 
 def _sorted_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
