@@ -61,23 +61,16 @@ def _case_conditions(
                     located_seen = True
             else:
                 entry[1].append(_condition_path(i))
-    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
-    if plan.referral is not None:
-        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
-    for prefix, diagnoses in groups:
-        for i, d in enumerate(diagnoses):
-            coding = d.coding
-            region = d.region
-            key = (coding.system, coding.code, region, d.laterality)
-            entry = found.get(key)
-            if entry is None:
-                found[key] = (_as_condition(d), [f"{prefix}[{i}]"])
-                if region is None:
-                    loose_seen = True
-                else:
-                    located_seen = True
+    for known, condition, path in _plan_entries(plan):
+        entry = found.get(known)
+        if entry is None:
+            found[known] = (condition, [path])
+            if known[2] is None:
+                loose_seen = True
             else:
-                entry[1].append(f"{prefix}[{i}]")
+                located_seen = True
+        else:
+            entry[1].append(path)
     if located_seen and loose_seen:
         located = {(k[0], k[1]) for k in found if k[2] is not None}
         for loose in [k for k in found if k[2] is None and (k[0], k[1]) in located]:
@@ -85,9 +78,38 @@ def _case_conditions(
                 k for k in found if k[2] is not None and (k[0], k[1]) == (loose[0], loose[1])
             )
             found[merged_into][1].extend(found.pop(loose)[1])
-    conditions = tuple(c for c, _ in found.values())
-    origins = tuple(tuple(where) for _, where in found.values())
-    return conditions, origins
+    entries = found.values()
+    return tuple([c for c, _ in entries]), tuple([tuple(where) for _, where in entries])
+
+
+_Entry = tuple[tuple[object, ...], Condition, str]
+
+# Plan -> its diagnoses' (key, condition, path) entries, by identity (the plan is kept, so
+# its id cannot be reused while the entry lives; it is immutable); bounded, cleared when full.
+_PLAN_ENTRIES: dict[int, tuple[TreatmentPlan, tuple[_Entry, ...]]] = {}
+
+
+def _plan_entries(plan: TreatmentPlan) -> tuple[_Entry, ...]:
+    """The plan's diagnoses, then its referral's, as `_case_conditions` reads them."""
+    cacheable = type(plan) is TreatmentPlan
+    if cacheable:
+        cached = _PLAN_ENTRIES.get(id(plan))
+        if cached is not None and cached[0] is plan:
+            return cached[1]
+    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
+    if plan.referral is not None:
+        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
+    out: list[_Entry] = []
+    for prefix, diagnoses in groups:
+        for i, d in enumerate(diagnoses):
+            key = (d.coding.system, d.coding.code, d.region, d.laterality)
+            out.append((key, _as_condition(d), f"{prefix}[{i}]"))
+    entries = tuple(out)
+    if cacheable:
+        if len(_PLAN_ENTRIES) >= 8192:
+            _PLAN_ENTRIES.clear()
+        _PLAN_ENTRIES[id(plan)] = (plan, entries)
+    return entries
 
 
 # The clinical statuses `ClinicalStatus.is_active` accepts (a tuple: members compare by
