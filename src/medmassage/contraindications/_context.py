@@ -9,6 +9,7 @@ from typing import Any, Final
 import attrs
 
 from .._frozen import FrozenMap
+from .._validation import types_checked
 from ..advisories import Advisory, AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality, regions_overlap
 from ..codes import ICD10CM, CodeSet
@@ -125,7 +126,16 @@ def _as_condition(d: Diagnosis) -> Condition:
     cached = _CONDITIONS.get(id(d))
     if cached is not None and cached[0] is d:
         return cached[1]
-    condition = Condition(code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality)
+    # The diagnosis's fields had their types checked when it was built (the same types as
+    # a condition's): skip that part of the check, as serialization does; the condition's
+    # own rules (side of a paired region) still run.
+    token = types_checked.set(True)
+    try:
+        condition = Condition(
+            code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality
+        )
+    finally:
+        types_checked.reset(token)
     if len(_CONDITIONS) >= 8192:
         _CONDITIONS.clear()
     _CONDITIONS[id(d)] = (d, condition)
