@@ -8,13 +8,15 @@ from typing import Any, Final
 
 import attrs
 
+from .._frozen import FrozenMap
+from .._validation import types_checked
 from ..advisories import Advisory, AdvisoryLevel
 from ..anatomy import BodyRegion, Laterality, regions_overlap
 from ..codes import ICD10CM, CodeSet
 from ..diagnosis import Diagnosis
 from ..exceptions import Problem, ValidationError
 from ..modalities import Modality
-from ..patient import Condition, MedicationClass, Patient
+from ..patient import ClinicalStatus, Condition, MedicationClass, Patient
 from ..plans import TreatmentPlan
 from ..practitioners import Practitioner
 from ..sessions import Session
@@ -22,6 +24,13 @@ from ._findings import _field
 from ._policy import Policy, default_policy
 
 # -- context -------------------------------------------------------------------------
+
+
+_CONDITION_PATHS: Final = tuple(f"patient.conditions[{i}]" for i in range(32))
+
+
+def _condition_path(i: int) -> str:
+    return _CONDITION_PATHS[i] if i < 32 else f"patient.conditions[{i}]"
 
 
 def _case_conditions(
@@ -35,36 +44,78 @@ def _case_conditions(
     recorded with a region (it adds nothing the located one does not say).
     """
     found: dict[tuple[object, ...], tuple[Condition, list[str]]] = {}
+    # Whether some entry has a region and some has none: only then can a loose
+    # entry merge into a located one (the common case skips that pass).
+    located_seen = loose_seen = False
+    active = _ACTIVE
     for i, c in enumerate(patient.conditions):
-        if c.status.is_active:
-            key = (c.code.system, c.code.code, c.region, c.laterality)
+        if c.status in active:
+            code = c.code
+            region = c.region
+            key = (code.system, code.code, region, c.laterality)
             entry = found.get(key)
             if entry is None:
-                found[key] = (c, [f"patient.conditions[{i}]"])
+                found[key] = (c, [_condition_path(i)])
+                if region is None:
+                    loose_seen = True
+                else:
+                    located_seen = True
             else:
-                entry[1].append(f"patient.conditions[{i}]")
-    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
-    if plan.referral is not None:
-        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
-    for prefix, diagnoses in groups:
-        for i, d in enumerate(diagnoses):
-            key = (d.coding.system, d.coding.code, d.region, d.laterality)
-            entry = found.get(key)
-            if entry is None:
-                found[key] = (_as_condition(d), [f"{prefix}[{i}]"])
+                entry[1].append(_condition_path(i))
+    for known, condition, path in _plan_entries(plan):
+        entry = found.get(known)
+        if entry is None:
+            found[known] = (condition, [path])
+            if known[2] is None:
+                loose_seen = True
             else:
-                entry[1].append(f"{prefix}[{i}]")
-    if len(found) > 1:
+                located_seen = True
+        else:
+            entry[1].append(path)
+    if located_seen and loose_seen:
         located = {(k[0], k[1]) for k in found if k[2] is not None}
         for loose in [k for k in found if k[2] is None and (k[0], k[1]) in located]:
             merged_into = next(
                 k for k in found if k[2] is not None and (k[0], k[1]) == (loose[0], loose[1])
             )
             found[merged_into][1].extend(found.pop(loose)[1])
-    conditions = tuple(c for c, _ in found.values())
-    origins = tuple(tuple(where) for _, where in found.values())
-    return conditions, origins
+    entries = found.values()
+    return tuple([c for c, _ in entries]), tuple([tuple(where) for _, where in entries])
 
+
+_Entry = tuple[tuple[object, ...], Condition, str]
+
+# Plan -> its diagnoses' (key, condition, path) entries, by identity (the plan is kept, so
+# its id cannot be reused while the entry lives; it is immutable); bounded, cleared when full.
+_PLAN_ENTRIES: dict[int, tuple[TreatmentPlan, tuple[_Entry, ...]]] = {}
+
+
+def _plan_entries(plan: TreatmentPlan) -> tuple[_Entry, ...]:
+    """The plan's diagnoses, then its referral's, as `_case_conditions` reads them."""
+    cacheable = type(plan) is TreatmentPlan
+    if cacheable:
+        cached = _PLAN_ENTRIES.get(id(plan))
+        if cached is not None and cached[0] is plan:
+            return cached[1]
+    groups: list[tuple[str, tuple[Diagnosis, ...]]] = [("plan.diagnoses", plan.diagnoses)]
+    if plan.referral is not None:
+        groups.append(("plan.referral.diagnoses", plan.referral.diagnoses))
+    out: list[_Entry] = []
+    for prefix, diagnoses in groups:
+        for i, d in enumerate(diagnoses):
+            key = (d.coding.system, d.coding.code, d.region, d.laterality)
+            out.append((key, _as_condition(d), f"{prefix}[{i}]"))
+    entries = tuple(out)
+    if cacheable:
+        if len(_PLAN_ENTRIES) >= 8192:
+            _PLAN_ENTRIES.clear()
+        _PLAN_ENTRIES[id(plan)] = (plan, entries)
+    return entries
+
+
+# The clinical statuses `ClinicalStatus.is_active` accepts (a tuple: members compare by
+# identity, where a set would call the enum's Python-level hash).
+_ACTIVE: Final = tuple(s for s in ClinicalStatus if s.is_active)
 
 # Diagnosis -> the Condition screening sees, by identity (the diagnosis is kept, so its
 # id cannot be reused while the entry lives); bounded, cleared when full.
@@ -75,20 +126,86 @@ def _as_condition(d: Diagnosis) -> Condition:
     cached = _CONDITIONS.get(id(d))
     if cached is not None and cached[0] is d:
         return cached[1]
-    condition = Condition(code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality)
+    # The diagnosis's fields had their types checked when it was built (the same types as
+    # a condition's): skip that part of the check, as serialization does; the condition's
+    # own rules (side of a paired region) still run.
+    token = types_checked.set(True)
+    try:
+        condition = Condition(
+            code=d.coding, onset=d.onset, region=d.region, laterality=d.laterality
+        )
+    finally:
+        types_checked.reset(token)
     if len(_CONDITIONS) >= 8192:
         _CONDITIONS.clear()
     _CONDITIONS[id(d)] = (d, condition)
     return condition
 
 
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+
+# (plan, modalities) -> the plan's modality facts, by identity (both are kept, so their ids
+# cannot be reused while the entry lives; both are immutable); bounded, cleared when full.
+# A plan is screened once for itself and once per session, and plans are shared in bulk.
+_PLAN_FACTS: dict[tuple[int, int], tuple[TreatmentPlan, Mapping[str, Modality], _Facts]] = {}
+
+
+def _modality_facts(
+    plan: TreatmentPlan, session: Session | None, modalities: Mapping[str, Modality]
+) -> _Facts:
+    """The modalities the plan (and session) use, their tags, the unknown ones, certifications."""
+    cacheable = session is None and type(modalities) is FrozenMap and type(plan) is TreatmentPlan
+    if cacheable:
+        cached = _PLAN_FACTS.get((id(plan), id(modalities)))
+        if cached is not None and cached[0] is plan and cached[1] is modalities:
+            return cached[2]
+    codes = {t.modality for t in plan.techniques}
+    if session is not None:
+        codes.update(s.modality for s in session.segments)
+    tags: set[str] = set()
+    unknown: set[str] = set()
+    certs: set[str] = set()
+    for code in codes:
+        modality = modalities.get(code)
+        if modality is None:
+            unknown.add(code)
+        else:
+            tags |= modality.contraindication_tags
+            certs |= modality.required_certifications
+    facts = (frozenset(codes), frozenset(tags), frozenset(unknown), frozenset(certs))
+    if cacheable:
+        if len(_PLAN_FACTS) >= 8192:
+            _PLAN_FACTS.clear()
+        _PLAN_FACTS[(id(plan), id(modalities))] = (plan, modalities, facts)
+    return facts
+
+
 #: Weeks of gestation past which a pregnancy record is taken to be out of date.
 MAX_GESTATION_WEEKS: Final = 42
 
 
+# (plan, date) -> whether the plan covers the date, by the plan's identity (kept, so its id
+# cannot be reused while the entry lives); bounded, cleared when full.
+_COVERS: dict[tuple[int, dt.date], tuple[TreatmentPlan, bool]] = {}
+
+
+def _covers(plan: TreatmentPlan, on: dt.date) -> bool:
+    if type(plan) is not TreatmentPlan:
+        return plan.covers(on)
+    key = (id(plan), on)
+    cached = _COVERS.get(key)
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    covers = plan.covers(on)
+    if len(_COVERS) >= 8192:
+        _COVERS.clear()
+    _COVERS[key] = (plan, covers)
+    return covers
+
+
 def _context_advisories(patient: Patient, plan: TreatmentPlan, on: dt.date) -> tuple[Advisory, ...]:
     out: list[Advisory] = []
-    if not plan.covers(on):
+    if not _covers(plan, on):
         out.append(
             Advisory(
                 code="date_outside_plan",
@@ -197,29 +314,21 @@ class ScreeningContext:
         setter = object.__setattr__
         setter(self, "conditions", conditions)
         setter(self, "origins", origins)
-        setter(self, "icd10cm", tuple(c.icd10cm for c in conditions))
+        setter(
+            self,
+            "icd10cm",
+            tuple(c.code.code if c.code.system == ICD10CM else None for c in conditions),
+        )
         setter(
             self,
             "medication_classes",
             frozenset(k for m in self.patient.medications if m.active for k in m.classes),
         )
-        codes = {t.modality for t in self.plan.techniques}
-        if self.session is not None:
-            codes.update(s.modality for s in self.session.segments)
-        tags: set[str] = set()
-        unknown: set[str] = set()
-        certs: set[str] = set()
-        for code in codes:
-            modality = self.modalities.get(code)
-            if modality is None:
-                unknown.add(code)
-            else:
-                tags |= modality.contraindication_tags
-                certs |= modality.required_certifications
-        setter(self, "modality_codes", frozenset(codes))
-        setter(self, "modality_tags", frozenset(tags))
-        setter(self, "unknown_modalities", frozenset(unknown))
-        setter(self, "required_certifications", frozenset(certs))
+        codes, tags, unknown, certs = _modality_facts(self.plan, self.session, self.modalities)
+        setter(self, "modality_codes", codes)
+        setter(self, "modality_tags", tags)
+        setter(self, "unknown_modalities", unknown)
+        setter(self, "required_certifications", certs)
         setter(self, "advisories", _context_advisories(self.patient, self.plan, self.on))
 
     def _check_types(self) -> None:
@@ -245,6 +354,12 @@ class ScreeningContext:
 
     def matching(self, codes: CodeSet) -> Iterator[Condition]:
         """Yield the conditions (history, plan, referral) whose ICD-10-CM code is in *codes*."""
+        if type(codes) is CodeSet:  # the category test first: most codes fail it
+            categories = codes.categories
+            for condition, code in zip(self.conditions, self.icd10cm, strict=True):
+                if code is not None and code[:3] in categories and codes.matches(code):
+                    yield condition
+            return
         for condition, code in zip(self.conditions, self.icd10cm, strict=True):
             if code is not None and codes.matches(code):
                 yield condition

@@ -62,6 +62,7 @@ class RuleSet:
         "_pregnancy",
         "_rules",
         "_surgeries",
+        "_trusted",
         "_vitals",
     )
 
@@ -84,6 +85,8 @@ class RuleSet:
         # answer the same way twice.
         self._rules: tuple[Rule, ...] = tuple(f[2] for f in facts)
         self._ids: tuple[str, ...] = tuple(f[0] for f in facts)
+        # Built-in (``core.``) rules run without the guard; decided once per rule.
+        self._trusted: tuple[bool, ...] = tuple(i.startswith("core.") for i in self._ids)
         self._failures: tuple[RuleFailure, ...] = tuple(failures)
         by_icd: dict[str, list[int]] = {}
         by_med: dict[MedicationClass, list[int]] = {}
@@ -236,11 +239,13 @@ class RuleSet:
             raise ScreeningError("screening is incomplete: " + "; ".join(str(f) for f in failures))
         findings: list[Finding] = []
         policy = context.policy
+        reclassify = bool(policy.severities)
         guard: _Guard | None = None
+        rules, ids, trusted_rules = self._rules, self._ids, self._trusted
         for index in self.candidate_indices(context):
-            rule = self._rules[index]
-            rule_id = self._ids[index]
-            trusted = rule_id.startswith("core.")
+            rule = rules[index]
+            rule_id = ids[index]
+            trusted = trusted_rules[index]
             if guard is None and not trusted:
                 guard = _Guard(context)
             try:
@@ -271,9 +276,12 @@ class RuleSet:
                     raise RuleExecutionError(rule_id, bad)
                 failures.append(RuleFailure(rule_id=rule_id, cause=bad))
                 continue
-            for finding in batch:
-                assert isinstance(finding, Finding)
-                findings.append(policy.classify(finding) if policy.severities else finding)
+            if reclassify:
+                for finding in batch:
+                    assert isinstance(finding, Finding)
+                    findings.append(policy.classify(finding))
+            else:
+                findings.extend(batch)  # type: ignore[arg-type]  # all Finding (_bad_result)
         violations: tuple[Violation, ...] = ()
         if findings and context.session is not None:
             violations = check_session(
@@ -380,8 +388,13 @@ def _bad_result(rule_id: str, batch: list[object]) -> str | None:
     return None
 
 
+# Severities most severe first: `Severity.rank` by position (an identity search, not the
+# enum's Python-level hash).
+_BY_RANK: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: s.rank))
+
+
 def _sort_key(f: Finding) -> tuple[int, str]:
-    return (f.severity.rank, f.rule_id)
+    return (_BY_RANK.index(f.severity), f.rule_id)
 
 
 def _sorted_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -258,6 +258,92 @@ class Finding:
         }
 
 
+_new = object.__new__
+_set = object.__setattr__
+# Texts (rule ids, sources, rationales) already found to be valid finding text, so
+# the built-in rules' constant texts are checked once, not per finding; bounded.
+_CHECKED_TEXT: set[str] = set()
+
+
+def _valid_text(text: object) -> bool:
+    if type(text) is not str:
+        return False
+    if text in _CHECKED_TEXT:
+        return True
+    if not (0 < len(text) <= 5000) or text.isspace():
+        return False
+    if len(_CHECKED_TEXT) >= 4096:
+        _CHECKED_TEXT.clear()
+    _CHECKED_TEXT.add(text)
+    return True
+
+
+def _built_finding(
+    rule_id: str,
+    severity: Severity,
+    action: Action,
+    rationale: str,
+    source: str,
+    regions: tuple[Site, ...],
+    modalities: frozenset[str],
+    tags: frozenset[str],
+    max_grade: PressureGrade | None,
+    evidence: tuple[str, ...],
+    evidence_level: EvidenceLevel | None,
+) -> Finding:
+    """A `Finding` from the built-in rules' helper, without the constructor's overhead.
+
+    Every value is checked as `Finding` checks it (texts already seen valid
+    are remembered); anything unusual (a `BodyRegion` for a site, a value of
+    the wrong type) goes through the constructor, which converts or raises
+    exactly as before. The result equals what the constructor would build.
+    """
+    if not (
+        type(severity) is Severity
+        and type(action) is Action
+        and type(rule_id) is str
+        and rule_id
+        and _valid_text(rationale)
+        and _valid_text(source)
+        and type(modalities) is frozenset
+        and type(tags) is frozenset
+        and (max_grade is None or type(max_grade) is PressureGrade)
+        and (evidence_level is None or type(evidence_level) is EvidenceLevel)
+        and (not regions or all(type(r) is Site for r in regions))
+        and (not evidence or all(type(e) is str for e in evidence))
+        and (not modalities or all(type(m) is str for m in modalities))
+        and (not tags or all(type(t) is str for t in tags))
+    ):
+        return Finding(
+            rule_id=rule_id,
+            severity=severity,
+            action=action,
+            rationale=rationale,
+            source=source,
+            regions=regions,
+            modalities=modalities,
+            tags=tags,
+            max_grade=max_grade,
+            evidence=evidence,
+            evidence_level=evidence_level,
+        )
+    f = _new(Finding)
+    _set(f, "rule_id", rule_id)
+    _set(f, "severity", severity)
+    _set(f, "action", action)
+    _set(f, "rationale", rationale)
+    _set(f, "source", source)
+    _set(f, "regions", regions)
+    _set(f, "modalities", modalities)
+    _set(f, "tags", tags)
+    _set(f, "max_grade", max_grade)
+    _set(f, "max_pressure", None)
+    _set(f, "evidence", evidence)
+    _set(f, "reclassified_from", None)
+    _set(f, "evidence_level", evidence_level)
+    return f
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class RuleFailure:
     """A rule that could not be evaluated, or could not be loaded.

@@ -19,7 +19,7 @@ from ...exceptions import MedmassageError
 from ...modalities import PressureGrade
 from ...patient import Condition
 from .._context import ScreeningContext
-from .._findings import Action, Finding, Severity, Site
+from .._findings import Action, Finding, Severity, Site, _built_finding
 from .._protocol import Triggers
 
 #: The primary sources the built-in rules cite, spelled once (each rule adds the
@@ -279,18 +279,18 @@ class CoreRule:
         max_grade: PressureGrade | None = None,
         evidence: Iterable[str] = (),
     ) -> Finding:
-        return Finding(
-            rule_id=self.id,
-            severity=self.severity if severity is None else severity,
-            action=action,
-            rationale=rationale,
-            source=self.source,
-            regions=tuple(regions),
-            modalities=modalities,
-            tags=tags,
-            max_grade=max_grade,
-            evidence=tuple(evidence),
-            evidence_level=self.evidence_level,
+        return _built_finding(
+            self.id,
+            self.severity if severity is None else severity,
+            action,
+            rationale,
+            self.source,
+            tuple(regions),
+            modalities,
+            tags,
+            max_grade,
+            tuple(evidence),
+            self.evidence_level,
         )
 
 

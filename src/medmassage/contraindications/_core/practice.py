@@ -176,6 +176,9 @@ _CONTACT_ALLERGENS: Final = frozenset(
     }
 )
 
+# The categories' values, built once (not per screened pair).
+_CONTACT_VALUES: Final = frozenset(c.value for c in _CONTACT_ALLERGENS)
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactAllergyRule(CoreRule):
@@ -194,10 +197,10 @@ class ContactAllergyRule(CoreRule):
 
     def evaluate(self, context: ScreeningContext) -> Iterator[Finding]:
         """One finding naming the allergy categories."""
-        found = sorted(
-            {a.category.value for a in context.patient.allergies}
-            & {c.value for c in _CONTACT_ALLERGENS}
-        )
+        allergies = context.patient.allergies
+        if not allergies:
+            return
+        found = sorted({a.category.value for a in allergies} & _CONTACT_VALUES)
         if found:
             yield self._finding(
                 Action.MONITOR,
