@@ -766,12 +766,15 @@ def test_interrupt_while_waiting_is_status_130(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT) while waiting for a FIFO: 'medmassage: interrupted', status 130."""
     fifo = tmp_path / "in.json"
     os.mkfifo(fifo)
+    # A shell starts background jobs with SIGINT ignored, and Python then leaves it
+    # ignored (as a command run under nohup should): give the child the default.
     with subprocess.Popen(
         command("screen", str(fifo)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=environment(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as proc:
         try:
             assert "waiting for data on FIFO" in wait_for_line(proc.stderr, 30)
