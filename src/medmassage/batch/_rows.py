@@ -15,8 +15,23 @@ from ..exceptions import Problem
 FINGERPRINT_MISMATCH: Final = "fingerprint_mismatch"
 
 
-def _problem_dicts(problems: tuple[Problem, ...]) -> list[dict[str, str]]:
-    return [{"path": p.path, "code": p.code, "message": p.message} for p in problems]
+def _json_ready(value: object) -> object:
+    """A row's value as JSON-ready data: problems as dicts, tuples as lists, dates as ISO."""
+    if isinstance(value, tuple):
+        return [
+            {"path": v.path, "code": v.code, "message": v.message} if isinstance(v, Problem) else v
+            for v in value
+        ]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _row_dict(row: ScreenRow | BillRow | TrackRow) -> dict[str, object]:
+    """A row as JSON-ready data, one key per field, in the order of its schema."""
+    return {a.name: _json_ready(getattr(row, a.name)) for a in attrs.fields(type(row))}
 
 
 def _units(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -85,27 +100,7 @@ class ScreenRow:
 
     def as_dict(self) -> dict[str, object]:
         """The row as JSON-ready data, one key per column of `SCREEN_SCHEMA`."""
-        return {
-            "index": self.index,
-            "id": self.id,
-            "status": self.status,
-            "on": None if self.on is None else self.on.isoformat(),
-            "findings": self.findings,
-            "failures": self.failures,
-            "plan_conflicts": self.plan_conflicts,
-            "advisories": self.advisories,
-            "rule_ids": list(self.rule_ids),
-            "failed_rules": list(self.failed_rules),
-            "advisory_codes": list(self.advisory_codes),
-            "session_ids": list(self.session_ids),
-            "session_statuses": list(self.session_statuses),
-            "session_violations": self.session_violations,
-            "unavailable": self.unavailable,
-            "fingerprint": self.fingerprint,
-            "version": self.version,
-            "error": self.error,
-            "problems": _problem_dicts(self.problems),
-        }
+        return _row_dict(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -148,19 +143,7 @@ class BillRow:
 
     def as_dict(self) -> dict[str, object]:
         """The row as JSON-ready data, one key per column of `BILL_SCHEMA`."""
-        return {
-            "index": self.index,
-            "id": self.id,
-            "session_id": self.session_id,
-            "policy": self.policy,
-            "units": None if self.units is None else dict(self.units),
-            "total_units": self.total_units,
-            "advisory_codes": list(self.advisory_codes),
-            "fingerprint": self.fingerprint,
-            "version": self.version,
-            "error": self.error,
-            "problems": _problem_dicts(self.problems),
-        }
+        return _row_dict(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -224,11 +207,7 @@ class TrackRow:
 
     def as_dict(self) -> dict[str, object]:
         """The row as JSON-ready data, one key per column of `TRACK_SCHEMA`."""
-        out: dict[str, object] = {
-            a.name: getattr(self, a.name) for a in attrs.fields(TrackRow) if a.name != "problems"
-        }
-        out["problems"] = _problem_dicts(self.problems)
-        return out
+        return _row_dict(self)
 
 
 #: The columns of `ScreenRow.as_dict`, with their kind: ``int``, ``str``,
