@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -27,6 +27,21 @@ class _Stamp(NamedTuple):
 
     fingerprint: str
     version: str
+
+
+_RowT = TypeVar("_RowT", ScreenRow, BillRow, TrackRow)
+
+
+def _error_row(kind: type[_RowT], read: Read, failure: Failure, stamp: _Stamp) -> _RowT:
+    """The error row of a record that gave no result: its kind, problems and stamp."""
+    return kind(
+        index=read.index,
+        id=read.id,
+        error=failure.kind,
+        problems=failure.problems,
+        fingerprint=stamp.fingerprint,
+        version=stamp.version,
+    )
 
 
 def _number(value: float | None) -> float | None:
@@ -105,14 +120,7 @@ def _screen_rows(
             except Exception as exc:  # a bug or a plugin's error: a row, never lost
                 failure = failure_of(exc)
         assert failure is not None
-        yield ScreenRow(
-            index=read.index,
-            id=read.id,
-            error=failure.kind,
-            problems=failure.problems,
-            fingerprint=stamp.fingerprint,
-            version=stamp.version,
-        )
+        yield _error_row(ScreenRow, read, failure, stamp)
 
 
 def _screened(
@@ -204,14 +212,7 @@ def _bill_rows(
         failure = mismatch or read.failure
         if failure is not None or read.case is None:
             assert failure is not None
-            yield BillRow(
-                index=read.index,
-                id=read.id,
-                error=failure.kind,
-                problems=failure.problems,
-                fingerprint=stamp.fingerprint,
-                version=stamp.version,
-            )
+            yield _error_row(BillRow, read, failure, stamp)
             continue
         diagnoses = [d.code for d in read.case.plan.diagnoses]
         for session in read.case.sessions:
@@ -285,14 +286,7 @@ def _track_rows(
                 yield from rows
                 continue
         assert failure is not None
-        yield TrackRow(
-            index=read.index,
-            id=read.id,
-            error=failure.kind,
-            problems=failure.problems,
-            fingerprint=stamp.fingerprint,
-            version=stamp.version,
-        )
+        yield _error_row(TrackRow, read, failure, stamp)
 
 
 def _tracked(
