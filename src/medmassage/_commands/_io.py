@@ -379,6 +379,23 @@ def check_output(output: str | None, *inputs: str) -> None:
             )
 
 
+def emit(output: str | None, text: str, *, note: str | None = "") -> int:
+    """Write a command's result to ``-o OUT`` (atomically) or standard output.
+
+    Returns 0, or `EXIT_IOERR` after saying why on standard error (an existing
+    OUT is left as it was). When OUT is a file, ``wrote OUT`` and *note* are
+    said on standard error; *note* ``None`` says nothing.
+    """
+    try:
+        write_output(output or "-", text)
+    except OutputError as exc:
+        print(f"medmassage: {exc}", file=sys.stderr)
+        return EXIT_IOERR
+    if output and output != "-" and note is not None:
+        print(f"wrote {output}{note}", file=sys.stderr)
+    return 0
+
+
 def write_output(path: str, text: str) -> None:
     """Write *text* (UTF-8) to *path* atomically; ``-`` writes to standard output.
 

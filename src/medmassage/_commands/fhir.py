@@ -14,8 +14,8 @@ from typing import Final
 from ._io import (
     EXIT_IOERR,
     InputError,
-    OutputError,
     check_output,
+    emit,
     epilog,
     fail,
     load,
@@ -23,7 +23,6 @@ from ._io import (
     output_format,
     parse_date,
     refuse_other_kind,
-    write_output,
 )
 
 HELP = "export a case as a FHIR R4 Bundle (JSON), or import a Bundle as a case"
@@ -135,15 +134,6 @@ def run(args: argparse.Namespace) -> int:
     return _export(args, file)
 
 
-def _write(output: str | None, text: str) -> int | None:
-    try:
-        write_output(output or "-", text)
-    except OutputError as exc:
-        print(f"medmassage: {exc}", file=sys.stderr)
-        return EXIT_IOERR
-    return None
-
-
 def _export(args: argparse.Namespace, file: str) -> int:
     from ..cases import Case
     from ..exceptions import MedmassageError
@@ -171,14 +161,10 @@ def _export(args: argparse.Namespace, file: str) -> int:
     bundle = result.bundle
     for problem in result.problems:  # paths, problem codes and rules: never patient text
         print(f"medmassage: warning: {file}: {problem}", file=sys.stderr)
-    failed = _write(args.output, json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
-    if failed is not None:
-        return failed
-    if args.output and args.output != "-":
-        entries = bundle.get("entry")
-        count = len(entries) if isinstance(entries, list) else 0
-        print(f"wrote {args.output} ({count} resources)", file=sys.stderr)
-    return 0
+    entries = bundle.get("entry")
+    count = len(entries) if isinstance(entries, list) else 0
+    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    return emit(args.output, text, note=f" ({count} resources)")
 
 
 def _import(file: str, output: str | None, report: str) -> int:
@@ -213,9 +199,5 @@ def _import(file: str, output: str | None, report: str) -> int:
         if report == "text":
             print(f"medmassage: {file}: no case could be built; nothing written", file=sys.stderr)
         return EXIT_NO_CASE
-    failed = _write(output, to_json(result.case, indent=2) + "\n")
-    if failed is not None:
-        return failed
-    if output and output != "-" and report == "text":
-        print(f"wrote {output} (a case of {len(result.case.sessions)} sessions)", file=sys.stderr)
-    return 0
+    note = f" (a case of {len(result.case.sessions)} sessions)" if report == "text" else None
+    return emit(output, to_json(result.case, indent=2) + "\n", note=note)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ._io import (
     EXIT_IOERR,
     InputError,
-    OutputError,
     check_output,
+    emit,
     epilog,
     fail,
     load,
     output_format,
     parse_date,
     shown,
-    write_output,
 )
 
 if TYPE_CHECKING:
@@ -164,14 +162,4 @@ def run(args: argparse.Namespace) -> int:
     except MedmassageError as exc:
         return fail(f"{args.file}: {exc}")
     text = render_markdown(report) if form == "md" else render_html(report)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    try:
-        write_output(args.output, text)
-    except OutputError as exc:
-        print(f"medmassage: {exc}", file=sys.stderr)
-        return EXIT_IOERR
-    if args.output != "-":
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return emit(args.output, text)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 
-from ._io import EXIT_IOERR, InputError, OutputError, epilog, fail, output_format, write_output
+from ._io import (
+    EXIT_IOERR,
+    InputError,
+    emit,
+    epilog,
+    fail,
+    output_format,
+)
 
 HELP = "print the JSON Schema (Draft 2020-12) of a medmassage document, such as a Case"
 
@@ -52,14 +58,4 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except UsageError as exc:
         return fail(str(exc))
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    try:
-        write_output(args.output, text)
-    except OutputError as exc:
-        print(f"medmassage: {exc}", file=sys.stderr)
-        return EXIT_IOERR
-    if args.output != "-":
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return emit(args.output, text)
