@@ -181,6 +181,23 @@ def record_session(start: dt.datetime, /, **kw: Any) -> Session:
 MODEL_START = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC)
 
 
+def unsigned(session: Session, **changes: Any) -> Session:
+    """An unsigned copy of *session*: its ids, start and length, with *changes*.
+
+    A signed session cannot be evolved (only `Session.sign` and `Session.amend`
+    make one), so tests that vary a signed example rebuild it unsigned.
+    """
+    fields: dict[str, Any] = {
+        "id": session.id,
+        "patient_id": session.patient_id,
+        "practitioner_id": session.practitioner_id,
+        "start": session.start,
+        "duration": session.duration,
+        "plan_id": session.plan_id,
+    }
+    return Session(**(fields | changes))
+
+
 def problems(call: Callable[[], object]) -> set[tuple[str, str]]:
     """Run *call*, expecting a ValidationError; return its (path, code) pairs."""
     with pytest.raises(ValidationError) as info:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import medmassage as mm
+from factories import unsigned
 from medmassage.cli import main
 from medmassage.fhir import FIELDS_URL, RISK_FLAG_SYSTEM, Resource, case_export, import_bundle
 from medmassage.testing import strategies as mst
@@ -98,15 +99,7 @@ def test_a_transaction_keeps_its_problems_out_of_the_entries() -> None:
     case = _case()
     first = case.sessions[0]
     bad = mm.OutcomeMeasure(instrument="odi", taken_at=first.start, responses=(9,) * 10)
-    session = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=first.start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        outcomes=(bad,),
-    )
+    session = unsigned(first, outcomes=(bad,))
     case = attrs.evolve(case, sessions=(session, *case.sessions[1:]))
     result = case_export(case, include_identity=True, include_notes=True, transaction=True)
     assert [p.code for p in result.problems] == ["unscorable"]

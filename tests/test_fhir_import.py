@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
+from factories import unsigned
 from medmassage.fhir import FIELDS_URL, ImportResult, case_export, import_bundle
 from medmassage.testing import strategies as mst
 
@@ -118,15 +119,7 @@ def test_an_unscorable_measure_round_trips_as_an_unscored_observation() -> None:
     case = _load(LUMBAR)
     first = case.sessions[0]
     bad = mm.OutcomeMeasure(instrument="odi", taken_at=first.start, responses=(9,) * 10)
-    session = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=first.start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        outcomes=(bad,),
-    )
+    session = unsigned(first, outcomes=(bad,))
     case = attrs.evolve(case, sessions=(session, *case.sessions[1:]))
     export = case_export(case, include_identity=True, include_notes=True)
     assert [p.code for p in export.problems] == ["unscorable"]
@@ -149,15 +142,7 @@ def test_a_session_across_the_dst_change_round_trips_with_its_zone() -> None:
     case = attrs.evolve(case, plan=plan, sessions=())
     first = _load(LUMBAR).sessions[0]
     start = dt.datetime(2025, 11, 2, 1, 50, tzinfo=CHICAGO, fold=1)  # the second 01:50
-    session = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        segments=first.segments,
-    )
+    session = unsigned(first, start=start, segments=first.segments)
     case = attrs.evolve(case, sessions=(session,))
     result = _round_trip(case)
     _assert_equal(result, case)

@@ -17,6 +17,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import unsigned
 from medmassage.fhir import FIELDS_URL, TIME_ZONE_URL, Resource, case_export, import_bundle
 
 pytest.importorskip("fhir.resources", reason="fhir.resources (test-only dependency) is needed")
@@ -48,15 +49,7 @@ def _amended_case() -> mm.Case:
     """The example with its first session re-signed in Paris time by a locum, then amended."""
     case = mm.from_json(mm.Case, LUMBAR.read_text(encoding="utf-8"))
     first = case.sessions[0]
-    fresh = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=first.start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        segments=first.segments,
-    )
+    fresh = unsigned(first, segments=first.segments)
     signed = fresh.sign("pr-locum", dt.datetime(2026, 1, 12, 18, 5, tzinfo=PARIS))
     amended = signed.amend(
         by="pr-locum",

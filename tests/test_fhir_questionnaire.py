@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import unsigned
 from medmassage.fhir import FIELDS_URL, Resource, case_export, import_bundle, resource_uuid
 
 pytest.importorskip("fhir.resources", reason="fhir.resources (test-only dependency) is needed")
@@ -30,15 +31,7 @@ def _case(*measures: mm.OutcomeMeasure) -> mm.Case:
     if not measures:
         return case
     first = case.sessions[0]
-    session = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=first.start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        outcomes=measures,
-    )
+    session = unsigned(first, outcomes=measures)
     return attrs.evolve(case, sessions=(session, *case.sessions[1:]))
 
 

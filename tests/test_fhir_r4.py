@@ -19,6 +19,7 @@ import attrs
 import pytest
 
 import medmassage as mm
+from factories import unsigned
 from medmassage.cli import main
 from medmassage.fhir import (
     BODY_SITE_URL,
@@ -208,17 +209,8 @@ def test_two_episodes_of_one_code_are_two_conditions() -> None:
 def _with_outcomes(case: mm.Case, *measures: mm.OutcomeMeasure) -> mm.Case:
     """*case* with its first session's outcomes replaced by *measures* (unsigned)."""
     first = case.sessions[0]
-    unsigned = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=first.start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        segments=first.segments,
-        outcomes=measures,
-    )
-    return attrs.evolve(case, sessions=(unsigned, *case.sessions[1:]))
+    session = unsigned(first, segments=first.segments, outcomes=measures)
+    return attrs.evolve(case, sessions=(session, *case.sessions[1:]))
 
 
 def test_an_unscorable_measure_is_reported_and_the_rest_exported() -> None:

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medmassage as mm
-from factories import FailingRule
+from factories import FailingRule, unsigned
 from medmassage.fhir import Resource, case_export
 from medmassage.screening import screen
 from medmassage.testing import strategies as mst
@@ -160,16 +160,7 @@ def test_a_partial_bundle_and_its_operation_outcome_validate() -> None:
         mm.OutcomeMeasure(instrument="no_such_scale", taken_at=start, value=1),
         mm.OutcomeMeasure(instrument="nprs", taken_at=start, value=5),
     )
-    session = mm.Session(
-        id=first.id,
-        patient_id=first.patient_id,
-        practitioner_id=first.practitioner_id,
-        start=start,
-        duration=first.duration,
-        plan_id=first.plan_id,
-        segments=first.segments,
-        outcomes=measures,
-    )
+    session = unsigned(first, start=start, segments=first.segments, outcomes=measures)
     coding = mm.Coding(system="urn:oid:2.16.840.1.113883.6.88", code=" 197361")
     patient = attrs.evolve(
         case.patient, conditions=(mm.Condition(code=coding, status=mm.ClinicalStatus.ACTIVE),)
